@@ -1,0 +1,30 @@
+use super::{Global, Outcome, print};
+use crate::error::Error;
+use crate::rules;
+
+/// Explain a rule: what it checks, the policy clause behind it, a failing
+/// example and its fix.
+///
+/// Examples:
+///   mkt explain B002
+///   mkt explain reserve-range
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// A rule code (B002) or name (reserve-range)
+    pub code: String,
+}
+
+pub fn run(_global: &Global, args: Args) -> Outcome {
+    let rule = rules::lookup(&args.code).ok_or_else(|| {
+        Error::user(format!("there is no rule `{}`", args.code)).hint("`mkt rules` lists them all")
+    })?;
+    print(&format!(
+        "{} {} ({})\n{}\n\n{}\n",
+        rule.code,
+        rule.name,
+        rule.severity.as_str(),
+        rule.summary,
+        rule.explanation()
+    ));
+    Ok(0)
+}

@@ -1,0 +1,48 @@
+use std::path::PathBuf;
+
+use super::{Global, Outcome, say};
+use crate::ops::init::{InitOptions, init};
+
+/// Create a marketing repository: git init, the default policy.toml, a
+/// team.toml to fill in, the folders, and a first commit.
+///
+/// With --example, the sample department instead: ten people, campaigns
+/// like 春季促销-2026-03V1 across 2026, minutes, results, purchases, an
+/// incident and reports, committed on the dates they happened.
+///
+/// Examples:
+///   mkt init 市场部
+///   mkt init --example demo && mkt -C demo lint --today 2026-11-25
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The folder (created if missing); default: the current one
+    pub dir: Option<PathBuf>,
+
+    /// Fill it with the example department, for demos and tests
+    #[arg(long)]
+    pub example: bool,
+}
+
+pub fn run(global: &Global, args: Args) -> Outcome {
+    let dir = match args.dir {
+        Some(d) if d.is_absolute() => d,
+        Some(d) => global.dir.join(d),
+        None => global.dir.clone(),
+    };
+    let done = init(&InitOptions {
+        dir,
+        example: args.example,
+    })?;
+    let shown = done.root.display();
+    if args.example {
+        say(&format!(
+            "created the example department in {shown}: {} campaigns, {} files in {} commits",
+            done.campaigns, done.files, done.commits
+        ));
+        say(&format!("next: mkt -C {shown} lint --today 2026-11-25"));
+    } else {
+        say(&format!("created a marketing repository in {shown}"));
+        say("next: add your team to team.toml, then commit it");
+    }
+    Ok(0)
+}

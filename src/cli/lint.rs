@@ -1,0 +1,35 @@
+use super::{Global, Outcome, print};
+use crate::diag::{self, Format};
+use crate::ops::lint::lint;
+
+/// Check the whole repository against the policy: every rule, every
+/// finding in one run.
+///
+/// Exit status: 0 no errors (warnings allowed), 1 errors found, 2 mkt could
+/// not run (not a marketing repository, invalid policy, bad flag).
+///
+/// Examples:
+///   mkt lint
+///   mkt lint --format github        # annotations in GitHub Actions
+///   mkt lint --format json | jq '.findings[] | select(.code == "B002")'
+///   MKT_TODAY=2026-03-01 mkt lint   # as it stood on 春季促销's start
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+pub fn run(global: &Global, args: Args) -> Outcome {
+    let repo = global.open_repo()?;
+    let zone = repo.policy.zone();
+    let result = lint(&repo, global.today(zone), global.now(zone));
+    let text = diag::render(
+        args.format,
+        &result.findings,
+        &|f| repo.source_text(f),
+        true,
+    );
+    print(&text);
+    Ok(if result.errors() > 0 { 1 } else { 0 })
+}

@@ -1,0 +1,51 @@
+use comfy_table::{Table, presets::ASCII_MARKDOWN};
+
+use super::{Global, Outcome, print};
+use crate::rules::RULES;
+
+/// List every rule mkt checks: code, name, severity and summary.
+///
+/// Examples:
+///   mkt rules
+///   mkt rules --format json
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+    pub format: ListFormat,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum ListFormat {
+    Table,
+    Json,
+}
+
+pub fn run(_global: &Global, args: Args) -> Outcome {
+    match args.format {
+        ListFormat::Table => {
+            let mut t = Table::new();
+            t.load_preset(ASCII_MARKDOWN)
+                .set_header(["code", "name", "severity", "checks"]);
+            for r in RULES {
+                t.add_row([r.code, r.name, r.severity.as_str(), r.summary]);
+            }
+            print(&format!("{t}\n"));
+        }
+        ListFormat::Json => {
+            let v: Vec<_> = RULES
+                .iter()
+                .map(|r| {
+                    serde_json::json!({
+                        "code": r.code, "name": r.name, "severity": r.severity,
+                        "summary": r.summary, "explain": r.explanation(),
+                    })
+                })
+                .collect();
+            print(&format!(
+                "{}\n",
+                serde_json::to_string_pretty(&v).unwrap_or_default()
+            ));
+        }
+    }
+    Ok(0)
+}

@@ -1,0 +1,324 @@
+//! Diagnostics: what a rule found, where, and how to fix it — and one
+//! emitter per output format (text like rustc, JSON, GitHub annotations, SARIF).
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::ops::Range;
+
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
+/// A place in a file: the repository-relative path (always `/`-separated),
+/// 1-based line and column (column counted in characters, so it is right
+/// under CJK text), and the byte span when there is text to point at.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Located {
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    pub span: Option<Range<usize>>,
+}
+
+impl Located {
+    /// A whole file, or a file that should exist and does not.
+    pub fn file(file: impl Into<String>) -> Located {
+        Located {
+            file: file.into(),
+            line: 1,
+            column: 1,
+            span: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Diagnostic {
+    pub code: &'static str,
+    pub severity: Severity,
+    pub at: Located,
+    pub message: String,
+    /// What to write under the caret, when it adds to the message.
+    pub label: Option<String>,
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn new(rule: &crate::rules::Rule, at: Located, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            code: rule.code,
+            severity: rule.severity,
+            at,
+            message: message.into(),
+            label: None,
+            help: None,
+        }
+    }
+
+    pub fn help(mut self, help: impl Into<String>) -> Diagnostic {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn label(mut self, label: impl Into<String>) -> Diagnostic {
+        self.label = Some(label.into());
+        self
+    }
+
+    pub fn severity(mut self, severity: Severity) -> Diagnostic {
+        self.severity = severity;
+        self
+    }
+
+    pub fn rule_name(&self) -> &'static str {
+        crate::rules::lookup(self.code)
+            .map(|r| r.name)
+            .unwrap_or("")
+    }
+
+    fn sort_key(&self) -> (&str, usize, usize, &str) {
+        (&self.at.file, self.at.line, self.at.column, self.code)
+    }
+}
+
+/// Orders findings by file, line, column and code, so output is stable.
+pub fn sort(diags: &mut [Diagnostic]) {
+    diags.sort_by(|a, b| {
+        a.sort_key()
+            .cmp(&b.sort_key())
+            .then_with(|| a.message.cmp(&b.message))
+    });
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+    Github,
+    Sarif,
+}
+
+/// Renders findings. `source` gives a file's text for snippets (text format only).
+pub fn render(
+    format: Format,
+    diags: &[Diagnostic],
+    source: &dyn Fn(&str) -> Option<String>,
+    color: bool,
+) -> String {
+    match format {
+        Format::Text => render_text(diags, source, color),
+        Format::Json => render_json(diags),
+        Format::Github => render_github(diags),
+        Format::Sarif => render_sarif(diags),
+    }
+}
+
+fn render_text(
+    diags: &[Diagnostic],
+    source: &dyn Fn(&str) -> Option<String>,
+    color: bool,
+) -> String {
+    use annotate_snippets::{Level, Renderer, Snippet};
+    let renderer = if color {
+        Renderer::styled()
+    } else {
+        Renderer::plain()
+    };
+    let mut out = String::new();
+    let mut texts: BTreeMap<&str, Option<String>> = BTreeMap::new();
+    for d in diags {
+        let level = match d.severity {
+            Severity::Error => Level::Error,
+            Severity::Warning => Level::Warning,
+        };
+        let text = texts
+            .entry(d.at.file.as_str())
+            .or_insert_with(|| source(&d.at.file));
+        let mut msg = level.title(&d.message).id(d.code);
+        match (text.as_deref(), &d.at.span) {
+            (Some(src), Some(span)) if span.end <= src.len() => {
+                let mut ann = level.span(span.clone());
+                if let Some(l) = &d.label {
+                    ann = ann.label(l);
+                }
+                msg = msg.snippet(
+                    Snippet::source(src)
+                        .line_start(1)
+                        .origin(&d.at.file)
+                        .fold(true)
+                        .annotation(ann),
+                );
+            }
+            _ => {
+                msg = msg.snippet(Snippet::source("").origin(&d.at.file).line_start(d.at.line));
+            }
+        }
+        if let Some(h) = &d.help {
+            msg = msg.footer(Level::Help.title(h));
+        }
+        let _ = writeln!(out, "{}\n", renderer.render(msg));
+    }
+    let errors = diags
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    let warnings = diags.len() - errors;
+    let _ = writeln!(out, "{}", summary(errors, warnings));
+    out
+}
+
+/// `2 errors, 1 warning` — or `no findings`.
+pub fn summary(errors: usize, warnings: usize) -> String {
+    let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
+    match (errors, warnings) {
+        (0, 0) => "no findings".to_string(),
+        (e, 0) => plural(e, "error"),
+        (0, w) => plural(w, "warning"),
+        (e, w) => format!("{}, {}", plural(e, "error"), plural(w, "warning")),
+    }
+}
+
+#[derive(Serialize)]
+struct JsonFinding<'a> {
+    code: &'a str,
+    rule: &'a str,
+    severity: Severity,
+    file: &'a str,
+    line: usize,
+    column: usize,
+    message: &'a str,
+    help: Option<&'a str>,
+}
+
+fn json_findings(diags: &[Diagnostic]) -> Vec<JsonFinding<'_>> {
+    diags
+        .iter()
+        .map(|d| JsonFinding {
+            code: d.code,
+            rule: d.rule_name(),
+            severity: d.severity,
+            file: &d.at.file,
+            line: d.at.line,
+            column: d.at.column,
+            message: &d.message,
+            help: d.help.as_deref(),
+        })
+        .collect()
+}
+
+fn render_json(diags: &[Diagnostic]) -> String {
+    let v = serde_json::json!({ "version": 1, "findings": json_findings(diags) });
+    let mut s = serde_json::to_string_pretty(&v).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+/// Escapes workflow-command data: `%`, CR and LF.
+fn gh_escape_data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// Escapes workflow-command properties: as data, plus `:` and `,`.
+fn gh_escape_property(s: &str) -> String {
+    gh_escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+fn render_github(diags: &[Diagnostic]) -> String {
+    let mut out = String::new();
+    for d in diags {
+        let mut text = d.message.clone();
+        if let Some(h) = &d.help {
+            text.push_str("\nhelp: ");
+            text.push_str(h);
+        }
+        let _ = writeln!(
+            out,
+            "::{} file={},line={},col={},title={}::{}",
+            d.severity.as_str(),
+            gh_escape_property(&d.at.file),
+            d.at.line,
+            d.at.column,
+            gh_escape_property(&format!("{} {}", d.code, d.rule_name())),
+            gh_escape_data(&text)
+        );
+    }
+    out
+}
+
+fn render_sarif(diags: &[Diagnostic]) -> String {
+    let rules: Vec<_> = crate::rules::RULES
+        .iter()
+        .map(|r| {
+            serde_json::json!({
+                "id": r.code,
+                "name": r.name,
+                "shortDescription": { "text": r.summary },
+                "fullDescription": { "text": r.explain },
+                "defaultConfiguration": { "level": r.severity.as_str() },
+            })
+        })
+        .collect();
+    let results: Vec<_> = diags
+        .iter()
+        .map(|d| {
+            let mut text = d.message.clone();
+            if let Some(h) = &d.help {
+                text.push_str(" — ");
+                text.push_str(h);
+            }
+            serde_json::json!({
+                "ruleId": d.code,
+                "level": d.severity.as_str(),
+                "message": { "text": text },
+                "locations": [{
+                    "physicalLocation": {
+                        "artifactLocation": { "uri": d.at.file },
+                        "region": { "startLine": d.at.line, "startColumn": d.at.column },
+                    }
+                }],
+            })
+        })
+        .collect();
+    let v = serde_json::json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": { "driver": {
+                "name": "mkt",
+                "version": env!("CARGO_PKG_VERSION"),
+                "rules": rules,
+            }},
+            "results": results,
+        }],
+    });
+    let mut s = serde_json::to_string_pretty(&v).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn github_escapes() {
+        assert_eq!(gh_escape_property("a:b,c%\n"), "a%3Ab%2Cc%25%0A");
+        assert_eq!(gh_escape_data("50%\r\nx"), "50%25%0D%0Ax");
+    }
+}

@@ -1,0 +1,16 @@
+//! mkt: a marketing department's rules, run out of a git repository.
+//!
+//! The domain (`model`, `repo`, `rules`, `ops`, `git`) never prints, prompts
+//! or reads the clock; `cli` does the talking.
+
+pub mod cli;
+pub mod diag;
+pub mod error;
+pub mod fsutil;
+pub mod git;
+pub mod model;
+pub mod ops;
+pub mod policy;
+pub mod repo;
+pub mod rules;
+pub mod templates;

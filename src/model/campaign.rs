@@ -1,0 +1,94 @@
+//! campaign.toml — the plan that approvals bind to (SPEC section 2).
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+use super::money::{Money, Ratio};
+use super::time::Date;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Campaign {
+    pub id: String,
+    pub title: String,
+    pub owner: String,
+    pub start: Date,
+    pub end: Date,
+    #[serde(default)]
+    pub objective: String,
+    #[serde(default)]
+    pub emergency: bool,
+    /// The ID of the version this one replaces; empty when none.
+    #[serde(default)]
+    pub supersedes: String,
+    /// A reason, when the campaign was cancelled; empty otherwise.
+    #[serde(default)]
+    pub cancelled: String,
+    pub budget: Budget,
+    #[serde(default)]
+    pub phases: Vec<Phase>,
+    #[serde(default)]
+    pub channels: Vec<Channel>,
+    #[serde(default)]
+    pub targets: Targets,
+}
+
+impl Campaign {
+    pub fn is_cancelled(&self) -> bool {
+        !self.cancelled.trim().is_empty()
+    }
+
+    pub fn supersedes(&self) -> Option<&str> {
+        let s = self.supersedes.trim();
+        (!s.is_empty()).then_some(s)
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Budget {
+    pub total: Money,
+    /// Category -> amount; `reserve` is the flexible budget (弹性预算).
+    #[serde(default)]
+    pub allocation: BTreeMap<String, Money>,
+}
+
+impl Budget {
+    pub fn reserve(&self) -> Money {
+        self.allocation.get("reserve").copied().unwrap_or_default()
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Phase {
+    pub name: String,
+    pub start: Date,
+    pub end: Date,
+    #[serde(default)]
+    pub owner: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Channel {
+    pub name: String,
+    #[serde(default)]
+    pub budget: Money,
+}
+
+/// KPI targets; any subset.
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Targets {
+    pub exposure: Option<u64>,
+    pub clicks: Option<u64>,
+    pub ctr: Option<Ratio>,
+    pub conversions: Option<u64>,
+    pub conversion_rate: Option<Ratio>,
+    pub revenue: Option<Money>,
+    pub roi: Option<Ratio>,
+    pub new_users: Option<u64>,
+    pub repurchase_rate: Option<Ratio>,
+}

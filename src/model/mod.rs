@@ -1,0 +1,20 @@
+//! The records of a marketing repository, as serde types (SPEC sections 2, 5).
+//! Unknown keys are errors everywhere: a typo must not silently vanish.
+
+mod campaign;
+mod minutes;
+mod money;
+mod other;
+mod quarter;
+mod results;
+mod team;
+mod time;
+
+pub use campaign::{Budget, Campaign, Channel, Phase, Targets};
+pub use minutes::{AgendaItem, Decision, Minutes};
+pub use money::{Money, MoneyError, Ratio};
+pub use other::{Approval, ApprovalDecision, Incident, IncidentLevel, Purchase};
+pub use quarter::Quarter;
+pub use results::{ChannelKpi, Kpi, Results, Spend};
+pub use team::{Key, Person, Team};
+pub use time::{Date, Timestamp, parse_zone};

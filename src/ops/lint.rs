@@ -1,0 +1,31 @@
+//! `mkt lint`: every rule over the whole repository.
+
+use chrono::{DateTime, FixedOffset, NaiveDate};
+
+use crate::diag::{Diagnostic, Severity};
+use crate::repo::Repo;
+use crate::rules::{self, Ctx};
+
+pub struct LintResult {
+    pub findings: Vec<Diagnostic>,
+}
+
+impl LintResult {
+    pub fn errors(&self) -> usize {
+        self.findings
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count()
+    }
+
+    pub fn warnings(&self) -> usize {
+        self.findings.len() - self.errors()
+    }
+}
+
+pub fn lint(repo: &Repo, today: NaiveDate, now: DateTime<FixedOffset>) -> LintResult {
+    let ctx = Ctx::new(repo, today, now);
+    LintResult {
+        findings: rules::check(&ctx),
+    }
+}

@@ -1,0 +1,293 @@
+//! The policy: policy.toml, with the shipped default (the top-level
+//! `policy.toml` of this project) embedded in the binary.
+//!
+//! A section missing from a repository's policy falls back to the built-in
+//! one, so a policy written by an older mkt keeps working; inside a section
+//! every key is required and unknown keys are errors.
+
+use std::sync::OnceLock;
+
+use chrono::FixedOffset;
+use serde::Deserialize;
+
+use crate::diag::Located;
+use crate::model::{Money, parse_zone};
+
+/// The default policy, as shipped.
+pub const DEFAULT_POLICY: &str = include_str!("../policy.toml");
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Policy {
+    #[serde(default = "builtin::general")]
+    pub general: General,
+    #[serde(default = "builtin::naming")]
+    pub naming: Naming,
+    #[serde(default = "builtin::deadlines")]
+    pub deadlines: Deadlines,
+    #[serde(default = "builtin::budget")]
+    pub budget: Budget,
+    #[serde(default = "builtin::approvals")]
+    pub approvals: Approvals,
+    #[serde(default = "builtin::content")]
+    pub content: Content,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct General {
+    pub timezone: String,
+    pub max_file_bytes: u64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Naming {
+    pub name_max_chars: usize,
+    pub minutes_kinds: Vec<String>,
+    pub campaign_minutes_kinds: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Deadlines {
+    pub kickoff_days_before_start: i64,
+    pub review_each_quarter: bool,
+    pub closing_days_after_end: i64,
+    pub minutes_within_hours: i64,
+    pub report_days_after_quarter: i64,
+    pub incident_response_minutes: i64,
+    pub incident_plan_minutes: i64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Budget {
+    pub categories: Vec<String>,
+    pub reserve_min_percent: u32,
+    pub reserve_max_percent: u32,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Approvals {
+    pub supervisor_limit: Money,
+    pub below_limit_role: String,
+    pub above_limit_role: String,
+    pub purchase_chain: Vec<String>,
+    pub emergency_group: Vec<String>,
+    pub emergency_days_after_start: i64,
+    pub warn_days_before_start: i64,
+    pub closing_signoff_role: String,
+    pub copy_signoff_role: String,
+    pub report_signoff_role: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Content {
+    pub absolute_terms: Vec<String>,
+    pub allow: Vec<String>,
+    pub claim_words: Vec<String>,
+    pub source_markers: Vec<String>,
+    pub source_window_chars: usize,
+}
+
+/// The roles SPEC section 4.6 names; a policy may only refer to these.
+pub const ROLES: &[&str] = &[
+    "specialist",
+    "supervisor",
+    "director",
+    "finance",
+    "ceo",
+    "legal",
+    "department_head",
+    "admin",
+];
+
+/// The working groups of SPEC section 4.6.
+pub const GROUPS: &[&str] = &["content", "channel", "data"];
+
+/// A policy that cannot be used: where, and why.
+#[derive(Debug, Clone)]
+pub struct PolicyError {
+    pub at: Located,
+    pub message: String,
+}
+
+impl Policy {
+    /// The shipped default.
+    pub fn builtin() -> &'static Policy {
+        static BUILTIN: OnceLock<Policy> = OnceLock::new();
+        BUILTIN.get_or_init(|| {
+            Policy::parse(DEFAULT_POLICY, "policy.toml")
+                .unwrap_or_else(|e| panic!("the built-in policy is invalid: {}", e.message))
+        })
+    }
+
+    /// Parses and checks a policy file's text; `file` is the name used in errors.
+    pub fn parse(text: &str, file: &str) -> Result<Policy, PolicyError> {
+        let doc = crate::repo::SourceDoc::parse(file, text).map_err(|d| PolicyError {
+            at: d.at,
+            message: d.message,
+        })?;
+        let policy: Policy = doc.deserialize().map_err(|d| PolicyError {
+            at: d.at,
+            message: d.message,
+        })?;
+        policy.check(&doc)?;
+        Ok(policy)
+    }
+
+    fn check(&self, doc: &crate::repo::SourceDoc) -> Result<(), PolicyError> {
+        let fail = |path: &[&str], message: String| PolicyError {
+            at: doc.locate(path),
+            message,
+        };
+        if parse_zone(&self.general.timezone).is_none() {
+            return Err(fail(
+                &["general", "timezone"],
+                format!(
+                    "`{}` is not a time zone offset: write it like \"+08:00\"",
+                    self.general.timezone
+                ),
+            ));
+        }
+        let b = &self.budget;
+        if b.reserve_min_percent > b.reserve_max_percent || b.reserve_max_percent > 100 {
+            return Err(fail(
+                &["budget", "reserve_max_percent"],
+                format!(
+                    "reserve range {}–{} % is not a range: min must not exceed max, max at most 100",
+                    b.reserve_min_percent, b.reserve_max_percent
+                ),
+            ));
+        }
+        let a = &self.approvals;
+        let roles = [
+            (
+                &["approvals", "below_limit_role"][..],
+                vec![&a.below_limit_role],
+            ),
+            (
+                &["approvals", "above_limit_role"][..],
+                vec![&a.above_limit_role],
+            ),
+            (
+                &["approvals", "purchase_chain"][..],
+                a.purchase_chain.iter().collect(),
+            ),
+            (
+                &["approvals", "emergency_group"][..],
+                a.emergency_group.iter().collect(),
+            ),
+            (
+                &["approvals", "closing_signoff_role"][..],
+                vec![&a.closing_signoff_role],
+            ),
+            (
+                &["approvals", "copy_signoff_role"][..],
+                vec![&a.copy_signoff_role],
+            ),
+            (
+                &["approvals", "report_signoff_role"][..],
+                vec![&a.report_signoff_role],
+            ),
+        ];
+        for (path, named) in roles {
+            if let Some(bad) = named.into_iter().find(|r| !ROLES.contains(&r.as_str())) {
+                return Err(fail(
+                    path,
+                    format!("`{bad}` is not a role; roles are {}", ROLES.join(", ")),
+                ));
+            }
+        }
+        let n = &self.naming;
+        if let Some(bad) = n
+            .campaign_minutes_kinds
+            .iter()
+            .find(|k| !n.minutes_kinds.contains(k))
+        {
+            return Err(fail(
+                &["naming", "campaign_minutes_kinds"],
+                format!("`{bad}` is not one of naming.minutes_kinds"),
+            ));
+        }
+        Ok(())
+    }
+
+    pub fn zone(&self) -> FixedOffset {
+        parse_zone(&self.general.timezone)
+            .unwrap_or_else(|| FixedOffset::east_opt(8 * 3600).unwrap())
+    }
+
+    /// The role that approves a campaign budget of `total` (SPEC 4.4 tiers).
+    pub fn budget_role(&self, total: Money) -> &str {
+        if total <= self.approvals.supervisor_limit {
+            &self.approvals.below_limit_role
+        } else {
+            &self.approvals.above_limit_role
+        }
+    }
+}
+
+mod builtin {
+    use super::*;
+
+    pub fn general() -> General {
+        Policy::builtin().general.clone()
+    }
+    pub fn naming() -> Naming {
+        Policy::builtin().naming.clone()
+    }
+    pub fn deadlines() -> Deadlines {
+        Policy::builtin().deadlines.clone()
+    }
+    pub fn budget() -> Budget {
+        Policy::builtin().budget.clone()
+    }
+    pub fn approvals() -> Approvals {
+        Policy::builtin().approvals.clone()
+    }
+    pub fn content() -> Content {
+        Policy::builtin().content.clone()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_policy_is_complete_and_valid() {
+        // Parsing the raw text without section defaults proves every section is present.
+        let table: toml::Table = toml::from_str(DEFAULT_POLICY).unwrap();
+        for section in [
+            "general",
+            "naming",
+            "deadlines",
+            "budget",
+            "approvals",
+            "content",
+        ] {
+            assert!(table.contains_key(section), "missing [{section}]");
+        }
+        let p = Policy::builtin();
+        assert_eq!(p.approvals.supervisor_limit, Money::from_yuan(50000));
+        assert_eq!(p.budget_role(Money::from_yuan(50000)), "supervisor");
+        assert_eq!(p.budget_role(Money::from_yuan(50001)), "director");
+    }
+
+    #[test]
+    fn bad_policy_names_line_and_column() {
+        let err =
+            Policy::parse("[budget]\nreserve_min_percent = \"ten\"\n", "policy.toml").unwrap_err();
+        assert_eq!(err.at.line, 2, "{err:?}");
+        let err = Policy::parse(
+            "[general]\ntimezone = \"Asia/Shanghai\"\nmax_file_bytes = 10\n",
+            "policy.toml",
+        )
+        .unwrap_err();
+        assert_eq!((err.at.line, err.at.column), (2, 12), "{err:?}");
+    }
+}

@@ -1,0 +1,162 @@
+//! Where each kind of record lives (SPEC section 2): a path is classified
+//! once, by its components, into the record kind that belongs there.
+
+/// What a repository path holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Kind {
+    Policy,
+    Team,
+    Campaign {
+        folder: String,
+    },
+    Results {
+        folder: String,
+    },
+    Touchpoints {
+        folder: String,
+    },
+    CampaignMinutes {
+        folder: String,
+    },
+    Purchase {
+        folder: String,
+    },
+    Approval {
+        folder: String,
+    },
+    Content {
+        folder: String,
+    },
+    Contract {
+        folder: String,
+    },
+    DeptMinutes {
+        year: String,
+    },
+    Incident,
+    Report {
+        year: i32,
+        quarter: u32,
+    },
+    /// Templates, READMEs, CI configuration: not records, not checked.
+    Other,
+    /// Nothing belongs here; the text says what does.
+    Misplaced(&'static str),
+}
+
+/// Files and folders any repository may carry besides its records.
+fn is_ancillary(parts: &[&str]) -> bool {
+    let first = parts[0];
+    let last = parts[parts.len() - 1];
+    matches!(last, ".gitkeep" | ".gitignore" | ".gitattributes")
+        || matches!(
+            first,
+            ".github" | ".gitlab" | "templates" | ".mkt" | ".vscode" | ".idea"
+        )
+        || (parts.len() == 1
+            && (last.starts_with("README")
+                || last.starts_with("LICENSE")
+                || last.starts_with("CHANGELOG")
+                || matches!(
+                    last,
+                    ".gitlab-ci.yml" | ".pre-commit-config.yaml" | ".editorconfig" | ".mailmap"
+                )))
+}
+
+pub fn classify(rel: &str) -> Kind {
+    let parts: Vec<&str> = rel.split('/').collect();
+    if parts.is_empty() || parts.iter().any(|p| p.is_empty()) {
+        return Kind::Misplaced("an empty path component");
+    }
+    if is_ancillary(&parts) {
+        return Kind::Other;
+    }
+    let toml = |f: &str| f.ends_with(".toml");
+    match parts.as_slice() {
+        ["policy.toml"] => Kind::Policy,
+        ["team.toml"] => Kind::Team,
+        ["campaigns", id, rest @ ..] => {
+            let folder = id.to_string();
+            match rest {
+                ["campaign.toml"] => Kind::Campaign { folder },
+                ["results.toml"] => Kind::Results { folder },
+                ["touchpoints.csv"] => Kind::Touchpoints { folder },
+                ["minutes", f] if toml(f) => Kind::CampaignMinutes { folder },
+                ["purchases", f] if toml(f) => Kind::Purchase { folder },
+                ["approvals", f] if toml(f) => Kind::Approval { folder },
+                ["content", f] if f.ends_with(".md") || f.ends_with(".txt") => {
+                    Kind::Content { folder }
+                }
+                ["contracts", _] => Kind::Contract { folder },
+                _ => Kind::Misplaced(
+                    "a campaign folder holds campaign.toml, results.toml, touchpoints.csv, and minutes/, purchases/, approvals/ (*.toml), content/ (*.md, *.txt), contracts/ (*.age)",
+                ),
+            }
+        }
+        ["minutes", year, f]
+            if toml(f) && year.len() == 4 && year.bytes().all(|b| b.is_ascii_digit()) =>
+        {
+            Kind::DeptMinutes {
+                year: year.to_string(),
+            }
+        }
+        ["minutes", ..] => {
+            Kind::Misplaced("department minutes go in minutes/<YYYY>/<YYYY-MM-DD>-<kind>.toml")
+        }
+        ["incidents", f] if toml(f) => Kind::Incident,
+        ["incidents", ..] => Kind::Misplaced("incidents go in incidents/<YYYY-MM-DD>-<slug>.toml"),
+        ["reports", f] => match parse_report_name(f) {
+            Some((year, quarter)) => Kind::Report { year, quarter },
+            None => Kind::Misplaced("quarterly reports are filed as reports/<YYYY>Q<n>.md"),
+        },
+        _ => Kind::Misplaced(
+            "a marketing repository holds policy.toml, team.toml, campaigns/, minutes/, incidents/, reports/ and templates/",
+        ),
+    }
+}
+
+/// `2026Q3.md` -> (2026, 3)
+pub fn parse_report_name(f: &str) -> Option<(i32, u32)> {
+    let stem = f.strip_suffix(".md")?;
+    let (y, q) = stem.split_once('Q')?;
+    if y.len() != 4 || q.len() != 1 {
+        return None;
+    }
+    let (year, quarter) = (y.parse().ok()?, q.parse().ok()?);
+    (1..=4).contains(&quarter).then_some((year, quarter))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classifies_paths() {
+        assert_eq!(
+            classify("campaigns/春季促销-2026-03V1/campaign.toml"),
+            Kind::Campaign {
+                folder: "春季促销-2026-03V1".into()
+            }
+        );
+        assert_eq!(
+            classify("minutes/2026/2026-01-05-weekly.toml"),
+            Kind::DeptMinutes {
+                year: "2026".into()
+            }
+        );
+        assert_eq!(
+            classify("reports/2026Q3.md"),
+            Kind::Report {
+                year: 2026,
+                quarter: 3
+            }
+        );
+        assert!(matches!(
+            classify("campaigns/x/notes.txt"),
+            Kind::Misplaced(_)
+        ));
+        assert!(matches!(classify("reports/2026Q5.md"), Kind::Misplaced(_)));
+        assert_eq!(classify("README.md"), Kind::Other);
+        assert_eq!(classify("templates/campaign.toml"), Kind::Other);
+    }
+}

@@ -1,0 +1,452 @@
+//! The repository as mkt sees it: every record loaded once, with its source
+//! for diagnostics, and what history says about it. Rules read only this.
+
+mod layout;
+mod source;
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, FixedOffset};
+use rayon::prelude::*;
+use serde::de::DeserializeOwned;
+
+use crate::diag::{Diagnostic, Located};
+use crate::error::{Error, Result};
+use crate::model::{Approval, Campaign, Incident, Minutes, Purchase, Results, Team};
+use crate::policy::Policy;
+use crate::rules;
+
+pub use layout::{Kind, classify, parse_report_name};
+pub use source::{SourceDoc, SourceError, locate_in_text};
+
+/// A record and the repository-relative path it came from.
+#[derive(Debug, Clone)]
+pub struct Record<T> {
+    pub path: String,
+    pub value: T,
+}
+
+/// Everything under `campaigns/<folder>/`.
+#[derive(Debug, Default)]
+pub struct CampaignDir {
+    pub folder: String,
+    pub campaign: Option<Record<Campaign>>,
+    pub results: Option<Record<Results>>,
+    pub minutes: Vec<Record<Minutes>>,
+    pub purchases: Vec<Record<Purchase>>,
+    pub approvals: Vec<Record<Approval>>,
+    /// Copy: paths of content/*.md|*.txt, text in `Repo::texts`.
+    pub content: Vec<String>,
+    pub contracts: Vec<String>,
+    /// touchpoints.csv, text in `Repo::texts`.
+    pub touchpoints: Option<String>,
+}
+
+/// The loaded repository.
+pub struct Repo {
+    pub root: PathBuf,
+    pub policy: Policy,
+    pub team: Team,
+    /// Whether team.toml was present and valid.
+    pub has_team: bool,
+    /// By folder name, in order.
+    pub campaigns: BTreeMap<String, CampaignDir>,
+    pub dept_minutes: Vec<Record<Minutes>>,
+    pub incidents: Vec<Record<Incident>>,
+    /// Filed quarterly reports: (year, quarter) -> path.
+    pub reports: BTreeMap<(i32, u32), String>,
+    /// Parsed TOML records, by path, for spans.
+    pub docs: HashMap<String, SourceDoc>,
+    /// Text files that are not TOML (copy, touchpoints).
+    pub texts: HashMap<String, String>,
+    /// When each record was first committed (absent: not committed yet).
+    pub first_added: HashMap<String, DateTime<FixedOffset>>,
+    /// Findings made while loading (F001, F002, F003).
+    pub findings: Vec<Diagnostic>,
+    pub git: git2::Repository,
+}
+
+/// The outcome of reading one file.
+enum Loaded {
+    Toml(Kind, SourceDoc),
+    Text(Kind, String),
+    Listed(Kind),
+    Finding(Diagnostic),
+    Skip,
+}
+
+impl Repo {
+    /// Finds the repository containing `dir` and loads it.
+    pub fn open(dir: &Path) -> Result<Repo> {
+        let git = git2::Repository::discover(dir).map_err(|_| {
+            Error::user(format!("{} is not inside a git repository", dir.display()))
+                .hint("run `mkt init` to create a marketing repository, or pass -C DIR")
+        })?;
+        let root = git
+            .workdir()
+            .ok_or_else(|| {
+                Error::user("this git repository has no work tree (bare); mkt needs one")
+            })?
+            .to_path_buf();
+        let policy_path = root.join("policy.toml");
+        let policy_text = match std::fs::read(&policy_path) {
+            Ok(bytes) => String::from_utf8(bytes)
+                .map_err(|_| Error::config("policy.toml is not valid UTF-8"))?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(Error::user(format!(
+                    "{} is not a marketing repository: it has no policy.toml",
+                    root.display()
+                ))
+                .hint("run `mkt init` here to add the default policy"));
+            }
+            Err(e) => return Err(Error::io(&policy_path, e)),
+        };
+        let policy = Policy::parse(&policy_text, "policy.toml").map_err(|e| {
+            Error::config(format!(
+                "policy.toml:{}:{}: {}",
+                e.at.line, e.at.column, e.message
+            ))
+            .hint("fix the policy; `mkt init` in an empty folder writes the default for comparison")
+        })?;
+        Repo::load(git, root, policy)
+    }
+
+    fn load(git: git2::Repository, root: PathBuf, policy: Policy) -> Result<Repo> {
+        let files = walk(&root)?;
+        let max = policy.general.max_file_bytes;
+        let loaded: Vec<(String, Loaded)> = files
+            .into_par_iter()
+            .map(|(rel, is_link)| {
+                let l = load_one(&root, &rel, is_link, max);
+                (rel, l)
+            })
+            .collect();
+
+        let mut repo = Repo {
+            root,
+            policy,
+            team: Team::default(),
+            has_team: false,
+            campaigns: BTreeMap::new(),
+            dept_minutes: Vec::new(),
+            incidents: Vec::new(),
+            reports: BTreeMap::new(),
+            docs: HashMap::new(),
+            texts: HashMap::new(),
+            first_added: HashMap::new(),
+            findings: Vec::new(),
+            git,
+        };
+        for (rel, l) in loaded {
+            // A stray file that git ignores (an editor's backup, `.DS_Store`) is not the team's.
+            if let Loaded::Finding(d) = &l {
+                if d.code == rules::F003.code && repo.git.is_path_ignored(&rel).unwrap_or(false) {
+                    continue;
+                }
+            }
+            repo.add(rel, l);
+        }
+        if !repo.has_team && !repo.findings.iter().any(|d| d.at.file == "team.toml") {
+            repo.findings.push(
+                Diagnostic::new(
+                    &rules::F002,
+                    Located::file("team.toml"),
+                    "team.toml is missing",
+                )
+                .help("every marketing repository has a roster; `mkt init` writes one to fill in"),
+            );
+        }
+        let wanted: BTreeSet<&str> = repo.minutes_paths().collect();
+        let wanted: BTreeSet<String> = wanted.into_iter().map(str::to_string).collect();
+        repo.first_added = crate::git::first_added(&repo.git, &|p: &str| wanted.contains(p))
+            .map_err(|e| Error::internal(format!("reading history: {e}")))?;
+        Ok(repo)
+    }
+
+    fn add(&mut self, rel: String, loaded: Loaded) {
+        match loaded {
+            Loaded::Skip => {}
+            Loaded::Finding(d) => self.findings.push(d),
+            Loaded::Listed(kind) => match kind {
+                Kind::Contract { folder } => self.campaign_dir(&folder).contracts.push(rel),
+                Kind::Report { year, quarter } => {
+                    self.reports.insert((year, quarter), rel);
+                }
+                _ => {}
+            },
+            Loaded::Text(kind, text) => {
+                match kind {
+                    Kind::Content { folder } => {
+                        self.campaign_dir(&folder).content.push(rel.clone())
+                    }
+                    Kind::Touchpoints { folder } => {
+                        self.campaign_dir(&folder).touchpoints = Some(rel.clone())
+                    }
+                    _ => return,
+                }
+                self.texts.insert(rel, text);
+            }
+            Loaded::Toml(kind, doc) => {
+                match kind {
+                    Kind::Policy => {}
+                    Kind::Team => {
+                        if let Some(t) = self.typed::<Team>(&doc) {
+                            self.team = t;
+                            self.has_team = true;
+                        }
+                    }
+                    Kind::Campaign { folder } => {
+                        if let Some(v) = self.typed(&doc) {
+                            self.campaign_dir(&folder).campaign = Some(Record {
+                                path: rel.clone(),
+                                value: v,
+                            });
+                        } else {
+                            self.campaign_dir(&folder);
+                        }
+                    }
+                    Kind::Results { folder } => {
+                        let v = self.typed(&doc);
+                        self.campaign_dir(&folder).results = v.map(|value| Record {
+                            path: rel.clone(),
+                            value,
+                        });
+                    }
+                    Kind::CampaignMinutes { folder } => {
+                        if let Some(value) = self.typed(&doc) {
+                            self.campaign_dir(&folder).minutes.push(Record {
+                                path: rel.clone(),
+                                value,
+                            });
+                        }
+                    }
+                    Kind::Purchase { folder } => {
+                        if let Some(value) = self.typed(&doc) {
+                            self.campaign_dir(&folder).purchases.push(Record {
+                                path: rel.clone(),
+                                value,
+                            });
+                        }
+                    }
+                    Kind::Approval { folder } => {
+                        if let Some(value) = self.typed(&doc) {
+                            self.campaign_dir(&folder).approvals.push(Record {
+                                path: rel.clone(),
+                                value,
+                            });
+                        }
+                    }
+                    Kind::DeptMinutes { .. } => {
+                        if let Some(value) = self.typed(&doc) {
+                            self.dept_minutes.push(Record {
+                                path: rel.clone(),
+                                value,
+                            });
+                        }
+                    }
+                    Kind::Incident => {
+                        if let Some(value) = self.typed(&doc) {
+                            self.incidents.push(Record {
+                                path: rel.clone(),
+                                value,
+                            });
+                        }
+                    }
+                    _ => return,
+                }
+                self.docs.insert(rel, doc);
+            }
+        }
+    }
+
+    /// Deserializes a record, turning a schema error into an F002 finding.
+    fn typed<T: DeserializeOwned>(&mut self, doc: &SourceDoc) -> Option<T> {
+        match doc.deserialize::<T>() {
+            Ok(v) => Some(v),
+            Err(e) => {
+                let mut d = Diagnostic::new(&rules::F002, e.at, e.message);
+                if let Some(h) = e.help {
+                    d = d.help(h);
+                }
+                self.findings.push(d);
+                None
+            }
+        }
+    }
+
+    fn campaign_dir(&mut self, folder: &str) -> &mut CampaignDir {
+        self.campaigns
+            .entry(folder.to_string())
+            .or_insert_with(|| CampaignDir {
+                folder: folder.to_string(),
+                ..CampaignDir::default()
+            })
+    }
+
+    /// Every minutes file, campaign and department.
+    pub fn minutes_paths(&self) -> impl Iterator<Item = &str> {
+        self.campaigns
+            .values()
+            .flat_map(|c| c.minutes.iter().map(|m| m.path.as_str()))
+            .chain(self.dept_minutes.iter().map(|m| m.path.as_str()))
+    }
+
+    /// The location of a key in a loaded TOML file.
+    pub fn at(&self, file: &str, path: &[&str]) -> Located {
+        match self.docs.get(file) {
+            Some(doc) => doc.locate(path),
+            None => Located::file(file),
+        }
+    }
+
+    /// A file's text, for snippets.
+    pub fn source_text(&self, file: &str) -> Option<String> {
+        if let Some(doc) = self.docs.get(file) {
+            return Some(doc.text().to_string());
+        }
+        if let Some(t) = self.texts.get(file) {
+            return Some(t.clone());
+        }
+        std::fs::read_to_string(self.root.join(file)).ok()
+    }
+
+    /// Campaigns with a valid campaign.toml.
+    pub fn campaigns(&self) -> impl Iterator<Item = (&CampaignDir, &Record<Campaign>)> {
+        self.campaigns
+            .values()
+            .filter_map(|d| d.campaign.as_ref().map(|c| (d, c)))
+    }
+
+    pub fn campaign(&self, id: &str) -> Option<&Record<Campaign>> {
+        self.campaigns.get(id).and_then(|d| d.campaign.as_ref())
+    }
+
+    /// IDs of campaigns that a later version supersedes.
+    pub fn superseded(&self) -> BTreeSet<&str> {
+        self.campaigns()
+            .filter_map(|(_, c)| c.value.supersedes())
+            .collect()
+    }
+}
+
+/// Lists every file below `root` except `.git`, as `/`-separated relative
+/// paths, with whether it is a symbolic link.
+fn walk(root: &Path) -> Result<Vec<(String, bool)>> {
+    let mut out = Vec::new();
+    let it = walkdir::WalkDir::new(root)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| !(e.depth() == 1 && e.file_name() == ".git"));
+    for entry in it {
+        let entry = entry.map_err(|e| Error::internal(format!("reading the work tree: {e}")))?;
+        let ft = entry.file_type();
+        if ft.is_dir() {
+            continue;
+        }
+        let rel = entry.path().strip_prefix(root).unwrap_or(entry.path());
+        let rel: Vec<String> = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        out.push((rel.join("/"), ft.is_symlink()));
+    }
+    Ok(out)
+}
+
+fn load_one(root: &Path, rel: &str, is_link: bool, max_bytes: u64) -> Loaded {
+    let kind = classify(rel);
+    if let Kind::Other = kind {
+        return Loaded::Skip;
+    }
+    if let Kind::Misplaced(why) = kind {
+        return Loaded::Finding(
+            Diagnostic::new(
+                &rules::F003,
+                Located::file(rel),
+                format!("`{rel}` is not where any record belongs"),
+            )
+            .help(why),
+        );
+    }
+    if is_link {
+        return Loaded::Finding(
+            Diagnostic::new(&rules::F003, Located::file(rel), format!("`{rel}` is a symbolic link"))
+                .help("mkt reads only plain files; a link could point outside the repository. Replace it with the file itself"),
+        );
+    }
+    if rel.contains('\u{FFFD}') {
+        return Loaded::Finding(
+            Diagnostic::new(
+                &rules::F003,
+                Located::file(rel),
+                "this file name is not valid UTF-8",
+            )
+            .help("rename the file; names are UTF-8 text"),
+        );
+    }
+    let path = root.join(rel);
+    match std::fs::metadata(&path) {
+        Ok(m) if m.len() > max_bytes => {
+            return Loaded::Finding(
+                Diagnostic::new(
+                    &rules::F001,
+                    Located::file(rel),
+                    format!("file is {} bytes, more than a record may be ({max_bytes})", m.len()),
+                )
+                .help("records are small text files; keep large material outside the repository or raise general.max_file_bytes"),
+            );
+        }
+        Ok(_) => {}
+        Err(e) => {
+            return Loaded::Finding(Diagnostic::new(
+                &rules::F001,
+                Located::file(rel),
+                format!("cannot read: {e}"),
+            ));
+        }
+    }
+    if let Kind::Contract { .. } | Kind::Report { .. } = kind {
+        return Loaded::Listed(kind);
+    }
+    let bytes = match std::fs::read(&path) {
+        Ok(b) => b,
+        Err(e) => {
+            return Loaded::Finding(Diagnostic::new(
+                &rules::F001,
+                Located::file(rel),
+                format!("cannot read: {e}"),
+            ));
+        }
+    };
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let valid = e.utf8_error().valid_up_to();
+            let good = String::from_utf8_lossy(&e.as_bytes()[..valid]).into_owned();
+            let at = locate_in_text(rel, &good, valid..valid);
+            return Loaded::Finding(
+                Diagnostic::new(
+                    &rules::F001,
+                    Located { span: None, ..at },
+                    "file is not valid UTF-8 text",
+                )
+                .help("save the file as UTF-8 (editors call it \"UTF-8\" or \"Unicode\"; not GBK)"),
+            );
+        }
+    };
+    if let Kind::Content { .. } | Kind::Touchpoints { .. } = kind {
+        return Loaded::Text(kind, text);
+    }
+    match SourceDoc::parse(rel, &text) {
+        Ok(doc) => Loaded::Toml(kind, doc),
+        Err(e) => {
+            let mut d = Diagnostic::new(&rules::F001, e.at, e.message);
+            if let Some(h) = e.help {
+                d = d.help(h);
+            }
+            Loaded::Finding(d)
+        }
+    }
+}

@@ -1,0 +1,225 @@
+//! Budget rules (SPEC 4.3): the split adds up (B001), the reserve is in its
+//! range (B002), and spending stays inside the plan (B003).
+
+use std::collections::BTreeMap;
+
+use rust_decimal::Decimal;
+
+use super::{Ctx, declare_rule};
+use crate::diag::Diagnostic;
+use crate::model::Money;
+
+declare_rule! {
+    /// ## What it checks
+    /// `budget.allocation` sums exactly to `budget.total`, and the channels'
+    /// budgets together stay within the `channel` allocation.
+    ///
+    /// ## Why
+    /// 规范 三(二)3：制定推广预算分配方案（渠道投放、内容制作、活动执行等）.
+    /// The approved amount is the total; a split that does not add up means
+    /// part of the money was never planned. SPEC 4.3.
+    ///
+    /// ## Example
+    /// ```toml
+    /// [budget]
+    /// total = 80000
+    /// [budget.allocation]
+    /// channel = 45000
+    /// content = 15000
+    /// event = 15000
+    /// reserve = 10000     # sums to 85000
+    /// ```
+    ///
+    /// ## Fix
+    /// ```toml
+    /// event = 10000       # sums to 80000
+    /// ```
+    B001, "allocation-sum", Error, "allocation does not sum to total"
+}
+
+declare_rule! {
+    /// ## What it checks
+    /// The reserve (`budget.allocation.reserve`, 弹性预算) is between
+    /// `budget.reserve_min_percent` and `budget.reserve_max_percent` of the
+    /// total, inclusive, computed exactly.
+    ///
+    /// ## Why
+    /// 规范 三(二)3：预留 10%-15% 的弹性预算，应对突发推广需求或机会.
+    ///
+    /// ## Example
+    /// ```toml
+    /// [budget]
+    /// total = 80000
+    /// [budget.allocation]
+    /// reserve = 16000     # 20 %
+    /// ```
+    ///
+    /// ## Fix
+    /// ```toml
+    /// reserve = 10000     # 12.5 %; move the rest to a category
+    /// ```
+    B002, "reserve-range", Error, "reserve outside 10–15 %"
+}
+
+declare_rule! {
+    /// ## What it checks
+    /// In results.toml, spend per category stays within that category's
+    /// allocation plus the reserve, and total spend within the budget total.
+    /// The finding points at the spend row that crossed the line.
+    ///
+    /// ## Why
+    /// SPEC 4.3: spend per category never above its allocation plus reserve;
+    /// total spend never above total. Spending beyond the approved amount
+    /// needs a revised plan (`mkt revise`) and a new approval.
+    ///
+    /// ## Example
+    /// ```toml
+    /// # allocation: channel = 45000, reserve = 10000
+    /// [[spend]]
+    /// category = "channel"
+    /// amount = 56000
+    /// ```
+    ///
+    /// ## Fix
+    /// Revise the plan (`mkt revise <ID>`) with a larger budget and have it
+    /// approved, or correct the spend row if it was entered wrongly.
+    B003, "overspend", Error, "spend above allocation plus reserve, or above total"
+}
+
+/// `12.5 %` — a share as a percentage, one decimal at most.
+pub fn percent(part: Money, whole: Money) -> String {
+    if whole.fen() == 0 {
+        return "— %".to_string();
+    }
+    let p = Decimal::from(part.fen()) * Decimal::ONE_HUNDRED / Decimal::from(whole.fen());
+    format!("{} %", p.round_dp(1).normalize())
+}
+
+pub fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
+    let repo = ctx.repo;
+    let b = &ctx.policy.budget;
+    for (dir, c) in repo.campaigns() {
+        let v = &c.value;
+        let total = v.budget.total;
+        let alloc = &v.budget.allocation;
+        let sum: Money = alloc.values().copied().sum();
+        if sum != total {
+            let (word, diff) = if sum > total {
+                ("over", sum - total)
+            } else {
+                ("short", total - sum)
+            };
+            out.push(
+                Diagnostic::new(
+                    &B001,
+                    repo.at(&c.path, &["budget", "allocation"]),
+                    format!("allocation sums to {sum} but total is {total} ({diff} {word})"),
+                )
+                .help("the categories and the reserve add up exactly to budget.total"),
+            );
+        }
+        let channels: Money = v.channels.iter().map(|ch| ch.budget).sum();
+        if let Some(&channel_alloc) = alloc.get("channel") {
+            if channels > channel_alloc {
+                out.push(
+                    Diagnostic::new(
+                        &B001,
+                        repo.at(&c.path, &["channels"]),
+                        format!("channel budgets sum to {channels}, more than the channel allocation {channel_alloc}"),
+                    )
+                    .help("lower a channel's budget or raise budget.allocation.channel"),
+                );
+            }
+        }
+        let reserve = v.budget.reserve();
+        // reserve / total within [min, max] %, in integers: reserve*100 vs total*pct
+        let r100 = i128::from(reserve.fen()) * 100;
+        let lo = i128::from(total.fen()) * i128::from(b.reserve_min_percent);
+        let hi = i128::from(total.fen()) * i128::from(b.reserve_max_percent);
+        if total.fen() > 0 && (r100 < lo || r100 > hi) {
+            let at = if alloc.contains_key("reserve") {
+                repo.at(&c.path, &["budget", "allocation", "reserve"])
+            } else {
+                repo.at(&c.path, &["budget", "allocation"])
+            };
+            let min = Money(total.fen() * i64::from(b.reserve_min_percent) / 100);
+            let max = Money(total.fen() * i64::from(b.reserve_max_percent) / 100);
+            out.push(
+                Diagnostic::new(
+                    &B002,
+                    at,
+                    format!(
+                        "reserve is {} of total; policy allows {}–{} %",
+                        percent(reserve, total),
+                        b.reserve_min_percent,
+                        b.reserve_max_percent
+                    ),
+                )
+                .help(format!(
+                    "with total {total}, the reserve is between {min} and {max}"
+                )),
+            );
+        }
+        let Some(results) = &dir.results else {
+            continue;
+        };
+        let mut spent: BTreeMap<&str, Money> = BTreeMap::new();
+        let mut running = Money::ZERO;
+        let mut total_reported = false;
+        for (i, s) in results.value.spend.iter().enumerate() {
+            let idx = i.to_string();
+            let cat = spent.entry(s.category.as_str()).or_default();
+            let before = *cat;
+            *cat = *cat + s.amount;
+            let limit = if s.category == "reserve" {
+                reserve
+            } else {
+                alloc.get(&s.category).copied().unwrap_or_default() + reserve
+            };
+            if before <= limit && *cat > limit {
+                out.push(
+                    Diagnostic::new(
+                        &B003,
+                        repo.at(&results.path, &["spend", &idx, "amount"]),
+                        format!("`{}` spend reaches {} here, above its allocation plus reserve ({limit})", s.category, *cat),
+                    )
+                    .help("revise the plan (mkt revise) for a larger budget, or correct the amount"),
+                );
+            }
+            running = running + s.amount;
+            if !total_reported && running > total {
+                total_reported = true;
+                out.push(
+                    Diagnostic::new(
+                        &B003,
+                        repo.at(&results.path, &["spend", &idx, "amount"]),
+                        format!(
+                            "total spend reaches {running} here, above the budget total {total}"
+                        ),
+                    )
+                    .help(
+                        "revise the plan (mkt revise) for a larger budget, or correct the amount",
+                    ),
+                );
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percentages() {
+        assert_eq!(
+            percent(Money::from_yuan(10000), Money::from_yuan(80000)),
+            "12.5 %"
+        );
+        assert_eq!(
+            percent(Money::from_yuan(16000), Money::from_yuan(80000)),
+            "20 %"
+        );
+        assert_eq!(percent(Money::from_yuan(1), Money::from_yuan(3)), "33.3 %");
+    }
+}

@@ -1,0 +1,426 @@
+//! Deadline rules (SPEC 4.2): kickoff (D001), reviews (D002), closing
+//! (D003), minutes on time (D004), decisions (D005, D006), reports (D007).
+
+use chrono::{Duration, NaiveDate};
+
+use super::{Ctx, declare_rule};
+use crate::diag::{Diagnostic, Located};
+use crate::model::{Campaign, Minutes, Quarter};
+use crate::repo::Record;
+
+declare_rule! {
+    /// ## What it checks
+    /// Once a campaign has started, a kickoff meeting (minutes of kind
+    /// `kickoff`) was held in the `deadlines.kickoff_days_before_start` days
+    /// before its start, and before the start. Minutes of earlier versions
+    /// count for a revised plan. Emergency work (`emergency = true`) may hold
+    /// its kickoff up to `approvals.emergency_days_after_start` days after.
+    ///
+    /// ## Why
+    /// 制度 三(一)：启动会需在项目启动前 X 日内召开，明确目标与分工.
+    /// Policy: `deadlines.kickoff_days_before_start` (default 7).
+    ///
+    /// ## Example
+    /// ```text
+    /// campaigns/春季促销-2026-03V1/campaign.toml     start = 2026-03-01
+    /// campaigns/春季促销-2026-03V1/minutes/          (no kickoff)
+    /// ```
+    ///
+    /// ## Fix
+    /// Hold the kickoff and record it: `mkt new-minutes --kind kickoff
+    /// --campaign 春季促销-2026-03V1 --held-at 2026-02-25T10:00:00+08:00`.
+    D001, "kickoff-missing", Error, "kickoff minutes within the window before start"
+}
+
+declare_rule! {
+    /// ## What it checks
+    /// For every calendar quarter in which a campaign ran, once that quarter
+    /// is over, a review meeting (kind `review`) was held inside it.
+    ///
+    /// ## Why
+    /// 制度 三(一)：中期评审每季度一次，重点检查进度与预算执行情况.
+    /// Policy: `deadlines.review_each_quarter`.
+    ///
+    /// ## Example
+    /// ```text
+    /// 品牌焕新-2026-04V1 runs 2026-04-10 – 2026-07-15; reviews: 2026-05-20 only
+    /// ```
+    ///
+    /// ## Fix
+    /// Hold a review in each quarter the campaign runs (here also one in
+    /// 2026Q3) and record its minutes with kind = "review".
+    D002, "review-missing", Error, "a review meeting in each quarter the campaign ran (once that quarter is over)"
+}
+
+declare_rule! {
+    /// ## What it checks
+    /// Within `deadlines.closing_days_after_end` days after a campaign ends,
+    /// a closing meeting (kind `closing`) was held, on or after the end date.
+    ///
+    /// ## Why
+    /// 制度 三(一)：结项验收需在活动结束后 X 日内完成，评估效果与投入产出比.
+    /// Policy: `deadlines.closing_days_after_end` (default 15).
+    ///
+    /// ## Example
+    /// ```text
+    /// 中秋礼盒-2026-09V1 ended 2026-09-30; today 2026-10-20; no closing minutes
+    /// ```
+    ///
+    /// ## Fix
+    /// Hold the closing (结项验收) meeting and record its minutes with
+    /// kind = "closing".
+    D003, "closing-overdue", Error, "closing minutes within N days after end"
+}
+
+declare_rule! {
+    /// ## What it checks
+    /// Minutes were committed within `deadlines.minutes_within_hours` hours
+    /// of the meeting. When minutes were recorded is not a field: it is the
+    /// time of the commit that first added the file (now, while uncommitted).
+    ///
+    /// ## Why
+    /// 制度 三(二)：会议纪要需在会后 X 小时内完成整理. Git is the audit trail.
+    /// Policy: `deadlines.minutes_within_hours` (default 24).
+    ///
+    /// ## Example
+    /// ```text
+    /// held_at = 2026-03-02T10:00:00+08:00, first committed 2026-03-05 09:00
+    /// ```
+    ///
+    /// ## Fix
+    /// Commit minutes the day of the meeting. A late commit cannot be undone;
+    /// the warning stays as the record of it.
+    D004, "minutes-late", Warning, "minutes committed more than N hours after the meeting"
+}
+
+declare_rule! {
+    /// ## What it checks
+    /// A decision (决议) whose `due` date has passed is marked `done = true`.
+    ///
+    /// ## Why
+    /// 制度 四(二)：决策记录明确责任人及完成时限; an overdue decision is a
+    /// promise the team has not kept.
+    ///
+    /// ## Example
+    /// ```toml
+    /// [[decisions]]
+    /// text = "3月1日前完成素材"
+    /// owner = "zhao.lei"
+    /// due = 2026-02-28
+    /// done = false
+    /// ```
+    ///
+    /// ## Fix
+    /// Set `done = true` once it is done, or record a new decision with a new
+    /// due date in the next meeting's minutes.
+    D005, "decision-overdue", Warning, "a decision past due and not done"
+}
+
+declare_rule! {
+    /// ## What it checks
+    /// Every decision names an owner (责任人) and a due date (时限).
+    ///
+    /// ## Why
+    /// 制度 四(二)：决策记录需明确责任人及完成时限; the department template is
+    /// 议题, 决议, 责任人.
+    ///
+    /// ## Example
+    /// ```toml
+    /// [[decisions]]
+    /// text = "下周确定 KOL 名单"
+    /// ```
+    ///
+    /// ## Fix
+    /// ```toml
+    /// [[decisions]]
+    /// text = "下周确定 KOL 名单"
+    /// owner = "chen.jing"
+    /// due = 2026-05-15
+    /// ```
+    D006, "decision-incomplete", Error, "a decision without owner or due date"
+}
+
+declare_rule! {
+    /// ## What it checks
+    /// For every quarter from the department's first activity on, the
+    /// quarterly report `reports/<YYYY>Q<n>.md` is filed within
+    /// `deadlines.report_days_after_quarter` days after the quarter ends.
+    ///
+    /// ## Why
+    /// 制度 三(二)：季度报告需在季度结束后 X 日内提交，涵盖活动数据、市场反馈及改进建议.
+    /// Policy: `deadlines.report_days_after_quarter` (default 10).
+    ///
+    /// ## Example
+    /// ```text
+    /// today 2026-07-15; reports/ has 2026Q1.md but no 2026Q2.md
+    /// ```
+    ///
+    /// ## Fix
+    /// Write the report and file it as reports/2026Q2.md.
+    D007, "report-overdue", Error, "quarterly report not filed N days after the quarter"
+}
+
+pub fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
+    for (_, c) in ctx.live_campaigns() {
+        let minutes = ctx.lineage_minutes(&c.value);
+        kickoff(ctx, c, &minutes, out);
+        reviews(ctx, c, &minutes, out);
+        closing(ctx, c, &minutes, out);
+    }
+    let all_minutes = ctx
+        .repo
+        .campaigns
+        .values()
+        .flat_map(|d| d.minutes.iter())
+        .chain(ctx.repo.dept_minutes.iter());
+    for m in all_minutes {
+        minutes_late(ctx, m, out);
+        decisions(ctx, m, out);
+    }
+    reports(ctx, out);
+}
+
+fn held_dates<'a>(
+    ctx: &Ctx,
+    minutes: &[&'a Record<Minutes>],
+    kind: &str,
+) -> Vec<(NaiveDate, &'a Record<Minutes>)> {
+    let zone = ctx.policy.zone();
+    minutes
+        .iter()
+        .filter(|m| m.value.kind == kind)
+        .map(|m| (m.value.held_at.date(zone), *m))
+        .collect()
+}
+
+fn kickoff(
+    ctx: &Ctx,
+    c: &Record<Campaign>,
+    minutes: &[&Record<Minutes>],
+    out: &mut Vec<Diagnostic>,
+) {
+    let v = &c.value;
+    let start = v.start.0;
+    let from = start - Duration::days(ctx.policy.deadlines.kickoff_days_before_start);
+    let until = if v.emergency {
+        start + Duration::days(ctx.policy.approvals.emergency_days_after_start)
+    } else {
+        start - Duration::days(1)
+    };
+    if ctx.today < start {
+        return; // not due yet
+    }
+    let held = held_dates(ctx, minutes, "kickoff");
+    if held.iter().any(|(d, _)| (from..=until).contains(d)) {
+        return;
+    }
+    let mut d = Diagnostic::new(
+        &D001,
+        ctx.repo.at(&c.path, &["start"]),
+        format!(
+            "{} started {} without a kickoff meeting held {} – {}",
+            v.id, v.start, from, until
+        ),
+    );
+    d = match held.first() {
+        Some((when, m)) => d.label(format!(
+            "the kickoff in {} was held {when}, outside the window",
+            m.path
+        )),
+        None => d.label("no kickoff minutes"),
+    };
+    out.push(d.help(format!(
+        "record the kickoff: mkt new-minutes --kind kickoff --campaign {} --held-at <time>",
+        v.id
+    )));
+}
+
+fn reviews(
+    ctx: &Ctx,
+    c: &Record<Campaign>,
+    minutes: &[&Record<Minutes>],
+    out: &mut Vec<Diagnostic>,
+) {
+    if !ctx.policy.deadlines.review_each_quarter {
+        return;
+    }
+    let v = &c.value;
+    if v.end < v.start {
+        return;
+    }
+    let held = held_dates(ctx, minutes, "review");
+    for q in Quarter::spanning(v.start.0, v.end.0) {
+        if ctx.today <= q.last_day() {
+            continue; // the quarter is not over
+        }
+        if held.iter().any(|(d, _)| q.contains(*d)) {
+            continue;
+        }
+        out.push(
+            Diagnostic::new(
+                &D002,
+                ctx.repo.at(&c.path, &["id"]),
+                format!("{} ran in {q} but no review meeting was held in {q}", v.id),
+            )
+            .help(format!(
+                "reviews are due each quarter the campaign runs ({} – {}); record one with kind = \"review\"",
+                q.first_day(),
+                q.last_day()
+            )),
+        );
+    }
+}
+
+fn closing(
+    ctx: &Ctx,
+    c: &Record<Campaign>,
+    minutes: &[&Record<Minutes>],
+    out: &mut Vec<Diagnostic>,
+) {
+    let v = &c.value;
+    let due = v.end.0 + Duration::days(ctx.policy.deadlines.closing_days_after_end);
+    if ctx.today <= due {
+        return;
+    }
+    let held = held_dates(ctx, minutes, "closing");
+    if held.iter().any(|(d, _)| (v.end.0..=due).contains(d)) {
+        return;
+    }
+    let mut d = Diagnostic::new(
+        &D003,
+        ctx.repo.at(&c.path, &["end"]),
+        format!(
+            "{} ended {} and its closing meeting was due by {due}",
+            v.id, v.end
+        ),
+    );
+    d = match held.first() {
+        Some((when, m)) => d.label(format!("the closing in {} was held {when}", m.path)),
+        None => d.label("no closing minutes"),
+    };
+    out.push(d.help("hold the closing (结项验收) meeting and record it with kind = \"closing\""));
+}
+
+fn minutes_late(ctx: &Ctx, m: &Record<Minutes>, out: &mut Vec<Diagnostic>) {
+    let held = m.value.held_at.resolve(ctx.policy.zone());
+    if held > ctx.now {
+        return; // a meeting yet to come
+    }
+    let recorded = ctx
+        .repo
+        .first_added
+        .get(&m.path)
+        .copied()
+        .unwrap_or(ctx.now);
+    let limit = Duration::hours(ctx.policy.deadlines.minutes_within_hours);
+    let took = recorded.signed_duration_since(held);
+    if took <= limit {
+        return;
+    }
+    let how = if ctx.repo.first_added.contains_key(&m.path) {
+        "committed"
+    } else {
+        "still not committed"
+    };
+    out.push(
+        Diagnostic::new(
+            &D004,
+            ctx.repo.at(&m.path, &["held_at"]),
+            format!(
+                "minutes {how} {} after the meeting; policy allows {} hours",
+                human_duration(took),
+                ctx.policy.deadlines.minutes_within_hours
+            ),
+        )
+        .help("commit minutes the day of the meeting"),
+    );
+}
+
+/// `2 days 3 hours`, `5 hours`
+pub fn human_duration(d: Duration) -> String {
+    let hours = d.num_hours();
+    let (days, hours) = (hours / 24, hours % 24);
+    match (days, hours) {
+        (0, h) => format!("{h} hours"),
+        (1, 0) => "1 day".to_string(),
+        (d, 0) => format!("{d} days"),
+        (1, h) => format!("1 day {h} hours"),
+        (d, h) => format!("{d} days {h} hours"),
+    }
+}
+
+fn decisions(ctx: &Ctx, m: &Record<Minutes>, out: &mut Vec<Diagnostic>) {
+    for (i, d) in m.value.decisions.iter().enumerate() {
+        let idx = i.to_string();
+        let owner_missing = d.owner.as_deref().is_none_or(|o| o.trim().is_empty());
+        if owner_missing || d.due.is_none() {
+            let missing = match (owner_missing, d.due.is_none()) {
+                (true, true) => "an owner (责任人) or a due date (时限)",
+                (true, false) => "an owner (责任人)",
+                _ => "a due date (时限)",
+            };
+            out.push(
+                Diagnostic::new(
+                    &D006,
+                    ctx.repo.at(&m.path, &["decisions", &idx, "text"]),
+                    format!("decision \"{}\" has no {missing}", d.text),
+                )
+                .help("add owner = \"<person id>\" and due = YYYY-MM-DD to the decision"),
+            );
+        }
+        if let Some(due) = d.due {
+            if !d.done && due.0 < ctx.today {
+                let late = (ctx.today - due.0).num_days();
+                out.push(
+                    Diagnostic::new(
+                        &D005,
+                        ctx.repo.at(&m.path, &["decisions", &idx, "due"]),
+                        format!(
+                            "decision \"{}\" was due {due}, {late} days ago, and is not done",
+                            d.text
+                        ),
+                    )
+                    .help("set done = true once it is done, or re-plan it in the next meeting"),
+                );
+            }
+        }
+    }
+}
+
+fn reports(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
+    let zone = ctx.policy.zone();
+    let first = ctx
+        .repo
+        .campaigns()
+        .filter(|(_, c)| !c.value.is_cancelled())
+        .map(|(_, c)| c.value.start.0)
+        .chain(
+            ctx.repo
+                .dept_minutes
+                .iter()
+                .map(|m| m.value.held_at.date(zone)),
+        )
+        .filter(|d| *d <= ctx.today)
+        .min();
+    let Some(first) = first else { return };
+    let days = ctx.policy.deadlines.report_days_after_quarter;
+    let mut q = Quarter::of(first);
+    while q.days_after_end(days) < ctx.today {
+        if !ctx.repo.reports.contains_key(&(q.year, q.q)) {
+            out.push(
+                Diagnostic::new(
+                    &D007,
+                    Located::file(format!("reports/{q}.md")),
+                    format!(
+                        "the {q} report was due {} and is not filed",
+                        q.days_after_end(days)
+                    ),
+                )
+                .help(format!(
+                    "write the quarter's report and file it as reports/{q}.md"
+                )),
+            );
+        }
+        q = q.next();
+    }
+}

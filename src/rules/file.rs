@@ -1,0 +1,346 @@
+//! File rules: a file parses (F001), fits its schema (F002), is where a
+//! record belongs (F003), and names only people and campaigns that exist (F004).
+//! F001–F003 are found while loading; this file adds the checks that need
+//! the whole repository.
+
+use std::collections::BTreeSet;
+
+use super::{Ctx, declare_rule};
+use crate::diag::Diagnostic;
+use crate::policy::{GROUPS, ROLES};
+
+declare_rule! {
+    /// ## What it checks
+    /// Every record file parses as TOML (and is UTF-8 text of a sensible
+    /// size). The finding gives the line and column of the fault.
+    ///
+    /// ## Why
+    /// A file mkt cannot read is a rule nobody checks. SPEC section 2.
+    ///
+    /// ## Example
+    /// ```toml
+    /// title = "春季新品促销      # the closing quote is missing
+    /// ```
+    ///
+    /// ## Fix
+    /// ```toml
+    /// title = "春季新品促销"
+    /// ```
+    /// Save files as UTF-8, never GBK.
+    F001, "toml-syntax", Error, "the file parses; line and column of the fault"
+}
+
+declare_rule! {
+    /// ## What it checks
+    /// Required keys are present, values have the right type (dates are
+    /// bare `2026-03-01`, money is whole yuan or a string like "1234.50",
+    /// never a float), no key is unknown, roles and groups in team.toml are
+    /// ones the policy knows, and dates are in order (end not before start).
+    ///
+    /// ## Why
+    /// A misspelt key silently means nothing: `ownr = "li.na"` would leave the
+    /// campaign without an owner. SPEC sections 2 and 5 define the schemas.
+    ///
+    /// ## Example
+    /// ```toml
+    /// ownr = "li.na"
+    /// [budget]
+    /// total = 80000.5
+    /// ```
+    ///
+    /// ## Fix
+    /// ```toml
+    /// owner = "li.na"
+    /// [budget]
+    /// total = "80000.50"
+    /// ```
+    F002, "schema", Error, "required fields present, types right, no unknown fields"
+}
+
+declare_rule! {
+    /// ## What it checks
+    /// Every file sits where a record kind belongs (SPEC section 2), and is a
+    /// plain file, not a symbolic link. Files git ignores are skipped.
+    ///
+    /// ## Why
+    /// A record in the wrong folder is never checked: minutes saved as
+    /// `campaigns/X/minute/…` would escape every deadline rule.
+    ///
+    /// ## Example
+    /// ```text
+    /// campaigns/春季促销-2026-03V1/会议/2026-02-25-kickoff.toml
+    /// ```
+    ///
+    /// ## Fix
+    /// ```text
+    /// campaigns/春季促销-2026-03V1/minutes/2026-02-25-kickoff.toml
+    /// ```
+    F003, "misplaced-file", Error, "a file where no record kind belongs"
+}
+
+declare_rule! {
+    /// ## What it checks
+    /// Every owner, attendee, chair, decision owner, requester and approver
+    /// is a person in team.toml; every campaign a record refers to (an
+    /// incident's `campaign`, a plan's `supersedes`) exists.
+    ///
+    /// ## Why
+    /// Responsibility needs a real person: 制度 三(二) requires minutes to
+    /// name 责任人, and approvals bind to people in the roster (SPEC 5).
+    ///
+    /// ## Example
+    /// ```toml
+    /// owner = "lina"          # team.toml has li.na
+    /// ```
+    ///
+    /// ## Fix
+    /// ```toml
+    /// owner = "li.na"
+    /// ```
+    /// or add the person to team.toml.
+    F004, "unknown-reference", Error, "an owner, attendee, approver or campaign that does not exist"
+}
+
+pub fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
+    check_team(ctx, out);
+    check_dates(ctx, out);
+    check_references(ctx, out);
+}
+
+fn suggest<'a>(word: &str, choices: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    choices
+        .into_iter()
+        .map(|c| (strsim::jaro_winkler(word, c), c))
+        .filter(|(s, _)| *s > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c)
+}
+
+fn check_team(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
+    let repo = ctx.repo;
+    let mut ids = BTreeSet::new();
+    for (i, p) in repo.team.people.iter().enumerate() {
+        let idx = i.to_string();
+        if !ids.insert(p.id.as_str()) {
+            out.push(Diagnostic::new(
+                &F002,
+                repo.at("team.toml", &["people", &idx, "id"]),
+                format!("person `{}` is listed twice", p.id),
+            ));
+        }
+        for (j, role) in p.roles.iter().enumerate() {
+            if !ROLES.contains(&role.as_str()) {
+                let mut d = Diagnostic::new(
+                    &F002,
+                    repo.at("team.toml", &["people", &idx, "roles", &j.to_string()]),
+                    format!("`{role}` is not a role"),
+                );
+                d = match suggest(role, ROLES.iter().copied()) {
+                    Some(s) => d.help(format!("did you mean `{s}`?")),
+                    None => d.help(format!("roles are {}", ROLES.join(", "))),
+                };
+                out.push(d);
+            }
+        }
+        if let Some(g) = &p.group {
+            if !GROUPS.contains(&g.as_str()) {
+                out.push(
+                    Diagnostic::new(
+                        &F002,
+                        repo.at("team.toml", &["people", &idx, "group"]),
+                        format!("`{g}` is not a group"),
+                    )
+                    .help(format!("groups are {}", GROUPS.join(", "))),
+                );
+            }
+        }
+    }
+}
+
+fn check_dates(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
+    let repo = ctx.repo;
+    let categories: Vec<&str> = ctx
+        .policy
+        .budget
+        .categories
+        .iter()
+        .map(String::as_str)
+        .collect();
+    for (dir, c) in repo.campaigns() {
+        let v = &c.value;
+        if v.end < v.start {
+            out.push(
+                Diagnostic::new(
+                    &F002,
+                    repo.at(&c.path, &["end"]),
+                    format!("end {} is before start {}", v.end, v.start),
+                )
+                .help("swap the dates, or correct the one that is wrong"),
+            );
+        }
+        for (i, ph) in v.phases.iter().enumerate() {
+            if ph.end < ph.start {
+                out.push(Diagnostic::new(
+                    &F002,
+                    repo.at(&c.path, &["phases", &i.to_string(), "end"]),
+                    format!(
+                        "phase `{}` ends {} before it starts {}",
+                        ph.name, ph.end, ph.start
+                    ),
+                ));
+            }
+        }
+        for key in v.budget.allocation.keys() {
+            if key != "reserve" && !categories.contains(&key.as_str()) {
+                let d = Diagnostic::new(
+                    &F002,
+                    repo.at(&c.path, &["budget", "allocation", key]),
+                    format!("`{key}` is not a budget category"),
+                );
+                out.push(
+                    match suggest(key, categories.iter().copied().chain(["reserve"])) {
+                        Some(s) => d.help(format!("did you mean `{s}`?")),
+                        None => d.help(format!(
+                            "categories are {} and reserve (policy budget.categories)",
+                            categories.join(", ")
+                        )),
+                    },
+                );
+            }
+        }
+        if let Some(r) = &dir.results {
+            for (i, s) in r.value.spend.iter().enumerate() {
+                if s.category != "reserve" && !categories.contains(&s.category.as_str()) {
+                    out.push(
+                        Diagnostic::new(
+                            &F002,
+                            repo.at(&r.path, &["spend", &i.to_string(), "category"]),
+                            format!("`{}` is not a budget category", s.category),
+                        )
+                        .help(format!(
+                            "categories are {} and reserve",
+                            categories.join(", ")
+                        )),
+                    );
+                }
+            }
+        }
+    }
+    for m in ctx
+        .repo
+        .campaigns
+        .values()
+        .flat_map(|d| d.minutes.iter())
+        .chain(repo.dept_minutes.iter())
+    {
+        if !ctx.policy.naming.minutes_kinds.contains(&m.value.kind) {
+            let d = Diagnostic::new(
+                &F002,
+                repo.at(&m.path, &["kind"]),
+                format!("`{}` is not a meeting kind", m.value.kind),
+            );
+            let kinds = ctx.policy.naming.minutes_kinds.iter().map(String::as_str);
+            out.push(match suggest(&m.value.kind, kinds) {
+                Some(s) => d.help(format!("did you mean `{s}`?")),
+                None => d.help(format!(
+                    "kinds are {}",
+                    ctx.policy.naming.minutes_kinds.join(", ")
+                )),
+            });
+        }
+    }
+}
+
+fn check_references(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
+    let repo = ctx.repo;
+    if !repo.has_team {
+        return; // team.toml itself is reported; every name would be unknown
+    }
+    let people: Vec<&str> = repo.team.people.iter().map(|p| p.id.as_str()).collect();
+    let person = |file: &str, path: &[&str], id: &str, what: &str, out: &mut Vec<Diagnostic>| {
+        if id.is_empty() || people.contains(&id) {
+            return;
+        }
+        let d = Diagnostic::new(
+            &F004,
+            repo.at(file, path),
+            format!("{what} `{id}` is not in team.toml"),
+        );
+        out.push(match suggest(id, people.iter().copied()) {
+            Some(s) => d.help(format!("did you mean `{s}`?")),
+            None => d.help("add the person to team.toml, or name someone who is there"),
+        });
+    };
+    for (dir, c) in repo.campaigns() {
+        let v = &c.value;
+        person(&c.path, &["owner"], &v.owner, "owner", out);
+        for (i, ph) in v.phases.iter().enumerate() {
+            person(
+                &c.path,
+                &["phases", &i.to_string(), "owner"],
+                &ph.owner,
+                "phase owner",
+                out,
+            );
+        }
+        if let Some(s) = v.supersedes() {
+            if repo.campaign(s).is_none() {
+                out.push(
+                    Diagnostic::new(
+                        &F004,
+                        repo.at(&c.path, &["supersedes"]),
+                        format!("supersedes `{s}`, which does not exist"),
+                    )
+                    .help("name the campaign ID of the previous version, as its folder is named"),
+                );
+            }
+        }
+        for p in &dir.purchases {
+            person(
+                &p.path,
+                &["requested_by"],
+                &p.value.requested_by,
+                "requester",
+                out,
+            );
+        }
+        for a in &dir.approvals {
+            person(&a.path, &["approver"], &a.value.approver, "approver", out);
+        }
+    }
+    for m in repo
+        .campaigns
+        .values()
+        .flat_map(|d| d.minutes.iter())
+        .chain(repo.dept_minutes.iter())
+    {
+        for (i, a) in m.value.attendees.iter().enumerate() {
+            person(&m.path, &["attendees", &i.to_string()], a, "attendee", out);
+        }
+        if let Some(chair) = &m.value.chair {
+            person(&m.path, &["chair"], chair, "chair", out);
+        }
+        for (i, d) in m.value.decisions.iter().enumerate() {
+            if let Some(o) = &d.owner {
+                person(
+                    &m.path,
+                    &["decisions", &i.to_string(), "owner"],
+                    o,
+                    "decision owner",
+                    out,
+                );
+            }
+        }
+    }
+    for inc in &repo.incidents {
+        person(&inc.path, &["owner"], &inc.value.owner, "owner", out);
+        let c = inc.value.campaign.trim();
+        if !c.is_empty() && repo.campaign(c).is_none() {
+            out.push(Diagnostic::new(
+                &F004,
+                repo.at(&inc.path, &["campaign"]),
+                format!("campaign `{c}` does not exist"),
+            ));
+        }
+    }
+}

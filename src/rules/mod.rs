@@ -1,0 +1,165 @@
+//! The rules of SPEC section 7. Each family lives in its own file; each rule
+//! is declared there with `declare_rule!`, whose doc comment *is* the text of
+//! `mkt explain CODE`. Codes are assigned here, in `RULES`, and never reused.
+
+mod budget;
+mod deadline;
+mod file;
+mod naming;
+
+use std::collections::BTreeSet;
+
+use chrono::{DateTime, FixedOffset, NaiveDate};
+
+use crate::diag::{Diagnostic, Severity};
+use crate::model::{Campaign, Minutes};
+use crate::policy::Policy;
+use crate::repo::{CampaignDir, Record, Repo};
+
+pub use budget::{B001, B002, B003};
+pub use deadline::{D001, D002, D003, D004, D005, D006, D007};
+pub use file::{F001, F002, F003, F004};
+pub use naming::{CampaignId, N001, N002, N003, parse_campaign_id};
+
+/// A rule: its stable code, kebab-case name, default severity, one-line
+/// summary and full explanation.
+#[derive(Debug)]
+pub struct Rule {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub severity: Severity,
+    pub summary: &'static str,
+    /// Markdown: what it checks, why (the policy clause), example, fix.
+    pub explain: &'static str,
+}
+
+/// Declares a rule; the doc comment above becomes its explanation.
+macro_rules! declare_rule {
+    ($(#[doc = $doc:literal])* $code:ident, $name:literal, $sev:ident, $summary:literal) => {
+        $(#[doc = $doc])*
+        pub static $code: $crate::rules::Rule = $crate::rules::Rule {
+            code: stringify!($code),
+            name: $name,
+            severity: $crate::diag::Severity::$sev,
+            summary: $summary,
+            explain: concat!($($doc, "\n"),*),
+        };
+    };
+}
+pub(crate) use declare_rule;
+
+/// Every rule mkt checks, in code order.
+pub static RULES: &[&Rule] = &[
+    &F001, &F002, &F003, &F004, &N001, &N002, &N003, &D001, &D002, &D003, &D004, &D005, &D006,
+    &D007, &B001, &B002, &B003,
+];
+
+pub fn lookup(code: &str) -> Option<&'static Rule> {
+    RULES
+        .iter()
+        .copied()
+        .find(|r| r.code.eq_ignore_ascii_case(code) || r.name == code)
+}
+
+impl Rule {
+    /// The explanation with the doc comments' leading space removed.
+    pub fn explanation(&self) -> String {
+        self.explain
+            .lines()
+            .map(|l| l.strip_prefix(' ').unwrap_or(l))
+            .collect::<Vec<_>>()
+            .join("\n")
+            .trim()
+            .to_string()
+    }
+}
+
+/// What every rule sees: the loaded repository and the moment of the check.
+pub struct Ctx<'a> {
+    pub repo: &'a Repo,
+    pub policy: &'a Policy,
+    pub today: NaiveDate,
+    pub now: DateTime<FixedOffset>,
+    superseded: BTreeSet<&'a str>,
+}
+
+impl<'a> Ctx<'a> {
+    pub fn new(repo: &'a Repo, today: NaiveDate, now: DateTime<FixedOffset>) -> Ctx<'a> {
+        Ctx {
+            repo,
+            policy: &repo.policy,
+            today,
+            now,
+            superseded: repo.superseded(),
+        }
+    }
+
+    pub fn is_superseded(&self, id: &str) -> bool {
+        self.superseded.contains(id)
+    }
+
+    /// Campaigns the deadline rules apply to: not cancelled, not superseded.
+    pub fn live_campaigns(
+        &self,
+    ) -> impl Iterator<Item = (&'a CampaignDir, &'a Record<Campaign>)> + '_ {
+        self.repo
+            .campaigns()
+            .filter(move |(_, c)| !c.value.is_cancelled() && !self.is_superseded(&c.value.id))
+    }
+
+    /// Minutes of a campaign and of every version it supersedes: a meeting
+    /// held for V1 still counts once V2 replaces it.
+    pub fn lineage_minutes(&self, campaign: &'a Campaign) -> Vec<&'a Record<Minutes>> {
+        let mut out = Vec::new();
+        let mut seen = BTreeSet::new();
+        let mut id = Some(campaign.id.as_str());
+        while let Some(cur) = id {
+            if !seen.insert(cur) {
+                break;
+            }
+            let Some(dir) = self.repo.campaigns.get(cur) else {
+                break;
+            };
+            out.extend(dir.minutes.iter());
+            id = dir.campaign.as_ref().and_then(|c| c.value.supersedes());
+        }
+        out
+    }
+}
+
+/// Runs every rule and returns all findings, sorted.
+pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
+    let mut out = ctx.repo.findings.clone();
+    file::check(ctx, &mut out);
+    naming::check(ctx, &mut out);
+    deadline::check(ctx, &mut out);
+    budget::check(ctx, &mut out);
+    crate::diag::sort(&mut out);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_rule_is_explained() {
+        let mut codes = BTreeSet::new();
+        for r in RULES {
+            assert!(codes.insert(r.code), "{} is declared twice", r.code);
+            let text = r.explanation();
+            for section in ["## What it checks", "## Why", "## Example", "## Fix"] {
+                assert!(
+                    text.contains(section),
+                    "{} has no `{section}` in its explanation",
+                    r.code
+                );
+            }
+            assert!(
+                r.name.chars().all(|c| c.is_ascii_lowercase() || c == '-'),
+                "{}",
+                r.name
+            );
+        }
+    }
+}

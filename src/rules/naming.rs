@@ -1,0 +1,425 @@
+//! Naming rules: campaign IDs (N001), versions (N002), minutes file names (N003).
+
+use std::collections::BTreeMap;
+
+use chrono::Datelike;
+
+use super::{Ctx, declare_rule};
+use crate::diag::Diagnostic;
+use crate::model::Minutes;
+use crate::repo::Record;
+
+declare_rule! {
+    /// ## What it checks
+    /// A campaign ID follows 项目名称-日期-版本号: `{name}-{yyyy}-{mm}V{n}`,
+    /// where yyyy-mm is the start month; the name holds letters (CJK
+    /// included), digits, `_` and `·` only, no leading dot, at most
+    /// `naming.name_max_chars` characters; the folder is named as the ID.
+    ///
+    /// ## Why
+    /// 制度 三(二)：命名规则为"项目名称-日期-版本号"，如"春季促销-202X-01V1".
+    /// Policy: `[naming]`.
+    ///
+    /// ## Example
+    /// ```toml
+    /// # campaigns/春季促销/campaign.toml
+    /// id = "春季促销"
+    /// start = 2026-03-01
+    /// ```
+    ///
+    /// ## Fix
+    /// ```toml
+    /// # campaigns/春季促销-2026-03V1/campaign.toml
+    /// id = "春季促销-2026-03V1"
+    /// start = 2026-03-01
+    /// ```
+    N001, "campaign-id", Error, "ID follows the naming rule; folder name equals `id`"
+}
+
+declare_rule! {
+    /// ## What it checks
+    /// Versions of a campaign (same name and month) run V1, V2, … with no
+    /// gap; each version after V1 names the one it replaces in `supersedes`;
+    /// and only one version is active (not superseded, not cancelled).
+    ///
+    /// ## Why
+    /// A revised plan is a new version and the old one stays for the record
+    /// (SPEC 2, 4.1); two active versions leave nobody sure which plan runs.
+    ///
+    /// ## Example
+    /// ```toml
+    /// # campaigns/春季促销-2026-03V2/campaign.toml
+    /// id = "春季促销-2026-03V2"
+    /// supersedes = ""
+    /// ```
+    ///
+    /// ## Fix
+    /// ```toml
+    /// id = "春季促销-2026-03V2"
+    /// supersedes = "春季促销-2026-03V1"
+    /// ```
+    N002, "version-sequence", Error, "versions contiguous from V1; one active version"
+}
+
+declare_rule! {
+    /// ## What it checks
+    /// A minutes file is named `{YYYY-MM-DD}-{kind}[-{slug}].toml` with the
+    /// date of `held_at` and the `kind` inside; department minutes sit in
+    /// `minutes/<YYYY>/` of their year, campaign minutes are of a campaign
+    /// kind (`naming.campaign_minutes_kinds`) and department minutes are not.
+    ///
+    /// ## Why
+    /// 制度 三(二)：会议纪要使用统一模板; a name that lies about the date
+    /// or kind hides a missing meeting. Policy: `[naming]`.
+    ///
+    /// ## Example
+    /// ```toml
+    /// # campaigns/春季促销-2026-03V1/minutes/2026-02-24-kickoff.toml
+    /// kind = "kickoff"
+    /// held_at = 2026-02-25T10:00:00+08:00
+    /// ```
+    ///
+    /// ## Fix
+    /// Rename the file to `2026-02-25-kickoff.toml`, or correct `held_at`.
+    N003, "minutes-file-name", Error, "minutes file name matches date and kind inside"
+}
+
+/// The parts of a campaign ID.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CampaignId {
+    pub name: String,
+    pub year: i32,
+    pub month: u32,
+    pub version: u32,
+}
+
+impl CampaignId {
+    pub fn format(name: &str, year: i32, month: u32, version: u32) -> String {
+        format!("{name}-{year:04}-{month:02}V{version}")
+    }
+}
+
+/// Checks a campaign name against the naming rule; the error says why not.
+pub fn check_name(name: &str, max_chars: usize) -> Result<(), String> {
+    if name.is_empty() {
+        return Err("the name is empty".into());
+    }
+    if name.starts_with('.') {
+        return Err("the name starts with a dot".into());
+    }
+    if name.contains("..") {
+        return Err("the name contains `..`".into());
+    }
+    if let Some(c) = name
+        .chars()
+        .find(|c| !(c.is_alphanumeric() || *c == '_' || *c == '·'))
+    {
+        let shown = if c.is_control() || c.is_whitespace() {
+            format!("{:?}", c)
+        } else {
+            format!("`{c}`")
+        };
+        return Err(format!(
+            "the name contains {shown}; use letters, digits, `_` or `·`"
+        ));
+    }
+    let n = name.chars().count();
+    if n > max_chars {
+        return Err(format!("the name is {n} characters; at most {max_chars}"));
+    }
+    Ok(())
+}
+
+/// Reads `春季促销-2026-03V1`.
+pub fn parse_campaign_id(id: &str, max_chars: usize) -> Result<CampaignId, String> {
+    let shape = || format!("`{id}` does not follow 名称-YYYY-MMV<n> (like 春季促销-2026-03V1)");
+    let (rest, version) = id.rsplit_once('V').ok_or_else(shape)?;
+    let version: u32 = version.parse().map_err(|_| shape())?;
+    if version == 0 || !id.ends_with(&version.to_string()) {
+        return Err(shape());
+    }
+    let (rest, month) = rest.rsplit_once('-').ok_or_else(shape)?;
+    let (name, year) = rest.rsplit_once('-').ok_or_else(shape)?;
+    if year.len() != 4 || month.len() != 2 {
+        return Err(shape());
+    }
+    let year: i32 = year.parse().map_err(|_| shape())?;
+    let month: u32 = month.parse().map_err(|_| shape())?;
+    if !(1..=12).contains(&month) {
+        return Err(format!("`{id}`: month {month:02} does not exist"));
+    }
+    check_name(name, max_chars)?;
+    Ok(CampaignId {
+        name: name.to_string(),
+        year,
+        month,
+        version,
+    })
+}
+
+pub fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
+    check_ids(ctx, out);
+    check_versions(ctx, out);
+    check_minutes_names(ctx, out);
+}
+
+fn check_ids(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
+    let repo = ctx.repo;
+    let max = ctx.policy.naming.name_max_chars;
+    for dir in repo.campaigns.values() {
+        let Some(c) = &dir.campaign else {
+            if !repo.findings.iter().any(|d| {
+                d.at.file
+                    .starts_with(&format!("campaigns/{}/campaign.toml", dir.folder))
+            }) {
+                out.push(
+                    Diagnostic::new(
+                        &super::F002,
+                        crate::diag::Located::file(format!(
+                            "campaigns/{}/campaign.toml",
+                            dir.folder
+                        )),
+                        format!("campaign folder `{}` has no campaign.toml", dir.folder),
+                    )
+                    .help(
+                        "every campaign folder starts with its plan; `mkt new-campaign` writes one",
+                    ),
+                );
+            }
+            continue;
+        };
+        let v = &c.value;
+        match parse_campaign_id(&v.id, max) {
+            Err(why) => out.push(Diagnostic::new(&N001, repo.at(&c.path, &["id"]), why).help(
+                format!(
+                    "name it {}",
+                    CampaignId::format("名称", v.start.0.year(), v.start.0.month(), 1)
+                ),
+            )),
+            Ok(parsed) => {
+                if (parsed.year, parsed.month) != (v.start.0.year(), v.start.0.month()) {
+                    out.push(
+                        Diagnostic::new(
+                            &N001,
+                            repo.at(&c.path, &["id"]),
+                            format!(
+                                "`{}` says {:04}-{:02} but the campaign starts {}",
+                                v.id, parsed.year, parsed.month, v.start
+                            ),
+                        )
+                        .help(format!(
+                            "the date in the ID is the start month: {}",
+                            CampaignId::format(
+                                &parsed.name,
+                                v.start.0.year(),
+                                v.start.0.month(),
+                                parsed.version
+                            )
+                        )),
+                    );
+                }
+            }
+        }
+        if dir.folder != v.id {
+            out.push(
+                Diagnostic::new(
+                    &N001,
+                    repo.at(&c.path, &["id"]),
+                    format!("id `{}` differs from its folder `{}`", v.id, dir.folder),
+                )
+                .help("rename the folder to the ID (git mv), or correct the id"),
+            );
+        }
+    }
+}
+
+fn check_versions(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
+    let repo = ctx.repo;
+    let max = ctx.policy.naming.name_max_chars;
+    let mut families: BTreeMap<(String, i32, u32), BTreeMap<u32, &Record<crate::model::Campaign>>> =
+        BTreeMap::new();
+    for (_, c) in repo.campaigns() {
+        if let Ok(p) = parse_campaign_id(&c.value.id, max) {
+            families
+                .entry((p.name, p.year, p.month))
+                .or_default()
+                .insert(p.version, c);
+        }
+    }
+    for ((name, year, month), versions) in &families {
+        let mut expected = 1;
+        for (&v, c) in versions {
+            if v != expected {
+                let missing: Vec<String> = (expected..v).map(|n| format!("V{n}")).collect();
+                out.push(
+                    Diagnostic::new(
+                        &N002,
+                        repo.at(&c.path, &["id"]),
+                        format!(
+                            "{} comes after a gap: {} missing",
+                            c.value.id,
+                            missing.join(", ")
+                        ),
+                    )
+                    .help("versions run V1, V2, … without gaps; `mkt revise` picks the next one"),
+                );
+            }
+            expected = v + 1;
+            if v > 1 {
+                let prev = CampaignId::format(name, *year, *month, v - 1);
+                match c.value.supersedes() {
+                    None => out.push(
+                        Diagnostic::new(
+                            &N002,
+                            repo.at(&c.path, &["id"]),
+                            format!("V{v} does not say which version it replaces"),
+                        )
+                        .help(format!("set supersedes = \"{prev}\"")),
+                    ),
+                    Some(s) if s != prev && versions.values().any(|o| o.value.id == prev) => out
+                        .push(
+                            Diagnostic::new(
+                                &N002,
+                                repo.at(&c.path, &["supersedes"]),
+                                format!("V{v} supersedes `{s}`, not the previous version"),
+                            )
+                            .help(format!("set supersedes = \"{prev}\"")),
+                        ),
+                    Some(_) => {}
+                }
+            }
+        }
+        let active: Vec<_> = versions
+            .values()
+            .filter(|c| !c.value.is_cancelled() && !ctx.is_superseded(&c.value.id))
+            .collect();
+        if active.len() > 1 {
+            let ids: Vec<&str> = active.iter().map(|c| c.value.id.as_str()).collect();
+            for c in &active[..active.len() - 1] {
+                out.push(
+                    Diagnostic::new(
+                        &N002,
+                        repo.at(&c.path, &["id"]),
+                        format!(
+                            "{} active versions of {name}: {}",
+                            active.len(),
+                            ids.join(", ")
+                        ),
+                    )
+                    .help("the newer version names this one in `supersedes`, or one is cancelled"),
+                );
+            }
+        }
+    }
+}
+
+fn check_minutes_names(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
+    let campaign_kinds = &ctx.policy.naming.campaign_minutes_kinds;
+    for m in ctx.repo.campaigns.values().flat_map(|d| d.minutes.iter()) {
+        check_minutes_name(ctx, m, None, out);
+        if !campaign_kinds.contains(&m.value.kind)
+            && ctx.policy.naming.minutes_kinds.contains(&m.value.kind)
+        {
+            out.push(
+                Diagnostic::new(
+                    &N003,
+                    ctx.repo.at(&m.path, &["kind"]),
+                    format!("a `{}` meeting is a department meeting", m.value.kind),
+                )
+                .help("department minutes go in minutes/<YYYY>/"),
+            );
+        }
+    }
+    for m in &ctx.repo.dept_minutes {
+        let year = m.path.split('/').nth(1).unwrap_or("");
+        check_minutes_name(ctx, m, Some(year), out);
+        if campaign_kinds.contains(&m.value.kind) && m.value.kind != "adhoc" {
+            out.push(
+                Diagnostic::new(
+                    &N003,
+                    ctx.repo.at(&m.path, &["kind"]),
+                    format!("a `{}` meeting belongs to a campaign", m.value.kind),
+                )
+                .help("move it to campaigns/<ID>/minutes/"),
+            );
+        }
+    }
+}
+
+fn check_minutes_name(
+    ctx: &Ctx,
+    m: &Record<Minutes>,
+    year_folder: Option<&str>,
+    out: &mut Vec<Diagnostic>,
+) {
+    let file = m.path.rsplit('/').next().unwrap_or(&m.path);
+    let stem = file.strip_suffix(".toml").unwrap_or(file);
+    let held = m.value.held_at.date(ctx.policy.zone());
+    let want_date = held.format("%Y-%m-%d").to_string();
+    let expected = format!("{want_date}-{}", m.value.kind);
+    let ok = stem == expected
+        || stem
+            .strip_prefix(&expected)
+            .and_then(|r| r.strip_prefix('-'))
+            .is_some_and(|slug| {
+                !slug.is_empty() && !slug.chars().any(|c| c.is_whitespace() || c.is_control())
+            });
+    if !ok {
+        out.push(
+            Diagnostic::new(
+                &N003,
+                ctx.repo.at(&m.path, &["held_at"]),
+                format!(
+                    "file `{file}` does not match the meeting inside ({} meeting on {want_date})",
+                    m.value.kind
+                ),
+            )
+            .help(format!(
+                "name it {expected}.toml or {expected}-<slug>.toml, or correct held_at / kind"
+            )),
+        );
+    }
+    if let Some(y) = year_folder {
+        if y != held.format("%Y").to_string() {
+            out.push(
+                Diagnostic::new(
+                    &N003,
+                    ctx.repo.at(&m.path, &["held_at"]),
+                    format!(
+                        "a meeting held in {} is filed under minutes/{y}/",
+                        held.format("%Y")
+                    ),
+                )
+                .help(format!("move it to minutes/{}/", held.format("%Y"))),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_ids() {
+        let p = parse_campaign_id("春季促销-2026-03V1", 64).unwrap();
+        assert_eq!(
+            (p.name.as_str(), p.year, p.month, p.version),
+            ("春季促销", 2026, 3, 1)
+        );
+        assert_eq!(
+            parse_campaign_id("618年中大促-2026-06V12", 64)
+                .unwrap()
+                .version,
+            12
+        );
+        assert!(parse_campaign_id("春季促销-2026-3V1", 64).is_err());
+        assert!(parse_campaign_id("春季促销-2026-13V1", 64).is_err());
+        assert!(parse_campaign_id("春季 促销-2026-03V1", 64).is_err());
+        assert!(parse_campaign_id("../x-2026-03V1", 64).is_err());
+        assert!(parse_campaign_id(".x-2026-03V1", 64).is_err());
+        assert!(parse_campaign_id("春季促销-2026-03V0", 64).is_err());
+        assert!(parse_campaign_id("春季促销-2026-03", 64).is_err());
+        assert!(parse_campaign_id("长长长长长-2026-03V1", 4).is_err());
+    }
+}
