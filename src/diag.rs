@@ -164,7 +164,19 @@ fn render_text(
                 );
             }
             _ => {
-                msg = msg.snippet(Snippet::source("").origin(&d.at.file).line_start(d.at.line));
+                // No text to show: say where, as rustc does for a whole file.
+                let mut text = format!(
+                    "{}\n  --> {}:{}:{}",
+                    renderer.render(msg),
+                    d.at.file,
+                    d.at.line,
+                    d.at.column
+                );
+                if let Some(h) = &d.help {
+                    text.push_str(&format!("\n   = help: {h}"));
+                }
+                let _ = writeln!(out, "{text}\n");
+                continue;
             }
         }
         if let Some(h) = &d.help {

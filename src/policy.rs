@@ -153,6 +153,69 @@ impl Policy {
                 ),
             ));
         }
+        let d = &self.deadlines;
+        let a = &self.approvals;
+        let ranges: [(&[&str], i64, i64); 9] = [
+            (
+                &["deadlines", "kickoff_days_before_start"],
+                d.kickoff_days_before_start,
+                3650,
+            ),
+            (
+                &["deadlines", "closing_days_after_end"],
+                d.closing_days_after_end,
+                3650,
+            ),
+            (
+                &["deadlines", "minutes_within_hours"],
+                d.minutes_within_hours,
+                24 * 3650,
+            ),
+            (
+                &["deadlines", "report_days_after_quarter"],
+                d.report_days_after_quarter,
+                3650,
+            ),
+            (
+                &["deadlines", "incident_response_minutes"],
+                d.incident_response_minutes,
+                60 * 24 * 365,
+            ),
+            (
+                &["deadlines", "incident_plan_minutes"],
+                d.incident_plan_minutes,
+                60 * 24 * 365,
+            ),
+            (
+                &["approvals", "emergency_days_after_start"],
+                a.emergency_days_after_start,
+                3650,
+            ),
+            (
+                &["approvals", "warn_days_before_start"],
+                a.warn_days_before_start,
+                3650,
+            ),
+            (
+                &["general", "max_file_bytes"],
+                i64::try_from(self.general.max_file_bytes).unwrap_or(i64::MAX),
+                1 << 30,
+            ),
+        ];
+        for (path, value, max) in ranges {
+            if !(0..=max).contains(&value) {
+                return Err(fail(
+                    path,
+                    format!("{value} is out of range: use a number from 0 to {max}"),
+                ));
+            }
+        }
+        if a.supervisor_limit.fen() < 0 {
+            return Err(fail(
+                &["approvals", "supervisor_limit"],
+                "the limit cannot be negative".to_string(),
+            ));
+        }
         let b = &self.budget;
         if b.reserve_min_percent > b.reserve_max_percent || b.reserve_max_percent > 100 {
             return Err(fail(
@@ -163,7 +226,6 @@ impl Policy {
                 ),
             ));
         }
-        let a = &self.approvals;
         let roles = [
             (
                 &["approvals", "below_limit_role"][..],

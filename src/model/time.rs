@@ -28,9 +28,10 @@ impl Timestamp {
             .unwrap_or_else(|| off.from_utc_datetime(&self.local))
     }
 
-    /// The calendar date in the timestamp's own offset (or the zone).
+    /// The calendar date in the department's zone: a meeting at
+    /// 2026-02-24T20:00:00Z was held on 25 February in Beijing.
     pub fn date(&self, zone: FixedOffset) -> NaiveDate {
-        self.resolve(zone).date_naive()
+        self.resolve(zone).with_timezone(&zone).date_naive()
     }
 }
 

@@ -91,8 +91,19 @@ impl Repo {
             .to_path_buf();
         let policy_path = root.join("policy.toml");
         let policy_text = match std::fs::read(&policy_path) {
-            Ok(bytes) => String::from_utf8(bytes)
-                .map_err(|_| Error::config("policy.toml is not valid UTF-8"))?,
+            Ok(bytes) => String::from_utf8(bytes).map_err(|e| {
+                let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+                let at = locate_in_text(
+                    "policy.toml",
+                    &String::from_utf8_lossy(valid),
+                    valid.len()..valid.len(),
+                );
+                Error::config(format!(
+                    "policy.toml:{}:{}: the file is not valid UTF-8",
+                    at.line, at.column
+                ))
+                .hint("save policy.toml as UTF-8 (not GBK)")
+            })?,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 return Err(Error::user(format!(
                     "{} is not a marketing repository: it has no policy.toml",
@@ -157,9 +168,28 @@ impl Repo {
                 .help("every marketing repository has a roster; `mkt init` writes one to fill in"),
             );
         }
-        let wanted: BTreeSet<&str> = repo.minutes_paths().collect();
-        let wanted: BTreeSet<String> = wanted.into_iter().map(str::to_string).collect();
-        repo.first_added = crate::git::first_added(&repo.git, &|p: &str| wanted.contains(p))
+        // Every minutes file in history, not only today's: a renamed file
+        // keeps the time its content was first committed.
+        let filter = crate::git::PathFilter {
+            descend: &|p: &str| {
+                let parts: Vec<&str> = p.split('/').collect();
+                matches!(
+                    parts.as_slice(),
+                    ["campaigns"]
+                        | ["campaigns", _]
+                        | ["campaigns", _, "minutes"]
+                        | ["minutes"]
+                        | ["minutes", _]
+                )
+            },
+            wanted: &|p: &str| {
+                matches!(
+                    classify(p),
+                    Kind::CampaignMinutes { .. } | Kind::DeptMinutes { .. }
+                )
+            },
+        };
+        repo.first_added = crate::git::first_added(&repo.git, &filter)
             .map_err(|e| Error::internal(format!("reading history: {e}")))?;
         Ok(repo)
     }
@@ -357,8 +387,8 @@ fn walk(root: &Path) -> Result<Vec<(String, bool)>> {
 
 fn load_one(root: &Path, rel: &str, is_link: bool, max_bytes: u64) -> Loaded {
     let kind = classify(rel);
-    if let Kind::Other = kind {
-        return Loaded::Skip;
+    if let Kind::Other | Kind::Policy = kind {
+        return Loaded::Skip; // policy.toml was read (and checked) by Repo::open
     }
     if let Kind::Misplaced(why) = kind {
         return Loaded::Finding(

@@ -142,8 +142,10 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
             } else {
                 repo.at(&c.path, &["budget", "allocation"])
             };
-            let min = Money(total.fen() * i64::from(b.reserve_min_percent) / 100);
-            let max = Money(total.fen() * i64::from(b.reserve_max_percent) / 100);
+            // In i128 like the check above: total × percent can overflow i64;
+            // the share (percent ≤ 100) always fits.
+            let share = |pct: u32| Money((i128::from(total.fen()) * i128::from(pct) / 100) as i64);
+            let (min, max) = (share(b.reserve_min_percent), share(b.reserve_max_percent));
             out.push(
                 Diagnostic::new(
                     &B002,

@@ -301,10 +301,13 @@ fn closing(
     out.push(d.help("hold the closing (结项验收) meeting and record it with kind = \"closing\""));
 }
 
-fn minutes_late(ctx: &Ctx, m: &Record<Minutes>, out: &mut Vec<Diagnostic>) {
+/// How long minutes took to be recorded (first commit, or now while
+/// uncommitted) and whether that is within `deadlines.minutes_within_hours`;
+/// `None` for a meeting yet to come. D004 and the quarterly report share it.
+pub fn minutes_timing(ctx: &Ctx, m: &Record<Minutes>) -> Option<(Duration, bool)> {
     let held = m.value.held_at.resolve(ctx.policy.zone());
     if held > ctx.now {
-        return; // a meeting yet to come
+        return None;
     }
     let recorded = ctx
         .repo
@@ -314,9 +317,13 @@ fn minutes_late(ctx: &Ctx, m: &Record<Minutes>, out: &mut Vec<Diagnostic>) {
         .unwrap_or(ctx.now);
     let limit = Duration::hours(ctx.policy.deadlines.minutes_within_hours);
     let took = recorded.signed_duration_since(held);
-    if took <= limit {
-        return;
-    }
+    Some((took, took <= limit))
+}
+
+fn minutes_late(ctx: &Ctx, m: &Record<Minutes>, out: &mut Vec<Diagnostic>) {
+    let Some((took, false)) = minutes_timing(ctx, m) else {
+        return; // on time, or a meeting yet to come
+    };
     let how = if ctx.repo.first_added.contains_key(&m.path) {
         "committed"
     } else {

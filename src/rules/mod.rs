@@ -17,7 +17,7 @@ use crate::policy::Policy;
 use crate::repo::{CampaignDir, Record, Repo};
 
 pub use budget::{B001, B002, B003};
-pub use deadline::{D001, D002, D003, D004, D005, D006, D007};
+pub use deadline::{D001, D002, D003, D004, D005, D006, D007, minutes_timing};
 pub use file::{F001, F002, F003, F004};
 pub use naming::{CampaignId, N001, N002, N003, parse_campaign_id};
 

@@ -265,7 +265,20 @@ fn check_versions(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
                 );
             }
             expected = v + 1;
-            if v > 1 {
+            if v == 1 {
+                // A first version replaces nothing; naming a campaign here would
+                // mark it superseded and silence its deadline rules.
+                if let Some(s) = c.value.supersedes() {
+                    out.push(
+                        Diagnostic::new(
+                            &N002,
+                            repo.at(&c.path, &["supersedes"]),
+                            format!("V1 is a first version but supersedes `{s}`"),
+                        )
+                        .help("clear supersedes; a revised plan is the next version (mkt revise)"),
+                    );
+                }
+            } else {
                 let prev = CampaignId::format(name, *year, *month, v - 1);
                 match c.value.supersedes() {
                     None => out.push(

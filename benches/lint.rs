@@ -1,0 +1,102 @@
+//! Benchmark: `mkt lint` over a synthetic department with years of history
+//! (2,000 campaigns, 10,000 minutes files, one commit per file), against
+//! reading the same history with `git log --name-status` — the least a
+//! script checking minutes deadlines would have to do.
+//!
+//! Run: `cargo bench --bench lint` (builds mkt in release). Shape with
+//! MKT_BENCH_CAMPAIGNS (default 2000).
+
+mod synth;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+fn time(runs: usize, mut f: impl FnMut()) -> Duration {
+    f(); // warm the page cache
+    median(
+        (0..runs)
+            .map(|_| {
+                let t = Instant::now();
+                f();
+                t.elapsed()
+            })
+            .collect(),
+    )
+}
+
+fn main() {
+    let campaigns: usize = std::env::var("MKT_BENCH_CAMPAIGNS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(2000);
+    let tmp = tempfile::tempdir().unwrap();
+    // MKT_BENCH_DIR keeps the generated repository for profiling.
+    let dir = std::env::var_os("MKT_BENCH_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| tmp.path().join("dept"));
+    if !dir.join(".git").exists() {
+        let t = Instant::now();
+        let (files, commits) = synth::generate(
+            &dir,
+            &synth::Shape {
+                campaigns,
+                dept_minutes: campaigns,
+            },
+        );
+        println!(
+            "generated {campaigns} campaigns, {files} files, {commits} commits in {:.1?}",
+            t.elapsed()
+        );
+    }
+    let mkt = env!("CARGO_BIN_EXE_mkt");
+    let run = |cmd: &mut Command| {
+        let out = cmd.output().unwrap();
+        assert!(
+            out.status.code().is_some_and(|c| c <= 1),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out
+    };
+    let lint = || {
+        run(Command::new(mkt)
+            .args(["lint", "--format", "json", "--today", "2026-11-25"])
+            .current_dir(&dir));
+    };
+    let out = run(Command::new(mkt)
+        .args(["lint", "--format", "json", "--today", "2026-11-25"])
+        .current_dir(&dir));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    println!(
+        "lint findings: {}",
+        v["findings"].as_array().map(|a| a.len()).unwrap_or(0)
+    );
+    let mkt_time = time(5, lint);
+    let git_time = time(5, || {
+        run(Command::new("git")
+            .args(["log", "--name-status", "--format=%H %ct"])
+            .current_dir(&dir));
+    });
+    report(&dir, mkt_time, git_time);
+}
+
+fn report(_dir: &Path, mkt: Duration, git: Duration) {
+    println!(
+        "mkt lint (whole repo, all rules):        {:>8.1} ms",
+        mkt.as_secs_f64() * 1e3
+    );
+    println!(
+        "git log --name-status (history only):    {:>8.1} ms",
+        git.as_secs_f64() * 1e3
+    );
+    println!(
+        "ratio mkt lint / git log:                {:>8.2}",
+        mkt.as_secs_f64() / git.as_secs_f64()
+    );
+}

@@ -1,0 +1,262 @@
+//! A generator of large synthetic marketing repositories, for benchmarks.
+//! Files and history are written through one `git fast-import` stream:
+//! years of history with a commit per minutes file, made in seconds.
+
+#![allow(dead_code)]
+
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+pub struct Shape {
+    pub campaigns: usize,
+    /// Department minutes, besides the four meetings of each campaign.
+    pub dept_minutes: usize,
+}
+
+/// One file in one commit.
+struct Change {
+    path: String,
+    text: String,
+}
+
+struct Commit {
+    at: i64,
+    message: String,
+    changes: Vec<Change>,
+}
+
+const PEOPLE: &[(&str, &str, &str)] = &[
+    ("zhang.wei", "张伟", r#"["department_head", "admin"]"#),
+    ("wang.fang", "王芳", r#"["director"]"#),
+    ("li.na", "李娜", r#"["supervisor"]"#),
+    ("liu.yang", "刘洋", r#"["supervisor"]"#),
+    ("zhao.lei", "赵磊", r#"["specialist"]"#),
+    ("chen.jing", "陈静", r#"["specialist"]"#),
+    ("sun.li", "孙丽", r#"["finance"]"#),
+    ("zhou.jie", "周杰", r#"["legal"]"#),
+    ("huang.hai", "黄海", r#"["ceo"]"#),
+];
+
+const NAMES: &[&str] = &[
+    "春季促销",
+    "品牌焕新",
+    "夏日清凉",
+    "中秋礼盒",
+    "双十一预热",
+    "元旦跨年",
+    "会员日",
+    "新品首发",
+];
+
+/// 2019-01-01T00:00:00+08:00
+const EPOCH: i64 = 1_546_272_000;
+const DAY: i64 = 86_400;
+
+fn date(ts: i64) -> String {
+    chrono::DateTime::from_timestamp(ts + 8 * 3600, 0)
+        .unwrap()
+        .format("%Y-%m-%d")
+        .to_string()
+}
+
+fn time(ts: i64) -> String {
+    chrono::DateTime::from_timestamp(ts + 8 * 3600, 0)
+        .unwrap()
+        .format("%Y-%m-%dT%H:%M:%S+08:00")
+        .to_string()
+}
+
+fn team() -> String {
+    let mut s = String::new();
+    for (id, name, roles) in PEOPLE {
+        let _ = writeln!(
+            s,
+            "[[people]]\nid = \"{id}\"\nname = \"{name}\"\nemail = \"{id}@example.com\"\nroles = {roles}\n"
+        );
+    }
+    s
+}
+
+fn minutes(kind: &str, title: &str, held: i64) -> String {
+    format!(
+        "kind = \"{kind}\"\ntitle = \"{title}\"\nheld_at = {}\nduration_minutes = 60\nattendees = [\"li.na\", \"wang.fang\", \"zhao.lei\"]\n\n[[agenda]]\ntopic = \"进度与预算\"\nnotes = \"按计划推进，渠道数据正常。\"\n\n[[decisions]]\ntext = \"下周前完成素材更新\"\nowner = \"zhao.lei\"\ndue = {}\ndone = true\n",
+        time(held),
+        date(held + 5 * DAY)
+    )
+}
+
+fn campaign(id: &str, title: &str, start: i64, end: i64, total: i64) -> String {
+    let reserve = total / 8;
+    let channel = total / 2;
+    let content = total / 4;
+    let event = total - reserve - channel - content;
+    format!(
+        "id = \"{id}\"\ntitle = \"{title}\"\nowner = \"li.na\"\nstart = {}\nend = {}\nobjective = \"新品认知与首购\"\n\n[budget]\ntotal = {total}\n[budget.allocation]\nchannel = {channel}\ncontent = {content}\nevent = {event}\nreserve = {reserve}\n\n[[phases]]\nname = \"warm-up\"\nstart = {}\nend = {}\nowner = \"li.na\"\n\n[[channels]]\nname = \"wechat\"\nbudget = {channel}\n\n[targets]\nexposure = 1000000\nctr = \"2%\"\nconversions = 5000\n",
+        date(start),
+        date(end),
+        date(start),
+        date(start + 3 * DAY)
+    )
+}
+
+fn results(start: i64, total: i64) -> String {
+    let mut s = String::new();
+    for i in 0..4 {
+        let _ = writeln!(
+            s,
+            "[[spend]]\ndate = {}\ncategory = \"channel\"\nchannel = \"wechat\"\namount = \"{}.50\"\nnote = \"朋友圈广告\"\n",
+            date(start + i * DAY),
+            total / 10
+        );
+    }
+    s.push_str("[kpi]\nexposure = 830000\nclicks = 16400\nconversions = 4100\nrevenue = 265000\n");
+    s
+}
+
+/// Writes the repository into `dir` (created), returns (files, commits).
+pub fn generate(dir: &Path, shape: &Shape) -> (usize, usize) {
+    std::fs::create_dir_all(dir).unwrap();
+    let git = |args: &[&str]| {
+        let st = Command::new("git")
+            .current_dir(dir)
+            .args(args)
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .status()
+            .unwrap();
+        assert!(st.success(), "git {args:?}");
+    };
+    git(&["init", "-q", "-b", "main"]);
+
+    let mut commits: Vec<Commit> = vec![Commit {
+        at: EPOCH,
+        message: "mkt init".into(),
+        changes: vec![
+            Change {
+                path: "policy.toml".into(),
+                text: mkt::policy::DEFAULT_POLICY.into(),
+            },
+            Change {
+                path: "team.toml".into(),
+                text: team(),
+            },
+        ],
+    }];
+    // Campaigns spread over the years, two weeks to two months each.
+    let span_days = 7 * 365;
+    for i in 0..shape.campaigns {
+        let start = EPOCH + 20 * DAY + (i as i64 * span_days / shape.campaigns as i64) * DAY;
+        let end = start + (14 + (i as i64 % 45)) * DAY;
+        let start_s = date(start);
+        let (y, m) = (&start_s[0..4], &start_s[5..7]);
+        let name = format!("{}{}", NAMES[i % NAMES.len()], i);
+        let id = format!("{name}-{y}-{m}V1");
+        let total = 30_000 + (i as i64 % 20) * 10_000;
+        let dir = format!("campaigns/{id}");
+        commits.push(Commit {
+            at: start - 20 * DAY,
+            message: format!("plan({id})"),
+            changes: vec![Change {
+                path: format!("{dir}/campaign.toml"),
+                text: campaign(&id, &name, start, end, total),
+            }],
+        });
+        let meetings = [
+            ("kickoff", start - 3 * DAY),
+            ("review", start + 5 * DAY),
+            ("review", end - DAY),
+            ("closing", end + 5 * DAY),
+        ];
+        for (j, (kind, held)) in meetings.iter().enumerate() {
+            let held = held + 10 * 3600;
+            commits.push(Commit {
+                at: held + 4 * 3600,
+                message: format!("minutes({id}): {kind}"),
+                changes: vec![Change {
+                    path: format!("{dir}/minutes/{}-{kind}-{j}.toml", date(held)),
+                    text: minutes(kind, &format!("{name} {kind}"), held),
+                }],
+            });
+        }
+        commits.push(Commit {
+            at: end + 2 * DAY,
+            message: format!("results({id})"),
+            changes: vec![Change {
+                path: format!("{dir}/results.toml"),
+                text: results(start, total),
+            }],
+        });
+    }
+    for k in 0..shape.dept_minutes {
+        let held =
+            EPOCH + 15 * DAY + (k as i64 * span_days / shape.dept_minutes as i64) * DAY + 9 * 3600;
+        let d = date(held);
+        commits.push(Commit {
+            at: held + 3 * 3600,
+            message: "minutes: weekly".into(),
+            changes: vec![Change {
+                path: format!("minutes/{}/{d}-weekly-{k}.toml", &d[0..4]),
+                text: minutes("weekly", "部门周会", held),
+            }],
+        });
+    }
+    // Quarterly reports, filed a few days after each quarter.
+    let mut q_end = EPOCH;
+    while q_end < EPOCH + span_days * DAY {
+        let d = date(q_end - DAY);
+        let (y, m): (i32, u32) = (d[0..4].parse().unwrap(), d[5..7].parse().unwrap());
+        if q_end > EPOCH {
+            commits.push(Commit {
+                at: q_end + 3 * DAY,
+                message: format!("report {y}Q{}", (m - 1) / 3 + 1),
+                changes: vec![Change {
+                    path: format!("reports/{y}Q{}.md", (m - 1) / 3 + 1),
+                    text: "# 季度报告\n".into(),
+                }],
+            });
+        }
+        let next = chrono::DateTime::from_timestamp(q_end + 8 * 3600, 0)
+            .unwrap()
+            .date_naive();
+        let next = next.checked_add_months(chrono::Months::new(3)).unwrap();
+        q_end = next.and_hms_opt(0, 0, 0).unwrap().and_utc().timestamp() - 8 * 3600;
+    }
+    commits.sort_by_key(|c| c.at);
+
+    let mut child = Command::new("git")
+        .current_dir(dir)
+        .args(["fast-import", "--quiet"])
+        .stdin(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stream = std::io::BufWriter::new(child.stdin.take().unwrap());
+    let mut files = 0;
+    for c in &commits {
+        let who = "李娜 <li.na@example.com>";
+        write!(
+            stream,
+            "commit refs/heads/main\ncommitter {who} {} +0800\ndata {}\n{}\n",
+            c.at,
+            c.message.len(),
+            c.message
+        )
+        .unwrap();
+        for ch in &c.changes {
+            files += 1;
+            write!(
+                stream,
+                "M 100644 inline {}\ndata {}\n{}\n",
+                ch.path,
+                ch.text.len(),
+                ch.text
+            )
+            .unwrap();
+        }
+    }
+    stream.flush().unwrap();
+    drop(stream);
+    assert!(child.wait().unwrap().success());
+    git(&["checkout", "-q", "-f", "main"]);
+    (files, commits.len())
+}

@@ -1,0 +1,515 @@
+//! Shared helpers for the integration tests: a real marketing repository in a
+//! temp dir, real git, the real `mkt` binary. Nothing here sees the
+//! developer's git setup: every process gets its own `HOME`, no system or
+//! global git config, and a fixed "today".
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command as StdCommand;
+
+use assert_cmd::Command;
+use serde_json::Value;
+use tempfile::TempDir;
+
+/// The "today" tests run at unless they say otherwise.
+pub const DEFAULT_TODAY: &str = "2026-02-20";
+
+/// A moment well before every campaign the tests write, for setup commits.
+pub const SETUP_DATE: &str = "2026-01-05T09:00:00+08:00";
+
+/// A standard roster: every role of SPEC 4.6 is held by someone.
+pub const STANDARD_TEAM: &str = r#"# 团队名册 (test roster)
+[[people]]
+id = "zhang.wei"
+name = "张伟"
+email = "zhang.wei@example.com"
+roles = ["department_head", "admin"]
+
+[[people]]
+id = "wang.fang"
+name = "王芳"
+email = "wang.fang@example.com"
+roles = ["director"]
+group = "content"
+
+[[people]]
+id = "li.na"
+name = "李娜"
+email = "li.na@example.com"
+roles = ["supervisor"]
+group = "content"
+
+[[people]]
+id = "zhao.lei"
+name = "赵磊"
+email = "zhao.lei@example.com"
+roles = ["specialist"]
+group = "channel"
+
+[[people]]
+id = "chen.jing"
+name = "陈静"
+email = "chen.jing@example.com"
+roles = ["finance"]
+
+[[people]]
+id = "liu.yang"
+name = "刘洋"
+email = "liu.yang@example.com"
+roles = ["ceo"]
+
+[[people]]
+id = "sun.li"
+name = "孙丽"
+email = "sun.li@example.com"
+roles = ["legal"]
+"#;
+
+/// The standard split of an 80,000 yuan budget (reserve 12.5 %).
+pub const STANDARD_ALLOCATION: &[(&str, i64)] = &[
+    ("channel", 45000),
+    ("content", 15000),
+    ("event", 10000),
+    ("reserve", 10000),
+];
+
+/// Sets the environment every git and mkt process of a test gets.
+fn isolate(env: &mut dyn FnMut(&str, Option<&std::ffi::OsStr>), home: &Path) {
+    env("HOME", Some(home.as_os_str()));
+    env("XDG_CONFIG_HOME", Some(home.join(".config").as_os_str()));
+    env("GIT_CONFIG_NOSYSTEM", Some("1".as_ref()));
+    env("GIT_CONFIG_GLOBAL", Some("/dev/null".as_ref()));
+    env("NO_COLOR", Some("1".as_ref()));
+    for var in [
+        "GIT_DIR",
+        "GIT_WORK_TREE",
+        "GIT_INDEX_FILE",
+        "GIT_OBJECT_DIRECTORY",
+        "GIT_CEILING_DIRECTORIES",
+        "GIT_AUTHOR_NAME",
+        "GIT_AUTHOR_EMAIL",
+        "GIT_AUTHOR_DATE",
+        "GIT_COMMITTER_NAME",
+        "GIT_COMMITTER_EMAIL",
+        "GIT_COMMITTER_DATE",
+        "MKT_TODAY",
+        "MKT_TRUST_ROOT",
+        "CLICOLOR_FORCE",
+    ] {
+        env(var, None);
+    }
+}
+
+/// `mkt` with the isolated environment, started in `cwd`, without `-C`.
+pub fn mkt_in(home: &Path, cwd: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("mkt").expect("the mkt binary is built");
+    isolate(
+        &mut |k, v| {
+            match v {
+                Some(v) => cmd.env(k, v),
+                None => cmd.env_remove(k),
+            };
+        },
+        home,
+    );
+    cmd.current_dir(cwd);
+    cmd
+}
+
+/// `git` with the isolated environment, in `dir`; panics if git fails.
+pub fn git_in(home: &Path, dir: &Path, args: &[&str], date: Option<&str>) -> String {
+    let mut cmd = StdCommand::new("git");
+    isolate(
+        &mut |k, v| {
+            match v {
+                Some(v) => cmd.env(k, v),
+                None => cmd.env_remove(k),
+            };
+        },
+        home,
+    );
+    if let Some(d) = date {
+        cmd.env("GIT_AUTHOR_DATE", d).env("GIT_COMMITTER_DATE", d);
+    }
+    let out = cmd.current_dir(dir).args(args).output().expect("git runs");
+    assert!(
+        out.status.success(),
+        "git {args:?} failed: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// A marketing repository in a temp dir.
+pub struct TestRepo {
+    tmp: TempDir,
+    /// The repository's work tree (`<tmp>/repo`).
+    pub root: PathBuf,
+    /// The `HOME` of every process (`<tmp>/home`).
+    pub home: PathBuf,
+    /// What `MKT_TODAY` is set to for `mkt()`.
+    pub today: String,
+}
+
+impl TestRepo {
+    /// A temp dir with a home and an empty `repo/` folder: nothing initialized.
+    pub fn empty() -> TestRepo {
+        let tmp = tempfile::Builder::new()
+            .prefix("mkt-test-")
+            .tempdir()
+            .expect("temp dir");
+        let root = tmp.path().join("repo");
+        let home = tmp.path().join("home");
+        std::fs::create_dir_all(&root).unwrap();
+        std::fs::create_dir_all(&home).unwrap();
+        TestRepo {
+            tmp,
+            root,
+            home,
+            today: DEFAULT_TODAY.to_string(),
+        }
+    }
+
+    /// `mkt init`: policy.toml, the team.toml template, the folders, one commit.
+    pub fn new() -> TestRepo {
+        TestRepo::init(&[])
+    }
+
+    /// `mkt init --example`: the sample department.
+    pub fn example() -> TestRepo {
+        TestRepo::init(&["--example"])
+    }
+
+    fn init(extra: &[&str]) -> TestRepo {
+        let t = TestRepo::empty();
+        std::fs::remove_dir(&t.root).unwrap();
+        let out = mkt_in(&t.home, t.tmp.path())
+            .arg("init")
+            .arg("repo")
+            .args(extra)
+            .output()
+            .expect("mkt runs");
+        assert!(
+            out.status.success(),
+            "mkt init {extra:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        t.git(&["config", "user.name", "测试员"]);
+        t.git(&["config", "user.email", "tester@example.com"]);
+        t.git(&["config", "commit.gpgsign", "false"]);
+        t
+    }
+
+    /// `new()` with the standard team.toml committed.
+    pub fn with_team() -> TestRepo {
+        let t = TestRepo::new();
+        t.write_team();
+        t.commit_all("team: the roster", SETUP_DATE);
+        t
+    }
+
+    /// The temp dir holding `repo/` and `home/`.
+    pub fn tmp(&self) -> &Path {
+        self.tmp.path()
+    }
+
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.root.join(rel)
+    }
+
+    /// Writes a file (creating folders), relative to the root.
+    pub fn write(&self, rel: &str, text: &str) {
+        self.write_bytes(rel, text.as_bytes());
+    }
+
+    pub fn write_bytes(&self, rel: &str, bytes: &[u8]) {
+        let p = self.path(rel);
+        if let Some(parent) = p.parent() {
+            std::fs::create_dir_all(parent).unwrap();
+        }
+        std::fs::write(&p, bytes).unwrap_or_else(|e| panic!("writing {rel}: {e}"));
+    }
+
+    pub fn read(&self, rel: &str) -> String {
+        std::fs::read_to_string(self.path(rel)).unwrap_or_else(|e| panic!("reading {rel}: {e}"))
+    }
+
+    pub fn remove(&self, rel: &str) {
+        std::fs::remove_file(self.path(rel)).unwrap_or_else(|e| panic!("removing {rel}: {e}"));
+    }
+
+    /// Replaces the only occurrence of `from` in a file.
+    pub fn replace(&self, rel: &str, from: &str, to: &str) {
+        let text = self.read(rel);
+        assert_eq!(
+            text.matches(from).count(),
+            1,
+            "`{from}` should occur once in {rel}:\n{text}"
+        );
+        self.write(rel, &text.replacen(from, to, 1));
+    }
+
+    /// Runs git in the repository; returns stdout.
+    pub fn git(&self, args: &[&str]) -> String {
+        git_in(&self.home, &self.root, args, None)
+    }
+
+    /// `git add -A && git commit`, author and committer date `date`
+    /// (like `2026-02-25T10:00:00+08:00`).
+    pub fn commit_all(&self, msg: &str, date: &str) {
+        git_in(&self.home, &self.root, &["add", "-A"], None);
+        git_in(
+            &self.home,
+            &self.root,
+            &["commit", "-q", "--allow-empty", "-m", msg],
+            Some(date),
+        );
+    }
+
+    /// `mkt -C <root> ARGS` with the isolated environment and `MKT_TODAY`.
+    pub fn mkt<I, S>(&self, args: I) -> Command
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<std::ffi::OsStr>,
+    {
+        let mut cmd = mkt_in(&self.home, self.tmp.path());
+        cmd.arg("-C").arg(&self.root).args(args);
+        cmd.env("MKT_TODAY", &self.today);
+        cmd
+    }
+
+    /// `mkt lint --format json` at `today`: the exit code and the document.
+    /// Asserts that lint ran (exit 0 or 1, never 2 or a panic) and that the
+    /// exit code agrees with the findings (1 exactly when there is an error).
+    pub fn lint_run(&self, today: &str) -> (i32, Value) {
+        let out = self
+            .mkt(["lint", "--format", "json", "--today", today])
+            .output()
+            .expect("mkt runs");
+        let code = out.status.code().expect("mkt exited, not killed");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            code == 0 || code == 1,
+            "mkt lint exited {code}\nstdout: {stdout}\nstderr: {stderr}"
+        );
+        let json: Value = serde_json::from_str(&stdout)
+            .unwrap_or_else(|e| panic!("lint --format json is not JSON ({e}): {stdout}"));
+        let errors = findings_all(&json)
+            .iter()
+            .filter(|f| f["severity"] == "error")
+            .count();
+        assert_eq!(
+            code,
+            if errors > 0 { 1 } else { 0 },
+            "exit code disagrees with the findings: {json:#}"
+        );
+        (code, json)
+    }
+
+    /// `mkt lint --format json` at `today`.
+    pub fn lint_json(&self, today: &str) -> Value {
+        self.lint_run(today).1
+    }
+
+    /// Asserts lint at `today` finds nothing and exits 0.
+    pub fn assert_lint_clean(&self, today: &str) {
+        let (code, json) = self.lint_run(today);
+        assert_clean(&json);
+        assert_eq!(code, 0);
+    }
+
+    /// Lint at `today`, asserting its exit code; returns the document.
+    pub fn lint_expect(&self, today: &str, code: i32) -> Value {
+        let (got, json) = self.lint_run(today);
+        assert_eq!(got, code, "exit code; findings: {json:#}");
+        json
+    }
+
+    /// Writes the standard roster to team.toml.
+    pub fn write_team(&self) {
+        self.write("team.toml", STANDARD_TEAM);
+    }
+
+    /// Writes a valid campaign.toml to `campaigns/<id>/`; returns its path.
+    pub fn write_campaign(
+        &self,
+        id: &str,
+        start: &str,
+        end: &str,
+        owner: &str,
+        total: i64,
+        allocation: &[(&str, i64)],
+    ) -> String {
+        let path = format!("campaigns/{id}/campaign.toml");
+        self.write(
+            &path,
+            &campaign_toml(id, start, end, owner, total, allocation),
+        );
+        path
+    }
+
+    /// `write_campaign` with owner li.na and the standard 80,000 split.
+    pub fn write_standard_campaign(&self, id: &str, start: &str, end: &str) -> String {
+        self.write_campaign(id, start, end, "li.na", 80000, STANDARD_ALLOCATION)
+    }
+
+    /// Writes a minutes file named after `held_at` (`2026-02-25T10:00:00+08:00`)
+    /// and `kind`, under `campaigns/<campaign>/minutes/` or, without a
+    /// campaign, `minutes/<YYYY>/`. Returns its path.
+    pub fn write_minutes(&self, campaign: Option<&str>, kind: &str, held_at: &str) -> String {
+        let path = minutes_path(campaign, kind, held_at);
+        self.write(&path, &minutes_toml(kind, held_at, ""));
+        path
+    }
+
+    /// `write_minutes`, committed at the moment of the meeting (on time).
+    pub fn add_minutes(&self, campaign: Option<&str>, kind: &str, held_at: &str) -> String {
+        let path = self.write_minutes(campaign, kind, held_at);
+        self.commit_all(&format!("minutes: {path}"), held_at);
+        path
+    }
+}
+
+/// `campaigns/<id>/minutes/<date>-<kind>.toml` or `minutes/<yyyy>/<date>-<kind>.toml`.
+pub fn minutes_path(campaign: Option<&str>, kind: &str, held_at: &str) -> String {
+    let date = &held_at[..10];
+    match campaign {
+        Some(id) => format!("campaigns/{id}/minutes/{date}-{kind}.toml"),
+        None => format!("minutes/{}/{date}-{kind}.toml", &held_at[..4]),
+    }
+}
+
+/// A valid campaign.toml. Lines: 1 id, 2 title, 3 owner, 4 start, 5 end,
+/// 6 objective, 7 emergency, 8 supersedes, 9 cancelled, 11 `[budget]`,
+/// 12 total, 14 `[budget.allocation]`, 15… the allocation in the order given.
+pub fn campaign_toml(
+    id: &str,
+    start: &str,
+    end: &str,
+    owner: &str,
+    total: i64,
+    allocation: &[(&str, i64)],
+) -> String {
+    let mut s = format!(
+        "id = \"{id}\"\n\
+         title = \"测试活动\"\n\
+         owner = \"{owner}\"\n\
+         start = {start}\n\
+         end = {end}\n\
+         objective = \"新品认知与首购\"\n\
+         emergency = false\n\
+         supersedes = \"\"\n\
+         cancelled = \"\"\n\
+         \n\
+         [budget]\n\
+         total = {total}\n\
+         \n\
+         [budget.allocation]\n"
+    );
+    for (k, v) in allocation {
+        s.push_str(&format!("{k} = {v}\n"));
+    }
+    s
+}
+
+/// Minutes of the department template. Lines: 1 kind, 2 title, 3 held_at,
+/// 4 duration, 5 attendees, then 7 `[[agenda]]`, and `decisions` (raw TOML)
+/// appended after a blank line.
+pub fn minutes_toml(kind: &str, held_at: &str, decisions: &str) -> String {
+    let mut s = format!(
+        "kind = \"{kind}\"\n\
+         title = \"{kind} 会议\"\n\
+         held_at = {held_at}\n\
+         duration_minutes = 60\n\
+         attendees = [\"li.na\", \"wang.fang\", \"zhao.lei\"]\n\
+         \n\
+         [[agenda]]\n\
+         topic = \"目标与分工\"\n\
+         notes = \"按计划执行\"\n"
+    );
+    if !decisions.is_empty() {
+        s.push('\n');
+        s.push_str(decisions);
+    }
+    s
+}
+
+/// Every finding of a lint JSON document.
+pub fn findings_all(json: &Value) -> Vec<Value> {
+    json["findings"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no findings array: {json:#}"))
+        .clone()
+}
+
+/// The findings with `code`.
+pub fn findings(json: &Value, code: &str) -> Vec<Value> {
+    findings_all(json)
+        .into_iter()
+        .filter(|f| f["code"] == code)
+        .collect()
+}
+
+/// The codes found, in output order.
+pub fn codes(json: &Value) -> Vec<String> {
+    findings_all(json)
+        .iter()
+        .map(|f| f["code"].as_str().unwrap_or("").to_string())
+        .collect()
+}
+
+/// Asserts there is no finding with `code`.
+pub fn assert_no(json: &Value, code: &str) {
+    let found = findings(json, code);
+    assert!(found.is_empty(), "expected no {code}, found: {found:#?}");
+}
+
+/// Asserts there is no finding at all.
+pub fn assert_clean(json: &Value) {
+    let all = findings_all(json);
+    assert!(all.is_empty(), "expected no findings, found: {all:#?}");
+}
+
+/// Asserts that exactly one finding has `code`, at `file:line:column` with
+/// `severity`; returns it for further checks.
+pub fn assert_one(
+    json: &Value,
+    code: &str,
+    file: &str,
+    line: u64,
+    column: u64,
+    severity: &str,
+) -> Value {
+    let found = findings(json, code);
+    assert_eq!(found.len(), 1, "expected one {code}, found: {json:#}");
+    let f = found.into_iter().next().unwrap();
+    assert_at(&f, code, file, line, column, severity);
+    f
+}
+
+/// Asserts where a finding is and what it is.
+pub fn assert_at(f: &Value, code: &str, file: &str, line: u64, column: u64, severity: &str) {
+    assert_eq!(f["code"], code, "{f:#}");
+    assert_eq!(f["file"], file, "{f:#}");
+    assert_eq!(
+        (f["line"].as_u64(), f["column"].as_u64()),
+        (Some(line), Some(column)),
+        "position of {f:#}"
+    );
+    assert_eq!(f["severity"], severity, "{f:#}");
+}
+
+/// 1-based line and character column of the first `needle` in `text`.
+pub fn pos(text: &str, needle: &str) -> (u64, u64) {
+    let at = text
+        .find(needle)
+        .unwrap_or_else(|| panic!("`{needle}` not in:\n{text}"));
+    let before = &text[..at];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
+    let column = text[line_start..at].chars().count() + 1;
+    (line as u64, column as u64)
+}

@@ -1,0 +1,1335 @@
+//! `mkt lint` end to end: real repositories, real git, the real binary.
+//!
+//! Every rule test starts from a repository that is clean for that rule,
+//! breaks exactly one thing, and checks the finding: code, file, line,
+//! column (in characters), severity and exit code. Where it is cheap, the
+//! fix is applied and the repository is clean again.
+
+mod common;
+
+use common::*;
+use predicates::prelude::*;
+use serde_json::Value;
+
+const ID: &str = "春季促销-2026-03V1";
+const CAMPAIGN: &str = "campaigns/春季促销-2026-03V1/campaign.toml";
+const KICKOFF_AT: &str = "2026-02-25T10:00:00+08:00";
+const REVIEW_AT: &str = "2026-03-16T14:00:00+08:00";
+const CLOSING_AT: &str = "2026-04-03T10:00:00+08:00";
+
+/// The roster and one campaign (2026-03-01 – 2026-03-31, 80,000 yuan),
+/// committed. Clean before the start.
+fn planned() -> TestRepo {
+    let t = TestRepo::with_team();
+    t.write_standard_campaign(ID, "2026-03-01", "2026-03-31");
+    t.commit_all("plan: 春季促销", "2026-02-10T10:00:00+08:00");
+    assert_clean(&t.lint_json(DEFAULT_TODAY));
+    t
+}
+
+/// `planned()` plus its kickoff and review, each committed the moment it
+/// was held.
+fn running() -> TestRepo {
+    let t = planned();
+    t.add_minutes(Some(ID), "kickoff", KICKOFF_AT);
+    t.add_minutes(Some(ID), "review", REVIEW_AT);
+    t
+}
+
+// ---------------------------------------------------------------- F: files
+
+#[test]
+fn fresh_init_lints_clean() {
+    let t = TestRepo::new();
+    t.assert_lint_clean(DEFAULT_TODAY);
+    t.mkt(["lint"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("no findings"));
+}
+
+#[test]
+fn lint_from_a_subfolder_checks_the_whole_repository() {
+    let t = planned();
+    t.replace(CAMPAIGN, "event = 10000", "event = 15000");
+    let out = mkt_in(&t.home, &t.path("campaigns"))
+        .args(["lint", "--format", "json", "--today", DEFAULT_TODAY])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let json: Value = serde_json::from_slice(&out).unwrap();
+    assert_one(&json, "B001", CAMPAIGN, 14, 1, "error");
+}
+
+#[test]
+fn f001_syntax_error_names_line_and_character_column() {
+    let t = planned();
+    // The closing quote is missing after six CJK characters: the fault is at
+    // the end of line 2, column 16 in characters (28 in bytes).
+    t.replace(CAMPAIGN, "title = \"测试活动\"", "title = \"春季新品促销");
+    let json = t.lint_expect(DEFAULT_TODAY, 1);
+    let f = assert_one(&json, "F001", CAMPAIGN, 2, 16, "error");
+    assert_eq!(f["rule"], "toml-syntax");
+    assert!(
+        f["message"].as_str().unwrap().contains("invalid TOML"),
+        "{f:#}"
+    );
+    assert_eq!(codes(&json), ["F001"], "only the syntax error: {json:#}");
+
+    t.replace(
+        CAMPAIGN,
+        "title = \"春季新品促销",
+        "title = \"春季新品促销\"",
+    );
+    t.assert_lint_clean(DEFAULT_TODAY);
+}
+
+#[test]
+fn f001_gbk_file_is_reported_with_its_line() {
+    let t = TestRepo::with_team();
+    let held = "2026-01-12T10:00:00+08:00";
+    let path = t.add_minutes(None, "weekly", held);
+    assert_eq!(path, "minutes/2026/2026-01-12-weekly.toml");
+    t.assert_lint_clean(DEFAULT_TODAY);
+
+    // The same minutes saved as GBK: 周会 is D6DC BBE1, not UTF-8.
+    let text = t.read(&path);
+    let mut bytes = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        if i == 1 {
+            bytes.extend_from_slice(b"title = \"");
+            bytes.extend_from_slice(&[0xd6, 0xdc, 0xbb, 0xe1]);
+            bytes.extend_from_slice(b"\"");
+        } else {
+            bytes.extend_from_slice(line.as_bytes());
+        }
+        bytes.push(b'\n');
+    }
+    t.write_bytes(&path, &bytes);
+    let json = t.lint_expect(DEFAULT_TODAY, 1);
+    let f = assert_one(&json, "F001", &path, 2, 10, "error");
+    assert!(f["message"].as_str().unwrap().contains("UTF-8"), "{f:#}");
+    assert!(f["help"].as_str().unwrap().contains("GBK"), "{f:#}");
+}
+
+#[test]
+fn f001_file_over_max_file_bytes() {
+    let t = planned();
+    let results = format!("campaigns/{ID}/results.toml");
+    let mut text = String::from(
+        "[[spend]]\ndate = 2026-03-03\ncategory = \"channel\"\nchannel = \"wechat\"\namount = 5200\nnote = \"朋友圈广告\"\n",
+    );
+    while text.len() <= 7000 {
+        text.push_str("# 备注：投放明细见周报 (padding to make the file large)\n");
+    }
+    t.write(&results, &text);
+    t.commit_all("results", "2026-02-11T10:00:00+08:00");
+    t.assert_lint_clean(DEFAULT_TODAY);
+
+    t.replace(
+        "policy.toml",
+        "max_file_bytes = 1048576",
+        "max_file_bytes = 6000",
+    );
+    let json = t.lint_expect(DEFAULT_TODAY, 1);
+    let f = assert_one(&json, "F001", &results, 1, 1, "error");
+    let msg = f["message"].as_str().unwrap();
+    assert!(msg.contains("bytes") && msg.contains("6000"), "{f:#}");
+    assert_eq!(codes(&json), ["F001"], "{json:#}");
+}
+
+#[test]
+fn f002_misspelt_key_says_did_you_mean() {
+    let t = planned();
+    t.replace(CAMPAIGN, "owner = \"li.na\"", "ownr = \"li.na\"");
+    let json = t.lint_expect(DEFAULT_TODAY, 1);
+    let f = assert_one(&json, "F002", CAMPAIGN, 3, 1, "error");
+    assert_eq!(f["rule"], "schema");
+    assert!(f["message"].as_str().unwrap().contains("`ownr`"), "{f:#}");
+    assert_eq!(f["help"], "did you mean `owner`?", "{f:#}");
+
+    t.replace(CAMPAIGN, "ownr = \"li.na\"", "owner = \"li.na\"");
+    t.assert_lint_clean(DEFAULT_TODAY);
+}
+
+#[test]
+fn f002_float_money_is_a_type_error() {
+    let t = planned();
+    t.replace(CAMPAIGN, "total = 80000", "total = 80000.5");
+    let json = t.lint_expect(DEFAULT_TODAY, 1);
+    let f = assert_one(&json, "F002", CAMPAIGN, 12, 9, "error");
+    assert!(f["message"].as_str().unwrap().contains("float"), "{f:#}");
+}
+
+#[test]
+fn f002_missing_required_key() {
+    let t = planned();
+    t.replace(CAMPAIGN, "title = \"测试活动\"\n", "");
+    let json = t.lint_expect(DEFAULT_TODAY, 1);
+    let f = assert_one(&json, "F002", CAMPAIGN, 1, 1, "error");
+    assert_eq!(f["message"], "missing required key `title`", "{f:#}");
+}
+
+#[test]
+fn f002_missing_team_toml() {
+    let t = planned();
+    t.remove("team.toml");
+    let json = t.lint_expect(DEFAULT_TODAY, 1);
+    let f = assert_one(&json, "F002", "team.toml", 1, 1, "error");
+    assert!(f["message"].as_str().unwrap().contains("missing"), "{f:#}");
+    // Without a roster, names are not also reported as unknown.
+    assert_no(&json, "F004");
+}
+
+#[test]
+fn f002_campaign_folder_without_plan() {
+    let t = planned();
+    let folder = "夏日清凉-2026-07V1";
+    t.write_minutes(Some(folder), "kickoff", "2026-06-25T10:00:00+08:00");
+    let json = t.lint_expect(DEFAULT_TODAY, 1);
+    let f = assert_one(
+        &json,
+        "F002",
+        &format!("campaigns/{folder}/campaign.toml"),
+        1,
+        1,
+        "error",
+    );
+    assert!(
+        f["message"].as_str().unwrap().contains("no campaign.toml"),
+        "{f:#}"
+    );
+}
+
+#[test]
+fn f002_unknown_role_in_team_suggests_one() {
+    let t = planned();
+    t.replace(
+        "team.toml",
+        "roles = [\"director\"]",
+        "roles = [\"directr\"]",
+    );
+    let team = t.read("team.toml");
+    let (line, _) = pos(&team, "roles = [\"directr\"]");
+    let json = t.lint_expect(DEFAULT_TODAY, 1);
+    let f = assert_one(&json, "F002", "team.toml", line, 10, "error");
+    assert_eq!(f["help"], "did you mean `director`?", "{f:#}");
+}
+
+#[test]
+fn f003_file_where_no_record_belongs() {
+    let t = planned();
+    // Minutes saved in 会议/ instead of minutes/ would escape every deadline rule.
+    let stray = format!("campaigns/{ID}/会议/2026-02-25-kickoff.toml");
+    t.write(&stray, &minutes_toml("kickoff", KICKOFF_AT, ""));
+    let json = t.lint_expect(DEFAULT_TODAY, 1);
+    let f = assert_one(&json, "F003", &stray, 1, 1, "error");
+    assert_eq!(f["rule"], "misplaced-file");
+    assert!(f["help"].as_str().unwrap().contains("minutes/"), "{f:#}");
+
+    t.remove(&stray);
+    t.assert_lint_clean(DEFAULT_TODAY);
+}
+
+#[test]
+fn f003_files_git_ignores_are_skipped() {
+    let t = planned();
+    t.write(".gitignore", "*.bak\n.DS_Store\n");
+    t.write(&format!("campaigns/{ID}/campaign.toml.bak"), "not = [toml");
+    t.write(".DS_Store", "\u{0}\u{1}");
+    t.assert_lint_clean(DEFAULT_TODAY);
+
+    // Not ignored any more: now it is a misplaced file.
+    t.write(".gitignore", ".DS_Store\n");
+    let json = t.lint_expect(DEFAULT_TODAY, 1);
+    assert_one(
+        &json,
+        "F003",
+        &format!("campaigns/{ID}/campaign.toml.bak"),
+        1,
+        1,
+        "error",
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn f003_symbolic_link_is_not_followed() {
+    let t = planned();
+    // A link where results.toml belongs, pointing outside the repository at
+    // a file that is not even TOML: it must be reported, never read.
+    let outside = t.tmp().join("secret.toml");
+    std::fs::write(&outside, "this = is [not toml").unwrap();
+    let link = format!("campaigns/{ID}/results.toml");
+    std::os::unix::fs::symlink(&outside, t.path(&link)).unwrap();
+    let json = t.lint_expect(DEFAULT_TODAY, 1);
+    let f = assert_one(&json, "F003", &link, 1, 1, "error");
+    assert!(
+        f["message"].as_str().unwrap().contains("symbolic link"),
+        "{f:#}"
+    );
+    assert_eq!(codes(&json), ["F003"], "the target is not read: {json:#}");
+
+    // A link to a folder is not followed either.
+    std::fs::remove_file(t.path(&link)).unwrap();
+    std::os::unix::fs::symlink(t.tmp(), t.path("campaigns/外部-2026-03V1")).unwrap();
+    let json = t.lint_expect(DEFAULT_TODAY, 1);
+    assert_eq!(codes(&json), ["F003"], "{json:#}");
+    assert_eq!(
+        findings(&json, "F003")[0]["file"],
+        "campaigns/外部-2026-03V1"
+    );
+}
+
+#[test]
+fn f004_unknown_owner_suggests_a_person() {
+    let t = planned();
+    t.replace(CAMPAIGN, "owner = \"li.na\"", "owner = \"lina\"");
+    let json = t.lint_expect(DEFAULT_TODAY, 1);
+    let f = assert_one(&json, "F004", CAMPAIGN, 3, 9, "error");
+    assert_eq!(f["rule"], "unknown-reference");
+    assert!(f["message"].as_str().unwrap().contains("`lina`"), "{f:#}");
+    assert_eq!(f["help"], "did you mean `li.na`?", "{f:#}");
+
+    t.replace(CAMPAIGN, "owner = \"lina\"", "owner = \"li.na\"");
+    t.assert_lint_clean(DEFAULT_TODAY);
+}
+
+#[test]
+fn f004_column_counts_characters_under_chinese_text() {
+    let t = planned();
+    let phase =
+        "phases = [{ name = \"预热期\", start = 2026-03-01, end = 2026-03-07, owner = \"li.na\" }]";
+    t.replace(
+        CAMPAIGN,
+        "cancelled = \"\"\n",
+        &format!("cancelled = \"\"\n{phase}\n"),
+    );
+    t.assert_lint_clean(DEFAULT_TODAY);
+
+    t.replace(CAMPAIGN, "owner = \"li.na\" }", "owner = \"zhao.le\" }");
+    let json = t.lint_expect(DEFAULT_TODAY, 1);
+    // `owner`'s value starts at character 73 of line 10 (byte 79: 预热期 is
+    // three characters of three bytes each).
+    let f = assert_one(&json, "F004", CAMPAIGN, 10, 73, "error");
+    assert_eq!(pos(&t.read(CAMPAIGN), "\"zhao.le\""), (10, 73));
+    assert_eq!(f["help"], "did you mean `zhao.lei`?", "{f:#}");
+}
+
+#[test]
+fn f004_unknown_attendee_in_minutes() {
+    let t = planned();
+    let path = t.write_minutes(Some(ID), "kickoff", KICKOFF_AT);
+    t.assert_lint_clean(DEFAULT_TODAY);
+    t.replace(&path, "\"zhao.lei\"]", "\"钱七\"]");
+    let json = t.lint_expect(DEFAULT_TODAY, 1);
+    // attendees = ["li.na", "wang.fang", "钱七"]: the third starts at 36.
+    let f = assert_one(&json, "F004", &path, 5, 36, "error");
+    assert_eq!(pos(&t.read(&path), "\"钱七\""), (5, 36));
+    assert!(f["message"].as_str().unwrap().contains("钱七"), "{f:#}");
+}
+
+// ---------------------------------------------------------------- N: naming
+
+#[test]
+fn n001_id_differs_from_folder() {
+    let t = planned();
+    t.replace(
+        CAMPAIGN,
+        &format!("id = \"{ID}\""),
+        "id = \"春季大促-2026-03V1\"",
+    );
+    let json = t.lint_expect(DEFAULT_TODAY, 1);
+    let f = assert_one(&json, "N001", CAMPAIGN, 1, 6, "error");
+    assert_eq!(f["rule"], "campaign-id");
+    assert!(f["message"].as_str().unwrap().contains("folder"), "{f:#}");
+
+    t.replace(
+        CAMPAIGN,
+        "id = \"春季大促-2026-03V1\"",
+        &format!("id = \"{ID}\""),
+    );
+    t.assert_lint_clean(DEFAULT_TODAY);
+}
+
+#[test]
+fn n001_id_month_is_the_start_month() {
+    let t = planned();
+    t.replace(CAMPAIGN, "start = 2026-03-01", "start = 2026-04-01");
+    t.replace(CAMPAIGN, "end = 2026-03-31", "end = 2026-04-30");
+    let json = t.lint_expect(DEFAULT_TODAY, 1);
+    let f = assert_one(&json, "N001", CAMPAIGN, 1, 6, "error");
+    assert!(
+        f["help"].as_str().unwrap().contains("春季促销-2026-04V1"),
+        "{f:#}"
+    );
+}
+
+#[test]
+fn n001_bad_campaign_names_never_panic() {
+    for (name, why) in [
+        ("春季..促销", "`..`"),
+        ("春季 促销", "' '"),
+        (".春季促销", "dot"),
+        ("春季/促销", "`/`"),
+    ] {
+        let t = TestRepo::with_team();
+        let id = format!("{name}-2026-03V1");
+        // The folder is named as the ID, except that `/` cannot be in a folder name.
+        let folder = id.replace('/', "_");
+        let path = format!("campaigns/{folder}/campaign.toml");
+        t.write(
+            &path,
+            &campaign_toml(
+                &id,
+                "2026-03-01",
+                "2026-03-31",
+                "li.na",
+                80000,
+                STANDARD_ALLOCATION,
+            ),
+        );
+        let (code, json) = t.lint_run(DEFAULT_TODAY);
+        assert_eq!(code, 1, "{name}: {json:#}");
+        let found = findings(&json, "N001");
+        assert!(!found.is_empty(), "{name}: {json:#}");
+        assert_at(&found[0], "N001", &path, 1, 6, "error");
+        assert!(
+            found
+                .iter()
+                .any(|f| f["message"].as_str().unwrap().contains(why)),
+            "{name}: expected a message naming {why}: {json:#}"
+        );
+    }
+}
+
+#[test]
+fn n002_version_must_name_what_it_supersedes() {
+    let t = planned();
+    let v2 = "春季促销-2026-03V2";
+    let v2_path = format!("campaigns/{v2}/campaign.toml");
+    t.write_standard_campaign(v2, "2026-03-01", "2026-03-31");
+    t.replace(
+        &v2_path,
+        "supersedes = \"\"",
+        &format!("supersedes = \"{ID}\""),
+    );
+    t.assert_lint_clean(DEFAULT_TODAY);
+
+    t.replace(
+        &v2_path,
+        &format!("supersedes = \"{ID}\""),
+        "supersedes = \"\"",
+    );
+    let json = t.lint_expect(DEFAULT_TODAY, 1);
+    let found = findings(&json, "N002");
+    assert_eq!(found.len(), 2, "{json:#}");
+    // V1 is still active next to V2 ...
+    assert_at(&found[0], "N002", CAMPAIGN, 1, 6, "error");
+    assert!(
+        found[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("2 active versions"),
+        "{json:#}"
+    );
+    // ... and V2 does not say which version it replaces.
+    assert_at(&found[1], "N002", &v2_path, 1, 6, "error");
+    assert!(
+        found[1]["help"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("supersedes = \"{ID}\"")),
+        "{json:#}"
+    );
+}
+
+#[test]
+fn n002_first_version_supersedes_nothing() {
+    let t = planned();
+    // Started without a kickoff: D001 applies to it.
+    let json = t.lint_expect("2026-03-05", 1);
+    assert_eq!(codes(&json), ["D001"], "{json:#}");
+
+    // Naming itself in `supersedes` marks it superseded, which takes it out
+    // of every deadline rule: that must not pass silently.
+    t.replace(
+        CAMPAIGN,
+        "supersedes = \"\"",
+        &format!("supersedes = \"{ID}\""),
+    );
+    let json = t.lint_expect("2026-03-05", 1);
+    let f = assert_one(&json, "N002", CAMPAIGN, 8, 14, "error");
+    assert!(f["message"].as_str().unwrap().contains("V1"), "{f:#}");
+
+    // Nor may a first version silence another campaign by superseding it.
+    t.replace(
+        CAMPAIGN,
+        &format!("supersedes = \"{ID}\""),
+        "supersedes = \"\"",
+    );
+    let other = "夏日清凉-2026-03V1";
+    let other_path = t.write_standard_campaign(other, "2026-03-01", "2026-03-31");
+    t.replace(
+        &other_path,
+        "supersedes = \"\"",
+        &format!("supersedes = \"{ID}\""),
+    );
+    let json = t.lint_expect("2026-03-05", 1);
+    assert_one(&json, "N002", &other_path, 8, 14, "error");
+}
+
+#[test]
+fn n002_gap_in_versions() {
+    let t = planned();
+    let v3 = "春季促销-2026-03V3";
+    let v3_path = format!("campaigns/{v3}/campaign.toml");
+    t.write_standard_campaign(v3, "2026-03-01", "2026-03-31");
+    t.replace(
+        &v3_path,
+        "supersedes = \"\"",
+        &format!("supersedes = \"{ID}\""),
+    );
+    let json = t.lint_expect(DEFAULT_TODAY, 1);
+    let f = assert_one(&json, "N002", &v3_path, 1, 6, "error");
+    assert_eq!(f["rule"], "version-sequence");
+    assert!(f["message"].as_str().unwrap().contains("V2"), "{f:#}");
+}
+
+#[test]
+fn n003_minutes_file_name_must_match_its_date() {
+    let t = planned();
+    let good = t.write_minutes(Some(ID), "kickoff", KICKOFF_AT);
+    t.assert_lint_clean(DEFAULT_TODAY);
+
+    let bad = format!("campaigns/{ID}/minutes/2026-02-24-kickoff.toml");
+    std::fs::rename(t.path(&good), t.path(&bad)).unwrap();
+    let json = t.lint_expect(DEFAULT_TODAY, 1);
+    let f = assert_one(&json, "N003", &bad, 3, 11, "error");
+    assert_eq!(f["rule"], "minutes-file-name");
+    assert!(
+        f["help"].as_str().unwrap().contains("2026-02-25-kickoff"),
+        "{f:#}"
+    );
+
+    // A slug after the kind is fine.
+    let slugged = format!("campaigns/{ID}/minutes/2026-02-25-kickoff-启动会.toml");
+    std::fs::rename(t.path(&bad), t.path(&slugged)).unwrap();
+    t.assert_lint_clean(DEFAULT_TODAY);
+}
+
+#[test]
+fn n003_department_meeting_filed_under_the_wrong_year() {
+    let t = TestRepo::with_team();
+    let held = "2026-01-12T10:00:00+08:00";
+    let path = t.add_minutes(None, "weekly", held);
+    t.assert_lint_clean(DEFAULT_TODAY);
+    let wrong = "minutes/2025/2026-01-12-weekly.toml";
+    std::fs::create_dir_all(t.path("minutes/2025")).unwrap();
+    std::fs::rename(t.path(&path), t.path(wrong)).unwrap();
+    t.commit_all("move", held);
+    let json = t.lint_expect(DEFAULT_TODAY, 1);
+    let f = assert_one(&json, "N003", wrong, 3, 11, "error");
+    assert!(
+        f["help"].as_str().unwrap().contains("minutes/2026/"),
+        "{f:#}"
+    );
+}
+
+// ---------------------------------------------------------------- D: deadlines
+
+#[test]
+fn d001_kickoff_outside_the_window_before_start() {
+    let t = planned();
+    // Seven days before the start is the edge of the window: on time.
+    let edge = t.add_minutes(Some(ID), "kickoff", "2026-02-22T10:00:00+08:00");
+    t.assert_lint_clean("2026-03-05");
+
+    // Eight days before is too early.
+    t.remove(&edge);
+    t.add_minutes(Some(ID), "kickoff", "2026-02-21T10:00:00+08:00");
+    let json = t.lint_expect("2026-03-05", 1);
+    let f = assert_one(&json, "D001", CAMPAIGN, 4, 9, "error");
+    assert_eq!(f["rule"], "kickoff-missing");
+    assert!(
+        f["message"]
+            .as_str()
+            .unwrap()
+            .contains("2026-02-22 – 2026-02-28"),
+        "{f:#}"
+    );
+    // Not due before the start.
+    assert_no(&t.lint_json("2026-02-28"), "D001");
+}
+
+#[test]
+fn d001_kickoff_missing() {
+    let t = planned();
+    let json = t.lint_expect("2026-03-01", 1);
+    assert_one(&json, "D001", CAMPAIGN, 4, 9, "error");
+    t.add_minutes(Some(ID), "kickoff", KICKOFF_AT);
+    t.assert_lint_clean("2026-03-01");
+}
+
+#[test]
+fn d002_review_missing_in_a_finished_quarter() {
+    let t = running();
+    t.assert_lint_clean("2026-04-05");
+
+    t.remove(&minutes_path(Some(ID), "review", REVIEW_AT));
+    t.commit_all("drop the review", "2026-04-01T10:00:00+08:00");
+    // While the quarter runs, the review is not missing yet.
+    assert_no(&t.lint_json("2026-03-31"), "D002");
+    let json = t.lint_expect("2026-04-05", 1);
+    let f = assert_one(&json, "D002", CAMPAIGN, 1, 6, "error");
+    assert_eq!(f["rule"], "review-missing");
+    assert!(f["message"].as_str().unwrap().contains("2026Q1"), "{f:#}");
+}
+
+#[test]
+fn d003_closing_overdue() {
+    let t = running();
+    t.add_minutes(Some(ID), "closing", CLOSING_AT);
+    t.write("reports/2026Q1.md", "# 2026Q1 季度报告\n");
+    t.commit_all("report 2026Q1", "2026-04-08T10:00:00+08:00");
+    t.assert_lint_clean("2026-04-20");
+
+    t.remove(&minutes_path(Some(ID), "closing", CLOSING_AT));
+    // Due 15 days after the end: not overdue on 2026-04-15, overdue after.
+    assert_no(&t.lint_json("2026-04-15"), "D003");
+    let json = t.lint_expect("2026-04-20", 1);
+    let f = assert_one(&json, "D003", CAMPAIGN, 5, 7, "error");
+    assert_eq!(f["rule"], "closing-overdue");
+    assert!(
+        f["message"].as_str().unwrap().contains("2026-04-15"),
+        "{f:#}"
+    );
+}
+
+#[test]
+fn d004_minutes_committed_late_is_a_warning() {
+    let t = planned();
+    let path = t.write_minutes(Some(ID), "kickoff", KICKOFF_AT);
+    // 23 hours after the meeting: on time.
+    t.commit_all("kickoff minutes", "2026-02-26T09:00:00+08:00");
+    t.assert_lint_clean("2026-03-01");
+
+    // The same commit, made 50 hours after the meeting instead.
+    git_in(
+        &t.home,
+        &t.root,
+        &["commit", "-q", "--amend", "--no-edit", "--reset-author"],
+        Some("2026-02-27T12:00:00+08:00"),
+    );
+    let json = t.lint_expect("2026-03-01", 0);
+    let f = assert_one(&json, "D004", &path, 3, 11, "warning");
+    assert_eq!(f["rule"], "minutes-late");
+    assert!(
+        f["message"].as_str().unwrap().contains("2 days 2 hours"),
+        "{f:#}"
+    );
+    assert_eq!(codes(&json), ["D004"]);
+    t.mkt(["lint"])
+        .env("MKT_TODAY", "2026-03-01")
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("warning[D004]"));
+}
+
+#[test]
+fn d004_renaming_minutes_keeps_the_time_they_were_first_committed() {
+    let t = planned();
+    // Filed under a wrong name, on time; renamed (as N003 asks) three days later.
+    let wrong = format!("campaigns/{ID}/minutes/2026-02-24-kickoff.toml");
+    t.write(&wrong, &minutes_toml("kickoff", KICKOFF_AT, ""));
+    t.commit_all("kickoff minutes", "2026-02-25T12:00:00+08:00");
+    assert_eq!(codes(&t.lint_expect("2026-03-01", 1)), ["N003"]);
+    let right = minutes_path(Some(ID), "kickoff", KICKOFF_AT);
+    t.git(&["mv", &wrong, &right]);
+    t.commit_all("rename kickoff minutes", "2026-02-28T12:00:00+08:00");
+    t.assert_lint_clean("2026-03-01");
+}
+
+#[test]
+fn meeting_dates_are_read_in_the_policy_zone() {
+    let t = planned();
+    // 20:00 UTC on the 24th is 04:00 on the 25th in Beijing (policy +08:00).
+    let held = "2026-02-24T20:00:00Z";
+    let path = format!("campaigns/{ID}/minutes/2026-02-25-kickoff.toml");
+    t.write(&path, &minutes_toml("kickoff", held, ""));
+    t.commit_all("kickoff minutes", "2026-02-25T10:00:00+08:00");
+    t.assert_lint_clean("2026-03-01");
+}
+
+#[test]
+fn d004_minutes_never_committed() {
+    let t = planned();
+    let path = t.write_minutes(Some(ID), "kickoff", KICKOFF_AT);
+    // Before the meeting nothing is late; on the day, still in time.
+    t.assert_lint_clean("2026-02-24");
+    t.assert_lint_clean("2026-02-25");
+    let json = t.lint_expect("2026-03-01", 0);
+    let f = assert_one(&json, "D004", &path, 3, 11, "warning");
+    assert!(
+        f["message"].as_str().unwrap().contains("not committed"),
+        "{f:#}"
+    );
+}
+
+const DECISION: &str = "[[decisions]]\ntext = \"3月1日前完成全部预热素材\"\nowner = \"zhao.lei\"\ndue = 2026-02-28\ndone = true\n";
+
+fn with_decision() -> (TestRepo, String) {
+    let t = planned();
+    let path = minutes_path(Some(ID), "kickoff", KICKOFF_AT);
+    t.write(&path, &minutes_toml("kickoff", KICKOFF_AT, DECISION));
+    t.commit_all("kickoff minutes", KICKOFF_AT);
+    t.assert_lint_clean("2026-03-02");
+    (t, path)
+}
+
+#[test]
+fn d005_decision_overdue_is_a_warning() {
+    let (mut t, path) = with_decision();
+    t.replace(&path, "done = true", "done = false");
+    // Due today is not overdue yet.
+    t.assert_lint_clean("2026-02-28");
+    let json = t.lint_expect("2026-03-02", 0);
+    let f = assert_one(&json, "D005", &path, 14, 7, "warning");
+    assert_eq!(f["rule"], "decision-overdue");
+    assert!(
+        f["message"].as_str().unwrap().contains("2 days ago"),
+        "{f:#}"
+    );
+    // MKT_TODAY works as --today does.
+    t.today = "2026-03-02".into();
+    t.mkt(["lint", "--format", "json"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("\"D005\""));
+}
+
+#[test]
+fn d006_decision_without_owner_or_due_date() {
+    let (t, path) = with_decision();
+    t.replace(&path, "owner = \"zhao.lei\"\n", "");
+    let json = t.lint_expect("2026-03-02", 1);
+    let f = assert_one(&json, "D006", &path, 12, 8, "error");
+    assert_eq!(f["rule"], "decision-incomplete");
+    assert!(f["message"].as_str().unwrap().contains("责任人"), "{f:#}");
+
+    t.replace(&path, "due = 2026-02-28\n", "owner = \"zhao.lei\"\n");
+    let json = t.lint_expect("2026-03-02", 1);
+    let f = assert_one(&json, "D006", &path, 12, 8, "error");
+    assert!(f["message"].as_str().unwrap().contains("时限"), "{f:#}");
+}
+
+#[test]
+fn d007_quarterly_report_not_filed() {
+    let t = TestRepo::with_team();
+    t.add_minutes(None, "weekly", "2026-01-12T10:00:00+08:00");
+    t.write("reports/2026Q1.md", "# 2026Q1 季度报告\n");
+    t.commit_all("report", "2026-04-08T10:00:00+08:00");
+    t.assert_lint_clean("2026-04-20");
+
+    t.remove("reports/2026Q1.md");
+    // Due ten days after the quarter: 2026-04-10 is the last day.
+    t.assert_lint_clean("2026-04-10");
+    let json = t.lint_expect("2026-04-11", 1);
+    let f = assert_one(&json, "D007", "reports/2026Q1.md", 1, 1, "error");
+    assert_eq!(f["rule"], "report-overdue");
+    assert!(
+        f["message"].as_str().unwrap().contains("2026-04-10"),
+        "{f:#}"
+    );
+}
+
+// ---------------------------------------------------------------- B: budget
+
+#[test]
+fn b001_allocation_does_not_sum_to_total() {
+    let t = planned();
+    t.replace(CAMPAIGN, "event = 10000", "event = 15000");
+    let json = t.lint_expect(DEFAULT_TODAY, 1);
+    let f = assert_one(&json, "B001", CAMPAIGN, 14, 1, "error");
+    assert_eq!(f["rule"], "allocation-sum");
+    assert!(
+        f["message"]
+            .as_str()
+            .unwrap()
+            .contains("sums to 85000 but total is 80000"),
+        "{f:#}"
+    );
+    t.replace(CAMPAIGN, "event = 15000", "event = 10000");
+    t.assert_lint_clean(DEFAULT_TODAY);
+}
+
+#[test]
+fn b001_allocation_in_fen_is_exact() {
+    let t = TestRepo::with_team();
+    let path = format!("campaigns/{ID}/campaign.toml");
+    let text = campaign_toml(ID, "2026-03-01", "2026-03-31", "li.na", 0, &[])
+        .replace("total = 0", "total = \"80000.30\"")
+        + "channel = \"45000.10\"\ncontent = \"15000.10\"\nevent = 10000\nreserve = \"10000.10\"\n";
+    t.write(&path, &text);
+    t.assert_lint_clean(DEFAULT_TODAY);
+    t.replace(&path, "event = 10000", "event = \"10000.01\"");
+    let json = t.lint_expect(DEFAULT_TODAY, 1);
+    let f = assert_one(&json, "B001", &path, 14, 1, "error");
+    assert!(f["message"].as_str().unwrap().contains("0.01"), "{f:#}");
+}
+
+#[test]
+fn b001_channel_budgets_above_the_channel_allocation() {
+    let t = planned();
+    let channels = "\n[[channels]]\nname = \"wechat\"\nbudget = 25000\n\n[[channels]]\nname = \"douyin\"\nbudget = 20000\n";
+    let text = t.read(CAMPAIGN) + channels;
+    t.write(CAMPAIGN, &text);
+    t.assert_lint_clean(DEFAULT_TODAY);
+    t.replace(CAMPAIGN, "budget = 20000", "budget = 20001");
+    let json = t.lint_expect(DEFAULT_TODAY, 1);
+    // At the first [[channels]] (line 20, after the allocation and a blank line).
+    let f = assert_one(&json, "B001", CAMPAIGN, 20, 1, "error");
+    assert!(f["message"].as_str().unwrap().contains("45001"), "{f:#}");
+}
+
+#[test]
+fn b002_reserve_outside_range() {
+    let t = planned();
+    // 10 % and 15 % are inside the range; 20 % is not.
+    for (channel, reserve, ok) in [
+        (47000, 8000, true),
+        (43000, 12000, true),
+        (39000, 16000, false),
+    ] {
+        let text = campaign_toml(
+            ID,
+            "2026-03-01",
+            "2026-03-31",
+            "li.na",
+            80000,
+            &[
+                ("channel", channel),
+                ("content", 15000),
+                ("event", 10000),
+                ("reserve", reserve),
+            ],
+        );
+        t.write(CAMPAIGN, &text);
+        let (code, json) = t.lint_run(DEFAULT_TODAY);
+        if ok {
+            assert_clean(&json);
+            continue;
+        }
+        assert_eq!(code, 1);
+        let f = assert_one(&json, "B002", CAMPAIGN, 18, 11, "error");
+        assert_eq!(f["rule"], "reserve-range");
+        assert!(f["message"].as_str().unwrap().contains("20 %"), "{f:#}");
+        assert!(
+            f["help"]
+                .as_str()
+                .unwrap()
+                .contains("between 8000 and 12000"),
+            "{f:#}"
+        );
+    }
+}
+
+#[test]
+fn b002_reserve_missing_points_at_the_allocation() {
+    let t = planned();
+    t.replace(CAMPAIGN, "channel = 45000", "channel = 55000");
+    t.replace(CAMPAIGN, "reserve = 10000\n", "");
+    let json = t.lint_expect(DEFAULT_TODAY, 1);
+    let f = assert_one(&json, "B002", CAMPAIGN, 14, 1, "error");
+    assert!(f["message"].as_str().unwrap().contains("0 %"), "{f:#}");
+}
+
+#[test]
+fn b002_huge_amounts_never_overflow() {
+    let t = planned();
+    // 9 × 10^16 yuan is 9 × 10^18 fen, near i64::MAX: × 15 % must not overflow.
+    let huge = 90_000_000_000_000_000_i64;
+    t.write_campaign(
+        ID,
+        "2026-03-01",
+        "2026-03-31",
+        "li.na",
+        huge,
+        &[("channel", huge)],
+    );
+    let json = t.lint_expect(DEFAULT_TODAY, 1);
+    let f = assert_one(&json, "B002", CAMPAIGN, 14, 1, "error");
+    assert!(
+        f["help"]
+            .as_str()
+            .unwrap()
+            .contains("between 9000000000000000 and 13500000000000000"),
+        "{f:#}"
+    );
+}
+
+#[test]
+fn b003_spend_above_allocation_plus_reserve() {
+    let t = planned();
+    let results = format!("campaigns/{ID}/results.toml");
+    let row = |date: &str, amount: i64| {
+        format!(
+            "[[spend]]\ndate = {date}\ncategory = \"channel\"\nchannel = \"wechat\"\namount = {amount}\nnote = \"朋友圈广告\"\n\n"
+        )
+    };
+    // channel 45000 + reserve 10000 = 55000 may be spent on channels.
+    let text = row("2026-03-03", 30000) + &row("2026-03-10", 25000);
+    t.write(&results, &text);
+    t.assert_lint_clean(DEFAULT_TODAY);
+
+    t.write(&results, &(text.clone() + &row("2026-03-20", 1)));
+    let json = t.lint_expect(DEFAULT_TODAY, 1);
+    // The third row crosses the line; its amount is at 19:10.
+    let f = assert_one(&json, "B003", &results, 19, 10, "error");
+    assert_eq!(f["rule"], "overspend");
+    assert!(f["message"].as_str().unwrap().contains("55001"), "{f:#}");
+}
+
+#[test]
+fn b003_total_spend_above_total() {
+    let t = planned();
+    let results = format!("campaigns/{ID}/results.toml");
+    let row = |cat: &str, amount: i64| {
+        format!("[[spend]]\ndate = 2026-03-03\ncategory = \"{cat}\"\namount = {amount}\n\n")
+    };
+    // Each category within its allocation plus reserve, 80000 in all.
+    let text = row("channel", 50000) + &row("content", 20000) + &row("event", 10000);
+    t.write(&results, &text);
+    t.assert_lint_clean(DEFAULT_TODAY);
+
+    t.write(&results, &(text.clone() + &row("event", 1)));
+    let json = t.lint_expect(DEFAULT_TODAY, 1);
+    let f = assert_one(&json, "B003", &results, 19, 10, "error");
+    assert!(
+        f["message"]
+            .as_str()
+            .unwrap()
+            .contains("above the budget total 80000"),
+        "{f:#}"
+    );
+}
+
+// ---------------------------------------------------------------- could not run
+
+/// Runs lint, expecting exit 2 (never a panic); returns stderr.
+fn lint_fails(t: &TestRepo) -> String {
+    let out = t.mkt(["lint"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "stdout: {}\nstderr: {stderr}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    stderr
+}
+
+#[test]
+fn invalid_policy_syntax_exits_2_with_position() {
+    let t = TestRepo::new();
+    t.replace(
+        "policy.toml",
+        "max_file_bytes = 1048576",
+        "max_file_bytes = = 1048576",
+    );
+    let (line, col) = pos(&t.read("policy.toml"), "= 1048576");
+    let stderr = lint_fails(&t);
+    assert!(
+        stderr.contains(&format!("policy.toml:{line}:{col}")),
+        "expected policy.toml:{line}:{col} in: {stderr}"
+    );
+}
+
+#[test]
+fn invalid_policy_type_exits_2_with_position() {
+    let t = TestRepo::new();
+    t.replace(
+        "policy.toml",
+        "reserve_min_percent = 10",
+        "reserve_min_percent = \"十\"",
+    );
+    let (line, col) = pos(&t.read("policy.toml"), "\"十\"");
+    let stderr = lint_fails(&t);
+    assert!(
+        stderr.contains(&format!("policy.toml:{line}:{col}")),
+        "expected policy.toml:{line}:{col} in: {stderr}"
+    );
+}
+
+#[test]
+fn invalid_policy_timezone_exits_2_with_position() {
+    let t = TestRepo::new();
+    t.replace(
+        "policy.toml",
+        "timezone = \"+08:00\"",
+        "timezone = \"Asia/Shanghai\"",
+    );
+    let (line, col) = pos(&t.read("policy.toml"), "\"Asia/Shanghai\"");
+    let stderr = lint_fails(&t);
+    assert!(
+        stderr.contains(&format!("policy.toml:{line}:{col}")),
+        "expected policy.toml:{line}:{col} in: {stderr}"
+    );
+    assert!(stderr.contains("+08:00"), "{stderr}");
+}
+
+#[test]
+fn policy_numbers_out_of_range_exit_2_not_panic() {
+    for (from, to) in [
+        (
+            "closing_days_after_end = 15",
+            "closing_days_after_end = 100000000",
+        ),
+        (
+            "kickoff_days_before_start = 7",
+            "kickoff_days_before_start = 9223372036854775807",
+        ),
+        (
+            "report_days_after_quarter = 10",
+            "report_days_after_quarter = -100",
+        ),
+    ] {
+        let mut t = planned();
+        t.replace("policy.toml", from, to);
+        t.today = "2026-03-20".into();
+        let (line, _) = pos(&t.read("policy.toml"), to);
+        let stderr = lint_fails(&t);
+        assert!(
+            stderr.contains(&format!("policy.toml:{line}:")),
+            "{to}: {stderr}"
+        );
+    }
+}
+
+#[test]
+fn not_a_git_repository_exits_2() {
+    let t = TestRepo::empty();
+    let stderr = lint_fails(&t);
+    assert!(stderr.contains("not inside a git repository"), "{stderr}");
+    assert!(stderr.contains("mkt init"), "{stderr}");
+}
+
+#[test]
+fn no_policy_exits_2() {
+    let t = TestRepo::empty();
+    t.git(&["init", "-q"]);
+    let stderr = lint_fails(&t);
+    assert!(stderr.contains("no policy.toml"), "{stderr}");
+}
+
+#[test]
+fn bad_flags_exit_2() {
+    let t = TestRepo::new();
+    t.mkt(["lint", "--frobnicate"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--frobnicate"));
+    t.mkt(["lint", "--format", "xml"]).assert().code(2);
+    t.mkt(["lint", "--today", "2026-13-01"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("YYYY-MM-DD"));
+    t.mkt(["lint"])
+        .env("MKT_TODAY", "tomorrow")
+        .assert()
+        .code(2);
+}
+
+// ---------------------------------------------------------------- output formats
+
+/// A repository with an error and a warning in it: B002 in the plan, D005
+/// in the kickoff minutes.
+fn two_findings() -> TestRepo {
+    let (t, path) = with_decision();
+    t.replace(&path, "done = true", "done = false");
+    t.replace(CAMPAIGN, "channel = 45000", "channel = 39000");
+    t.replace(CAMPAIGN, "reserve = 10000", "reserve = 16000");
+    t
+}
+
+#[test]
+fn json_format_shape() {
+    let t = two_findings();
+    let json = t.lint_expect("2026-03-02", 1);
+    assert_eq!(json["version"], 1, "{json:#}");
+    let all = findings_all(&json);
+    assert_eq!(codes(&json), ["B002", "D005"], "sorted by file: {json:#}");
+    for f in &all {
+        let obj = f.as_object().unwrap();
+        let mut keys: Vec<&str> = obj.keys().map(String::as_str).collect();
+        keys.sort();
+        assert_eq!(
+            keys,
+            [
+                "code", "column", "file", "help", "line", "message", "rule", "severity"
+            ],
+            "{f:#}"
+        );
+        assert!(f["line"].is_u64() && f["column"].is_u64(), "{f:#}");
+    }
+    assert_eq!(all[1]["severity"], "warning");
+}
+
+#[test]
+fn github_format_annotations() {
+    let t = two_findings();
+    let out = t
+        .mkt(["lint", "--format", "github", "--today", "2026-03-02"])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let out = String::from_utf8(out).unwrap();
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 2, "{out}");
+    assert_eq!(
+        lines[0],
+        format!(
+            "::error file={CAMPAIGN},line=18,col=11,title=B002 reserve-range::reserve is 20 %25 of total; policy allows 10–15 %25%0Ahelp: with total 80000, the reserve is between 8000 and 12000"
+        )
+    );
+    assert!(
+        lines[1].starts_with(&format!(
+            "::warning file=campaigns/{ID}/minutes/2026-02-25-kickoff.toml,line=14,col=7,title=D005 decision-overdue::decision \"3月1日前完成全部预热素材\" was due"
+        )),
+        "{out}"
+    );
+}
+
+#[test]
+fn github_format_escapes_properties_and_data() {
+    let t = TestRepo::with_team();
+    // A folder name with `:` and `,`, and a key holding CR and LF.
+    let id = "夏季:促销,特惠-2026-06V1";
+    let path = format!("campaigns/{id}/campaign.toml");
+    let text = campaign_toml(
+        id,
+        "2026-06-01",
+        "2026-06-30",
+        "li.na",
+        80000,
+        STANDARD_ALLOCATION,
+    )
+    .replace("objective = ", "\"a\\r\\nb\" = 1\nobjective = ");
+    t.write(&path, &text);
+    let out = t
+        .mkt(["lint", "--format", "github"])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let out = String::from_utf8(out).unwrap();
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 1, "one annotation, its CR LF escaped: {out:?}");
+    let line = lines[0];
+    assert!(
+        line.starts_with(
+            "::error file=campaigns/夏季%3A促销%2C特惠-2026-06V1/campaign.toml,line=6,col=1,title=F002 schema::"
+        ),
+        "{line}"
+    );
+    assert!(line.contains("a%0D%0Ab"), "{line}");
+    assert!(!line.contains('\r'), "{line:?}");
+}
+
+#[test]
+fn sarif_format() {
+    let t = two_findings();
+    let out = t
+        .mkt(["lint", "--format", "sarif", "--today", "2026-03-02"])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let sarif: Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(sarif["version"], "2.1.0");
+    let run = &sarif["runs"][0];
+    assert_eq!(run["tool"]["driver"]["name"], "mkt");
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    assert!(rules.iter().any(|r| r["id"] == "B002"), "{sarif:#}");
+    let results = run["results"].as_array().unwrap();
+    assert_eq!(results.len(), 2, "{sarif:#}");
+    assert_eq!(results[0]["ruleId"], "B002");
+    assert_eq!(results[0]["level"], "error");
+    let loc = &results[0]["locations"][0]["physicalLocation"];
+    assert_eq!(loc["artifactLocation"]["uri"], CAMPAIGN);
+    assert_eq!(loc["region"]["startLine"], 18);
+    assert_eq!(loc["region"]["startColumn"], 11);
+    assert_eq!(results[1]["ruleId"], "D005");
+    assert_eq!(results[1]["level"], "warning");
+}
+
+#[test]
+fn text_format_like_rustc_with_chinese_intact() {
+    let t = planned();
+    t.replace(CAMPAIGN, "owner = \"li.na\"", "owner = \"李娜\"");
+    t.replace(CAMPAIGN, "channel = 45000", "channel = 39000");
+    t.replace(CAMPAIGN, "reserve = 10000", "reserve = 16000");
+    let out = t.mkt(["lint"]).assert().code(1).get_output().stdout.clone();
+    let out = String::from_utf8(out).unwrap();
+    assert!(
+        out.contains("error[F004]: owner `李娜` is not in team.toml"),
+        "{out}"
+    );
+    assert!(out.contains(&format!("--> {CAMPAIGN}:3:9")), "{out}");
+    assert!(out.contains("3 | owner = \"李娜\""), "{out}");
+    assert!(
+        out.contains("error[B002]: reserve is 20 % of total"),
+        "{out}"
+    );
+    assert!(out.contains(&format!("--> {CAMPAIGN}:18:11")), "{out}");
+    assert!(out.contains("18 | reserve = 16000"), "{out}");
+    assert!(
+        out.contains("help: with total 80000, the reserve is between 8000 and 12000"),
+        "{out}"
+    );
+    assert!(out.trim_end().ends_with("2 errors"), "{out}");
+    assert!(
+        !out.contains('\u{1b}'),
+        "no colour when not a terminal: {out:?}"
+    );
+}
+
+// ---------------------------------------------------------------- init, example, explain
+
+#[test]
+fn example_department_has_only_its_known_warnings() {
+    let t = TestRepo::example();
+    let json = t.lint_expect("2026-11-25", 0);
+    let all = findings_all(&json);
+    assert_eq!(all.len(), 2, "{json:#}");
+    assert_at(
+        &all[0],
+        "D005",
+        "campaigns/中秋礼盒-2026-09V1/minutes/2026-10-09-closing.toml",
+        28,
+        7,
+        "warning",
+    );
+    assert_at(
+        &all[1],
+        "D004",
+        "campaigns/夏日清凉-2026-07V1/minutes/2026-07-29-review.toml",
+        3,
+        11,
+        "warning",
+    );
+    t.mkt(["lint"])
+        .env("MKT_TODAY", "2026-11-25")
+        .assert()
+        .code(0)
+        .stdout(predicate::str::ends_with("2 warnings\n"));
+}
+
+/// Every file under `root` (but .git) with its contents.
+fn snapshot(root: &std::path::Path) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for e in std::fs::read_dir(&dir).unwrap() {
+            let e = e.unwrap();
+            let p = e.path();
+            if e.file_name() == ".git" {
+                continue;
+            }
+            if e.file_type().unwrap().is_dir() {
+                stack.push(p);
+            } else {
+                let rel = p.strip_prefix(root).unwrap().to_string_lossy().into_owned();
+                out.push((rel, std::fs::read(&p).unwrap()));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn init_twice_exits_2_and_changes_nothing() {
+    let t = TestRepo::new();
+    t.write_team();
+    let before = snapshot(&t.root);
+    let head = t.git(&["rev-parse", "HEAD"]);
+    let status = t.git(&["status", "--porcelain"]);
+
+    for args in [&["init"][..], &["init", "--example"][..]] {
+        let out = t.mkt(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "mkt {args:?}: {out:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains("already a marketing repository"),
+            "{stderr}"
+        );
+    }
+    assert_eq!(snapshot(&t.root), before);
+    assert_eq!(t.git(&["rev-parse", "HEAD"]), head);
+    assert_eq!(t.git(&["status", "--porcelain"]), status);
+}
+
+#[test]
+fn init_example_into_a_non_empty_folder_exits_2() {
+    let t = TestRepo::empty();
+    std::fs::write(t.root.join("笔记.txt"), "mine").unwrap();
+    mkt_in(&t.home, t.tmp())
+        .args(["init", "--example", "repo"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("not empty"));
+    assert_eq!(snapshot(&t.root).len(), 1);
+    assert!(!t.root.join(".git").exists());
+}
+
+#[test]
+fn explain_every_rule() {
+    let t = TestRepo::empty();
+    let out = mkt_in(&t.home, t.tmp())
+        .args(["rules", "--format", "json"])
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let rules: Value = serde_json::from_slice(&out).unwrap();
+    let rules = rules.as_array().unwrap();
+    let listed: Vec<&str> = rules.iter().map(|r| r["code"].as_str().unwrap()).collect();
+    for code in [
+        "F001", "F002", "F003", "F004", "N001", "N002", "N003", "D001", "D002", "D003", "D004",
+        "D005", "D006", "D007", "B001", "B002", "B003",
+    ] {
+        assert!(listed.contains(&code), "{code} is not listed: {listed:?}");
+    }
+    for r in rules {
+        let code = r["code"].as_str().unwrap();
+        let name = r["name"].as_str().unwrap();
+        for arg in [code, name, &code.to_lowercase()] {
+            let out = mkt_in(&t.home, t.tmp())
+                .args(["explain", arg])
+                .assert()
+                .code(0)
+                .get_output()
+                .stdout
+                .clone();
+            let text = String::from_utf8(out).unwrap();
+            assert!(text.starts_with(&format!("{code} {name} (")), "{text}");
+            for section in ["## What it checks", "## Why", "## Example", "## Fix"] {
+                assert!(text.contains(section), "{code}: no {section}:\n{text}");
+            }
+        }
+    }
+    mkt_in(&t.home, t.tmp())
+        .args(["explain", "Z999"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("Z999"));
+}
