@@ -3,6 +3,7 @@
 //! The domain (`model`, `repo`, `rules`, `ops`, `git`) never prints, prompts
 //! or reads the clock; `cli` does the talking.
 
+pub mod approvals;
 pub mod cli;
 pub mod diag;
 pub mod error;
@@ -12,5 +13,6 @@ pub mod model;
 pub mod ops;
 pub mod policy;
 pub mod repo;
+pub mod report;
 pub mod rules;
 pub mod templates;

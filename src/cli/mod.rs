@@ -1,10 +1,23 @@
 //! The command line: clap definitions (one file per subcommand), the global
 //! options, and the one place that turns errors into exit codes.
 
+mod approve;
+mod attribution;
+mod completions;
 mod explain;
 mod init;
 mod lint;
+mod man;
+mod new_campaign;
+mod new_minutes;
+mod prompt;
+mod report;
+mod revise;
 mod rules;
+mod sign_off;
+mod status;
+mod team;
+mod verify;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -34,6 +47,10 @@ pub struct Cli {
     #[arg(long, global = true, env = "MKT_TODAY", value_name = "YYYY-MM-DD", value_parser = parse_date)]
     pub today: Option<NaiveDate>,
 
+    /// The commit whose team.toml is trusted as it is (default: the root commit)
+    #[arg(long, global = true, env = "MKT_TRUST_ROOT", value_name = "REV")]
+    pub trust_root: Option<String>,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -44,11 +61,44 @@ pub enum Command {
     Lint(lint::Args),
     Explain(explain::Args),
     Rules(rules::Args),
+    Approve(approve::Args),
+    SignOff(sign_off::Args),
+    Verify(verify::Args),
+    #[command(subcommand)]
+    Team(team::Command),
+    Report(report::Args),
+    Attribution(attribution::Args),
+    NewCampaign(new_campaign::Args),
+    Revise(revise::Args),
+    NewMinutes(new_minutes::Args),
+    Status(status::Args),
+    Completions(completions::Args),
+    Man(man::Args),
 }
 
 fn parse_date(s: &str) -> std::result::Result<NaiveDate, String> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d")
         .map_err(|_| format!("`{s}` is not a date: write YYYY-MM-DD"))
+}
+
+/// Reads the forms of `GIT_COMMITTER_DATE` people use: RFC 3339, and
+/// git's `@<seconds> <+zzzz>` and `YYYY-MM-DD HH:MM:SS +zzzz`.
+fn parse_git_date(v: &str) -> Option<DateTime<FixedOffset>> {
+    let v = v.trim();
+    if let Ok(d) = DateTime::parse_from_rfc3339(v) {
+        return Some(d);
+    }
+    if let Ok(d) = DateTime::parse_from_str(v, "%Y-%m-%d %H:%M:%S %z") {
+        return Some(d);
+    }
+    let (ts, zone) = v.strip_prefix('@')?.split_once(' ')?;
+    let secs: i64 = ts.parse().ok()?;
+    let zone = DateTime::parse_from_str(
+        &format!("1970-01-01 00:00:00 {zone}"),
+        "%Y-%m-%d %H:%M:%S %z",
+    )
+    .ok()?;
+    zone.offset().timestamp_opt(secs, 0).single()
 }
 
 /// What a command hands back: the exit code (0 clean, 1 findings).
@@ -58,17 +108,31 @@ pub type Outcome = Result<i32>;
 pub struct Global {
     pub dir: PathBuf,
     pub today: Option<NaiveDate>,
+    pub trust_root: Option<String>,
 }
 
 impl Global {
     pub fn open_repo(&self) -> Result<Repo> {
-        Repo::open(&self.dir)
+        let mut repo = Repo::open(&self.dir)?;
+        if let Some(rev) = &self.trust_root {
+            repo.set_trust_root(rev)?;
+        }
+        Ok(repo)
     }
 
     /// Today in the policy's zone, or the date fixed by --today / MKT_TODAY.
     pub fn today(&self, zone: FixedOffset) -> NaiveDate {
         self.today
             .unwrap_or_else(|| Utc::now().with_timezone(&zone).date_naive())
+    }
+
+    /// The time an approval is made: `GIT_COMMITTER_DATE` when set (as git
+    /// reads it), else the clock.
+    pub fn clock(&self, zone: FixedOffset) -> DateTime<FixedOffset> {
+        std::env::var("GIT_COMMITTER_DATE")
+            .ok()
+            .and_then(|v| parse_git_date(&v))
+            .unwrap_or_else(|| Utc::now().with_timezone(&zone))
     }
 
     /// Now; with a fixed today, the end of that day (so results repeat).
@@ -104,12 +168,25 @@ pub fn main() -> i32 {
     let global = Global {
         dir: cli.chdir.unwrap_or_else(|| PathBuf::from(".")),
         today: cli.today,
+        trust_root: cli.trust_root,
     };
     let result = match cli.command {
         Command::Init(a) => init::run(&global, a),
         Command::Lint(a) => lint::run(&global, a),
         Command::Explain(a) => explain::run(&global, a),
         Command::Rules(a) => rules::run(&global, a),
+        Command::Approve(a) => approve::run(&global, a),
+        Command::SignOff(a) => sign_off::run(&global, a),
+        Command::Verify(a) => verify::run(&global, a),
+        Command::Team(c) => team::run(&global, c),
+        Command::Report(a) => report::run(&global, a),
+        Command::Attribution(a) => attribution::run(&global, a),
+        Command::NewCampaign(a) => new_campaign::run(&global, a),
+        Command::Revise(a) => revise::run(&global, a),
+        Command::NewMinutes(a) => new_minutes::run(&global, a),
+        Command::Status(a) => status::run(&global, a),
+        Command::Completions(a) => completions::run(&global, a),
+        Command::Man(a) => man::run(&global, a),
     };
     match result {
         Ok(code) => code,

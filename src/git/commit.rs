@@ -36,6 +36,8 @@ pub fn commit_paths(
     who: &Identity,
 ) -> Result<git2::Oid, git2::Error> {
     let mut index = repo.index()?;
+    // Another handle (an approval commit) may have written the index since.
+    index.read(true)?;
     for p in paths {
         index.add_path(Path::new(p))?;
     }

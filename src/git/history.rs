@@ -19,47 +19,103 @@ pub struct PathFilter<'a> {
     pub wanted: &'a (dyn Fn(&str) -> bool + Sync),
 }
 
-/// When each wanted path was first added, by the commit time of the commit
-/// that added it, over the history of HEAD. An unborn HEAD gives nothing.
-pub fn first_added(
-    repo: &Repository,
-    filter: &PathFilter,
-) -> Result<HashMap<String, DateTime<FixedOffset>>, git2::Error> {
-    let mut out = HashMap::new();
+/// One commit of HEAD's history.
+#[derive(Debug, Clone)]
+pub struct CommitMeta {
+    pub oid: Oid,
+    pub time: DateTime<FixedOffset>,
+    pub parents: Vec<Oid>,
+    /// Whether the commit changed anything besides the wanted files listed
+    /// in `Walk::changes` (seen for free while comparing trees).
+    pub other: bool,
+}
+
+/// A wanted file that a commit added (`old` none), changed, or removed
+/// (`new` none), compared with the commit's first parent.
+#[derive(Debug, Clone)]
+pub struct PathChange {
+    /// Index into `Walk::commits`.
+    pub commit: usize,
+    pub path: String,
+    pub old: Option<Oid>,
+    pub new: Option<Oid>,
+}
+
+/// HEAD's history, read once: every commit (parents before children) and
+/// every change to a wanted file.
+#[derive(Debug, Default)]
+pub struct Walk {
+    pub commits: Vec<CommitMeta>,
+    pub changes: Vec<PathChange>,
+    /// A shallow clone: the oldest commits are missing, and the first one
+    /// present seems to add everything.
+    pub shallow: bool,
+}
+
+impl Walk {
+    /// When each wanted path was first added, by commit time. A file
+    /// renamed (as N003 asks, to fix its name) keeps the time its content
+    /// was first committed under a wanted path.
+    pub fn first_added(&self) -> HashMap<String, DateTime<FixedOffset>> {
+        let mut out = HashMap::new();
+        let mut content_first: HashMap<Oid, DateTime<FixedOffset>> = HashMap::new();
+        for c in &self.changes {
+            let (None, Some(blob)) = (c.old, c.new) else {
+                continue;
+            };
+            let time = self.commits[c.commit].time;
+            let first = *content_first.entry(blob).or_insert(time);
+            out.entry(c.path.clone()).or_insert(first);
+        }
+        out
+    }
+}
+
+/// Reads HEAD's history. An unborn HEAD gives an empty walk.
+pub fn walk(repo: &Repository, filter: &PathFilter) -> Result<Walk, git2::Error> {
     super::fast_reads();
+    let shallow = repo.is_shallow();
     let head = match repo.head() {
         Ok(h) => h,
         Err(e)
             if e.code() == git2::ErrorCode::UnbornBranch
                 || e.code() == git2::ErrorCode::NotFound =>
         {
-            return Ok(out);
+            return Ok(Walk {
+                shallow,
+                ..Walk::default()
+            });
         }
         Err(e) => return Err(e),
     };
     let Some(tip) = head.target() else {
-        return Ok(out);
+        return Ok(Walk {
+            shallow,
+            ..Walk::default()
+        });
     };
-    let mut walk = repo.revwalk()?;
-    walk.push(tip)?;
-    walk.set_sorting(Sort::TOPOLOGICAL | Sort::REVERSE)?;
-    let commits: Vec<Oid> = walk.collect::<Result<_, _>>()?;
+    let mut revwalk = repo.revwalk()?;
+    revwalk.push(tip)?;
+    revwalk.set_sorting(Sort::TOPOLOGICAL | Sort::REVERSE)?;
+    let oids: Vec<Oid> = revwalk.collect::<Result<_, _>>()?;
     // Each commit is compared with its parent on its own, so the walk splits
     // into contiguous runs, one per core, each with its own handle on the
-    // repository. Earlier runs win: "first" follows history's order.
+    // repository; the runs are joined back in history's order.
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .clamp(1, 8);
-    let chunk = commits.len().div_ceil(threads).max(256);
+    let chunk = oids.len().div_ceil(threads).max(256);
     let path = repo.path().to_path_buf();
-    let results: Vec<Result<Vec<Added>, git2::Error>> = std::thread::scope(|s| {
-        let handles: Vec<_> = commits
+    type Run = Result<(Vec<CommitMeta>, Vec<PathChange>), git2::Error>;
+    let runs: Vec<Run> = std::thread::scope(|s| {
+        let handles: Vec<_> = oids
             .chunks(chunk)
-            .map(|run| {
+            .enumerate()
+            .map(|(i, run)| {
                 let path = &path;
                 s.spawn(move || {
                     let repo = Repository::open(path)?;
-                    added_in(&repo, run, filter)
+                    changes_in(&repo, run, i * chunk, filter)
                 })
             })
             .collect();
@@ -71,58 +127,66 @@ pub fn first_added(
             })
             .collect()
     });
-    // A file renamed (as N003 asks, to fix its name) keeps the time its
-    // content was first committed under a wanted path.
-    let mut content_first: HashMap<Oid, DateTime<FixedOffset>> = HashMap::new();
-    for run in results {
-        for Added { path, blob, time } in run? {
-            let first = *content_first.entry(blob).or_insert(time);
-            out.entry(path).or_insert(first);
-        }
+    let mut out = Walk {
+        shallow,
+        ..Walk::default()
+    };
+    for run in runs {
+        let (commits, changes) = run?;
+        out.commits.extend(commits);
+        out.changes.extend(changes);
     }
     Ok(out)
 }
 
-/// A wanted file a commit added: its path, content id and commit time.
-struct Added {
-    path: String,
-    blob: Oid,
-    time: DateTime<FixedOffset>,
-}
-
-/// The wanted paths each commit of `run` adds, in order, with its time.
-fn added_in(
+/// The commits of `run` and their changes to wanted files, in order;
+/// `first` is the index of the run's first commit in the whole walk.
+fn changes_in(
     repo: &Repository,
     run: &[Oid],
+    first: usize,
     filter: &PathFilter,
-) -> Result<Vec<Added>, git2::Error> {
-    let mut out = Vec::new();
+) -> Result<(Vec<CommitMeta>, Vec<PathChange>), git2::Error> {
+    let mut commits = Vec::with_capacity(run.len());
+    let mut changes = Vec::new();
     let mut trees = TreeCache::new(repo)?;
-    for &oid in run {
+    for (i, &oid) in run.iter().enumerate() {
         let commit = repo.find_commit(oid)?;
         let tree = trees.get(commit.tree_id())?;
         let parent_tree = match commit.parent_ids().next() {
             Some(p) => Some(trees.get(repo.find_commit(p)?.tree_id())?),
             None => None,
         };
-        let time = commit_time(&commit);
-        let mut added = Vec::new();
-        added_paths(
+        let mut found = Found::default();
+        diff_trees(
             &mut trees,
             parent_tree.as_deref(),
-            &tree,
+            Some(&tree),
             "",
             filter,
-            &mut added,
+            &mut found,
         )?;
         trees.next_generation();
-        out.extend(
-            added
+        let other = found.other;
+        changes.extend(
+            found
+                .changes
                 .into_iter()
-                .map(|(path, blob)| Added { path, blob, time }),
+                .map(|(path, old, new)| PathChange {
+                    commit: first + i,
+                    path,
+                    old,
+                    new,
+                }),
         );
+        commits.push(CommitMeta {
+            oid,
+            time: commit_time(&commit),
+            parents: commit.parent_ids().collect(),
+            other,
+        });
     }
-    Ok(out)
+    Ok((commits, changes))
 }
 
 pub fn commit_time(commit: &git2::Commit) -> DateTime<FixedOffset> {
@@ -134,40 +198,57 @@ pub fn commit_time(commit: &git2::Commit) -> DateTime<FixedOffset> {
         .unwrap_or_else(|| off.timestamp_opt(0, 0).unwrap())
 }
 
-/// Paths of blobs in `new` that are not in `old` (new, or changed from a
-/// non-blob), limited to those the filter wants. Both trees are sorted, so
-/// they are merged in one pass; a subtree with the same id on both sides is
-/// skipped whole.
-fn added_paths(
+#[derive(Default)]
+struct Found {
+    changes: Vec<(String, Option<Oid>, Option<Oid>)>,
+    /// Something outside the wanted files differs.
+    other: bool,
+}
+
+/// Wanted files that differ between two trees (either may be absent), in
+/// folders the filter descends into. Both trees are sorted, so they are
+/// merged in one pass; a subtree with the same id on both sides is skipped.
+fn diff_trees(
     trees: &mut TreeCache,
     old: Option<&RawTree>,
-    new: &RawTree,
+    new: Option<&RawTree>,
     prefix: &str,
     filter: &PathFilter,
-    out: &mut Vec<(String, Oid)>,
+    out: &mut Found,
 ) -> Result<(), git2::Error> {
-    let olds: &[RawEntry] = old.map(|t| t.entries.as_slice()).unwrap_or(&[]);
-    let mut j = 0;
-    for e in &new.entries {
-        let mut before = None;
-        while let Some(o) = olds.get(j) {
-            match git_order(old.expect("entries come from old"), o, new, e) {
-                std::cmp::Ordering::Less => j += 1,
-                std::cmp::Ordering::Equal => {
-                    before = Some(o);
-                    j += 1;
-                    break;
-                }
-                std::cmp::Ordering::Greater => break,
+    let empty: &[RawEntry] = &[];
+    let olds = old.map_or(empty, |t| t.entries.as_slice());
+    let news = new.map_or(empty, |t| t.entries.as_slice());
+    let (mut i, mut j) = (0, 0);
+    while i < olds.len() || j < news.len() {
+        let order = match (olds.get(i), news.get(j)) {
+            (Some(o), Some(n)) => {
+                git_order(old.expect("old entries"), o, new.expect("new entries"), n)
             }
+            (Some(_), None) => std::cmp::Ordering::Less,
+            _ => std::cmp::Ordering::Greater,
+        };
+        let (o, n) = match order {
+            std::cmp::Ordering::Less => (olds.get(i).map(|e| (old.expect("old"), e)), None),
+            std::cmp::Ordering::Greater => (None, news.get(j).map(|e| (new.expect("new"), e))),
+            std::cmp::Ordering::Equal => (
+                olds.get(i).map(|e| (old.expect("old"), e)),
+                news.get(j).map(|e| (new.expect("new"), e)),
+            ),
+        };
+        if o.is_some() {
+            i += 1;
         }
-        let old_tree = before.and(old);
-        if let (Some(b), Some(ot)) = (before, old_tree) {
-            if ot.oid(b) == new.oid(e) {
+        if n.is_some() {
+            j += 1;
+        }
+        if let (Some((ot, oe)), Some((nt, ne))) = (o, n) {
+            if ot.oid(oe) == nt.oid(ne) && oe.kind == ne.kind {
                 continue;
             }
         }
-        let Ok(name) = std::str::from_utf8(new.name(e)) else {
+        let (t, e) = n.or(o).expect("one side is present");
+        let Ok(name) = std::str::from_utf8(t.name(e)) else {
             continue;
         };
         let path = if prefix.is_empty() {
@@ -175,27 +256,32 @@ fn added_paths(
         } else {
             format!("{prefix}/{name}")
         };
-        match e.kind {
-            EntryKind::Tree => {
-                if !(filter.descend)(&path) {
-                    continue;
-                }
-                let sub = trees.get(new.oid_of(e))?;
-                let old_sub = match (before, old_tree) {
-                    (Some(b), Some(ot)) if b.kind == EntryKind::Tree => {
-                        Some(trees.get(ot.oid_of(b))?)
-                    }
-                    _ => None,
-                };
-                added_paths(trees, old_sub.as_deref(), &sub, &path, filter, out)?;
+        let side = |s: Option<(&RawTree, &RawEntry)>, kind| {
+            s.filter(|(_, e)| e.kind == kind).map(|(t, e)| t.oid_of(e))
+        };
+        // Folders on either side: descend into both.
+        let (old_dir, new_dir) = (side(o, EntryKind::Tree), side(n, EntryKind::Tree));
+        if old_dir.is_some() || new_dir.is_some() {
+            if (filter.descend)(&path) {
+                let a = old_dir.map(|id| trees.get(id)).transpose()?;
+                let b = new_dir.map(|id| trees.get(id)).transpose()?;
+                diff_trees(trees, a.as_deref(), b.as_deref(), &path, filter, out)?;
+            } else {
+                out.other = true;
             }
-            EntryKind::Blob => {
-                let was_blob = before.is_some_and(|b| b.kind == EntryKind::Blob);
-                if !was_blob && (filter.wanted)(&path) {
-                    out.push((path, new.oid_of(e)));
-                }
+        }
+        let (old_blob, new_blob) = (side(o, EntryKind::Blob), side(n, EntryKind::Blob));
+        if (old_blob.is_some() || new_blob.is_some()) && old_blob != new_blob {
+            if (filter.wanted)(&path) {
+                out.changes.push((path, old_blob, new_blob));
+            } else {
+                out.other = true;
             }
-            EntryKind::Other => {}
+        }
+        if o.is_some_and(|(_, e)| e.kind == EntryKind::Other)
+            || n.is_some_and(|(_, e)| e.kind == EntryKind::Other)
+        {
+            out.other = true;
         }
     }
     Ok(())

@@ -1,10 +1,16 @@
 //! The only code that touches git2: reading history, making commits.
 
+mod approve_commit;
 mod commit;
+mod commitobj;
 mod history;
+mod sign;
 
+pub use approve_commit::{CommitError, OneFileCommit, commit_one_file};
 pub use commit::{Identity, commit_paths, configured_identity};
-pub use history::{PathFilter, commit_time, first_added};
+pub use commitobj::RawCommit;
+pub use history::{CommitMeta, PathChange, PathFilter, Walk, commit_time, walk};
+pub use sign::{GpgVerifier, Signer, SignerKey, configured_signer, verify_ssh};
 
 /// Object reads without re-hashing: libgit2 checks every object's SHA-1
 /// (collision-detecting, slow) on read, which costs more than the whole

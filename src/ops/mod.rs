@@ -1,5 +1,11 @@
 //! One function per command: typed options in, typed result out. Nothing
 //! here prints, prompts or reads the clock.
 
+pub mod approve;
 pub mod init;
 pub mod lint;
+pub mod new_campaign;
+pub mod new_minutes;
+pub mod report;
+pub mod revise;
+pub mod status;

@@ -24,6 +24,9 @@ pub enum Kind {
     Approval {
         folder: String,
     },
+    /// `approvals/<NN>-<stage>-<person>.toml`: sign-offs of department
+    /// subjects (department minutes, quarterly reports).
+    DeptApproval,
     Content {
         folder: String,
     },
@@ -103,6 +106,10 @@ pub fn classify(rel: &str) -> Kind {
         ["minutes", ..] => {
             Kind::Misplaced("department minutes go in minutes/<YYYY>/<YYYY-MM-DD>-<kind>.toml")
         }
+        ["approvals", f] if toml(f) => Kind::DeptApproval,
+        ["approvals", ..] => Kind::Misplaced(
+            "department sign-offs are approvals/<NN>-<stage>-<person>.toml, written by mkt sign-off",
+        ),
         ["incidents", f] if toml(f) => Kind::Incident,
         ["incidents", ..] => Kind::Misplaced("incidents go in incidents/<YYYY-MM-DD>-<slug>.toml"),
         ["reports", f] => match parse_report_name(f) {
@@ -110,7 +117,7 @@ pub fn classify(rel: &str) -> Kind {
             None => Kind::Misplaced("quarterly reports are filed as reports/<YYYY>Q<n>.md"),
         },
         _ => Kind::Misplaced(
-            "a marketing repository holds policy.toml, team.toml, campaigns/, minutes/, incidents/, reports/ and templates/",
+            "a marketing repository holds policy.toml, team.toml, campaigns/, minutes/, incidents/, reports/, approvals/ and templates/",
         ),
     }
 }

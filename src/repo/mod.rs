@@ -60,11 +60,18 @@ pub struct Repo {
     pub docs: HashMap<String, SourceDoc>,
     /// Text files that are not TOML (copy, touchpoints).
     pub texts: HashMap<String, String>,
-    /// When each record was first committed (absent: not committed yet).
+    /// When each minutes file was first committed (absent: not committed yet).
     pub first_added: HashMap<String, DateTime<FixedOffset>>,
+    /// HEAD's history: commits, and changes to minutes, approvals and team.toml.
+    pub history: crate::git::Walk,
+    /// Approvals and sign-offs of department subjects (minutes, reports).
+    pub dept_approvals: Vec<Record<Approval>>,
     /// Findings made while loading (F001, F002, F003).
     pub findings: Vec<Diagnostic>,
     pub git: git2::Repository,
+    /// The index in `history` of the trust-root commit (SPEC 5).
+    pub trust_root: usize,
+    verification: std::cell::OnceCell<crate::approvals::Verification>,
 }
 
 /// The outcome of reading one file.
@@ -146,6 +153,10 @@ impl Repo {
             docs: HashMap::new(),
             texts: HashMap::new(),
             first_added: HashMap::new(),
+            history: crate::git::Walk::default(),
+            dept_approvals: Vec::new(),
+            trust_root: 0,
+            verification: std::cell::OnceCell::new(),
             findings: Vec::new(),
             git,
         };
@@ -168,8 +179,9 @@ impl Repo {
                 .help("every marketing repository has a roster; `mkt init` writes one to fill in"),
             );
         }
-        // Every minutes file in history, not only today's: a renamed file
-        // keeps the time its content was first committed.
+        // Every minutes file in history, not only today's (a renamed file
+        // keeps the time its content was first committed); every approval
+        // and roster change, for verification.
         let filter = crate::git::PathFilter {
             descend: &|p: &str| {
                 let parts: Vec<&str> = p.split('/').collect();
@@ -177,21 +189,67 @@ impl Repo {
                     parts.as_slice(),
                     ["campaigns"]
                         | ["campaigns", _]
-                        | ["campaigns", _, "minutes"]
+                        | ["campaigns", _, "minutes" | "approvals"]
                         | ["minutes"]
                         | ["minutes", _]
+                        | ["approvals"]
                 )
             },
             wanted: &|p: &str| {
                 matches!(
                     classify(p),
-                    Kind::CampaignMinutes { .. } | Kind::DeptMinutes { .. }
+                    Kind::CampaignMinutes { .. }
+                        | Kind::DeptMinutes { .. }
+                        | Kind::Approval { .. }
+                        | Kind::DeptApproval
+                        | Kind::Team
                 )
             },
         };
-        repo.first_added = crate::git::first_added(&repo.git, &filter)
+        repo.history = crate::git::walk(&repo.git, &filter)
             .map_err(|e| Error::internal(format!("reading history: {e}")))?;
+        let first_added = repo.history.first_added();
+        repo.first_added = first_added
+            .into_iter()
+            .filter(|(p, _)| {
+                matches!(
+                    classify(p),
+                    Kind::CampaignMinutes { .. } | Kind::DeptMinutes { .. }
+                )
+            })
+            .collect();
         Ok(repo)
+    }
+
+    /// Every approval, sign-off and roster change, verified (once).
+    pub fn verification(&self) -> &crate::approvals::Verification {
+        self.verification
+            .get_or_init(|| crate::approvals::verify(self, self.trust_root))
+    }
+
+    /// Sets the trust root (`--trust-root REV` / `MKT_TRUST_ROOT`): the
+    /// commit whose team.toml is trusted as it is.
+    pub fn set_trust_root(&mut self, rev: &str) -> Result<()> {
+        let oid = self
+            .git
+            .revparse_single(rev)
+            .and_then(|o| o.peel_to_commit())
+            .map_err(|_| {
+                Error::user(format!(
+                    "trust root `{rev}` is not a commit of this repository"
+                ))
+            })?
+            .id();
+        self.trust_root = self
+            .history
+            .commits
+            .iter()
+            .position(|c| c.oid == oid)
+            .ok_or_else(|| {
+                Error::user(format!("trust root `{rev}` is not in the history of HEAD"))
+            })?;
+        self.verification = std::cell::OnceCell::new();
+        Ok(())
     }
 
     fn add(&mut self, rel: String, loaded: Loaded) {
@@ -270,6 +328,14 @@ impl Repo {
                     Kind::DeptMinutes { .. } => {
                         if let Some(value) = self.typed(&doc) {
                             self.dept_minutes.push(Record {
+                                path: rel.clone(),
+                                value,
+                            });
+                        }
+                    }
+                    Kind::DeptApproval => {
+                        if let Some(value) = self.typed(&doc) {
+                            self.dept_approvals.push(Record {
                                 path: rel.clone(),
                                 value,
                             });

@@ -6,6 +6,7 @@ use chrono::{Duration, NaiveDate};
 use super::{Ctx, declare_rule};
 use crate::diag::{Diagnostic, Located};
 use crate::model::{Campaign, Minutes, Quarter};
+use crate::policy::Policy;
 use crate::repo::Record;
 
 declare_rule! {
@@ -55,7 +56,9 @@ declare_rule! {
 declare_rule! {
     /// ## What it checks
     /// Within `deadlines.closing_days_after_end` days after a campaign ends,
-    /// a closing meeting (kind `closing`) was held, on or after the end date.
+    /// a closing meeting (kind `closing`) was held, on or after the end date,
+    /// and its minutes were signed off (`mkt sign-off`) by the
+    /// `approvals.closing_signoff_role` (the director) by then.
     ///
     /// ## Why
     /// 制度 三(一)：结项验收需在活动结束后 X 日内完成，评估效果与投入产出比.
@@ -201,12 +204,7 @@ fn kickoff(
 ) {
     let v = &c.value;
     let start = v.start.0;
-    let from = start - Duration::days(ctx.policy.deadlines.kickoff_days_before_start);
-    let until = if v.emergency {
-        start + Duration::days(ctx.policy.approvals.emergency_days_after_start)
-    } else {
-        start - Duration::days(1)
-    };
+    let (from, until) = kickoff_window(ctx.policy, v);
     if ctx.today < start {
         return; // not due yet
     }
@@ -278,12 +276,13 @@ fn closing(
     out: &mut Vec<Diagnostic>,
 ) {
     let v = &c.value;
-    let due = v.end.0 + Duration::days(ctx.policy.deadlines.closing_days_after_end);
+    let due = closing_due(ctx.policy, v);
     if ctx.today <= due {
         return;
     }
     let held = held_dates(ctx, minutes, "closing");
-    if held.iter().any(|(d, _)| (v.end.0..=due).contains(d)) {
+    if let Some((_, m)) = held.iter().find(|(d, _)| (v.end.0..=due).contains(d)) {
+        signed_off(ctx, m, due, out);
         return;
     }
     let mut d = Diagnostic::new(
@@ -299,6 +298,39 @@ fn closing(
         None => d.label("no closing minutes"),
     };
     out.push(d.help("hold the closing (结项验收) meeting and record it with kind = \"closing\""));
+}
+
+/// The director's closing sign-off (结项验收) of the closing minutes, by the due date.
+fn signed_off(ctx: &Ctx, m: &Record<Minutes>, due: NaiveDate, out: &mut Vec<Diagnostic>) {
+    let repo = ctx.repo;
+    let Some(chain) = crate::approvals::chain_for(repo, &m.path) else {
+        return;
+    };
+    let role = chain
+        .stages
+        .first()
+        .map(|s| s.name.clone())
+        .unwrap_or_default();
+    let progress = crate::approvals::progress(repo, repo.verification(), chain);
+    let on_time = progress
+        .completed_at()
+        .is_some_and(|t| t.with_timezone(&ctx.policy.zone()).date_naive() <= due);
+    if on_time {
+        return;
+    }
+    let message = match progress.completed_at() {
+        Some(t) => format!(
+            "the closing was signed off on {}, after {due}",
+            t.date_naive()
+        ),
+        None => format!("the closing minutes have no {role} sign-off, due by {due}"),
+    };
+    out.push(
+        Diagnostic::new(&D003, repo.at(&m.path, &["kind"]), message).help(format!(
+            "the {role} signs off the closing: mkt sign-off {}",
+            m.path
+        )),
+    );
 }
 
 /// How long minutes took to be recorded (first commit, or now while
@@ -394,10 +426,31 @@ fn decisions(ctx: &Ctx, m: &Record<Minutes>, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn reports(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
+/// The days a kickoff may be held on: from `kickoff_days_before_start`
+/// days before the start to the day before it (emergency work: up to
+/// `emergency_days_after_start` days after the start). D001 and `mkt status`.
+pub fn kickoff_window(policy: &Policy, c: &Campaign) -> (NaiveDate, NaiveDate) {
+    let start = c.start.0;
+    let from = start - Duration::days(policy.deadlines.kickoff_days_before_start);
+    let until = if c.emergency {
+        start + Duration::days(policy.approvals.emergency_days_after_start)
+    } else {
+        start - Duration::days(1)
+    };
+    (from, until)
+}
+
+/// The last day the closing meeting may be held (D003 and `mkt status`).
+pub fn closing_due(policy: &Policy, c: &Campaign) -> NaiveDate {
+    c.end.0 + Duration::days(policy.deadlines.closing_days_after_end)
+}
+
+/// The department's first day of activity up to today (the start of a
+/// campaign not cancelled, or a department meeting): quarterly reports are due from its
+/// quarter on (D007 and `mkt status`).
+pub fn first_activity(ctx: &Ctx) -> Option<NaiveDate> {
     let zone = ctx.policy.zone();
-    let first = ctx
-        .repo
+    ctx.repo
         .campaigns()
         .filter(|(_, c)| !c.value.is_cancelled())
         .map(|(_, c)| c.value.start.0)
@@ -408,8 +461,13 @@ fn reports(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
                 .map(|m| m.value.held_at.date(zone)),
         )
         .filter(|d| *d <= ctx.today)
-        .min();
-    let Some(first) = first else { return };
+        .min()
+}
+
+fn reports(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
+    let Some(first) = first_activity(ctx) else {
+        return;
+    };
     let days = ctx.policy.deadlines.report_days_after_quarter;
     let mut q = Quarter::of(first);
     while q.days_after_end(days) < ctx.today {

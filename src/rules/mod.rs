@@ -2,10 +2,12 @@
 //! is declared there with `declare_rule!`, whose doc comment *is* the text of
 //! `mkt explain CODE`. Codes are assigned here, in `RULES`, and never reused.
 
+mod approval;
 mod budget;
 mod deadline;
 mod file;
 mod naming;
+mod signature;
 
 use std::collections::BTreeSet;
 
@@ -16,10 +18,15 @@ use crate::model::{Campaign, Minutes};
 use crate::policy::Policy;
 use crate::repo::{CampaignDir, Record, Repo};
 
+pub use approval::{A001, A002, A003, A004, A005, A006};
 pub use budget::{B001, B002, B003};
-pub use deadline::{D001, D002, D003, D004, D005, D006, D007, minutes_timing};
+pub use deadline::{
+    D001, D002, D003, D004, D005, D006, D007, closing_due, first_activity, kickoff_window,
+    minutes_timing,
+};
 pub use file::{F001, F002, F003, F004};
-pub use naming::{CampaignId, N001, N002, N003, parse_campaign_id};
+pub use naming::{CampaignId, N001, N002, N003, check_name, parse_campaign_id};
+pub use signature::{S001, S002, S003, S004, S005};
 
 /// A rule: its stable code, kebab-case name, default severity, one-line
 /// summary and full explanation.
@@ -51,7 +58,8 @@ pub(crate) use declare_rule;
 /// Every rule mkt checks, in code order.
 pub static RULES: &[&Rule] = &[
     &F001, &F002, &F003, &F004, &N001, &N002, &N003, &D001, &D002, &D003, &D004, &D005, &D006,
-    &D007, &B001, &B002, &B003,
+    &D007, &B001, &B002, &B003, &A001, &A002, &A003, &A004, &A005, &A006, &S001, &S002, &S003,
+    &S004, &S005,
 ];
 
 pub fn lookup(code: &str) -> Option<&'static Rule> {
@@ -134,6 +142,8 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
     naming::check(ctx, &mut out);
     deadline::check(ctx, &mut out);
     budget::check(ctx, &mut out);
+    approval::check(ctx, &mut out);
+    signature::check(ctx, &mut out);
     crate::diag::sort(&mut out);
     out
 }

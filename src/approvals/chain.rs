@@ -1,0 +1,207 @@
+//! Approval chains, from the policy only (SPEC 4.4): who must approve a
+//! subject, in which order, by when.
+
+use chrono::{Duration, NaiveDate};
+
+use crate::model::Quarter;
+use crate::policy::Policy;
+use crate::repo::{Kind, Repo, classify};
+
+/// What is being approved or signed off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SubjectKind {
+    /// A campaign's budget (campaign.toml).
+    Campaign,
+    /// Emergency work, approved after the fact by the emergency group.
+    Emergency,
+    /// A purchase request (采购).
+    Purchase,
+    /// Closing acceptance: the closing minutes (结项验收).
+    Closing,
+    /// Other minutes: an attendee or the chair signs them off.
+    Minutes,
+    /// Copy: legal review (法务审核).
+    Copy,
+    /// A quarterly report as filed.
+    Report,
+}
+
+/// One step of a chain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stage {
+    /// The name written in approval files: the role, or `attendee`/`chair`.
+    pub name: String,
+    /// The role the approver must hold, if the step is by role.
+    pub role: Option<String>,
+    /// The people who may fill the step, if it is by person.
+    pub people: Vec<String>,
+}
+
+impl Stage {
+    fn role(role: &str) -> Stage {
+        Stage {
+            name: role.to_string(),
+            role: Some(role.to_string()),
+            people: Vec::new(),
+        }
+    }
+
+    /// Who may fill the step, for messages: `the director` or `li.na or wang.fang`.
+    pub fn who(&self) -> String {
+        match &self.role {
+            Some(r) => format!("a {r}"),
+            None => self.people.join(" or "),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Chain {
+    pub kind: SubjectKind,
+    /// The subject's repository path.
+    pub subject: String,
+    pub stages: Vec<Stage>,
+    /// Steps must be approved in order (purchases).
+    pub ordered: bool,
+    /// By when the chain must be complete.
+    pub due: Option<NaiveDate>,
+    /// Who may not approve it: the owner or requester.
+    pub owner: Option<String>,
+    /// The campaign the subject belongs to, if any.
+    pub campaign: Option<String>,
+    /// Where its approval files go.
+    pub approvals_dir: String,
+}
+
+/// The chain a subject (a repository path) needs, if it needs one.
+pub fn chain_for(repo: &Repo, subject: &str) -> Option<Chain> {
+    let policy: &Policy = &repo.policy;
+    let a = &policy.approvals;
+    let kind = classify(subject);
+    let campaign_dir = |folder: &str| format!("campaigns/{folder}/approvals");
+    match kind {
+        Kind::Campaign { folder } => {
+            let c = &repo.campaigns.get(&folder)?.campaign.as_ref()?.value;
+            let (kind, stages, due) = if c.emergency {
+                (
+                    SubjectKind::Emergency,
+                    a.emergency_group.iter().map(|r| Stage::role(r)).collect(),
+                    c.start.0 + Duration::days(a.emergency_days_after_start),
+                )
+            } else {
+                (
+                    SubjectKind::Campaign,
+                    vec![Stage::role(policy.budget_role(c.budget.total))],
+                    c.start.0,
+                )
+            };
+            Some(Chain {
+                kind,
+                subject: subject.to_string(),
+                stages,
+                ordered: false,
+                due: Some(due),
+                owner: Some(c.owner.clone()),
+                campaign: Some(c.id.clone()),
+                approvals_dir: campaign_dir(&folder),
+            })
+        }
+        Kind::Purchase { folder } => {
+            let p = &repo
+                .campaigns
+                .get(&folder)?
+                .purchases
+                .iter()
+                .find(|p| p.path == subject)?
+                .value;
+            Some(Chain {
+                kind: SubjectKind::Purchase,
+                subject: subject.to_string(),
+                stages: a.purchase_chain.iter().map(|r| Stage::role(r)).collect(),
+                ordered: true,
+                due: Some(p.needed_by.0),
+                owner: Some(p.requested_by.clone()),
+                campaign: Some(folder.clone()),
+                approvals_dir: campaign_dir(&folder),
+            })
+        }
+        Kind::CampaignMinutes { ref folder } | Kind::DeptMinutes { year: ref folder } => {
+            let in_campaign = matches!(kind, Kind::CampaignMinutes { .. });
+            let minutes = if in_campaign {
+                &repo.campaigns.get(folder)?.minutes
+            } else {
+                &repo.dept_minutes
+            };
+            let m = &minutes.iter().find(|m| m.path == subject)?.value;
+            let approvals_dir = if in_campaign {
+                campaign_dir(folder)
+            } else {
+                "approvals".to_string()
+            };
+            if m.kind == "closing" && in_campaign {
+                let c = repo.campaign(folder).map(|c| &c.value);
+                return Some(Chain {
+                    kind: SubjectKind::Closing,
+                    subject: subject.to_string(),
+                    stages: vec![Stage::role(&a.closing_signoff_role)],
+                    ordered: false,
+                    due: c
+                        .map(|c| c.end.0 + Duration::days(policy.deadlines.closing_days_after_end)),
+                    owner: None,
+                    campaign: Some(folder.clone()),
+                    approvals_dir,
+                });
+            }
+            let stage = match &m.chair {
+                Some(chair) => Stage {
+                    name: "chair".into(),
+                    role: None,
+                    people: vec![chair.clone()],
+                },
+                None => Stage {
+                    name: "attendee".into(),
+                    role: None,
+                    people: m.attendees.clone(),
+                },
+            };
+            Some(Chain {
+                kind: SubjectKind::Minutes,
+                subject: subject.to_string(),
+                stages: vec![stage],
+                ordered: false,
+                due: None,
+                owner: None,
+                campaign: in_campaign.then(|| folder.clone()),
+                approvals_dir,
+            })
+        }
+        Kind::Content { folder } => {
+            let c = repo.campaign(&folder).map(|c| &c.value);
+            Some(Chain {
+                kind: SubjectKind::Copy,
+                subject: subject.to_string(),
+                stages: vec![Stage::role(&a.copy_signoff_role)],
+                ordered: false,
+                due: c.map(|c| c.start.0),
+                owner: None,
+                campaign: Some(folder.clone()),
+                approvals_dir: campaign_dir(&folder),
+            })
+        }
+        Kind::Report { year, quarter } => Some(Chain {
+            kind: SubjectKind::Report,
+            subject: subject.to_string(),
+            stages: vec![Stage::role(&a.report_signoff_role)],
+            ordered: false,
+            due: Some(
+                Quarter { year, q: quarter }
+                    .days_after_end(policy.deadlines.report_days_after_quarter),
+            ),
+            owner: None,
+            campaign: None,
+            approvals_dir: "approvals".to_string(),
+        }),
+        _ => None,
+    }
+}

@@ -1,0 +1,477 @@
+//! Signed approvals (SPEC 4.4, 5, 6): the chains the policy asks for, the
+//! roster that applies to each commit, and the verification of every
+//! approval and sign-off in history. Rules A001–A006 and S001–S005, `mkt
+//! verify`, `mkt status` and the report all read the one `Verification`.
+
+mod chain;
+mod roster;
+mod sigs;
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, FixedOffset};
+use git2::Oid;
+
+use crate::model::Approval;
+use crate::repo::{Record, Repo};
+use crate::rules::{self, Rule};
+
+pub use chain::{Chain, Stage, SubjectKind, chain_for};
+pub use roster::{Roster, RosterChange, RosterHistory, key_fingerprint, key_valid_on};
+pub use sigs::SigOutcome;
+
+/// A problem found with one approval's signature or integrity.
+#[derive(Debug, Clone)]
+pub struct Problem {
+    pub rule: &'static Rule,
+    pub message: String,
+    pub help: String,
+}
+
+/// One approval or sign-off file at HEAD, verified.
+#[derive(Debug, Clone)]
+pub struct Checked {
+    pub path: String,
+    pub approval: Approval,
+    /// The commit that added the file (index into the walk), if committed.
+    pub commit: Option<usize>,
+    pub commit_oid: Option<Oid>,
+    pub time: Option<DateTime<FixedOffset>>,
+    /// The person whose key made the signature, if it is in the roster.
+    pub signer: Option<String>,
+    /// The signing key's fingerprint.
+    pub key: Option<String>,
+    /// The approver's roles in the roster that applies to the commit.
+    pub approver_roles: Vec<String>,
+    pub problems: Vec<Problem>,
+}
+
+impl Checked {
+    /// Signed by the approver with a valid key, and untouched since.
+    pub fn trusted(&self) -> bool {
+        self.problems.is_empty()
+    }
+
+    pub fn verdict(&self) -> String {
+        match self.problems.first() {
+            None => "ok".to_string(),
+            Some(p) => format!("{}: {}", p.rule.code, p.message),
+        }
+    }
+}
+
+/// An approval file that history added and later removed.
+#[derive(Debug, Clone)]
+pub struct Deleted {
+    pub path: String,
+    pub commit: usize,
+}
+
+#[derive(Debug, Default)]
+pub struct Verification {
+    pub approvals: Vec<Checked>,
+    pub deleted: Vec<Deleted>,
+    pub roster: RosterHistory,
+    /// Commit id -> index in the walk.
+    pub index: HashMap<Oid, usize>,
+}
+
+impl Verification {
+    /// Trusted approvals of a subject, oldest first.
+    pub fn of_subject<'a>(&'a self, subject: &str) -> impl Iterator<Item = &'a Checked> + 'a {
+        let subject = subject.to_string();
+        self.approvals
+            .iter()
+            .filter(move |c| c.approval.subject == subject)
+    }
+}
+
+fn problem(rule: &'static Rule, message: impl Into<String>, help: impl Into<String>) -> Problem {
+    Problem {
+        rule,
+        message: message.into(),
+        help: help.into(),
+    }
+}
+
+/// Verifies every approval and roster change in HEAD's history. `trust` is
+/// the trust-root commit's index in the walk (0: the root commit).
+pub fn verify(repo: &Repo, trust: usize) -> Verification {
+    let walk = &repo.history;
+    let index: HashMap<Oid, usize> = walk
+        .commits
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.oid, i))
+        .collect();
+    let records: Vec<&Record<Approval>> = repo
+        .campaigns
+        .values()
+        .flat_map(|d| d.approvals.iter())
+        .chain(repo.dept_approvals.iter())
+        .collect();
+
+    // Changes to approval files and team.toml, by path, in history order.
+    let mut events: HashMap<&str, Vec<&crate::git::PathChange>> = HashMap::new();
+    for c in &walk.changes {
+        events.entry(c.path.as_str()).or_default().push(c);
+    }
+    let is_approval = |p: &str| {
+        matches!(
+            crate::repo::classify(p),
+            crate::repo::Kind::Approval { .. } | crate::repo::Kind::DeptApproval
+        )
+    };
+    let changes_per_commit = {
+        let mut m: HashMap<usize, usize> = HashMap::new();
+        for c in &walk.changes {
+            *m.entry(c.commit).or_default() += 1;
+        }
+        m
+    };
+
+    // The commits whose signatures matter: roster changes after the trust
+    // root, and the commits that added approval files.
+    let mut to_check: Vec<Oid> = walk
+        .changes
+        .iter()
+        .filter(|c| {
+            (c.path == "team.toml" && c.commit > trust) || (is_approval(&c.path) && c.old.is_none())
+        })
+        .map(|c| walk.commits[c.commit].oid)
+        .collect();
+    to_check.sort();
+    to_check.dedup();
+    let (sigs, raws) = sigs::check(&repo.git, &to_check);
+    let roster = roster::build(&repo.git, walk, &index, trust, &sigs, |k| {
+        walk.commits[k].time
+    });
+    let mut rebased_lookup = RebasedLookup::new(&repo.git);
+
+    let mut approvals = Vec::new();
+    for rec in records {
+        let mut checked = Checked {
+            path: rec.path.clone(),
+            approval: rec.value.clone(),
+            commit: None,
+            commit_oid: None,
+            time: None,
+            signer: None,
+            key: None,
+            approver_roles: Vec::new(),
+            problems: Vec::new(),
+        };
+        let evs = events
+            .get(rec.path.as_str())
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
+        let Some(add_pos) = evs.iter().rposition(|e| e.old.is_none() && e.new.is_some()) else {
+            checked.approver_roles = roles_of(roster.at_head(), &rec.value.approver);
+            checked.problems.push(problem(
+                &rules::S001,
+                "this approval is not committed",
+                "approvals are made only by `mkt approve` / `mkt sign-off`, which commit and sign them",
+            ));
+            approvals.push(checked);
+            continue;
+        };
+        let add = evs[add_pos];
+        let k = add.commit;
+        let meta = &walk.commits[k];
+        checked.commit = Some(k);
+        checked.commit_oid = Some(meta.oid);
+        checked.time = Some(meta.time);
+        let applies = roster.before(walk, &index, k);
+        checked.approver_roles = roles_of(applies, &rec.value.approver);
+
+        // Integrity (S003).
+        if let Some(later) = evs.get(add_pos + 1) {
+            checked.problems.push(problem(
+                &rules::S003,
+                format!("changed after its approval commit, in {}", short(walk.commits[later.commit].oid)),
+                "an approval never changes; restore it (git checkout <approval commit> -- <file>) or approve again",
+            ));
+        }
+        if let Some(del) = evs[..add_pos].iter().rev().find(|e| e.new.is_none()) {
+            checked.problems.push(problem(
+                &rules::S003,
+                format!(
+                    "deleted in {} and added again",
+                    short(walk.commits[del.commit].oid)
+                ),
+                "an approval is never removed; approve again with `mkt approve`",
+            ));
+        }
+        if meta.parents.len() > 1 {
+            checked.problems.push(problem(
+                &rules::S003,
+                format!("added by the merge {}", short(meta.oid)),
+                "an approval is its own signed commit; merge the branch that has it instead",
+            ));
+        } else if meta.other || changes_per_commit.get(&k).copied().unwrap_or(0) > 1 {
+            checked.problems.push(problem(
+                &rules::S003,
+                format!("added by {} together with other changes", short(meta.oid)),
+                "an approval commit holds exactly its one file; approve again with `mkt approve`",
+            ));
+        }
+        if let (Some(committed), Ok(now)) = (add.new, repo_blob_of(repo, &rec.path)) {
+            if committed != now && evs.get(add_pos + 1).is_none() {
+                checked.problems.push(problem(
+                    &rules::S003,
+                    "edited since its approval commit (uncommitted)",
+                    "an approval never changes; restore it with git checkout -- <file>",
+                ));
+            }
+        }
+
+        // Signature (S001, S002, S004).
+        match sigs.get(&meta.oid) {
+            Some(SigOutcome::Good(key)) => {
+                checked.key = Some(key.fingerprint());
+                match applies.owner_of(key) {
+                    None => checked.problems.push(problem(
+                        &rules::S002,
+                        format!("signed with key {}, which is not in the roster at that commit", key.fingerprint()),
+                        "add the key to team.toml (in a commit signed by an admin), then approve again",
+                    )),
+                    Some((person, entry)) => {
+                        checked.signer = Some(person.id.clone());
+                        if person.id != rec.value.approver {
+                            checked.problems.push(problem(
+                                &rules::S002,
+                                format!("signed by {}, but the file names {} as approver", person.id, rec.value.approver),
+                                "only the approver can sign their approval; they run `mkt approve` themselves",
+                            ));
+                        } else if !key_valid_on(entry, meta.time.date_naive()) {
+                            checked.problems.push(problem(
+                                &rules::S004,
+                                format!(
+                                    "signed on {} with a key valid {} – {}",
+                                    meta.time.date_naive(),
+                                    entry.valid_from.map_or("…".to_string(), |d| d.to_string()),
+                                    entry.valid_until.map_or("…".to_string(), |d| d.to_string())
+                                ),
+                                "approve again with a key that is valid now, or correct the key's dates in team.toml",
+                            ));
+                        }
+                    }
+                }
+            }
+            Some(SigOutcome::Bad(why)) => checked.problems.push(problem(
+                &rules::S002,
+                format!("the signature of {} is not good: {why}", short(meta.oid)),
+                "approve again with `mkt approve`",
+            )),
+            Some(SigOutcome::Unsigned) | None => {
+                let message = raws
+                    .get(&meta.oid)
+                    .map(|r| r.message.as_str())
+                    .unwrap_or("");
+                let (msg, help) = match rebased_lookup.find_signed(message) {
+                    Some(original) => (
+                        format!(
+                            "{} is not signed: it was rebased from the signed commit {}",
+                            short(meta.oid),
+                            short(original)
+                        ),
+                        "a rebase drops signatures: pull with `git pull --no-rebase` (or merge), or approve again",
+                    ),
+                    None => (
+                        format!("{} adds this approval without a signature", short(meta.oid)),
+                        "approvals are signed commits made by `mkt approve`; approve again",
+                    ),
+                };
+                checked.problems.push(problem(&rules::S001, msg, help));
+            }
+        }
+        approvals.push(checked);
+    }
+    approvals.sort_by_key(|c| (c.commit.unwrap_or(usize::MAX), c.path.clone()));
+
+    // Approval files history added and that are gone now.
+    let mut deleted = Vec::new();
+    for (path, evs) in &events {
+        if !is_approval(path) {
+            continue;
+        }
+        if let Some(last) = evs.last() {
+            if last.new.is_none() && !repo.root.join(path).exists() {
+                deleted.push(Deleted {
+                    path: path.to_string(),
+                    commit: last.commit,
+                });
+            }
+        }
+    }
+    deleted.sort_by(|a, b| a.path.cmp(&b.path));
+    Verification {
+        approvals,
+        deleted,
+        roster,
+        index,
+    }
+}
+
+/// How far a chain has come.
+#[derive(Debug)]
+pub struct Progress<'a> {
+    pub chain: Chain,
+    /// For each stage, the approval that fills it.
+    pub filled: Vec<Option<&'a Checked>>,
+    /// A rejection on record, if the latest word on the subject is "no".
+    pub rejected: Option<&'a Checked>,
+}
+
+impl Progress<'_> {
+    pub fn complete(&self) -> bool {
+        self.filled.iter().all(Option::is_some)
+    }
+
+    /// The steps still open; for an ordered chain only the next one can be taken.
+    pub fn open(&self) -> Vec<&Stage> {
+        let open = self
+            .chain
+            .stages
+            .iter()
+            .zip(&self.filled)
+            .filter(|(_, f)| f.is_none())
+            .map(|(s, _)| s);
+        if self.chain.ordered {
+            open.take(1).collect()
+        } else {
+            open.collect()
+        }
+    }
+
+    /// When the chain was completed: the time of its last approval.
+    pub fn completed_at(&self) -> Option<DateTime<FixedOffset>> {
+        if !self.complete() {
+            return None;
+        }
+        self.filled
+            .iter()
+            .filter_map(|f| f.and_then(|c| c.time))
+            .max()
+    }
+}
+
+/// Whether an approval may fill a stage: the stage matches and the approver
+/// holds its role (in the roster of the approval's commit) or is named.
+pub fn eligible(stage: &Stage, c: &Checked) -> bool {
+    c.approval.stage == stage.name
+        && match &stage.role {
+            Some(role) => c.approver_roles.iter().any(|r| r == role),
+            None => stage.people.iter().any(|p| *p == c.approval.approver),
+        }
+}
+
+/// Whether the subject is still what was approved (same blob).
+pub fn current(repo: &Repo, c: &Checked) -> bool {
+    repo_blob_of(repo, &c.approval.subject).is_ok_and(|b| b.to_string() == c.approval.subject_blob)
+}
+
+/// The chain's progress: trusted, current approvals by eligible people who
+/// are not the subject's owner, in order where the chain is ordered.
+pub fn progress<'a>(repo: &Repo, v: &'a Verification, chain: Chain) -> Progress<'a> {
+    let mut filled: Vec<Option<&Checked>> = vec![None; chain.stages.len()];
+    let mut rejected = None;
+    let mut last_time: Option<usize> = None;
+    for c in v.of_subject(&chain.subject) {
+        if !c.trusted()
+            || chain.owner.as_deref() == Some(c.approval.approver.as_str())
+            || !current(repo, c)
+        {
+            continue;
+        }
+        if c.approval.decision == crate::model::ApprovalDecision::Reject {
+            rejected = Some(c);
+            continue;
+        }
+        let Some(i) = chain.stages.iter().position(|s| eligible(s, c)) else {
+            continue;
+        };
+        if filled[i].is_some() {
+            continue;
+        }
+        if chain.ordered {
+            // Every earlier step must already be filled, and before this one.
+            if filled[..i].iter().any(Option::is_none) || c.commit < last_time {
+                continue;
+            }
+            last_time = c.commit;
+        }
+        filled[i] = Some(c);
+        rejected = None;
+    }
+    Progress {
+        chain,
+        filled,
+        rejected,
+    }
+}
+
+fn roles_of(roster: &Roster, person: &str) -> Vec<String> {
+    roster
+        .team
+        .person(person)
+        .map(|p| p.roles.clone())
+        .unwrap_or_default()
+}
+
+pub fn short(oid: Oid) -> String {
+    oid.to_string()[..10].to_string()
+}
+
+/// The blob id of a work-tree file, as git would store it.
+fn repo_blob_of(repo: &Repo, path: &str) -> Result<Oid, git2::Error> {
+    let bytes =
+        std::fs::read(repo.root.join(path)).map_err(|e| git2::Error::from_str(&e.to_string()))?;
+    Oid::hash_object(git2::ObjectType::Blob, &bytes)
+}
+
+/// Finds the signed original of a rebased approval: a signed commit with
+/// the same message, in the reflogs or anywhere in the object store.
+struct RebasedLookup<'r> {
+    repo: &'r git2::Repository,
+    signed_by_message: Option<HashMap<String, Oid>>,
+}
+
+impl<'r> RebasedLookup<'r> {
+    fn new(repo: &'r git2::Repository) -> Self {
+        RebasedLookup {
+            repo,
+            signed_by_message: None,
+        }
+    }
+
+    fn find_signed(&mut self, message: &str) -> Option<Oid> {
+        if message.is_empty() {
+            return None;
+        }
+        let repo = self.repo;
+        let map = self.signed_by_message.get_or_insert_with(|| {
+            // Read once, and only when an unsigned approval turns up.
+            let mut map = HashMap::new();
+            let Ok(odb) = repo.odb() else { return map };
+            let mut commits = Vec::new();
+            let _ = odb.foreach(|oid| {
+                if let Ok((_, kind)) = odb.read_header(*oid) {
+                    if kind == git2::ObjectType::Commit {
+                        commits.push(*oid);
+                    }
+                }
+                true
+            });
+            for oid in commits {
+                if let Ok(raw) = crate::git::RawCommit::read(repo, oid) {
+                    if raw.signatures.len() == 1 && raw.message.contains("Mkt-Approval:") {
+                        map.insert(raw.message, oid);
+                    }
+                }
+            }
+            map
+        });
+        map.get(message).copied()
+    }
+}

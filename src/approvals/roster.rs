@@ -1,0 +1,226 @@
+//! The roster that applies to each commit (SPEC 5). team.toml is the root
+//! of trust: the starting roster is the one at the trust root; a later
+//! change counts only in a commit signed by an admin of the roster as it
+//! stood in that commit's parent. A key counts from the roster change that
+//! added it, and stops with the one that removed it.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, FixedOffset, NaiveDate};
+use git2::Oid;
+use ssh_key::{HashAlg, PublicKey};
+
+use super::sigs::SigOutcome;
+use crate::git::{SignerKey, Walk};
+use crate::model::{Key, Team};
+
+/// A roster version and a lookup from key fingerprint to (person, key).
+#[derive(Debug, Default)]
+pub struct Roster {
+    pub team: Team,
+    pub blob: Option<Oid>,
+    keys: HashMap<String, (usize, usize)>,
+}
+
+impl Roster {
+    pub fn new(team: Team, blob: Option<Oid>) -> Roster {
+        let mut keys = HashMap::new();
+        for (pi, p) in team.people.iter().enumerate() {
+            for (ki, k) in p.keys.iter().enumerate() {
+                if let Some(fp) = key_fingerprint(k) {
+                    keys.insert(fp, (pi, ki));
+                }
+            }
+        }
+        Roster { team, blob, keys }
+    }
+
+    /// The person and key entry a signing key belongs to.
+    pub fn owner_of(&self, key: &SignerKey) -> Option<(&crate::model::Person, &Key)> {
+        let (pi, ki) = *self.keys.get(&signer_fingerprint(key))?;
+        let p = &self.team.people[pi];
+        Some((p, &p.keys[ki]))
+    }
+}
+
+/// A roster key's fingerprint in the form `SignerKey::fingerprint` gives.
+pub fn key_fingerprint(k: &Key) -> Option<String> {
+    if let Some(s) = &k.ssh {
+        return PublicKey::from_openssh(s.trim())
+            .ok()
+            .map(|pk| pk.fingerprint(HashAlg::Sha256).to_string());
+    }
+    k.openpgp.as_ref().map(|f| normalize_pgp(f))
+}
+
+pub fn normalize_pgp(f: &str) -> String {
+    f.chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_ascii_uppercase()
+}
+
+fn signer_fingerprint(key: &SignerKey) -> String {
+    match key {
+        SignerKey::Ssh(_) => key.fingerprint(),
+        SignerKey::OpenPgp(f) => normalize_pgp(f),
+    }
+}
+
+/// Whether a key was valid on a date (its `valid_from`/`valid_until`).
+pub fn key_valid_on(k: &Key, day: NaiveDate) -> bool {
+    k.valid_from.is_none_or(|f| f.0 <= day) && k.valid_until.is_none_or(|u| day < u.0)
+}
+
+/// A change of team.toml in history, and whether it counted.
+#[derive(Debug, Clone)]
+pub struct RosterChange {
+    pub commit: usize,
+    pub accepted: bool,
+    /// Who signed it (person id), when known.
+    pub signer: Option<String>,
+    pub key: Option<String>,
+    /// Why it did not count.
+    pub problem: Option<String>,
+}
+
+#[derive(Debug, Default)]
+pub struct RosterHistory {
+    pub versions: Vec<Roster>,
+    /// The roster version that holds at each commit (after it).
+    pub at_commit: Vec<usize>,
+    pub changes: Vec<RosterChange>,
+}
+
+impl RosterHistory {
+    /// The roster that applies to a commit: the one of its first parent.
+    pub fn before(&self, walk: &Walk, index: &HashMap<Oid, usize>, commit: usize) -> &Roster {
+        let v = walk.commits[commit]
+            .parents
+            .first()
+            .and_then(|p| index.get(p))
+            .map_or(0, |&i| self.at_commit[i]);
+        &self.versions[v]
+    }
+
+    pub fn at_head(&self) -> &Roster {
+        &self.versions[self.at_commit.last().copied().unwrap_or(0)]
+    }
+}
+
+/// Works out the roster at every commit. `trust` is the index of the
+/// trust-root commit; changes up to it count as they are.
+pub fn build(
+    repo: &git2::Repository,
+    walk: &Walk,
+    index: &HashMap<Oid, usize>,
+    trust: usize,
+    sigs: &HashMap<Oid, SigOutcome>,
+    time_of: impl Fn(usize) -> DateTime<FixedOffset>,
+) -> RosterHistory {
+    let mut h = RosterHistory {
+        versions: vec![Roster::default()],
+        ..RosterHistory::default()
+    };
+    let team_changes: HashMap<usize, Option<Oid>> = walk
+        .changes
+        .iter()
+        .filter(|c| c.path == "team.toml")
+        .map(|c| (c.commit, c.new))
+        .collect();
+    for (k, meta) in walk.commits.iter().enumerate() {
+        let parent_versions: Vec<usize> = meta
+            .parents
+            .iter()
+            .filter_map(|p| index.get(p))
+            .map(|&i| h.at_commit[i])
+            .collect();
+        let base = parent_versions.first().copied().unwrap_or(0);
+        let Some(new_blob) = team_changes.get(&k) else {
+            h.at_commit.push(base);
+            continue;
+        };
+        // A merge bringing a roster that already counted on its other side.
+        if let Some(&v) = parent_versions
+            .iter()
+            .find(|&&v| h.versions[v].blob == *new_blob)
+        {
+            h.at_commit.push(v);
+            continue;
+        }
+        let team = match new_blob {
+            None => Ok(Team::default()),
+            Some(b) => repo
+                .find_blob(*b)
+                .ok()
+                .and_then(|blob| std::str::from_utf8(blob.content()).ok().map(str::to_string))
+                .ok_or_else(|| "team.toml is not readable text".to_string())
+                .and_then(|t| {
+                    toml::from_str::<Team>(&t)
+                        .map_err(|e| format!("team.toml does not parse: {}", e.message()))
+                }),
+        };
+        let mut change = RosterChange {
+            commit: k,
+            accepted: false,
+            signer: None,
+            key: None,
+            problem: None,
+        };
+        // While the roster has no admin (a new repository), the first admins
+        // sign the roster that names them: nobody else could.
+        let bootstrap = match &team {
+            Ok(t)
+                if !h.versions[base]
+                    .team
+                    .people
+                    .iter()
+                    .any(|p| p.has_role("admin")) =>
+            {
+                Some(Roster::new(t.clone(), *new_blob))
+            }
+            _ => None,
+        };
+        let verdict: Result<(), String> = if k <= trust {
+            Ok(())
+        } else {
+            let before = bootstrap.as_ref().unwrap_or(&h.versions[base]);
+            match sigs.get(&meta.oid) {
+                Some(SigOutcome::Good(key)) => {
+                    change.key = Some(key.fingerprint());
+                    match before.owner_of(key) {
+                        Some((p, entry)) => {
+                            change.signer = Some(p.id.clone());
+                            if !p.has_role("admin") {
+                                Err(format!("signed by {}, who is not an admin", p.id))
+                            } else if !key_valid_on(entry, time_of(k).date_naive()) {
+                                Err(format!(
+                                    "signed by {} with a key outside its validity dates",
+                                    p.id
+                                ))
+                            } else {
+                                Ok(())
+                            }
+                        }
+                        None => Err("signed with a key that is not in the roster".to_string()),
+                    }
+                }
+                Some(SigOutcome::Unsigned) | None => Err("not signed".to_string()),
+                Some(SigOutcome::Bad(why)) => Err(why.clone()),
+            }
+        };
+        match (verdict, team) {
+            (Ok(()), Ok(team)) => {
+                change.accepted = true;
+                h.versions.push(Roster::new(team, *new_blob));
+                h.at_commit.push(h.versions.len() - 1);
+            }
+            (Err(why), _) | (Ok(()), Err(why)) => {
+                change.problem = Some(why);
+                h.at_commit.push(base);
+            }
+        }
+        h.changes.push(change);
+    }
+    h
+}

@@ -1,0 +1,87 @@
+use super::{Global, Outcome, say};
+use crate::ops::approve::{ApproveOptions, Approved, Subject, approve};
+
+/// Approve a campaign's budget, or a purchase, as a signed git commit.
+///
+/// Finds your signing key from git's configuration (user.signingkey,
+/// gpg.format ssh or openpgp) or --key, maps it to you in team.toml, fills
+/// the next step of the chain your roles cover, and commits exactly one
+/// approval file, signed so that `git verify-commit` accepts it. Nothing
+/// else you have staged or changed goes into that commit.
+///
+/// Examples:
+///   mkt approve 春季促销-2026-03V1
+///   mkt approve 618年中大促-2026-06V1 --purchase PO-2026-017
+///   mkt approve 品牌焕新-2026-04V1 --reject --comment "渠道预算过高"
+#[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
+pub struct Args {
+    /// The campaign ID, like 春季促销-2026-03V1
+    pub id: String,
+    /// Approve this purchase request of the campaign (its PO) instead
+    #[arg(long, value_name = "PO")]
+    pub purchase: Option<String>,
+    /// Record a rejection instead of an approval
+    #[arg(long)]
+    pub reject: bool,
+    /// A comment kept in the approval file
+    #[arg(long, default_value = "")]
+    pub comment: String,
+    /// The chain step to fill (default: the first open one your roles cover)
+    #[arg(long)]
+    pub stage: Option<String>,
+    /// Sign with this key (a key file, public key, or OpenPGP key id)
+    #[arg(long)]
+    pub key: Option<String>,
+}
+
+pub fn run(global: &Global, args: Args) -> Outcome {
+    let repo = global.open_repo()?;
+    let subject = match args.purchase {
+        Some(po) => Subject::Purchase {
+            campaign: args.id,
+            po,
+        },
+        None => Subject::Campaign(args.id),
+    };
+    let done = approve(
+        &repo,
+        &ApproveOptions {
+            subject,
+            reject: args.reject,
+            comment: args.comment,
+            stage: args.stage,
+            key: args.key,
+            now: global.clock(repo.policy.zone()),
+        },
+    )?;
+    tell(&done);
+    Ok(0)
+}
+
+/// Says what was committed and what the chain still needs.
+pub fn tell(done: &Approved) {
+    let verb = match done.decision {
+        crate::model::ApprovalDecision::Approve => "approved",
+        crate::model::ApprovalDecision::Reject => "rejected",
+        crate::model::ApprovalDecision::SignOff => "signed off",
+    };
+    say(&format!(
+        "{verb} as {} by {}: {} (commit {})",
+        done.stage,
+        done.person,
+        done.file,
+        crate::approvals::short(done.commit)
+    ));
+    if done.complete {
+        say("the chain is complete");
+    }
+    for (stage, people) in &done.remaining {
+        let who = if people.is_empty() {
+            "nobody in team.toml has this role".to_string()
+        } else {
+            people.join(", ")
+        };
+        say(&format!("still needed: {} — {who}", stage.name));
+    }
+}

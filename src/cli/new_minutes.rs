@@ -1,0 +1,177 @@
+use super::prompt::{InputArgs, Prompter};
+use super::{Global, Outcome, print, say};
+use crate::error::Result;
+use crate::ops::new_campaign::check_person;
+use crate::ops::new_minutes::{Belongs, MinutesPlan, belongs, new_minutes, parse_held_at};
+
+const EXAMPLES: &str = "Examples:
+  mkt new-minutes --kind kickoff --campaign 春季促销-2026-03V1 \\
+      --held-at 2026-02-25T10:00 --attendees li.na,wang.fang,zhao.lei
+      # writes campaigns/春季促销-2026-03V1/minutes/2026-02-25-kickoff.toml
+  mkt new-minutes --kind weekly --held-at '2026-03-09 10:00'
+      # writes minutes/2026/2026-03-09-weekly.toml
+  mkt new-minutes --kind quarterly --held-at 2026-04-08T14:00:00+08:00 --slug 季度战略会";
+
+/// Start the minutes of a meeting (会议纪要) from the department template:
+/// 议题 agenda, 决议 decisions, each with its 责任人 owner and 时限 due.
+///
+/// The file is named by the naming rule, {date}-{kind}[-{slug}].toml:
+/// kickoff, review and closing meetings belong to a campaign
+/// (campaigns/<ID>/minutes/, the campaign must exist); daily, weekly,
+/// monthly and quarterly ones to the department (minutes/<YYYY>/); adhoc
+/// to either. Attendees must be in team.toml. A time without an offset is
+/// read in the policy's zone. Prints the new file's path.
+///
+/// It asks for what is missing only when a person is there (a terminal, no
+/// CI, no --no-input); otherwise --kind and --held-at must be given.
+#[derive(Debug, clap::Args)]
+#[command(after_help = EXAMPLES)]
+pub struct Args {
+    /// The meeting kind: kickoff, review, closing, daily, weekly, monthly, quarterly, adhoc
+    #[arg(long)]
+    pub kind: Option<String>,
+
+    /// The campaign ID, for a campaign's meeting
+    #[arg(long, value_name = "ID")]
+    pub campaign: Option<String>,
+
+    /// When it was held: 2026-02-25T10:00:00+08:00, or 2026-02-25T10:00 in the policy's zone
+    #[arg(long, value_name = "TIME")]
+    pub held_at: Option<String>,
+
+    /// Who attended (参会人): ids in team.toml, comma-separated
+    #[arg(long, value_name = "ID,...", value_delimiter = ',')]
+    pub attendees: Vec<String>,
+
+    /// Title; default from the campaign's title and the kind, like 春季新品促销启动会
+    #[arg(long)]
+    pub title: Option<String>,
+
+    /// Added to the file name, to tell two meetings of a day apart: 2026-04-08-quarterly-季度战略会.toml
+    #[arg(long)]
+    pub slug: Option<String>,
+
+    /// How long it lasted, in minutes
+    #[arg(long, value_name = "MINUTES", default_value_t = 60)]
+    pub duration: u32,
+
+    #[command(flatten)]
+    pub input: InputArgs,
+}
+
+pub fn run(global: &Global, args: Args) -> Outcome {
+    let repo = global.open_repo()?;
+    let zone = repo.policy.zone();
+    let ask = Prompter::new(&args.input);
+    let kinds = repo.policy.naming.minutes_kinds.join(", ");
+    let kind = ask.value(
+        args.kind,
+        "--kind",
+        &format!("会议类型 kind ({kinds})"),
+        None,
+        |s| {
+            belongs(&repo, s).map_err(|e| e.message)?;
+            Ok(s.to_string())
+        },
+    )?;
+    let campaign = match (args.campaign, belongs(&repo, &kind)?) {
+        (Some(c), _) => Some(c),
+        (None, Belongs::Department) => None,
+        (None, b) if ask.interactive() => {
+            let optional = b == Belongs::Either;
+            let prompt = if optional {
+                "活动 campaign ID (empty: a department meeting)"
+            } else {
+                "活动 campaign ID"
+            };
+            let id = ask.value(
+                None,
+                "--campaign",
+                prompt,
+                optional.then(String::new),
+                |s| {
+                    if s.is_empty() && optional {
+                        return Ok(String::new());
+                    }
+                    match repo.campaign(s) {
+                        Some(_) => Ok(s.to_string()),
+                        None => Err(format!("there is no campaign {s}")),
+                    }
+                },
+            )?;
+            (!id.is_empty()).then_some(id)
+        }
+        (None, _) => None, // refused below, naming --campaign
+    };
+    let held_at = ask.value(
+        args.held_at
+            .map(|s| parse_held_at(&s, zone))
+            .transpose()
+            .map_err(crate::error::Error::user)?,
+        "--held-at",
+        &format!(
+            "时间 held at (2026-02-25T10:00, zone {})",
+            repo.policy.general.timezone
+        ),
+        None,
+        |s| parse_held_at(s, zone),
+    )?;
+    let attendees = if !args.attendees.is_empty() || !ask.interactive() {
+        args.attendees
+    } else {
+        ask.value(
+            None,
+            "--attendees",
+            "参会人 attendees (ids, comma-separated)",
+            Some(String::new()),
+            |s| {
+                s.split(',')
+                    .map(str::trim)
+                    .filter(|a| !a.is_empty())
+                    .map(|a| {
+                        check_person(&repo, a, "attendee")
+                            .map(|_| a.to_string())
+                            .map_err(|e| e.message)
+                    })
+                    .collect::<std::result::Result<Vec<_>, _>>()
+            },
+        )?
+    };
+    let created = new_minutes(
+        &repo,
+        &MinutesPlan {
+            kind,
+            campaign,
+            held_at,
+            duration_minutes: args.duration,
+            attendees: attendees
+                .into_iter()
+                .map(|a| a.trim().to_string())
+                .collect(),
+            title: args.title,
+            slug: args.slug,
+        },
+    )?;
+    print(&format!("{}\n", created.path));
+    tell(&repo, &created)?;
+    Ok(0)
+}
+
+fn tell(repo: &crate::repo::Repo, c: &crate::ops::new_minutes::MinutesCreated) -> Result<()> {
+    say(&format!("created {} ({})", c.path, c.title));
+    if let Some(newer) = &c.superseded_by {
+        say(&format!(
+            "note: {newer} supersedes this campaign; its meetings count for the new version too"
+        ));
+    }
+    say(
+        "next: fill in 议题 (agenda) and 决议 (decisions), each with 责任人 (owner) and 时限 (due)",
+    );
+    say(&format!(
+        "  commit it by {} (policy: within {} hours of the meeting): git add \"{}\" && git commit",
+        c.commit_by.format("%Y-%m-%d %H:%M %:z"),
+        repo.policy.deadlines.minutes_within_hours,
+        c.path
+    ));
+    Ok(())
+}

@@ -1,0 +1,103 @@
+//! Asking a person — only when one is there: stdin and stderr are
+//! terminals, and neither `CI` nor `--no-input` is set. Otherwise a value
+//! that has no default is an error naming the flag that gives it.
+
+use std::io::IsTerminal;
+
+use dialoguer::{Confirm, Input};
+
+use crate::error::{Error, Result};
+
+/// The flag every asking command takes.
+#[derive(Debug, Clone, clap::Args)]
+pub struct InputArgs {
+    /// Never ask; a missing value is an error naming its flag (as when CI is set)
+    #[arg(long)]
+    pub no_input: bool,
+}
+
+pub struct Prompter {
+    interactive: bool,
+}
+
+/// Whether `CI` is set to something that means yes.
+fn in_ci() -> bool {
+    std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "0" && v != "false")
+}
+
+impl Prompter {
+    pub fn new(args: &InputArgs) -> Prompter {
+        let interactive = !args.no_input
+            && !in_ci()
+            && std::io::stdin().is_terminal()
+            && std::io::stderr().is_terminal();
+        Prompter { interactive }
+    }
+
+    pub fn interactive(&self) -> bool {
+        self.interactive
+    }
+
+    /// The value of `flag` if given; else asked (offering `default`); else
+    /// the default; else the error naming the flag. `parse` checks an answer
+    /// as it is typed, so a wrong one is asked again, not fatal.
+    pub fn value<T>(
+        &self,
+        given: Option<T>,
+        flag: &str,
+        prompt: &str,
+        default: Option<String>,
+        parse: impl Fn(&str) -> std::result::Result<T, String>,
+    ) -> Result<T> {
+        if let Some(v) = given {
+            return Ok(v);
+        }
+        if !self.interactive {
+            return match default {
+                Some(d) => parse(&d).map_err(|why| Error::user(format!("{flag}: {why}"))),
+                None => Err(missing(flag)),
+            };
+        }
+        let mut input = Input::<String>::new()
+            .with_prompt(prompt)
+            .allow_empty(true)
+            .validate_with(|s: &String| parse(s.trim()).map(|_| ()));
+        if let Some(d) = default {
+            input = input.default(d);
+        }
+        let answer = input.interact().map_err(cancelled)?;
+        parse(answer.trim()).map_err(Error::user)
+    }
+
+    /// Yes or no; without a person, `default`.
+    pub fn confirm(&self, prompt: &str, default: bool) -> Result<bool> {
+        if !self.interactive {
+            return Ok(default);
+        }
+        Confirm::new()
+            .with_prompt(prompt)
+            .default(default)
+            .interact()
+            .map_err(cancelled)
+    }
+
+    /// A note for the person answering (stderr), only when there is one.
+    pub fn note(&self, text: &str) {
+        if self.interactive {
+            super::say(text);
+        }
+    }
+}
+
+/// The error for a value nobody gave.
+pub fn missing(flag: &str) -> Error {
+    Error::user(format!("missing {flag}")).hint(format!(
+        "pass {flag}, or run in a terminal (without CI or --no-input) to be asked"
+    ))
+}
+
+/// A prompt that ended without an answer (end of input): nothing is written.
+fn cancelled(e: dialoguer::Error) -> Error {
+    let dialoguer::Error::IO(e) = e;
+    Error::user(format!("cancelled ({e}); nothing was written"))
+}

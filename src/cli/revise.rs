@@ -1,0 +1,52 @@
+use super::new_campaign::next_steps;
+use super::{Global, Outcome, print, say};
+use crate::ops::revise::revise;
+use crate::rules::Ctx;
+
+const EXAMPLES: &str = "Examples:
+  mkt revise 春季促销-2026-03V1     # writes campaigns/春季促销-2026-03V2/campaign.toml
+  $EDITOR \"$(mkt revise 春季促销-2026-03V2)\"";
+
+/// Make the next version of a plan (修订方案): V2, V3 … copied from the
+/// latest version, comments and all, with `id` and `supersedes` set.
+///
+/// The old version stays for the record, now superseded; approvals bind to
+/// a file, so the new version needs its own. Only the latest version can be
+/// revised. Prints the new file's path.
+#[derive(Debug, clap::Args)]
+#[command(after_help = EXAMPLES)]
+pub struct Args {
+    /// The campaign ID of the latest version, like 春季促销-2026-03V1
+    pub id: String,
+}
+
+pub fn run(global: &Global, args: Args) -> Outcome {
+    let repo = global.open_repo()?;
+    let zone = repo.policy.zone();
+    let today = global.today(zone);
+    let kickoff_held = repo.campaign(&args.id).is_some_and(|c| {
+        Ctx::new(&repo, today, global.now(zone))
+            .lineage_minutes(&c.value)
+            .iter()
+            .any(|m| m.value.kind == "kickoff")
+    });
+    let r = revise(&repo, &args.id)?;
+    print(&format!("{}\n", r.path));
+    say(&format!(
+        "created {} ({}); {} stays for the record, now superseded",
+        r.id, r.path, r.supersedes
+    ));
+    if let Some(reason) = &r.was_cancelled {
+        say(&format!(
+            "{} was cancelled ({reason}); the new version is not",
+            r.supersedes
+        ));
+    }
+    say("next: edit the plan, then");
+    next_steps(&repo, &r.id, &r.next, today, kickoff_held);
+    say(&format!(
+        "  commit it: git add campaigns/{id} && git commit -m \"plan: {id}\"",
+        id = r.id
+    ));
+    Ok(0)
+}

@@ -1,0 +1,61 @@
+use super::{Global, Outcome};
+use crate::error::Error;
+use crate::ops::approve::{ApproveOptions, Subject, approve};
+
+/// Sign off a file as a signed git commit: closing minutes (the director's
+/// 结项验收), other minutes (an attendee or the chair), copy (legal review),
+/// a quarterly report (the director).
+///
+/// Examples:
+///   mkt sign-off campaigns/中秋礼盒-2026-09V1/minutes/2026-10-09-closing.toml
+///   mkt sign-off campaigns/春季促销-2026-03V2/content/朋友圈文案.md
+///   mkt sign-off reports/2026Q3.md
+#[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
+pub struct Args {
+    /// The file to sign off
+    pub path: String,
+    /// Record a rejection instead
+    #[arg(long)]
+    pub reject: bool,
+    #[arg(long, default_value = "")]
+    pub comment: String,
+    #[arg(long)]
+    pub stage: Option<String>,
+    /// Sign with this key (a key file, public key, or OpenPGP key id)
+    #[arg(long)]
+    pub key: Option<String>,
+}
+
+pub fn run(global: &Global, args: Args) -> Outcome {
+    let repo = global.open_repo()?;
+    // The path is as the user typed it: relative to where mkt runs.
+    let given = global.dir.join(&args.path);
+    let abs = given
+        .canonicalize()
+        .map_err(|_| Error::user(format!("{} does not exist", args.path)))?;
+    let root = repo
+        .root
+        .canonicalize()
+        .map_err(|e| Error::io(&repo.root, e))?;
+    let rel = abs
+        .strip_prefix(&root)
+        .map_err(|_| Error::user(format!("{} is outside the repository", args.path)))?;
+    let rel: Vec<String> = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    let done = approve(
+        &repo,
+        &ApproveOptions {
+            subject: Subject::Path(rel.join("/")),
+            reject: args.reject,
+            comment: args.comment,
+            stage: args.stage,
+            key: args.key,
+            now: global.clock(repo.policy.zone()),
+        },
+    )?;
+    super::approve::tell(&done);
+    Ok(0)
+}

@@ -1,0 +1,146 @@
+use comfy_table::{CellAlignment, Table, presets::ASCII_MARKDOWN};
+
+use super::{Global, Outcome, print};
+use crate::error::Error;
+use crate::ops::new_campaign::check_person;
+use crate::ops::status::{DueItem, Status, StatusOptions, status};
+use crate::repo::Repo;
+use crate::rules::Ctx;
+
+const EXAMPLES: &str = "Examples:
+  mkt status --today 2026-11-25
+  mkt status --person li.na                 # what 李娜 owns or takes part in
+  mkt status --within 14                    # due in the next two weeks, and overdue
+  mkt status --format json | jq '.items[] | select(.subject == \"元旦跨年-2026-12V1\")'";
+
+/// What is due (待办), soonest first: kickoff, review and closing meetings
+/// of campaigns, quarterly reports, and open decisions with their owner
+/// (责任人) — each with its days left, or how long overdue.
+///
+/// Deadlines come from policy.toml, as the deadline rules (D001–D007)
+/// count them. Before a campaign starts its kickoff is listed; from the
+/// start, a review for each of its quarters that has begun, and its
+/// closing; a missed meeting stays listed until the campaign is closed.
+/// Quarterly reports are listed from the department's first quarter on,
+/// until filed. Approvals waiting are not listed yet.
+#[derive(Debug, clap::Args)]
+#[command(after_help = EXAMPLES)]
+pub struct Args {
+    /// Only what this person owns or takes part in (a campaign's owner and
+    /// phase owners, a meeting's attendees, the holders of a role)
+    #[arg(long, value_name = "ID")]
+    pub person: Option<String>,
+
+    /// Only what is due within this many days (overdue items always show)
+    #[arg(long, value_name = "DAYS")]
+    pub within: Option<i64>,
+
+    /// Output format
+    #[arg(long, value_enum, default_value_t = StatusFormat::Table)]
+    pub format: StatusFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum StatusFormat {
+    Table,
+    Json,
+}
+
+pub fn run(global: &Global, args: Args) -> Outcome {
+    let repo = global.open_repo()?;
+    let zone = repo.policy.zone();
+    if let Some(p) = &args.person {
+        check_person(&repo, p, "person")?;
+    }
+    let ctx = Ctx::new(&repo, global.today(zone), global.now(zone));
+    let s = status(
+        &ctx,
+        &StatusOptions {
+            person: args.person,
+            within: args.within,
+        },
+    );
+    match args.format {
+        StatusFormat::Json => {
+            let text = serde_json::to_string_pretty(&s)
+                .map_err(|e| Error::internal(format!("status as JSON: {e}")))?;
+            print(&format!("{text}\n"));
+        }
+        StatusFormat::Table => print(&render(&repo, &s)),
+    }
+    Ok(0)
+}
+
+/// `1 day left`, `today`, `26 days overdue`.
+pub fn days_text(days: i64) -> String {
+    match days {
+        0 => "today".to_string(),
+        1 => "1 day left".to_string(),
+        -1 => "1 day overdue".to_string(),
+        d if d > 0 => format!("{d} days left"),
+        d => format!("{} days overdue", -d),
+    }
+}
+
+fn who(repo: &Repo, i: &DueItem) -> String {
+    let person = |id: &str| match repo.team.person(id) {
+        Some(p) => format!("{id} {}", p.name),
+        None => id.to_string(),
+    };
+    match (&i.owner, &i.role) {
+        (Some(o), _) => person(o),
+        (None, Some(r)) => {
+            let holders: Vec<String> = i.people.iter().map(|p| person(p)).collect();
+            if holders.is_empty() {
+                r.clone()
+            } else {
+                format!("{r}: {}", holders.join(", "))
+            }
+        }
+        (None, None) => "—".to_string(),
+    }
+}
+
+fn render(repo: &Repo, s: &Status) -> String {
+    let whose = s
+        .person
+        .as_deref()
+        .map(|p| format!(" for {p}"))
+        .unwrap_or_default();
+    if s.items.is_empty() {
+        return format!("nothing is due{whose} as of {}\n", s.today);
+    }
+    let overdue = s.items.iter().filter(|i| i.overdue()).count();
+    let mut t = Table::new();
+    t.load_preset(ASCII_MARKDOWN).set_header(vec![
+        "due 到期",
+        "days 剩余",
+        "kind 类型",
+        "subject 对象",
+        "what 事项",
+        "owner 负责人",
+    ]);
+    for i in &s.items {
+        let due = match i.from {
+            Some(from) => format!("{from} – {}", i.due),
+            None => i.due.to_string(),
+        };
+        t.add_row(vec![
+            due,
+            days_text(i.days_left),
+            i.kind.label().to_string(),
+            i.subject.clone(),
+            i.what.clone(),
+            who(repo, i),
+        ]);
+    }
+    if let Some(col) = t.column_mut(1) {
+        col.set_cell_alignment(CellAlignment::Right);
+    }
+    format!(
+        "due{whose} as of {}: {} item{}, {overdue} overdue\n{t}\n",
+        s.today,
+        s.items.len(),
+        if s.items.len() == 1 { "" } else { "s" }
+    )
+}

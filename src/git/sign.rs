@@ -1,0 +1,378 @@
+//! Signing and verifying commits the way git does: SSHSIG (namespace `git`,
+//! SHA-512) in-process with the `ssh-key` crate where the key file allows
+//! it, through `ssh-keygen -Y sign` where it does not (agent, hardware keys,
+//! passphrases), and OpenPGP through `gpg`.
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use ssh_key::{HashAlg, LineEnding, PrivateKey, PublicKey, SshSig};
+
+/// What a signature was made with, once verified.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SignerKey {
+    Ssh(PublicKey),
+    /// An OpenPGP primary-key fingerprint, upper-case hex.
+    OpenPgp(String),
+}
+
+impl SignerKey {
+    /// `SHA256:…` for SSH keys, the fingerprint for OpenPGP.
+    pub fn fingerprint(&self) -> String {
+        match self {
+            SignerKey::Ssh(k) => k.fingerprint(HashAlg::Sha256).to_string(),
+            SignerKey::OpenPgp(f) => f.clone(),
+        }
+    }
+}
+
+/// How this user signs, from git's configuration (or `--key`).
+#[derive(Debug)]
+pub enum Signer {
+    /// An unencrypted private key file: signed in-process.
+    SshKey { key: Box<PrivateKey> },
+    /// Through `ssh-keygen -Y sign` (agent, hardware key, passphrase).
+    SshProgram {
+        program: String,
+        key_file: PathBuf,
+        literal: bool,
+        public: PublicKey,
+    },
+    /// Through gpg.
+    Gpg {
+        program: String,
+        key_id: String,
+        fingerprint: String,
+    },
+}
+
+impl Signer {
+    pub fn key(&self) -> SignerKey {
+        match self {
+            Signer::SshKey { key } => SignerKey::Ssh(key.public_key().clone()),
+            Signer::SshProgram { public, .. } => SignerKey::Ssh(public.clone()),
+            Signer::Gpg { fingerprint, .. } => SignerKey::OpenPgp(fingerprint.clone()),
+        }
+    }
+
+    /// Signs `payload`; returns the armored signature for the `gpgsig` header.
+    pub fn sign(&self, payload: &[u8]) -> Result<String, String> {
+        match self {
+            Signer::SshKey { key } => key
+                .sign("git", HashAlg::Sha512, payload)
+                .and_then(|sig| sig.to_pem(LineEnding::LF))
+                .map_err(|e| format!("signing with the SSH key: {e}")),
+            Signer::SshProgram {
+                program,
+                key_file,
+                literal,
+                ..
+            } => {
+                let mut cmd = Command::new(program);
+                cmd.args(["-Y", "sign", "-n", "git", "-f"]).arg(key_file);
+                if *literal {
+                    cmd.arg("-U");
+                }
+                let out = run_with_input(&mut cmd, payload)?;
+                let sig = String::from_utf8_lossy(&out).into_owned();
+                if !sig.contains("BEGIN SSH SIGNATURE") {
+                    return Err(format!("{program} gave no signature"));
+                }
+                Ok(sig)
+            }
+            Signer::Gpg {
+                program, key_id, ..
+            } => {
+                let mut cmd = Command::new(program);
+                cmd.args(["--status-fd=2", "-bsau", key_id]);
+                let out = run_with_input(&mut cmd, payload)?;
+                let sig = String::from_utf8_lossy(&out).into_owned();
+                if !sig.contains("BEGIN PGP SIGNATURE") {
+                    return Err(format!("{program} gave no signature"));
+                }
+                Ok(sig)
+            }
+        }
+    }
+}
+
+fn run_with_input(cmd: &mut Command, input: &[u8]) -> Result<Vec<u8>, String> {
+    let shown = format!("{:?}", cmd.get_program());
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot run {shown}: {e}"))?;
+    if let Some(mut stdin) = child.stdin.take() {
+        stdin
+            .write_all(input)
+            .map_err(|e| format!("{shown}: {e}"))?;
+    }
+    let out = child
+        .wait_with_output()
+        .map_err(|e| format!("{shown}: {e}"))?;
+    if !out.status.success() {
+        let err = String::from_utf8_lossy(&out.stderr);
+        let last = err
+            .lines()
+            .filter(|l| !l.starts_with("[GNUPG:]"))
+            .last()
+            .unwrap_or("")
+            .trim();
+        return Err(format!("{shown} failed: {last}"));
+    }
+    Ok(out.stdout)
+}
+
+fn expand_home(p: &str) -> PathBuf {
+    match (p.strip_prefix("~/"), std::env::var_os("HOME")) {
+        (Some(rest), Some(home)) => Path::new(&home).join(rest),
+        _ => PathBuf::from(p),
+    }
+}
+
+/// The signer git is configured with (`gpg.format`, `user.signingkey`,
+/// `gpg.ssh.program`, `gpg.program`), or the key given with `--key` (a key
+/// file, a public key, or an OpenPGP key id). `--key` implies the format of
+/// what it names.
+pub fn configured_signer(repo: &git2::Repository, key: Option<&str>) -> Result<Signer, String> {
+    let cfg = repo.config().map_err(|e| e.message().to_string())?;
+    let get = |k: &str| cfg.get_string(k).ok();
+    let format = get("gpg.format").unwrap_or_else(|| "openpgp".into());
+    let signing_key = key.map(str::to_string).or_else(|| get("user.signingkey"));
+    let looks_ssh = |k: &str| {
+        k.starts_with("key::")
+            || k.starts_with("ssh-")
+            || k.starts_with("ecdsa-")
+            || k.starts_with("sk-")
+            || {
+                let p = expand_home(k);
+                p.is_file()
+                    && std::fs::read_to_string(&p)
+                        .map(|t| t.contains("OPENSSH") || t.starts_with("ssh-"))
+                        .unwrap_or(false)
+            }
+    };
+    let use_ssh = match (&signing_key, key) {
+        (Some(k), Some(_)) => looks_ssh(k),
+        _ => format == "ssh",
+    };
+    if !use_ssh && format != "openpgp" && key.is_none() {
+        return Err(format!(
+            "gpg.format = {format} is not supported; use ssh or openpgp"
+        ));
+    }
+    let Some(k) = signing_key else {
+        return Err("no signing key: set `git config user.signingkey <key>` (with gpg.format ssh or openpgp), or pass --key".into());
+    };
+    if use_ssh {
+        let program = get("gpg.ssh.program").unwrap_or_else(|| "ssh-keygen".into());
+        ssh_signer(&k, program)
+    } else {
+        let program = get("gpg.program").unwrap_or_else(|| "gpg".into());
+        let fingerprint = gpg_fingerprint(&program, &k)?;
+        Ok(Signer::Gpg {
+            program,
+            key_id: k,
+            fingerprint,
+        })
+    }
+}
+
+fn ssh_signer(k: &str, program: String) -> Result<Signer, String> {
+    let literal = k.strip_prefix("key::").unwrap_or(k);
+    if literal.starts_with("ssh-") || literal.starts_with("ecdsa-") || literal.starts_with("sk-") {
+        let public = PublicKey::from_openssh(literal)
+            .map_err(|e| format!("user.signingkey is not a public key: {e}"))?;
+        // As git does: the literal key goes to a file, ssh-keygen finds its
+        // private half in the agent (-U).
+        let dir = std::env::temp_dir().join(format!("mkt-key-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+        let file = dir.join("key.pub");
+        std::fs::write(&file, literal).map_err(|e| e.to_string())?;
+        return Ok(Signer::SshProgram {
+            program,
+            key_file: file,
+            literal: true,
+            public,
+        });
+    }
+    let path = expand_home(k);
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| format!("signing key {}: {e}", path.display()))?;
+    if text.contains("BEGIN OPENSSH PRIVATE KEY") {
+        let key =
+            PrivateKey::from_openssh(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+        if key.is_encrypted() {
+            // The passphrase is asked for by ssh-keygen itself.
+            let public = key.public_key().clone();
+            return Ok(Signer::SshProgram {
+                program,
+                key_file: path,
+                literal: false,
+                public,
+            });
+        }
+        return Ok(Signer::SshKey { key: Box::new(key) });
+    }
+    let public = PublicKey::from_openssh(text.trim())
+        .map_err(|e| format!("{}: not an SSH key: {e}", path.display()))?;
+    Ok(Signer::SshProgram {
+        program,
+        key_file: path,
+        literal: false,
+        public,
+    })
+}
+
+/// The fingerprint of the primary key gpg signs with for `key_id`.
+fn gpg_fingerprint(program: &str, key_id: &str) -> Result<String, String> {
+    let out = Command::new(program)
+        .args([
+            "--batch",
+            "--with-colons",
+            "--fingerprint",
+            "--list-secret-keys",
+            key_id,
+        ])
+        .output()
+        .map_err(|e| format!("cannot run {program}: {e}"))?;
+    if !out.status.success() {
+        return Err(format!("gpg has no secret key `{key_id}`"));
+    }
+    let text = String::from_utf8_lossy(&out.stdout);
+    text.lines()
+        .find(|l| l.starts_with("fpr:"))
+        .and_then(|l| l.split(':').nth(9))
+        .map(|f| f.to_ascii_uppercase())
+        .ok_or_else(|| format!("gpg lists no fingerprint for `{key_id}`"))
+}
+
+/// Verifies an SSH signature over `payload` in namespace `git`; returns the
+/// key that made it.
+pub fn verify_ssh(armored: &str, payload: &[u8]) -> Result<PublicKey, String> {
+    let sig = SshSig::from_pem(armored.trim_end())
+        .map_err(|e| format!("not a readable SSH signature: {e}"))?;
+    if sig.namespace() != "git" {
+        return Err(format!(
+            "signed for namespace `{}`, not `git`",
+            sig.namespace()
+        ));
+    }
+    let key = PublicKey::from(sig.public_key().clone());
+    key.verify("git", payload, &sig)
+        .map_err(|_| "the signature does not match the commit".to_string())?;
+    Ok(key)
+}
+
+/// Verifies OpenPGP signatures with gpg, once per commit: results are kept
+/// in `.git/mkt/gpg-verified` (commits never change).
+pub struct GpgVerifier {
+    program: String,
+    cache_file: PathBuf,
+    cache: HashMap<String, Result<String, String>>,
+    dirty: bool,
+}
+
+impl GpgVerifier {
+    pub fn new(repo: &git2::Repository) -> GpgVerifier {
+        let program = repo
+            .config()
+            .ok()
+            .and_then(|c| c.get_string("gpg.program").ok())
+            .unwrap_or_else(|| "gpg".into());
+        let cache_file = repo.path().join("mkt").join("gpg-verified");
+        let mut cache = HashMap::new();
+        if let Ok(text) = std::fs::read_to_string(&cache_file) {
+            for line in text.lines() {
+                let mut parts = line.splitn(3, ' ');
+                if let (Some(oid), Some(kind), Some(v)) = (parts.next(), parts.next(), parts.next())
+                {
+                    let r = if kind == "ok" {
+                        Ok(v.to_string())
+                    } else {
+                        Err(v.to_string())
+                    };
+                    cache.insert(oid.to_string(), r);
+                }
+            }
+        }
+        GpgVerifier {
+            program,
+            cache_file,
+            cache,
+            dirty: false,
+        }
+    }
+
+    /// The fingerprint of the primary key that made a good signature.
+    pub fn verify(
+        &mut self,
+        commit: &str,
+        armored: &str,
+        payload: &[u8],
+    ) -> Result<String, String> {
+        if let Some(r) = self.cache.get(commit) {
+            return r.clone();
+        }
+        let r = self.run(armored, payload);
+        // A gpg that cannot run says nothing about the commit: not cached.
+        if !matches!(&r, Err(e) if e.starts_with("cannot run")) {
+            self.cache.insert(commit.to_string(), r.clone());
+            self.dirty = true;
+        }
+        r
+    }
+
+    fn run(&self, armored: &str, payload: &[u8]) -> Result<String, String> {
+        let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+        let sig = dir.path().join("sig.asc");
+        std::fs::write(&sig, armored).map_err(|e| e.to_string())?;
+        let mut child = Command::new(&self.program)
+            .args(["--batch", "--status-fd=1", "--verify"])
+            .arg(&sig)
+            .arg("-")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .map_err(|e| format!("cannot run {}: {e}", self.program))?;
+        if let Some(mut stdin) = child.stdin.take() {
+            let _ = stdin.write_all(payload);
+        }
+        let out = child.wait_with_output().map_err(|e| e.to_string())?;
+        let status = String::from_utf8_lossy(&out.stdout);
+        // VALIDSIG <fpr> <date> <ts> <expire> <ver> <res> <pk> <hash> <class> <primary-fpr>
+        for line in status.lines() {
+            let f: Vec<&str> = line.split_whitespace().collect();
+            if f.get(1) == Some(&"VALIDSIG") {
+                let primary = f.get(11).or(f.get(2)).copied().unwrap_or("");
+                return Ok(primary.to_ascii_uppercase());
+            }
+        }
+        if status.contains("NO_PUBKEY") {
+            return Err("gpg does not have the signer's public key (import it to verify)".into());
+        }
+        Err("the OpenPGP signature does not match the commit".into())
+    }
+}
+
+impl Drop for GpgVerifier {
+    fn drop(&mut self) {
+        if !self.dirty {
+            return;
+        }
+        let mut text = String::new();
+        for (oid, r) in &self.cache {
+            let (kind, v) = match r {
+                Ok(v) => ("ok", v),
+                Err(e) => ("bad", e),
+            };
+            text.push_str(&format!("{oid} {kind} {}\n", v.replace('\n', " ")));
+        }
+        let _ = crate::fsutil::write_atomic(&self.cache_file, text.as_bytes());
+    }
+}

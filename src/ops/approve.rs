@@ -1,0 +1,402 @@
+//! `mkt approve` and `mkt sign-off` (SPEC 6): find the signer, work out the
+//! stage, refuse everything that would be wrong before anything is written,
+//! then commit exactly one signed approval file.
+
+use chrono::{DateTime, FixedOffset};
+
+use crate::approvals::{self, Chain, Stage, SubjectKind, chain_for};
+use crate::error::{Error, Result};
+use crate::git::{self, CommitError, OneFileCommit, Signer};
+use crate::model::{ApprovalDecision, Person};
+use crate::repo::{Kind, Repo, classify};
+
+/// What to approve or sign off.
+#[derive(Debug, Clone)]
+pub enum Subject {
+    /// A campaign's plan, by ID.
+    Campaign(String),
+    /// A purchase request of a campaign, by its PO (file name or `id`).
+    Purchase { campaign: String, po: String },
+    /// Any file with a sign-off chain (minutes, copy, a report), by path
+    /// relative to the repository root.
+    Path(String),
+}
+
+pub struct ApproveOptions {
+    pub subject: Subject,
+    pub reject: bool,
+    pub comment: String,
+    pub stage: Option<String>,
+    /// A signing key instead of git's `user.signingkey`.
+    pub key: Option<String>,
+    pub now: DateTime<FixedOffset>,
+}
+
+#[derive(Debug)]
+pub struct Approved {
+    pub file: String,
+    pub commit: git2::Oid,
+    pub stage: String,
+    pub person: String,
+    pub decision: ApprovalDecision,
+    /// Steps still open, with the people who can take them.
+    pub remaining: Vec<(Stage, Vec<String>)>,
+    pub complete: bool,
+}
+
+/// Resolves the subject to its repository path.
+fn subject_path(repo: &Repo, s: &Subject) -> Result<String> {
+    match s {
+        Subject::Campaign(id) => {
+            let c = repo.campaign(id).ok_or_else(|| {
+                Error::user(format!("there is no campaign `{id}`"))
+                    .hint("`mkt status` lists the campaigns; IDs look like 春季促销-2026-03V1")
+            })?;
+            if c.value.is_cancelled() {
+                return Err(Error::user(format!(
+                    "{id} is cancelled ({}); there is nothing to approve",
+                    c.value.cancelled
+                )));
+            }
+            if repo.superseded().contains(id.as_str()) {
+                return Err(Error::user(format!(
+                    "{id} is superseded by a later version; approve that one"
+                )));
+            }
+            Ok(c.path.clone())
+        }
+        Subject::Purchase { campaign, po } => {
+            let dir = repo
+                .campaigns
+                .get(campaign)
+                .ok_or_else(|| Error::user(format!("there is no campaign `{campaign}`")))?;
+            dir.purchases
+                .iter()
+                .find(|p| {
+                    p.value.id == *po || p.path.rsplit('/').next() == Some(&format!("{po}.toml"))
+                })
+                .map(|p| p.path.clone())
+                .ok_or_else(|| {
+                    Error::user(format!("{campaign} has no purchase `{po}`"))
+                        .hint("purchases are campaigns/<ID>/purchases/<PO>.toml")
+                })
+        }
+        Subject::Path(p) => {
+            if !repo.root.join(p).is_file() {
+                return Err(Error::user(format!("{p} does not exist")));
+            }
+            Ok(p.clone())
+        }
+    }
+}
+
+/// Who can take a step, in the roster.
+fn who_can(repo: &Repo, stage: &Stage) -> Vec<String> {
+    let roster = &repo.verification().roster.at_head().team;
+    match &stage.role {
+        Some(role) => roster
+            .people
+            .iter()
+            .filter(|p| p.has_role(role))
+            .map(|p| p.id.clone())
+            .collect(),
+        None => stage.people.clone(),
+    }
+}
+
+/// Picks the stage this person fills, or says why they cannot.
+fn pick_stage(repo: &Repo, chain: &Chain, person: &Person, asked: Option<&str>) -> Result<Stage> {
+    let v = repo.verification();
+    let progress = approvals::progress(repo, v, chain.clone());
+    let can = |s: &Stage| match &s.role {
+        Some(role) => person.has_role(role),
+        None => s.people.iter().any(|p| *p == person.id),
+    };
+    let open = progress.open();
+    if let Some(asked) = asked {
+        let Some(i) = chain.stages.iter().position(|s| s.name == asked) else {
+            let names: Vec<&str> = chain.stages.iter().map(|s| s.name.as_str()).collect();
+            return Err(Error::user(format!(
+                "`{asked}` is not a step of this chain; its steps are {}",
+                names.join(", ")
+            )));
+        };
+        if let Some(done) = progress.filled[i] {
+            return Err(Error::user(format!(
+                "the {asked} step is already approved by {}",
+                done.approval.approver
+            )));
+        }
+        if !open.iter().any(|s| s.name == asked) {
+            let first = open.first().map(|s| s.name.clone()).unwrap_or_default();
+            return Err(Error::user(format!(
+                "out of order: the {first} step comes before {asked}"
+            )));
+        }
+        if !can(&chain.stages[i]) {
+            return Err(Error::user(format!(
+                "{} cannot take the {asked} step: it needs {}",
+                person.id,
+                chain.stages[i].who()
+            )));
+        }
+        return Ok(chain.stages[i].clone());
+    }
+    if let Some(s) = open.iter().find(|s| can(s)) {
+        return Ok((*s).clone());
+    }
+    if progress.complete() {
+        return Err(Error::user(
+            "this chain is already complete; nothing is waiting",
+        ));
+    }
+    if let Some((s, done)) = chain
+        .stages
+        .iter()
+        .zip(&progress.filled)
+        .find(|(s, f)| f.is_some() && can(s))
+    {
+        return Err(Error::user(format!(
+            "{} already filled the {} step; each step is approved once",
+            done.map(|c| c.approval.approver.as_str()).unwrap_or(""),
+            s.name
+        )));
+    }
+    if chain.ordered {
+        if let Some(later) = chain
+            .stages
+            .iter()
+            .zip(&progress.filled)
+            .find(|(s, f)| f.is_none() && can(s))
+        {
+            let first = open
+                .first()
+                .map(|s| format!("{} ({})", s.name, s.who()))
+                .unwrap_or_default();
+            return Err(Error::user(format!(
+                "out of order: {first} approves before {}",
+                later.0.name
+            )));
+        }
+    }
+    let needed: Vec<String> = open
+        .iter()
+        .map(|s| format!("{} ({})", s.name, s.who()))
+        .collect();
+    Err(Error::user(format!(
+        "{} has no role this chain needs now: it waits for {}",
+        person.id,
+        needed.join(", ")
+    )))
+}
+
+/// The blob id of the subject as committed at HEAD, refusing uncommitted changes.
+fn committed_blob(repo: &Repo, path: &str) -> Result<git2::Oid> {
+    let head_tree = repo
+        .git
+        .head()
+        .and_then(|h| h.peel_to_tree())
+        .map_err(|_| Error::user("the repository has no commit yet"))?;
+    let entry = head_tree
+        .get_path(std::path::Path::new(path))
+        .map_err(|_| {
+            Error::user(format!("{path} is not committed yet"))
+                .hint("commit it first: approvals bind a committed file")
+        })?;
+    let bytes =
+        std::fs::read(repo.root.join(path)).map_err(|e| Error::io(&repo.root.join(path), e))?;
+    let now = git2::Oid::hash_object(git2::ObjectType::Blob, &bytes)?;
+    if now != entry.id() {
+        return Err(Error::user(format!("{path} has uncommitted changes"))
+            .hint("commit or discard them first: an approval binds the file as committed"));
+    }
+    Ok(entry.id())
+}
+
+fn next_file(repo: &Repo, dir: &str, stage: &str, person: &str) -> String {
+    let taken = std::fs::read_dir(repo.root.join(dir))
+        .map(|d| {
+            d.filter_map(|e| e.ok())
+                .filter_map(|e| {
+                    e.file_name()
+                        .to_str()
+                        .and_then(|n| n.get(..2)?.parse::<u32>().ok())
+                })
+                .max()
+                .unwrap_or(0)
+        })
+        .unwrap_or(0);
+    format!("{dir}/{:02}-{stage}-{person}.toml", taken + 1)
+}
+
+pub fn approve(repo: &Repo, opts: &ApproveOptions) -> Result<Approved> {
+    let subject = subject_path(repo, &opts.subject)?;
+    let chain = chain_for(repo, &subject).ok_or_else(|| {
+        Error::user(format!("{subject} has no approval chain")).hint(
+            "campaigns, purchases, minutes, copy and quarterly reports are approved or signed off",
+        )
+    })?;
+    let by_id = matches!(
+        opts.subject,
+        Subject::Campaign(_) | Subject::Purchase { .. }
+    );
+    let is_budget = matches!(
+        chain.kind,
+        SubjectKind::Campaign | SubjectKind::Emergency | SubjectKind::Purchase
+    );
+    if by_id != is_budget {
+        return Err(if is_budget {
+            Error::user(format!("{subject} is approved, not signed off"))
+                .hint("use mkt approve <ID> (with --purchase PO for a purchase)")
+        } else {
+            Error::user(format!("{subject} is signed off, not approved"))
+                .hint(format!("use mkt sign-off {subject}"))
+        });
+    }
+
+    // 1. The signer, and who that is.
+    let signer: Signer =
+        git::configured_signer(&repo.git, opts.key.as_deref()).map_err(|e| Error::user(e))?;
+    let key = signer.key();
+    let roster = repo.verification().roster.at_head();
+    let (person, entry) = roster.owner_of(&key).ok_or_else(|| {
+        Error::user(format!(
+            "your signing key {} is not in team.toml",
+            key.fingerprint()
+        ))
+        .hint("add it to your entry's [[people.keys]] (an admin signs that change), or pass --key")
+    })?;
+    if !approvals::key_valid_on(entry, opts.now.date_naive()) {
+        return Err(Error::user(format!(
+            "your key {} is not valid on {} (see its dates in team.toml)",
+            key.fingerprint(),
+            opts.now.date_naive()
+        )));
+    }
+
+    // 2. The stage, and every refusal.
+    if chain.owner.as_deref() == Some(person.id.as_str()) {
+        return Err(Error::user(format!(
+            "{} cannot approve their own {}",
+            person.id,
+            if chain.kind == SubjectKind::Purchase {
+                "purchase request"
+            } else {
+                "campaign"
+            }
+        ))
+        .hint("another person with the role approves"));
+    }
+    let stage = pick_stage(repo, &chain, person, opts.stage.as_deref())?;
+    let blob = committed_blob(repo, &subject)?;
+
+    // 3. The approval file.
+    let decision = match (opts.reject, is_budget) {
+        (true, _) => ApprovalDecision::Reject,
+        (false, true) => ApprovalDecision::Approve,
+        (false, false) => ApprovalDecision::SignOff,
+    };
+    let amount = match classify(&subject) {
+        Kind::Campaign { folder } => repo.campaign(&folder).map(|c| c.value.budget.total),
+        Kind::Purchase { .. } => repo
+            .campaigns
+            .values()
+            .flat_map(|d| &d.purchases)
+            .find(|p| p.path == subject)
+            .map(|p| p.value.amount),
+        _ => None,
+    };
+    let mut doc = toml_edit::DocumentMut::new();
+    doc["subject"] = toml_edit::value(subject.as_str());
+    doc["subject_blob"] = toml_edit::value(blob.to_string());
+    doc["decision"] = toml_edit::value(match decision {
+        ApprovalDecision::Approve => "approve",
+        ApprovalDecision::Reject => "reject",
+        ApprovalDecision::SignOff => "sign-off",
+    });
+    doc["stage"] = toml_edit::value(stage.name.as_str());
+    doc["approver"] = toml_edit::value(person.id.as_str());
+    let at: toml_edit::Datetime = opts
+        .now
+        .to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
+        .parse()
+        .map_err(|_| Error::internal("time"))?;
+    doc["at"] = toml_edit::value(at);
+    if let Some(a) = amount {
+        doc["amount"] = if a.fen() % 100 == 0 {
+            toml_edit::value(a.fen() / 100)
+        } else {
+            toml_edit::value(a.to_string())
+        };
+    }
+    doc["comment"] = toml_edit::value(opts.comment.as_str());
+    let file = next_file(repo, &chain.approvals_dir, &stage.name, &person.id);
+    let content = doc.to_string();
+
+    // 4. One signed commit holding exactly that file.
+    let verb = if is_budget { "approve" } else { "sign-off" };
+    let what = chain
+        .campaign
+        .clone()
+        .filter(|_| is_budget)
+        .unwrap_or_else(|| subject.clone());
+    let word = if opts.reject {
+        format!("{} rejected", stage.name)
+    } else {
+        stage.name.clone()
+    };
+    let message = format!(
+        "{verb}({what}): {word} by {}\n\nMkt-Approval: {file}\n",
+        person.id
+    );
+    let commit = git::commit_one_file(
+        &repo.git,
+        &OneFileCommit {
+            path: &file,
+            content: content.as_bytes(),
+            message: &message,
+            name: &person.name,
+            email: &person.email,
+            at: opts.now,
+        },
+        &signer,
+    )
+    .map_err(|e| match e {
+        CommitError::NoBranch(why) => Error::user(why),
+        CommitError::Sign(why) => Error::user(format!("signing failed: {why}")),
+        CommitError::Moved { branch } => Error::user(format!(
+            "{branch} moved while approving (someone else committed first); nothing was changed"
+        ))
+        .hint("run the same mkt command again"),
+        CommitError::Git(e) => Error::from(e),
+    })?;
+
+    // 5. What the chain still needs: what was open, less the step just taken.
+    let before = approvals::progress(repo, repo.verification(), chain.clone());
+    let mut open: Vec<&Stage> = chain
+        .stages
+        .iter()
+        .zip(&before.filled)
+        .filter(|(s, f)| f.is_none() && s.name != stage.name)
+        .map(|(s, _)| s)
+        .collect();
+    if opts.reject {
+        open = before.open();
+    } else if chain.ordered {
+        open.truncate(1);
+    }
+    let remaining: Vec<(Stage, Vec<String>)> = open
+        .into_iter()
+        .map(|s| (s.clone(), who_can(repo, s)))
+        .collect();
+    let complete = !opts.reject && remaining.is_empty();
+    Ok(Approved {
+        file,
+        commit,
+        stage: stage.name,
+        person: person.id.clone(),
+        decision,
+        remaining,
+        complete,
+    })
+}

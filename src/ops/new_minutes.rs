@@ -1,0 +1,280 @@
+//! `mkt new-minutes`: a minutes file for a meeting, named by the naming
+//! rule (`{date}-{kind}[-{slug}].toml`), in its campaign's `minutes/` or
+//! the department's `minutes/<YYYY>/`, from the template (议题, 决议, 责任人).
+
+use std::path::PathBuf;
+
+use chrono::{DateTime, Duration, FixedOffset, NaiveDate, NaiveDateTime, TimeZone};
+
+use super::new_campaign::{check_person, toml_str};
+use crate::error::{Error, Result};
+use crate::fsutil;
+use crate::model::Minutes;
+use crate::repo::{Repo, SourceDoc};
+use crate::templates;
+
+#[derive(Debug, Clone)]
+pub struct MinutesPlan {
+    pub kind: String,
+    /// The campaign ID; `None` for a department meeting.
+    pub campaign: Option<String>,
+    pub held_at: DateTime<FixedOffset>,
+    pub duration_minutes: u32,
+    pub attendees: Vec<String>,
+    pub title: Option<String>,
+    pub slug: Option<String>,
+}
+
+#[derive(Debug)]
+pub struct MinutesCreated {
+    /// Repository-relative path.
+    pub path: String,
+    pub file: PathBuf,
+    pub title: String,
+    /// Commit by then (`deadlines.minutes_within_hours` after the meeting).
+    pub commit_by: DateTime<FixedOffset>,
+    /// The campaign a newer version of which exists, if the meeting was
+    /// recorded for a superseded plan.
+    pub superseded_by: Option<String>,
+}
+
+/// Where a meeting kind belongs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Belongs {
+    /// kickoff, review, closing: a campaign's, always.
+    Campaign,
+    /// daily, weekly, monthly, quarterly: the department's, always.
+    Department,
+    /// adhoc: either.
+    Either,
+}
+
+/// Where `kind` belongs by the policy's `[naming]`, or why it is no kind.
+pub fn belongs(repo: &Repo, kind: &str) -> Result<Belongs> {
+    let n = &repo.policy.naming;
+    if !n.minutes_kinds.iter().any(|k| k == kind) {
+        return Err(
+            Error::user(format!("`{kind}` is not a meeting kind")).hint(format!(
+                "kinds are {} (policy naming.minutes_kinds)",
+                n.minutes_kinds.join(", ")
+            )),
+        );
+    }
+    // The naming rule (N003) lets adhoc minutes sit in either place.
+    Ok(if kind == "adhoc" {
+        Belongs::Either
+    } else if n.campaign_minutes_kinds.iter().any(|k| k == kind) {
+        Belongs::Campaign
+    } else {
+        Belongs::Department
+    })
+}
+
+/// Reads `2026-02-25T10:00:00+08:00`; a time without an offset
+/// (`2026-02-25T10:00`, `2026-02-25 10:00:00`) is read in `zone`.
+pub fn parse_held_at(
+    s: &str,
+    zone: FixedOffset,
+) -> std::result::Result<DateTime<FixedOffset>, String> {
+    let t = s.trim();
+    if let Ok(dt) = DateTime::parse_from_rfc3339(t) {
+        return Ok(dt);
+    }
+    for f in [
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%d %H:%M",
+    ] {
+        if let Ok(local) = NaiveDateTime::parse_from_str(t, f) {
+            if let Some(dt) = zone.from_local_datetime(&local).single() {
+                return Ok(dt);
+            }
+        }
+    }
+    Err(format!(
+        "`{s}` is not a time: write 2026-02-25T10:00:00+08:00, or 2026-02-25T10:00 in the policy's zone"
+    ))
+}
+
+/// A slug: letters, digits, `_`, `·`, `-`; never a path.
+pub fn check_slug(slug: &str) -> std::result::Result<(), String> {
+    if slug.is_empty() {
+        return Err("the slug is empty".into());
+    }
+    match slug
+        .chars()
+        .find(|c| !(c.is_alphanumeric() || matches!(c, '_' | '·' | '-')))
+    {
+        Some(c) if c.is_whitespace() || c.is_control() => Err(format!(
+            "the slug contains {c:?}; use letters, digits, `_`, `·` or `-`"
+        )),
+        Some(c) => Err(format!(
+            "the slug contains `{c}`; use letters, digits, `_`, `·` or `-`"
+        )),
+        None => Ok(()),
+    }
+}
+
+/// The name a kind goes by in the department.
+pub fn kind_label(kind: &str) -> &str {
+    match kind {
+        "kickoff" => "启动会",
+        "review" => "中期评审会",
+        "closing" => "结项验收会",
+        "daily" => "日会",
+        "weekly" => "周会",
+        "monthly" => "月度例会",
+        "quarterly" => "季度会议",
+        "adhoc" => "专题会议",
+        other => other,
+    }
+}
+
+/// Where the file goes and the default title.
+fn place(
+    repo: &Repo,
+    plan: &MinutesPlan,
+    date: NaiveDate,
+) -> Result<(String, String, Option<String>)> {
+    let belongs = belongs(repo, &plan.kind)?;
+    let stem = match &plan.slug {
+        Some(slug) => {
+            check_slug(slug).map_err(|why| Error::user(format!("--slug `{slug}`: {why}")))?;
+            format!("{}-{}-{slug}", date.format("%Y-%m-%d"), plan.kind)
+        }
+        None => format!("{}-{}", date.format("%Y-%m-%d"), plan.kind),
+    };
+    let label = kind_label(&plan.kind);
+    match (&plan.campaign, belongs) {
+        (Some(_), Belongs::Department) => Err(Error::user(format!(
+            "a {} meeting is a department meeting, not a campaign's",
+            plan.kind
+        ))
+        .hint("leave out --campaign; it is filed under minutes/<YYYY>/")),
+        (None, Belongs::Campaign) => Err(Error::user(format!(
+            "a {} meeting belongs to a campaign: missing --campaign",
+            plan.kind
+        ))
+        .hint("pass --campaign <ID>, like --campaign 春季促销-2026-03V1")),
+        (None, _) => Ok((
+            format!("minutes/{}/{stem}.toml", date.format("%Y")),
+            format!("{} 部门{label}", date.format("%Y-%m-%d")),
+            None,
+        )),
+        (Some(id), _) => {
+            let Some(c) = repo.campaign(id) else {
+                let err = Error::user(format!("there is no campaign {id}"));
+                let near = repo
+                    .campaigns
+                    .keys()
+                    .map(|k| (strsim::jaro_winkler(id, k), k))
+                    .filter(|(s, _)| *s > 0.85)
+                    .max_by(|a, b| a.0.total_cmp(&b.0));
+                return Err(match near {
+                    Some((_, k)) => err.hint(format!("did you mean {k}?")),
+                    None => err.hint("`ls campaigns` lists the campaign IDs"),
+                });
+            };
+            let newer = repo
+                .campaigns()
+                .find(|(_, o)| o.value.supersedes() == Some(id.as_str()))
+                .map(|(_, o)| o.value.id.clone());
+            Ok((
+                format!("campaigns/{id}/minutes/{stem}.toml"),
+                format!("{}{label}", c.value.title),
+                newer,
+            ))
+        }
+    }
+}
+
+pub fn new_minutes(repo: &Repo, plan: &MinutesPlan) -> Result<MinutesCreated> {
+    let zone = repo.policy.zone();
+    let date = plan.held_at.with_timezone(&zone).date_naive();
+    let (path, default_title, superseded_by) = place(repo, plan, date)?;
+    for a in &plan.attendees {
+        check_person(repo, a, "attendee")?;
+    }
+    let file = repo.root.join(&path);
+    if file.exists() {
+        return Err(Error::user(format!("{path} already exists")).hint(
+            "two meetings of a kind on one day: name this one with --slug, like --slug 复盘",
+        ));
+    }
+    let title = plan.title.clone().unwrap_or(default_title);
+    if title.trim().is_empty() {
+        return Err(Error::user("the title is empty"));
+    }
+    let template = templates::get(Some(&repo.root), "minutes.toml")
+        .ok_or_else(|| Error::internal("the built-in minutes template is missing"))?;
+    let attendees = format!(
+        "[{}]",
+        plan.attendees
+            .iter()
+            .map(|a| toml_str(a))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let values = [
+        ("kind", toml_str(&plan.kind)),
+        ("title", toml_str(&title)),
+        ("held_at", plan.held_at.to_rfc3339()),
+        ("duration_minutes", plan.duration_minutes.to_string()),
+        ("attendees", attendees),
+    ];
+    let text = templates::fill(&template, &values).map_err(|why| {
+        Error::config(format!("templates/minutes.toml: {why}"))
+            .hint("fix the repository's own template, or remove it to use the built-in one")
+    })?;
+    let bad = |why: String| {
+        Error::config(format!(
+            "the minutes template does not make valid minutes: {why}"
+        ))
+        .hint("fix templates/minutes.toml in this repository, or remove it to use the built-in one")
+    };
+    let doc = SourceDoc::parse(&path, &text)
+        .map_err(|e| bad(format!("line {}: {}", e.at.line, e.message)))?;
+    doc.deserialize::<Minutes>()
+        .map_err(|e| bad(format!("line {}: {}", e.at.line, e.message)))?;
+    fsutil::create_new(&file, text.as_bytes())?;
+    Ok(MinutesCreated {
+        path,
+        file,
+        title,
+        commit_by: plan.held_at + Duration::hours(repo.policy.deadlines.minutes_within_hours),
+        superseded_by,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_times_in_the_policy_zone() {
+        let zone = FixedOffset::east_opt(8 * 3600).unwrap();
+        let want = "2026-02-25T10:00:00+08:00";
+        for s in [
+            want,
+            "2026-02-25T10:00:00",
+            "2026-02-25T10:00",
+            "2026-02-25 10:00",
+            "2026-02-25T02:00:00Z",
+        ] {
+            let t = parse_held_at(s, zone).unwrap();
+            assert_eq!(t.with_timezone(&zone).to_rfc3339(), want, "{s}");
+        }
+        assert!(parse_held_at("2026-02-25", zone).is_err());
+        assert!(parse_held_at("明天", zone).is_err());
+    }
+
+    #[test]
+    fn slugs_are_never_paths() {
+        assert!(check_slug("季度战略会").is_ok());
+        assert!(check_slug("vendor-review").is_ok());
+        for bad in ["", "../x", "a/b", "a b", ".x", "a\\b"] {
+            assert!(check_slug(bad).is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,104 @@
+//! `mkt report` and `mkt attribution`: the quarter (or one campaign's
+//! attribution) computed from the loaded repository, and filing the
+//! report under reports/.
+
+use std::path::PathBuf;
+
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate};
+
+use crate::error::{Error, Result};
+use crate::fsutil;
+use crate::model::Quarter;
+use crate::repo::Repo;
+use crate::report::{self, CampaignAttribution, QuarterReport};
+
+pub struct ReportOptions {
+    pub quarter: Quarter,
+    pub today: NaiveDate,
+    pub now: DateTime<FixedOffset>,
+}
+
+/// Reads `2026Q3`, `2026-Q3` or `Q3` (in the year of `today`).
+pub fn parse_quarter(s: &str, today: NaiveDate) -> Result<Quarter> {
+    Quarter::parse(s, today.year()).ok_or_else(|| {
+        Error::user(format!("`{s}` is not a quarter"))
+            .hint("write it like 2026Q3, 2026-Q3, or Q3 for this year")
+    })
+}
+
+pub fn report(repo: &Repo, opts: &ReportOptions) -> QuarterReport {
+    report::compute(repo, opts.quarter, opts.today, opts.now)
+}
+
+/// Where a filed report went.
+pub struct Filed {
+    /// Repository-relative, `reports/2026Q3.md`.
+    pub path: String,
+    pub absolute: PathBuf,
+    pub replaced: bool,
+}
+
+/// Files `markdown` as `reports/<YYYY>Q<n>.md`, atomically; an existing
+/// report is replaced only with `force`.
+pub fn file_report(repo: &Repo, quarter: Quarter, markdown: &str, force: bool) -> Result<Filed> {
+    let path = format!("reports/{quarter}.md");
+    let absolute = repo.root.join("reports").join(format!("{quarter}.md"));
+    let exists = absolute.exists();
+    if exists && !force {
+        return Err(Error::user(format!(
+            "{path} is already filed; mkt will not overwrite it"
+        ))
+        .hint("pass --force to replace it, or print it with --format markdown to compare"));
+    }
+    if exists {
+        fsutil::write_atomic(&absolute, markdown.as_bytes())?;
+    } else {
+        fsutil::create_new(&absolute, markdown.as_bytes())?;
+    }
+    Ok(Filed {
+        path,
+        absolute,
+        replaced: exists,
+    })
+}
+
+/// One campaign's attribution from its touchpoints.csv.
+pub fn attribution(repo: &Repo, id: &str) -> Result<CampaignAttribution> {
+    let Some(dir) = repo.campaigns.get(id) else {
+        let mut err = Error::user(format!("there is no campaign `{id}`"));
+        let best = repo
+            .campaigns
+            .keys()
+            .map(|k| (strsim::jaro_winkler(id, k), k))
+            .filter(|(score, _)| *score > 0.7)
+            .max_by(|a, b| a.0.total_cmp(&b.0));
+        err = match best {
+            Some((_, k)) => err.hint(format!("did you mean `{k}`?")),
+            None => err.hint("campaign IDs are the folder names under campaigns/"),
+        };
+        return Err(err);
+    };
+    let Some(path) = &dir.touchpoints else {
+        let expected = format!("campaigns/{id}/touchpoints.csv");
+        if let Some(d) = repo.findings.iter().find(|d| d.at.file == expected) {
+            return Err(
+                Error::user(format!("{expected} cannot be read: {}", d.message)).hint(
+                    d.help
+                        .clone()
+                        .unwrap_or_else(|| "fix the file and run again".into()),
+                ),
+            );
+        }
+        return Err(Error::user(format!(
+            "campaigns/{id}/touchpoints.csv does not exist: there is nothing to attribute"
+        ))
+        .hint("record conversion paths there, one row per touch: conversion_id,at,channel,value"));
+    };
+    let text = repo.texts.get(path).map(String::as_str).unwrap_or("");
+    Ok(report::attribution::attribute(
+        id,
+        path,
+        text,
+        repo.policy.zone(),
+    ))
+}

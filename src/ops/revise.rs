@@ -1,0 +1,111 @@
+//! `mkt revise`: the next version of a plan. The latest version is copied
+//! as it stands (comments too), with `id` and `supersedes` set; the old
+//! version stays for the record, now superseded.
+
+use std::path::PathBuf;
+
+use toml_edit::{DocumentMut, Item, Value};
+
+use super::new_campaign::{NextSteps, latest_version, parse_written};
+use crate::error::{Error, Result};
+use crate::fsutil;
+use crate::repo::Repo;
+use crate::rules::{CampaignId, parse_campaign_id};
+
+#[derive(Debug)]
+pub struct Revised {
+    pub id: String,
+    /// Repository-relative path of the new version.
+    pub path: String,
+    pub file: PathBuf,
+    /// The version it replaces.
+    pub supersedes: String,
+    /// The reason the old version was cancelled, cleared in the new one.
+    pub was_cancelled: Option<String>,
+    pub next: NextSteps,
+}
+
+pub fn revise(repo: &Repo, id: &str) -> Result<Revised> {
+    let max = repo.policy.naming.name_max_chars;
+    let parsed = parse_campaign_id(id, max).map_err(|why| {
+        Error::user(why)
+            .hint("name the campaign by its ID, like 春季促销-2026-03V1 (`ls campaigns`)")
+    })?;
+    let Some(old) = repo.campaign(id) else {
+        if repo.campaigns.contains_key(id) {
+            return Err(Error::user(format!(
+                "campaigns/{id}/campaign.toml is missing or cannot be read"
+            ))
+            .hint("`mkt lint` says what is wrong with it; fix it first"));
+        }
+        let err = Error::user(format!("there is no campaign {id}"));
+        let near = repo
+            .campaigns
+            .keys()
+            .map(|k| (strsim::jaro_winkler(id, k), k))
+            .filter(|(s, _)| *s > 0.85)
+            .max_by(|a, b| a.0.total_cmp(&b.0));
+        return Err(match near {
+            Some((_, k)) => err.hint(format!("did you mean {k}?")),
+            None => err.hint("`ls campaigns` lists the campaign IDs"),
+        });
+    };
+    let latest =
+        latest_version(repo, &parsed.name, parsed.year, parsed.month).unwrap_or(parsed.version);
+    if latest != parsed.version {
+        let newest = CampaignId::format(&parsed.name, parsed.year, parsed.month, latest);
+        return Err(
+            Error::user(format!("{id} is not the latest version: {newest} is"))
+                .hint(format!("revise the latest: mkt revise {newest}")),
+        );
+    }
+    let new_id = CampaignId::format(&parsed.name, parsed.year, parsed.month, latest + 1);
+    let text = repo
+        .source_text(&old.path)
+        .ok_or_else(|| Error::internal(format!("{} could not be read again", old.path)))?;
+    let mut doc: DocumentMut = text
+        .parse()
+        .map_err(|e| Error::internal(format!("{}: {e}", old.path)))?;
+    set_keeping_comment(&mut doc, "id", &new_id);
+    set_keeping_comment(&mut doc, "supersedes", id);
+    let was_cancelled = old
+        .value
+        .is_cancelled()
+        .then(|| old.value.cancelled.trim().to_string());
+    if was_cancelled.is_some() {
+        set_keeping_comment(&mut doc, "cancelled", "");
+    }
+    let out = doc.to_string();
+    let campaign = parse_written(&out, &new_id)?;
+    let path = format!("campaigns/{new_id}/campaign.toml");
+    let file = repo.root.join(&path);
+    if file.parent().is_some_and(|d| d.exists()) {
+        return Err(
+            Error::user(format!("the folder campaigns/{new_id}/ already exists"))
+                .hint("move it away or remove it if it is left over, then try again"),
+        );
+    }
+    fsutil::create_new(&file, out.as_bytes())?;
+    Ok(Revised {
+        next: NextSteps::of(&repo.policy, &campaign),
+        id: new_id,
+        path,
+        file,
+        supersedes: id.to_string(),
+        was_cancelled,
+    })
+}
+
+/// Sets a top-level string, keeping the comment after the old value.
+fn set_keeping_comment(doc: &mut DocumentMut, key: &str, value: &str) {
+    let mut new = Value::from(value);
+    match doc.get_mut(key) {
+        Some(Item::Value(old)) => {
+            *new.decor_mut() = old.decor().clone();
+            *old = new;
+        }
+        _ => {
+            doc[key] = Item::Value(new);
+        }
+    }
+}

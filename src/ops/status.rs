@@ -1,0 +1,301 @@
+//! `mkt status`: what is due, soonest first, gathered from several sources
+//! into one list. Each source is a function from the loaded repository (and
+//! the day asked) to items; the deadlines come from the same policy values
+//! and helpers the deadline rules (D001–D007) use.
+//!
+//! Sources: campaign meetings (kickoff, review, closing), quarterly
+//! reports, open decisions. Approvals waiting will be one more source.
+
+use std::collections::BTreeSet;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::model::{Minutes, Quarter};
+use crate::repo::Record;
+use crate::rules::{Ctx, closing_due, first_activity, kickoff_window};
+
+/// What kind of thing is due.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DueKind {
+    Kickoff,
+    Review,
+    Closing,
+    Report,
+    Decision,
+}
+
+impl DueKind {
+    pub fn key(self) -> &'static str {
+        match self {
+            DueKind::Kickoff => "kickoff",
+            DueKind::Review => "review",
+            DueKind::Closing => "closing",
+            DueKind::Report => "report",
+            DueKind::Decision => "decision",
+        }
+    }
+
+    /// For people: `kickoff 启动会`.
+    pub fn label(self) -> &'static str {
+        match self {
+            DueKind::Kickoff => "kickoff 启动会",
+            DueKind::Review => "review 中期评审",
+            DueKind::Closing => "closing 结项验收",
+            DueKind::Report => "report 季度报告",
+            DueKind::Decision => "decision 决议",
+        }
+    }
+}
+
+/// One thing that is due.
+#[derive(Debug, Clone, Serialize)]
+pub struct DueItem {
+    pub kind: DueKind,
+    /// What it is about: a campaign ID, a quarter, a meeting's title.
+    pub subject: String,
+    /// What has to happen.
+    pub what: String,
+    /// The last day it is on time.
+    pub due: NaiveDate,
+    /// The first day it may happen, when there is a window (kickoffs).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<NaiveDate>,
+    /// Days from today to `due`; negative when overdue.
+    pub days_left: i64,
+    /// The person who must act, when one is named.
+    pub owner: Option<String>,
+    /// The role that must act, when a role is named rather than a person.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+    /// Everyone it concerns (owner, attendees, phase owners, role holders);
+    /// `--person` matches these.
+    pub people: Vec<String>,
+    /// The file it is recorded in, or will be.
+    pub file: String,
+}
+
+impl DueItem {
+    pub fn overdue(&self) -> bool {
+        self.days_left < 0
+    }
+}
+
+/// A source of due items.
+pub type Source = fn(&Ctx) -> Vec<DueItem>;
+
+/// Every source, by name. Approvals waiting are not here yet.
+pub static SOURCES: &[(&str, Source)] = &[
+    ("meetings", meetings),
+    ("reports", reports),
+    ("decisions", decisions),
+];
+
+#[derive(Debug, Default)]
+pub struct StatusOptions {
+    /// Only items this person owns or takes part in.
+    pub person: Option<String>,
+    /// Only items due within this many days (overdue ones always).
+    pub within: Option<i64>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Status {
+    pub today: NaiveDate,
+    pub person: Option<String>,
+    pub items: Vec<DueItem>,
+}
+
+pub fn status(ctx: &Ctx, opts: &StatusOptions) -> Status {
+    let mut items: Vec<DueItem> = SOURCES.iter().flat_map(|(_, s)| s(ctx)).collect();
+    for i in &mut items {
+        i.days_left = (i.due - ctx.today).num_days();
+    }
+    if let Some(p) = &opts.person {
+        items.retain(|i| i.owner.as_deref() == Some(p.as_str()) || i.people.contains(p));
+    }
+    if let Some(n) = opts.within {
+        items.retain(|i| i.days_left <= n);
+    }
+    items.sort_by(|a, b| {
+        (a.due, a.kind, &a.subject, &a.what).cmp(&(b.due, b.kind, &b.subject, &b.what))
+    });
+    Status {
+        today: ctx.today,
+        person: opts.person.clone(),
+        items,
+    }
+}
+
+fn item(kind: DueKind, subject: &str, what: String, due: NaiveDate, file: &str) -> DueItem {
+    DueItem {
+        kind,
+        subject: subject.to_string(),
+        what,
+        due,
+        from: None,
+        days_left: 0,
+        owner: None,
+        role: None,
+        people: Vec::new(),
+        file: file.to_string(),
+    }
+}
+
+fn dedup(mut people: Vec<String>) -> Vec<String> {
+    let mut seen = BTreeSet::new();
+    people.retain(|p| !p.is_empty() && seen.insert(p.clone()));
+    people
+}
+
+/// Kickoffs, reviews and closings of live campaigns not yet closed. Before
+/// the start: the kickoff (its window, D001). From the start: a review for
+/// each quarter of the campaign that has begun (D002), and the closing
+/// (D003). A missed one stays listed, overdue, until the campaign is closed.
+pub fn meetings(ctx: &Ctx) -> Vec<DueItem> {
+    let zone = ctx.policy.zone();
+    let mut out = Vec::new();
+    for (dir, c) in ctx.live_campaigns() {
+        let v = &c.value;
+        let minutes = ctx.lineage_minutes(v);
+        let held = |kind: &str| -> Vec<NaiveDate> {
+            minutes
+                .iter()
+                .filter(|m| m.value.kind == kind)
+                .map(|m| m.value.held_at.date(zone))
+                .collect()
+        };
+        if held("closing").iter().any(|d| *d <= ctx.today) {
+            continue; // closed
+        }
+        let people = dedup(
+            std::iter::once(v.owner.clone())
+                .chain(v.phases.iter().map(|p| p.owner.clone()))
+                .collect(),
+        );
+        let minutes_dir = format!("campaigns/{}/minutes/", dir.folder);
+        let with = |mut i: DueItem| {
+            i.owner = Some(v.owner.clone());
+            i.people = people.clone();
+            i
+        };
+        if held("kickoff").is_empty() && ctx.today <= v.end.0 {
+            let (from, until) = kickoff_window(ctx.policy, v);
+            let mut i = with(item(
+                DueKind::Kickoff,
+                &v.id,
+                format!("hold the kickoff before the start, {}", v.start),
+                until,
+                &minutes_dir,
+            ));
+            i.from = Some(from);
+            out.push(i);
+        }
+        if ctx.today < v.start.0 {
+            continue;
+        }
+        if ctx.policy.deadlines.review_each_quarter && v.start <= v.end {
+            let reviews = held("review");
+            for q in Quarter::spanning(v.start.0, v.end.0) {
+                if q.first_day() > ctx.today || reviews.iter().any(|d| q.contains(*d)) {
+                    continue;
+                }
+                out.push(with(item(
+                    DueKind::Review,
+                    &v.id,
+                    format!("hold a review meeting in {q}"),
+                    q.last_day(),
+                    &minutes_dir,
+                )));
+            }
+        }
+        let due = closing_due(ctx.policy, v);
+        out.push(with(item(
+            DueKind::Closing,
+            &v.id,
+            format!("hold the closing meeting; it ended {}", v.end),
+            due,
+            &minutes_dir,
+        )));
+    }
+    out
+}
+
+/// Quarterly reports not filed, from the department's first quarter to
+/// this one (D007). The role that signs reports off is named.
+pub fn reports(ctx: &Ctx) -> Vec<DueItem> {
+    let Some(first) = first_activity(ctx) else {
+        return Vec::new();
+    };
+    let role = &ctx.policy.approvals.report_signoff_role;
+    let holders: Vec<String> = ctx
+        .repo
+        .team
+        .people
+        .iter()
+        .filter(|p| p.has_role(role))
+        .map(|p| p.id.clone())
+        .collect();
+    let days = ctx.policy.deadlines.report_days_after_quarter;
+    let now = Quarter::of(ctx.today);
+    let mut out = Vec::new();
+    let mut q = Quarter::of(first);
+    while q <= now {
+        if !ctx.repo.reports.contains_key(&(q.year, q.q)) {
+            let mut i = item(
+                DueKind::Report,
+                &q.to_string(),
+                format!("file reports/{q}.md, signed off by the {role}"),
+                q.days_after_end(days),
+                &format!("reports/{q}.md"),
+            );
+            i.role = Some(role.clone());
+            i.people = holders.clone();
+            out.push(i);
+        }
+        q = q.next();
+    }
+    out
+}
+
+/// Decisions (决议) not done that have a due date (D005), with their owner
+/// (责任人); the meeting's attendees are concerned too.
+pub fn decisions(ctx: &Ctx) -> Vec<DueItem> {
+    let mut out = Vec::new();
+    let campaign_minutes = ctx
+        .repo
+        .campaigns
+        .values()
+        .flat_map(|d| d.minutes.iter().map(move |m| (Some(d.folder.as_str()), m)));
+    let dept = ctx.repo.dept_minutes.iter().map(|m| (None, m));
+    for (campaign, m) in campaign_minutes.chain(dept) {
+        out.extend(open_decisions(campaign, m));
+    }
+    out
+}
+
+fn open_decisions(campaign: Option<&str>, m: &Record<Minutes>) -> Vec<DueItem> {
+    let subject = match campaign {
+        Some(id) => id.to_string(),
+        None => format!("{} {}", m.value.title, m.value.held_at.local.date()),
+    };
+    m.value
+        .decisions
+        .iter()
+        .filter(|d| !d.done)
+        .filter_map(|d| {
+            let due = d.due?.0;
+            let mut i = item(DueKind::Decision, &subject, d.text.clone(), due, &m.path);
+            i.owner = d.owner.clone().filter(|o| !o.trim().is_empty());
+            i.people = dedup(
+                i.owner
+                    .iter()
+                    .cloned()
+                    .chain(m.value.attendees.iter().cloned())
+                    .collect(),
+            );
+            Some(i)
+        })
+        .collect()
+}

@@ -1,0 +1,376 @@
+//! Approval rules (SPEC 4.4): the chain the policy asks for is complete
+//! before work starts (A001), in order (A002), by the right roles (A003),
+//! never by the owner (A004), still current (A005), and emergency work is
+//! approved in time (A006).
+
+use chrono::Duration;
+
+use super::{Ctx, declare_rule};
+use crate::approvals::{self, Chain, Progress, SubjectKind, chain_for, eligible};
+use crate::diag::{Diagnostic, Severity};
+
+declare_rule! {
+    /// ## What it checks
+    /// A campaign has its complete approval chain before its start date, a
+    /// purchase before its `needed_by` date: budgets up to
+    /// `approvals.supervisor_limit` by a supervisor, above it by the
+    /// director; purchases by department head, finance and CEO. It warns
+    /// `approvals.warn_days_before_start` days ahead. Only trusted, current
+    /// approvals count.
+    ///
+    /// ## Why
+    /// 制度 四(一)：审批权限按金额分级管理; 制度 三(一)：采购审批需依次经过部门负责人、财务部及CEO签字.
+    /// Nothing may start before its chain is complete (SPEC 4.4).
+    ///
+    /// ## Example
+    /// ```text
+    /// 春季促销-2026-03V1: total 80000, start 2026-03-01, no director approval
+    /// ```
+    ///
+    /// ## Fix
+    /// The director runs `mkt approve 春季促销-2026-03V1`.
+    A001, "approval-missing", Error, "started (or due to start within N days, warning) without a complete chain"
+}
+
+declare_rule! {
+    /// ## What it checks
+    /// In an ordered chain (purchases: department head, then finance, then
+    /// CEO), no step was approved before the step it depends on.
+    ///
+    /// ## Why
+    /// 制度 三(一)：采购审批需依次经过部门负责人、财务部及CEO签字 — in that order.
+    ///
+    /// ## Example
+    /// ```text
+    /// 01-finance-sun.li.toml committed before 02-department_head-zhang.wei.toml
+    /// ```
+    ///
+    /// ## Fix
+    /// The later steps approve again once the earlier one is in
+    /// (`mkt approve <ID> --purchase <PO>`).
+    A002, "approval-order", Error, "a step approved before the one it depends on"
+}
+
+declare_rule! {
+    /// ## What it checks
+    /// The approver holds the role of the stage they filled (in the roster
+    /// of the approval's commit), and the stage is one the chain asks for —
+    /// a supervisor cannot approve a budget above the supervisor's limit.
+    ///
+    /// ## Why
+    /// 制度 四(一)：X万元以下由主管审批，X万元以上需总监签字. Policy:
+    /// `approvals.supervisor_limit`, `below_limit_role`, `above_limit_role`.
+    ///
+    /// ## Example
+    /// ```text
+    /// 品牌焕新-2026-04V1: total 200000, approved by li.na as supervisor
+    /// ```
+    ///
+    /// ## Fix
+    /// The director approves: `mkt approve 品牌焕新-2026-04V1`.
+    A003, "approver-role", Error, "the approver lacks the stage's role"
+}
+
+declare_rule! {
+    /// ## What it checks
+    /// Nobody approves their own campaign, and nobody approves their own
+    /// purchase request.
+    ///
+    /// ## Why
+    /// SPEC 4.4: nobody approves their own campaign. 制度 四(一)：为防止权力滥用.
+    ///
+    /// ## Example
+    /// ```text
+    /// owner = "li.na"; approvals/01-supervisor-li.na.toml
+    /// ```
+    ///
+    /// ## Fix
+    /// Another person with the stage's role approves.
+    A004, "self-approval", Error, "the owner approved their own campaign"
+}
+
+declare_rule! {
+    /// ## What it checks
+    /// The subject is still exactly what was approved: its git blob id
+    /// equals the approval's `subject_blob`. Any change to an approved plan
+    /// (the budget, the dates) makes the approval stale.
+    ///
+    /// ## Why
+    /// An approval binds the plan as approved; a plan changed afterwards was
+    /// never approved (SPEC 6).
+    ///
+    /// ## Example
+    /// ```text
+    /// budget.total 80000 -> 95000 after wang.fang approved
+    /// ```
+    ///
+    /// ## Fix
+    /// Revise the plan as a new version (`mkt revise <ID>`) and have it
+    /// approved, or restore the approved file.
+    A005, "approval-stale", Error, "the subject changed after it was approved"
+}
+
+declare_rule! {
+    /// ## What it checks
+    /// Emergency work (`emergency = true`) runs first and is approved after:
+    /// every role of `approvals.emergency_group` approves within
+    /// `approvals.emergency_days_after_start` days after the start.
+    ///
+    /// ## Why
+    /// 制度 四(一)：紧急决策机制规定，在危机公关等特殊情况下，可由临时小组直接执行，事后补办审批手续。
+    /// 小组由总监、法律顾问及相关部门主管组成.
+    ///
+    /// ## Example
+    /// ```text
+    /// 舆情应对-2026-05V1 started 2026-05-02; legal approved 2026-05-08
+    /// ```
+    ///
+    /// ## Fix
+    /// The group approves at once with `mkt approve <ID>`; a late approval
+    /// stays on record as late.
+    A006, "emergency-approval-late", Error, "emergency work not approved within N days after start"
+}
+
+pub fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
+    let repo = ctx.repo;
+    let v = repo.verification();
+    for (dir, c) in ctx.live_campaigns() {
+        if let Some(chain) = chain_for(repo, &c.path) {
+            let progress = approvals::progress(repo, v, chain);
+            check_chain(ctx, &progress, out);
+        }
+        for p in &dir.purchases {
+            if let Some(chain) = chain_for(repo, &p.path) {
+                let progress = approvals::progress(repo, v, chain);
+                check_chain(ctx, &progress, out);
+            }
+        }
+    }
+    // Every approval, whatever its subject: role, order, owner, staleness.
+    for c in &v.approvals {
+        let Some(chain) = chain_for(repo, &c.approval.subject) else {
+            continue;
+        };
+        let at = repo.at(&c.path, &["stage"]);
+        if c.approval.decision == crate::model::ApprovalDecision::Reject {
+            continue;
+        }
+        match chain.stages.iter().find(|s| s.name == c.approval.stage) {
+            None => out.push(
+                Diagnostic::new(
+                    &A003,
+                    at.clone(),
+                    not_a_stage(ctx, &chain, &c.approval.stage),
+                )
+                .help(format!("this chain needs: {}", stage_list(&chain))),
+            ),
+            Some(stage) if !eligible(stage, c) => out.push(
+                Diagnostic::new(
+                    &A003,
+                    at.clone(),
+                    format!(
+                        "{} filled the {} step without being {}",
+                        c.approval.approver,
+                        stage.name,
+                        stage.who()
+                    ),
+                )
+                .help("the person must hold the role in team.toml at the time of the approval"),
+            ),
+            Some(_) => {}
+        }
+        if chain.owner.as_deref() == Some(c.approval.approver.as_str()) {
+            out.push(
+                Diagnostic::new(
+                    &A004,
+                    repo.at(&c.path, &["approver"]),
+                    format!(
+                        "{} approved their own {}",
+                        c.approval.approver,
+                        what(&chain)
+                    ),
+                )
+                .help("another person with the role approves"),
+            );
+        }
+        if !approvals::current(repo, c) {
+            out.push(
+                Diagnostic::new(
+                    &A005,
+                    repo.at(&c.path, &["subject_blob"]),
+                    format!(
+                        "{} changed after {} approved it",
+                        c.approval.subject, c.approval.approver
+                    ),
+                )
+                .help("have the new version approved (mkt approve), or restore the approved file"),
+            );
+        }
+        if chain.ordered {
+            if let Some(i) = chain.stages.iter().position(|s| s.name == c.approval.stage) {
+                for earlier in &chain.stages[..i] {
+                    let before = v.of_subject(&chain.subject).any(|o| {
+                        o.approval.stage == earlier.name
+                            && o.trusted()
+                            && o.commit.is_some()
+                            && o.commit < c.commit
+                    });
+                    if !before {
+                        out.push(
+                            Diagnostic::new(
+                                &A002,
+                                at.clone(),
+                                format!("{} approved before {}", c.approval.stage, earlier.name),
+                            )
+                            .help(format!("the order is {}", stage_list(&chain))),
+                        );
+                        break;
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn what(chain: &Chain) -> &'static str {
+    match chain.kind {
+        SubjectKind::Purchase => "purchase request",
+        _ => "campaign",
+    }
+}
+
+fn stage_list(chain: &Chain) -> String {
+    let sep = if chain.ordered { " → " } else { ", " };
+    chain
+        .stages
+        .iter()
+        .map(|s| s.name.as_str())
+        .collect::<Vec<_>>()
+        .join(sep)
+}
+
+fn not_a_stage(ctx: &Ctx, chain: &Chain, stage: &str) -> String {
+    let a = &ctx.policy.approvals;
+    if chain.kind == SubjectKind::Campaign && stage == a.below_limit_role {
+        if let Some(c) = chain
+            .campaign
+            .as_deref()
+            .and_then(|id| ctx.repo.campaign(id))
+        {
+            return format!(
+                "a {stage} approves budgets up to {}; this one is {}",
+                a.supervisor_limit, c.value.budget.total
+            );
+        }
+    }
+    format!("`{stage}` is not a step of this chain")
+}
+
+fn check_chain(ctx: &Ctx, p: &Progress, out: &mut Vec<Diagnostic>) {
+    let chain = &p.chain;
+    let Some(due) = chain.due else { return };
+    let repo = ctx.repo;
+    let key = match chain.kind {
+        SubjectKind::Purchase => "needed_by",
+        _ => "start",
+    };
+    let at = repo.at(&chain.subject, &[key]);
+    let missing: Vec<String> = p
+        .open()
+        .iter()
+        .map(|s| format!("{} ({})", s.name, s.who()))
+        .collect();
+    let all_missing: Vec<String> = chain
+        .stages
+        .iter()
+        .zip(&p.filled)
+        .filter(|(_, f)| f.is_none())
+        .map(|(s, _)| s.name.clone())
+        .collect();
+    if chain.kind == SubjectKind::Emergency {
+        if !p.complete() && ctx.today > due {
+            out.push(
+                Diagnostic::new(
+                    &A006,
+                    at,
+                    format!(
+                        "emergency work not approved by {due}: missing {}",
+                        all_missing.join(", ")
+                    ),
+                )
+                .help(format!(
+                    "the emergency group approves within {} days after the start: mkt approve {}",
+                    ctx.policy.approvals.emergency_days_after_start,
+                    chain.campaign.clone().unwrap_or_default()
+                )),
+            );
+        }
+        for c in p.filled.iter().flatten() {
+            if let Some(t) = c.time {
+                if t.date_naive() > due {
+                    out.push(
+                        Diagnostic::new(
+                            &A006,
+                            repo.at(&c.path, &["at"]),
+                            format!(
+                                "{} approved on {}, after the deadline {due}",
+                                c.approval.approver,
+                                t.date_naive()
+                            ),
+                        )
+                        .help("a late approval stays on record as late"),
+                    );
+                }
+            }
+        }
+        return;
+    }
+    if p.complete() {
+        return;
+    }
+    let approve = match chain.kind {
+        SubjectKind::Purchase => format!(
+            "mkt approve {} --purchase {}",
+            chain.campaign.clone().unwrap_or_default(),
+            chain
+                .subject
+                .rsplit('/')
+                .next()
+                .unwrap_or("")
+                .trim_end_matches(".toml")
+        ),
+        _ => format!("mkt approve {}", chain.campaign.clone().unwrap_or_default()),
+    };
+    let noun = if chain.kind == SubjectKind::Purchase {
+        "purchase needed"
+    } else {
+        "campaign starts"
+    };
+    if ctx.today >= due {
+        out.push(
+            Diagnostic::new(
+                &A001,
+                at,
+                format!(
+                    "{noun} {due} without its approvals: missing {}",
+                    all_missing.join(", ")
+                ),
+            )
+            .help(format!("waiting for {}: {approve}", missing.join(", "))),
+        );
+    } else if due - ctx.today <= Duration::days(ctx.policy.approvals.warn_days_before_start) {
+        out.push(
+            Diagnostic::new(
+                &A001,
+                at,
+                format!(
+                    "{noun} {due}, in {} days, and its chain is not complete: missing {}",
+                    (due - ctx.today).num_days(),
+                    all_missing.join(", ")
+                ),
+            )
+            .severity(Severity::Warning)
+            .help(format!("waiting for {}: {approve}", missing.join(", "))),
+        );
+    }
+}

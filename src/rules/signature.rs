@@ -1,0 +1,175 @@
+//! Signature rules (SPEC 5, 6): every approval is a commit signed by the
+//! approver, untouched since, with a key valid at the time; the roster
+//! changes only by an admin's signed commit.
+
+use super::{Ctx, declare_rule};
+use crate::approvals::short;
+use crate::diag::{Diagnostic, Located};
+
+declare_rule! {
+    /// ## What it checks
+    /// The commit that added an approval file carries exactly one `gpgsig`
+    /// header (a signature block pasted into the message does not count),
+    /// and the approval is committed at all. An unsigned approval whose
+    /// signed original is still in the repository was rebased: a rebase
+    /// re-creates commits and drops their signatures.
+    ///
+    /// ## Why
+    /// 制度 四(一)：所有授权行为需记录在案，定期审计. An approval is a signed git
+    /// commit so that anyone can check who approved what (SPEC 6).
+    ///
+    /// ## Example
+    /// ```text
+    /// git add campaigns/春季促销-2026-03V1/approvals/01-director-wang.fang.toml
+    /// git commit -m "approve"          # no signature
+    /// ```
+    ///
+    /// ## Fix
+    /// Approve with `mkt approve 春季促销-2026-03V1`, which signs the commit.
+    /// Pull with `git pull --no-rebase` (or merge) so signed approvals from
+    /// other clones keep their signatures.
+    S001, "unsigned-approval", Error, "the commit adding an approval is not signed"
+}
+
+declare_rule! {
+    /// ## What it checks
+    /// The signature is good for the commit's signed content (SSH: namespace
+    /// `git`), and the key that made it belongs, in the roster that applied
+    /// to that commit, to the approver the file names.
+    ///
+    /// ## Why
+    /// git itself does not check that signer and approver match; mkt does,
+    /// so nobody can approve in someone else's name (SPEC 5, 6).
+    ///
+    /// ## Example
+    /// ```text
+    /// approvals/01-director-wang.fang.toml committed with li.na's key
+    /// ```
+    ///
+    /// ## Fix
+    /// The approver runs `mkt approve` themselves, with their own key listed
+    /// in team.toml.
+    S002, "bad-signature", Error, "signature invalid, or the key is not the approver's"
+}
+
+declare_rule! {
+    /// ## What it checks
+    /// An approval file never changes or disappears after its commit, and
+    /// the commit that added it changed nothing else and is not a merge.
+    ///
+    /// ## Why
+    /// An approval binds one subject at one moment; an edited approval, or
+    /// one slipped in with other changes, proves nothing (SPEC 6).
+    ///
+    /// ## Example
+    /// ```text
+    /// sed -i 's/amount = 80000/amount = 95000/' campaigns/…/approvals/01-director-wang.fang.toml
+    /// ```
+    ///
+    /// ## Fix
+    /// Restore the file from its approval commit, and approve again with
+    /// `mkt approve` if the subject changed.
+    S003, "approval-tampered", Error, "an approval file changed after its commit, or added with other files"
+}
+
+declare_rule! {
+    /// ## What it checks
+    /// The key was within its `valid_from` / `valid_until` dates in
+    /// team.toml on the approval commit's date.
+    ///
+    /// ## Why
+    /// A key that has expired or is not yet valid must not approve (SPEC 5).
+    /// Commit dates are written by the committer and never decide trust on
+    /// their own: the roster in force at the commit decides which keys count.
+    ///
+    /// ## Example
+    /// ```toml
+    /// [[people.keys]]
+    /// ssh = "ssh-ed25519 AAAA…"
+    /// valid_until = 2026-01-01      # approval signed 2026-02-20
+    /// ```
+    ///
+    /// ## Fix
+    /// Add a current key to team.toml (signed by an admin) and approve again.
+    S004, "key-not-valid", Error, "the key was outside its validity dates at commit time"
+}
+
+declare_rule! {
+    /// ## What it checks
+    /// team.toml as it is now is the roster that counts: every change to it
+    /// since the trust root (`--trust-root` / `MKT_TRUST_ROOT`, else the
+    /// root commit) was made in a commit signed by an admin of the roster as
+    /// it stood before.
+    ///
+    /// ## Why
+    /// team.toml is the root of trust (SPEC 5): whoever could edit it freely
+    /// could add their own key and approve anything.
+    ///
+    /// ## Example
+    /// ```text
+    /// li.na (not an admin) adds a key to team.toml and commits it
+    /// ```
+    ///
+    /// ## Fix
+    /// An admin reviews team.toml and makes a signed commit that changes it
+    /// (`git commit -S team.toml`); from then on it counts.
+    S005, "roster-unsigned", Error, "team.toml changed in a commit not signed by an admin"
+}
+
+pub fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
+    let v = ctx.repo.verification();
+    for c in &v.approvals {
+        for p in &c.problems {
+            out.push(
+                Diagnostic::new(
+                    p.rule,
+                    ctx.repo.at(&c.path, &["approver"]),
+                    p.message.clone(),
+                )
+                .help(p.help.clone()),
+            );
+        }
+    }
+    for d in &v.deleted {
+        let commit = &ctx.repo.history.commits[d.commit];
+        out.push(
+            Diagnostic::new(
+                &S003,
+                Located::file(d.path.clone()),
+                format!("approval deleted in {}", short(commit.oid)),
+            )
+            .help("an approval is never removed: restore it with git checkout <commit>^ -- <file>"),
+        );
+    }
+    // team.toml now must be the roster that counts.
+    let trusted = v.roster.at_head().blob;
+    let current = ctx
+        .repo
+        .git
+        .head()
+        .ok()
+        .and_then(|h| h.peel_to_tree().ok())
+        .and_then(|t| {
+            t.get_path(std::path::Path::new("team.toml"))
+                .ok()
+                .map(|e| e.id())
+        });
+    if current.is_some() && current != trusted {
+        let last_bad = v.roster.changes.iter().rev().find(|c| !c.accepted);
+        let (why, when) = match last_bad {
+            Some(c) => (
+                c.problem.clone().unwrap_or_default(),
+                format!(
+                    "{} ({})",
+                    short(ctx.repo.history.commits[c.commit].oid),
+                    ctx.repo.history.commits[c.commit].time.date_naive()
+                ),
+            ),
+            None => ("not signed by an admin".into(), "history".into()),
+        };
+        out.push(
+            Diagnostic::new(&S005, Located::file("team.toml"), format!("team.toml was changed in {when}: {why}; the change does not count"))
+                .help("an admin reviews team.toml and makes a signed commit that changes it (git commit -S team.toml)"),
+        );
+    }
+}
