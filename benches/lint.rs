@@ -47,6 +47,7 @@ fn main() {
             &synth::Shape {
                 campaigns,
                 dept_minutes: campaigns,
+                signed: false,
             },
         );
         println!(

@@ -16,15 +16,43 @@ const CAMPAIGN: &str = "campaigns/春季促销-2026-03V1/campaign.toml";
 const KICKOFF_AT: &str = "2026-02-25T10:00:00+08:00";
 const REVIEW_AT: &str = "2026-03-16T14:00:00+08:00";
 const CLOSING_AT: &str = "2026-04-03T10:00:00+08:00";
+/// When the director approves the plan: after it is committed, before the start.
+const APPROVED_AT: &str = "2026-02-12T10:00:00+08:00";
+/// The director's approval of the plan, as `mkt approve` names it.
+const APPROVAL: &str = "campaigns/春季促销-2026-03V1/approvals/01-director-wang.fang.toml";
 
-/// The roster and one campaign (2026-03-01 – 2026-03-31, 80,000 yuan),
-/// committed. Clean before the start.
+/// The signed roster and one campaign (2026-03-01 – 2026-03-31, 80,000
+/// yuan), committed and approved by the director (wang.fang) through `mkt
+/// approve`. Clean before and after the start.
 fn planned() -> TestRepo {
-    let t = TestRepo::with_team();
-    t.write_standard_campaign(ID, "2026-03-01", "2026-03-31");
-    t.commit_all("plan: 春季促销", "2026-02-10T10:00:00+08:00");
+    let t = plan_approved(|_| {});
     assert_clean(&t.lint_json(DEFAULT_TODAY));
     t
+}
+
+/// `planned()` with the plan edited by `edit` before it is committed and
+/// approved, so the approval binds the edited plan. Not linted.
+fn plan_approved(edit: impl FnOnce(&TestRepo)) -> TestRepo {
+    let t = TestRepo::with_team();
+    t.write_standard_campaign(ID, "2026-03-01", "2026-03-31");
+    edit(&t);
+    t.commit_all("plan: 春季促销", "2026-02-10T10:00:00+08:00");
+    let approval = t.approve(DIRECTOR, ID, APPROVED_AT);
+    assert_eq!(approval, APPROVAL);
+    t
+}
+
+/// Asserts that the director's approval is reported stale (A005) at its
+/// `subject_blob`: the honest outcome once an approved plan is edited.
+fn assert_stale(json: &Value) {
+    let f = assert_one(json, "A005", APPROVAL, 2, 16, "error");
+    assert!(
+        f["message"]
+            .as_str()
+            .unwrap()
+            .contains("changed after wang.fang approved it"),
+        "{f:#}"
+    );
 }
 
 /// `planned()` plus its kickoff and review, each committed the moment it
@@ -61,6 +89,7 @@ fn lint_from_a_subfolder_checks_the_whole_repository() {
         .clone();
     let json: Value = serde_json::from_slice(&out).unwrap();
     assert_one(&json, "B001", CAMPAIGN, 14, 1, "error");
+    assert_stale(&json);
 }
 
 #[test]
@@ -78,11 +107,8 @@ fn f001_syntax_error_names_line_and_character_column() {
     );
     assert_eq!(codes(&json), ["F001"], "only the syntax error: {json:#}");
 
-    t.replace(
-        CAMPAIGN,
-        "title = \"春季新品促销",
-        "title = \"春季新品促销\"",
-    );
+    // Restored as approved: clean again.
+    t.replace(CAMPAIGN, "title = \"春季新品促销", "title = \"测试活动\"");
     t.assert_lint_clean(DEFAULT_TODAY);
 }
 
@@ -289,6 +315,7 @@ fn f004_unknown_owner_suggests_a_person() {
     t.replace(CAMPAIGN, "owner = \"li.na\"", "owner = \"lina\"");
     let json = t.lint_expect(DEFAULT_TODAY, 1);
     let f = assert_one(&json, "F004", CAMPAIGN, 3, 9, "error");
+    assert_stale(&json);
     assert_eq!(f["rule"], "unknown-reference");
     assert!(f["message"].as_str().unwrap().contains("`lina`"), "{f:#}");
     assert_eq!(f["help"], "did you mean `li.na`?", "{f:#}");
@@ -299,14 +326,16 @@ fn f004_unknown_owner_suggests_a_person() {
 
 #[test]
 fn f004_column_counts_characters_under_chinese_text() {
-    let t = planned();
     let phase =
         "phases = [{ name = \"预热期\", start = 2026-03-01, end = 2026-03-07, owner = \"li.na\" }]";
-    t.replace(
-        CAMPAIGN,
-        "cancelled = \"\"\n",
-        &format!("cancelled = \"\"\n{phase}\n"),
-    );
+    // The phase is part of the plan the director approved.
+    let t = plan_approved(|t| {
+        t.replace(
+            CAMPAIGN,
+            "cancelled = \"\"\n",
+            &format!("cancelled = \"\"\n{phase}\n"),
+        )
+    });
     t.assert_lint_clean(DEFAULT_TODAY);
 
     t.replace(CAMPAIGN, "owner = \"li.na\" }", "owner = \"zhao.le\" }");
@@ -314,6 +343,7 @@ fn f004_column_counts_characters_under_chinese_text() {
     // `owner`'s value starts at character 73 of line 10 (byte 79: 预热期 is
     // three characters of three bytes each).
     let f = assert_one(&json, "F004", CAMPAIGN, 10, 73, "error");
+    assert_stale(&json);
     assert_eq!(pos(&t.read(CAMPAIGN), "\"zhao.le\""), (10, 73));
     assert_eq!(f["help"], "did you mean `zhao.lei`?", "{f:#}");
 }
@@ -343,6 +373,7 @@ fn n001_id_differs_from_folder() {
     );
     let json = t.lint_expect(DEFAULT_TODAY, 1);
     let f = assert_one(&json, "N001", CAMPAIGN, 1, 6, "error");
+    assert_stale(&json);
     assert_eq!(f["rule"], "campaign-id");
     assert!(f["message"].as_str().unwrap().contains("folder"), "{f:#}");
 
@@ -361,6 +392,7 @@ fn n001_id_month_is_the_start_month() {
     t.replace(CAMPAIGN, "end = 2026-03-31", "end = 2026-04-30");
     let json = t.lint_expect(DEFAULT_TODAY, 1);
     let f = assert_one(&json, "N001", CAMPAIGN, 1, 6, "error");
+    assert_stale(&json);
     assert!(
         f["help"].as_str().unwrap().contains("春季促销-2026-04V1"),
         "{f:#}"
@@ -462,6 +494,7 @@ fn n002_first_version_supersedes_nothing() {
     );
     let json = t.lint_expect("2026-03-05", 1);
     let f = assert_one(&json, "N002", CAMPAIGN, 8, 14, "error");
+    assert_stale(&json);
     assert!(f["message"].as_str().unwrap().contains("V1"), "{f:#}");
 
     // Nor may a first version silence another campaign by superseding it.
@@ -591,9 +624,20 @@ fn d002_review_missing_in_a_finished_quarter() {
 #[test]
 fn d003_closing_overdue() {
     let t = running();
-    t.add_minutes(Some(ID), "closing", CLOSING_AT);
+    let closing = t.add_minutes(Some(ID), "closing", CLOSING_AT);
     t.write("reports/2026Q1.md", "# 2026Q1 季度报告\n");
     t.commit_all("report 2026Q1", "2026-04-08T10:00:00+08:00");
+    // Held in time, but without the director's closing sign-off (结项验收).
+    let json = t.lint_expect("2026-04-20", 1);
+    let f = assert_one(&json, "D003", &closing, 1, 8, "error");
+    assert!(
+        f["message"]
+            .as_str()
+            .unwrap()
+            .contains("no director sign-off, due by 2026-04-15"),
+        "{f:#}"
+    );
+    t.sign_off(DIRECTOR, &closing, "2026-04-03T15:00:00+08:00");
     t.assert_lint_clean("2026-04-20");
 
     t.remove(&minutes_path(Some(ID), "closing", CLOSING_AT));
@@ -682,11 +726,17 @@ const DECISION: &str = "[[decisions]]\ntext = \"3月1日前完成全部预热素
 
 fn with_decision() -> (TestRepo, String) {
     let t = planned();
-    let path = minutes_path(Some(ID), "kickoff", KICKOFF_AT);
-    t.write(&path, &minutes_toml("kickoff", KICKOFF_AT, DECISION));
-    t.commit_all("kickoff minutes", KICKOFF_AT);
+    let path = add_decision(&t, DECISION);
     t.assert_lint_clean("2026-03-02");
     (t, path)
+}
+
+/// Commits the kickoff minutes with `decision` in them; returns their path.
+fn add_decision(t: &TestRepo, decision: &str) -> String {
+    let path = minutes_path(Some(ID), "kickoff", KICKOFF_AT);
+    t.write(&path, &minutes_toml("kickoff", KICKOFF_AT, decision));
+    t.commit_all("kickoff minutes", KICKOFF_AT);
+    path
 }
 
 #[test]
@@ -753,6 +803,7 @@ fn b001_allocation_does_not_sum_to_total() {
     t.replace(CAMPAIGN, "event = 10000", "event = 15000");
     let json = t.lint_expect(DEFAULT_TODAY, 1);
     let f = assert_one(&json, "B001", CAMPAIGN, 14, 1, "error");
+    assert_stale(&json);
     assert_eq!(f["rule"], "allocation-sum");
     assert!(
         f["message"]
@@ -782,28 +833,22 @@ fn b001_allocation_in_fen_is_exact() {
 
 #[test]
 fn b001_channel_budgets_above_the_channel_allocation() {
-    let t = planned();
     let channels = "\n[[channels]]\nname = \"wechat\"\nbudget = 25000\n\n[[channels]]\nname = \"douyin\"\nbudget = 20000\n";
-    let text = t.read(CAMPAIGN) + channels;
-    t.write(CAMPAIGN, &text);
+    // The channel budgets are part of the plan the director approved.
+    let t = plan_approved(|t| t.write(CAMPAIGN, &(t.read(CAMPAIGN) + channels)));
     t.assert_lint_clean(DEFAULT_TODAY);
     t.replace(CAMPAIGN, "budget = 20000", "budget = 20001");
     let json = t.lint_expect(DEFAULT_TODAY, 1);
     // At the first [[channels]] (line 20, after the allocation and a blank line).
     let f = assert_one(&json, "B001", CAMPAIGN, 20, 1, "error");
+    assert_stale(&json);
     assert!(f["message"].as_str().unwrap().contains("45001"), "{f:#}");
 }
 
 #[test]
 fn b002_reserve_outside_range() {
-    let t = planned();
-    // 10 % and 15 % are inside the range; 20 % is not.
-    for (channel, reserve, ok) in [
-        (47000, 8000, true),
-        (43000, 12000, true),
-        (39000, 16000, false),
-    ] {
-        let text = campaign_toml(
+    let plan = |channel: i64, reserve: i64| {
+        campaign_toml(
             ID,
             "2026-03-01",
             "2026-03-31",
@@ -815,25 +860,30 @@ fn b002_reserve_outside_range() {
                 ("event", 10000),
                 ("reserve", reserve),
             ],
-        );
-        t.write(CAMPAIGN, &text);
-        let (code, json) = t.lint_run(DEFAULT_TODAY);
-        if ok {
-            assert_clean(&json);
-            continue;
-        }
-        assert_eq!(code, 1);
-        let f = assert_one(&json, "B002", CAMPAIGN, 18, 11, "error");
-        assert_eq!(f["rule"], "reserve-range");
-        assert!(f["message"].as_str().unwrap().contains("20 %"), "{f:#}");
-        assert!(
-            f["help"]
-                .as_str()
-                .unwrap()
-                .contains("between 8000 and 12000"),
-            "{f:#}"
-        );
+        )
+    };
+    // 10 % and 15 % are inside the range, each approved as planned ...
+    let mut last = None;
+    for (channel, reserve) in [(47000, 8000), (43000, 12000)] {
+        let t = plan_approved(|t| t.write(CAMPAIGN, &plan(channel, reserve)));
+        t.assert_lint_clean(DEFAULT_TODAY);
+        last = Some(t);
     }
+    // ... 20 % is not (and the approved plan is no longer what was approved).
+    let t = last.unwrap();
+    t.write(CAMPAIGN, &plan(39000, 16000));
+    let json = t.lint_expect(DEFAULT_TODAY, 1);
+    let f = assert_one(&json, "B002", CAMPAIGN, 18, 11, "error");
+    assert_eq!(f["rule"], "reserve-range");
+    assert!(f["message"].as_str().unwrap().contains("20 %"), "{f:#}");
+    assert!(
+        f["help"]
+            .as_str()
+            .unwrap()
+            .contains("between 8000 and 12000"),
+        "{f:#}"
+    );
+    assert_stale(&json);
 }
 
 #[test]
@@ -843,6 +893,7 @@ fn b002_reserve_missing_points_at_the_allocation() {
     t.replace(CAMPAIGN, "reserve = 10000\n", "");
     let json = t.lint_expect(DEFAULT_TODAY, 1);
     let f = assert_one(&json, "B002", CAMPAIGN, 14, 1, "error");
+    assert_stale(&json);
     assert!(f["message"].as_str().unwrap().contains("0 %"), "{f:#}");
 }
 
@@ -861,6 +912,7 @@ fn b002_huge_amounts_never_overflow() {
     );
     let json = t.lint_expect(DEFAULT_TODAY, 1);
     let f = assert_one(&json, "B002", CAMPAIGN, 14, 1, "error");
+    assert_stale(&json);
     assert!(
         f["help"]
             .as_str()
@@ -914,6 +966,36 @@ fn b003_total_spend_above_total() {
             .contains("above the budget total 80000"),
         "{f:#}"
     );
+}
+
+// ---------------------------------------------------------------- A: the plan's approval
+
+#[test]
+fn a005_edited_plan_is_stale_until_approved_again() {
+    let t = planned();
+    t.replace(CAMPAIGN, "title = \"测试活动\"", "title = \"春季新品促销\"");
+    let json = t.lint_expect(DEFAULT_TODAY, 1);
+    assert_eq!(codes(&json), ["A005"], "{json:#}");
+    assert_stale(&json);
+    // A stale approval does not count: once started, the plan is unapproved.
+    let json = t.lint_expect("2026-03-01", 1);
+    let f = assert_one(&json, "A001", CAMPAIGN, 4, 9, "error");
+    assert!(
+        f["message"].as_str().unwrap().contains("missing director"),
+        "{f:#}"
+    );
+    assert_stale(&json);
+
+    // The changed plan, committed and approved again by the director: the
+    // old approval stays on record, and nothing is stale any more.
+    t.commit_all("plan: new title", "2026-02-14T10:00:00+08:00");
+    let again = t.approve(DIRECTOR, ID, "2026-02-15T10:00:00+08:00");
+    assert_eq!(
+        again,
+        format!("campaigns/{ID}/approvals/02-director-wang.fang.toml")
+    );
+    assert!(t.path(APPROVAL).is_file());
+    t.assert_lint_clean(DEFAULT_TODAY);
 }
 
 // ---------------------------------------------------------------- could not run
@@ -1045,13 +1127,15 @@ fn bad_flags_exit_2() {
 
 // ---------------------------------------------------------------- output formats
 
-/// A repository with an error and a warning in it: B002 in the plan, D005
-/// in the kickoff minutes.
+/// A repository with an error and a warning in it: B002 in the plan (as
+/// committed and approved, so the approval is current), D005 in the
+/// kickoff minutes.
 fn two_findings() -> TestRepo {
-    let (t, path) = with_decision();
-    t.replace(&path, "done = true", "done = false");
-    t.replace(CAMPAIGN, "channel = 45000", "channel = 39000");
-    t.replace(CAMPAIGN, "reserve = 10000", "reserve = 16000");
+    let t = plan_approved(|t| {
+        t.replace(CAMPAIGN, "channel = 45000", "channel = 39000");
+        t.replace(CAMPAIGN, "reserve = 10000", "reserve = 16000");
+    });
+    add_decision(&t, &DECISION.replace("done = true", "done = false"));
     t
 }
 
@@ -1194,7 +1278,15 @@ fn text_format_like_rustc_with_chinese_intact() {
         out.contains("help: with total 80000, the reserve is between 8000 and 12000"),
         "{out}"
     );
-    assert!(out.trim_end().ends_with("2 errors"), "{out}");
+    // The approved plan changed, so the approval is stale too.
+    assert!(
+        out.contains(&format!(
+            "error[A005]: {CAMPAIGN} changed after wang.fang approved it"
+        )),
+        "{out}"
+    );
+    assert!(out.contains(&format!("--> {APPROVAL}:2:16")), "{out}");
+    assert!(out.trim_end().ends_with("3 errors"), "{out}");
     assert!(
         !out.contains('\u{1b}'),
         "no colour when not a terminal: {out:?}"

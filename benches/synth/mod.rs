@@ -4,15 +4,22 @@
 
 #![allow(dead_code)]
 
+use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::Path;
+
+use ssh_key::{HashAlg, LineEnding, PrivateKey};
 use std::process::{Command, Stdio};
 
 pub struct Shape {
     pub campaigns: usize,
     /// Department minutes, besides the four meetings of each campaign.
     pub dept_minutes: usize,
+    /// Give everyone a key and sign approvals: per campaign its budget
+    /// approval, a purchase with its three approvals, and the closing
+    /// sign-off — five signed commits.
+    pub signed: bool,
 }
 
 /// One file in one commit.
@@ -68,15 +75,48 @@ fn time(ts: i64) -> String {
         .to_string()
 }
 
-fn team() -> String {
+fn team(keys: &HashMap<&str, PrivateKey>) -> String {
     let mut s = String::new();
     for (id, name, roles) in PEOPLE {
         let _ = writeln!(
             s,
             "[[people]]\nid = \"{id}\"\nname = \"{name}\"\nemail = \"{id}@example.com\"\nroles = {roles}\n"
         );
+        if let Some(k) = keys.get(id) {
+            let _ = writeln!(
+                s,
+                "[[people.keys]]\nssh = \"{}\"\nvalid_from = 2018-01-01\n",
+                k.public_key().to_openssh().unwrap()
+            );
+        }
     }
     s
+}
+
+fn blob_id(text: &str) -> String {
+    git2::Oid::hash_object(git2::ObjectType::Blob, text.as_bytes())
+        .unwrap()
+        .to_string()
+}
+
+/// An approval file as `mkt approve` writes it.
+fn approval(
+    subject: &str,
+    subject_text: &str,
+    decision: &str,
+    stage: &str,
+    approver: &str,
+    at: i64,
+    amount: Option<i64>,
+) -> String {
+    let amount = amount
+        .map(|a| format!("amount = {a}\n"))
+        .unwrap_or_default();
+    format!(
+        "subject = \"{subject}\"\nsubject_blob = \"{}\"\ndecision = \"{decision}\"\nstage = \"{stage}\"\napprover = \"{approver}\"\nat = {}\n{amount}comment = \"\"\n",
+        blob_id(subject_text),
+        time(at)
+    )
 }
 
 fn minutes(kind: &str, title: &str, held: i64) -> String {
@@ -128,6 +168,19 @@ pub fn generate(dir: &Path, shape: &Shape) -> (usize, usize) {
         assert!(st.success(), "git {args:?}");
     };
     git(&["init", "-q", "-b", "main"]);
+    let keys: HashMap<&str, PrivateKey> = if shape.signed {
+        PEOPLE
+            .iter()
+            .map(|(id, _, _)| {
+                (
+                    *id,
+                    PrivateKey::random(&mut rand_core::OsRng, ssh_key::Algorithm::Ed25519).unwrap(),
+                )
+            })
+            .collect()
+    } else {
+        HashMap::new()
+    };
 
     let mut commits: Vec<Commit> = vec![Commit {
         at: EPOCH,
@@ -139,7 +192,7 @@ pub fn generate(dir: &Path, shape: &Shape) -> (usize, usize) {
             },
             Change {
                 path: "team.toml".into(),
-                text: team(),
+                text: team(&keys),
             },
         ],
     }];
@@ -154,14 +207,80 @@ pub fn generate(dir: &Path, shape: &Shape) -> (usize, usize) {
         let id = format!("{name}-{y}-{m}V1");
         let total = 30_000 + (i as i64 % 20) * 10_000;
         let dir = format!("campaigns/{id}");
+        let plan = campaign(&id, &name, start, end, total);
         commits.push(Commit {
             at: start - 20 * DAY,
             message: format!("plan({id})"),
             changes: vec![Change {
                 path: format!("{dir}/campaign.toml"),
-                text: campaign(&id, &name, start, end, total),
+                text: plan.clone(),
             }],
         });
+        if shape.signed {
+            let (stage, approver) = if total > 50_000 {
+                ("director", "wang.fang")
+            } else {
+                ("supervisor", "liu.yang")
+            };
+            let po = format!("PO-{i}");
+            let po_path = format!("{dir}/purchases/{po}.toml");
+            let po_text = format!(
+                "id = \"{po}\"\nvendor = \"某某传媒有限公司\"\namount = \"36000.00\"\nwhat = \"KOL 投放 3 条\"\nneeded_by = {}\nrequested_by = \"chen.jing\"\n",
+                date(start)
+            );
+            commits.push(Commit {
+                at: start - 15 * DAY,
+                message: format!("purchase({id})"),
+                changes: vec![Change {
+                    path: po_path.clone(),
+                    text: po_text.clone(),
+                }],
+            });
+            let signs = [
+                (
+                    start - 10 * DAY,
+                    format!("{dir}/campaign.toml"),
+                    plan.clone(),
+                    stage,
+                    approver,
+                    Some(total),
+                ),
+                (
+                    start - 14 * DAY,
+                    po_path.clone(),
+                    po_text.clone(),
+                    "department_head",
+                    "zhang.wei",
+                    Some(36000),
+                ),
+                (
+                    start - 13 * DAY,
+                    po_path.clone(),
+                    po_text.clone(),
+                    "finance",
+                    "sun.li",
+                    Some(36000),
+                ),
+                (
+                    start - 12 * DAY,
+                    po_path.clone(),
+                    po_text.clone(),
+                    "ceo",
+                    "huang.hai",
+                    Some(36000),
+                ),
+            ];
+            for (n, (at, subject, text, stage, who, amount)) in signs.into_iter().enumerate() {
+                commits.push(Commit {
+                    at,
+                    message: format!("approve({id}): {stage} by {who}\n\nMkt-Approval: {dir}/approvals/{:02}-{stage}-{who}.toml", n + 1),
+                    changes: vec![Change {
+                        path: format!("{dir}/approvals/{:02}-{stage}-{who}.toml", n + 1),
+                        text: approval(&subject, &text, "approve", stage, who, at, amount),
+                    }],
+                });
+            }
+        }
         let meetings = [
             ("kickoff", start - 3 * DAY),
             ("review", start + 5 * DAY),
@@ -170,14 +289,27 @@ pub fn generate(dir: &Path, shape: &Shape) -> (usize, usize) {
         ];
         for (j, (kind, held)) in meetings.iter().enumerate() {
             let held = held + 10 * 3600;
+            let path = format!("{dir}/minutes/{}-{kind}-{j}.toml", date(held));
+            let text = minutes(kind, &format!("{name} {kind}"), held);
             commits.push(Commit {
                 at: held + 4 * 3600,
                 message: format!("minutes({id}): {kind}"),
                 changes: vec![Change {
-                    path: format!("{dir}/minutes/{}-{kind}-{j}.toml", date(held)),
-                    text: minutes(kind, &format!("{name} {kind}"), held),
+                    path: path.clone(),
+                    text: text.clone(),
                 }],
             });
+            if shape.signed && *kind == "closing" {
+                let at = held + DAY;
+                commits.push(Commit {
+                    at,
+                    message: format!("sign-off({path}): director by wang.fang\n\nMkt-Approval: {dir}/approvals/05-director-wang.fang.toml"),
+                    changes: vec![Change {
+                        path: format!("{dir}/approvals/05-director-wang.fang.toml"),
+                        text: approval(&path, &text, "sign-off", "director", "wang.fang", at, None),
+                    }],
+                });
+            }
         }
         commits.push(Commit {
             at: end + 2 * DAY,
@@ -257,6 +389,74 @@ pub fn generate(dir: &Path, shape: &Shape) -> (usize, usize) {
     stream.flush().unwrap();
     drop(stream);
     assert!(child.wait().unwrap().success());
+    if shape.signed {
+        sign_approvals(dir, &keys);
+    }
     git(&["checkout", "-q", "-f", "main"]);
     (files, commits.len())
+}
+
+/// Re-creates history with every approval commit signed as `mkt approve`
+/// signs (SSHSIG, namespace git, SHA-512, in a `gpgsig` header). Trees are
+/// reused; only commit objects are written anew.
+fn sign_approvals(dir: &Path, keys: &HashMap<&str, PrivateKey>) {
+    let repo = git2::Repository::open(dir).unwrap();
+    let mut walk = repo.revwalk().unwrap();
+    walk.push_ref("refs/heads/main").unwrap();
+    walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::REVERSE)
+        .unwrap();
+    let mut mapped: HashMap<git2::Oid, git2::Oid> = HashMap::new();
+    let mut last = None;
+    for oid in walk {
+        let oid = oid.unwrap();
+        let c = repo.find_commit(oid).unwrap();
+        let parents: Vec<git2::Commit> = c
+            .parent_ids()
+            .map(|p| repo.find_commit(mapped[&p]).unwrap())
+            .collect();
+        let parent_refs: Vec<&git2::Commit> = parents.iter().collect();
+        let message = c.message().unwrap_or("");
+        let signer = message
+            .split(" by ")
+            .nth(1)
+            .and_then(|rest| rest.lines().next())
+            .filter(|_| message.starts_with("approve(") || message.starts_with("sign-off("));
+        let buf = repo
+            .commit_create_buffer(
+                &c.author(),
+                &c.committer(),
+                message,
+                &c.tree().unwrap(),
+                &parent_refs,
+            )
+            .unwrap();
+        let payload = buf.as_str().unwrap();
+        let new = match signer.and_then(|who| keys.get(who)) {
+            Some(key) => {
+                let sig = key
+                    .sign("git", HashAlg::Sha512, payload.as_bytes())
+                    .unwrap()
+                    .to_pem(LineEnding::LF)
+                    .unwrap();
+                repo.commit_signed(payload, &sig, Some("gpgsig")).unwrap()
+            }
+            None => repo
+                .odb()
+                .unwrap()
+                .write(git2::ObjectType::Commit, payload.as_bytes())
+                .unwrap(),
+        };
+        mapped.insert(oid, new);
+        last = Some(new);
+    }
+    if let Some(tip) = last {
+        repo.reference("refs/heads/main", tip, true, "signed")
+            .unwrap();
+    }
+    let st = Command::new("git")
+        .current_dir(dir)
+        .args(["repack", "-adq"])
+        .status()
+        .unwrap();
+    assert!(st.success());
 }

@@ -9,9 +9,10 @@ const EXAMPLES: &str = "Examples:
   mkt completions fish > ~/.config/fish/completions/mkt.fish
   # then: mkt new-c<TAB> --name 春季促销 --st<TAB> 2026-03-01 …";
 
-/// Shell completions for mkt (命令补全), from the same definition as
-/// `--help` and the man pages. Prints the script; save it where your shell
-/// loads completions.
+/// Shell completions for mkt (命令补全)
+///
+/// From the same definition as `--help` and the man pages. Prints the
+/// script; save it where your shell loads completions.
 #[derive(Debug, clap::Args)]
 #[command(after_help = EXAMPLES)]
 pub struct Args {

@@ -11,8 +11,9 @@ const EXAMPLES: &str = "Examples:
   mkt man new-campaign | man -l -           # mkt-new-campaign(1): 春季促销-2026-03V1 …
   mkt man --out /usr/local/share/man/man1   # every page: mkt.1, mkt-lint.1, …";
 
-/// Man pages for mkt (手册页), one per subcommand, from the same definition
-/// as `--help` and the shell completions.
+/// Man pages for mkt (手册页), one per command
+///
+/// From the same definition as `--help` and the shell completions.
 ///
 /// Without --out, prints one page (mkt's, or the named command's) as roff.
 /// With --out DIR, writes mkt.1 and mkt-<command>.1 for every command there.

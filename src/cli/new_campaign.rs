@@ -1,12 +1,13 @@
 use chrono::{Datelike, Months, NaiveDate};
 
-use super::prompt::{InputArgs, Prompter, missing};
+use super::prompt::{InputArgs, Offer, Prompter, missing};
 use super::{Global, Outcome, parse_date, print, say};
 use crate::error::Error;
 use crate::model::Money;
 use crate::ops::new_campaign::{
-    CampaignPlan, Created, NextSteps, PhasePlan, campaign_id, check_person, check_reserve,
-    default_allocation, default_phases, default_reserve, new_campaign, reserve_range,
+    CampaignPlan, Created, NextSteps, PhasePlan, campaign_id, check_person, check_plan,
+    check_reserve, default_allocation, default_phases, default_reserve, new_campaign,
+    reserve_range,
 };
 use crate::repo::Repo;
 
@@ -21,10 +22,11 @@ const EXAMPLES: &str = "Examples:
       --channel wechat=20000 --channel douyin=15000 --title 春季新品促销
       # writes campaigns/春季促销-2026-03V1/campaign.toml";
 
-/// Start a campaign (新建活动): asks for the name, dates, owner, budget and
-/// its split, phases and channels — or takes them all as flags — checks
-/// them against policy.toml and team.toml, and writes
-/// campaigns/<ID>/campaign.toml from the template.
+/// Start a campaign (新建活动): write its plan, checked, from answers or flags
+///
+/// Asks for the name, dates, owner, budget and its split, phases and
+/// channels — or takes them all as flags — checks them against policy.toml
+/// and team.toml, and writes campaigns/<ID>/campaign.toml from the template.
 ///
 /// The ID follows the naming rule: {name}-{yyyy}-{mm}V1, the start month. A
 /// name that already has a plan that month is refused: `mkt revise <ID>`
@@ -178,15 +180,26 @@ fn gather(
 ) -> crate::error::Result<Option<CampaignPlan>> {
     let policy = &repo.policy;
     let max = policy.naming.name_max_chars;
-    let name = ask.value(args.name, "--name", "项目名称 name", None, |s| {
-        crate::rules::check_name(s, max).map(|_| s.to_string())
-    })?;
+    // Before anything is asked: a plan needs an owner from the roster.
+    if repo.has_team && repo.team.people.is_empty() {
+        return Err(
+            Error::user("team.toml lists nobody yet, so the campaign can have no owner")
+                .hint("add the team to team.toml first (see the comments there), then commit it"),
+        );
+    }
+    let name = ask.value(
+        args.name,
+        "--name",
+        "项目名称 name",
+        Offer::Nothing,
+        |s| crate::rules::check_name(s, max).map(|_| s.to_string()),
+    )?;
     let next_month = (today.with_day(1).unwrap_or(today)) + Months::new(1);
     let start = ask.value(
         args.start,
         "--start",
         "开始 start (YYYY-MM-DD)",
-        Some(next_month.to_string()),
+        Offer::Suggest(next_month.to_string()),
         parse_date,
     )?;
     // A name and month that already have a plan are refused before more is asked.
@@ -198,7 +211,7 @@ fn gather(
         args.end,
         "--end",
         "结束 end (YYYY-MM-DD)",
-        Some(month_end.to_string()),
+        Offer::Suggest(month_end.to_string()),
         |s| {
             let d = parse_date(s)?;
             if d < start {
@@ -211,7 +224,7 @@ fn gather(
         args.title,
         "--title",
         "标题 title",
-        Some(name.clone()),
+        Offer::Default(name.clone()),
         |s| {
             if s.is_empty() {
                 Err("the title is empty".to_string())
@@ -224,7 +237,7 @@ fn gather(
         args.objective,
         "--objective",
         "目标 objective",
-        Some(String::new()),
+        Offer::Default(String::new()),
         |s| Ok(s.to_string()),
     )?;
     let me = {
@@ -235,19 +248,13 @@ fn gather(
             .find(|p| !p.email.is_empty() && p.email == email)
             .map(|p| p.id.clone())
     };
-    if repo.team.people.is_empty() {
-        return Err(
-            Error::user("team.toml lists nobody yet, so the campaign can have no owner")
-                .hint("add the team to team.toml first (see the comments there), then commit it"),
-        );
-    }
     let people: Vec<&str> = repo.team.people.iter().map(|p| p.id.as_str()).collect();
     ask.note(&format!("people in team.toml: {}", people.join(", ")));
     let owner = ask.value(
         args.owner,
         "--owner",
         "负责人 owner (id in team.toml)",
-        me,
+        me.map_or(Offer::Nothing, Offer::Suggest),
         |s| {
             check_person(repo, s, "owner").map_err(message)?;
             Ok(s.to_string())
@@ -257,7 +264,7 @@ fn gather(
         args.budget,
         "--budget",
         "总预算 budget total (yuan)",
-        None,
+        Offer::Nothing,
         |s| {
             let m = parse_money(s)?;
             if m.fen() <= 0 {
@@ -296,7 +303,7 @@ fn gather(
                 None,
                 "--phase",
                 &format!("{label} {} (START..END OWNER)", p.name),
-                Some(shown),
+                Offer::Default(shown),
                 |a| {
                     let (s, e, o) = parse_phase_answer(a, &owner)?;
                     if e < s || s < start || e > end {
@@ -328,7 +335,7 @@ fn gather(
             None,
             "--channel",
             "渠道 channels (NAME=YUAN, comma-separated; empty for none)",
-            Some(String::new()),
+            Offer::Default(String::new()),
             |s| {
                 let list: Vec<(String, Money)> = s
                     .split(',')
@@ -337,12 +344,12 @@ fn gather(
                     .map(parse_pair)
                     .collect::<Result<_, _>>()?;
                 let sum: Money = list.iter().map(|(_, m)| *m).sum();
-                if let Some(a) = channel_alloc {
-                    if sum > a {
-                        return Err(format!(
-                            "the channels sum to {sum}, more than the channel allocation {a}"
-                        ));
-                    }
+                if let Some(a) = channel_alloc
+                    && sum > a
+                {
+                    return Err(format!(
+                        "the channels sum to {sum}, more than the channel allocation {a}"
+                    ));
                 }
                 Ok(list)
             },
@@ -362,7 +369,8 @@ fn gather(
         channels,
     };
     if ask.interactive() {
-        let id = campaign_id(repo, &plan.name, plan.start)?;
+        // Everything, flags included, is checked before the person confirms.
+        let id = check_plan(repo, &plan)?;
         if !ask.confirm(&format!("write campaigns/{id}/campaign.toml?"), true)? {
             return Ok(None);
         }
@@ -386,7 +394,7 @@ fn ask_allocation(
             "弹性预算 reserve ({}–{} % of {total}: {min}–{max})",
             policy.budget.reserve_min_percent, policy.budget.reserve_max_percent
         ),
-        Some(default_reserve(policy, total).to_string()),
+        Offer::Suggest(default_reserve(policy, total).to_string()),
         |s| {
             let m = parse_money(s)?;
             check_reserve(policy, total, m).map_err(message)?;
@@ -424,7 +432,7 @@ fn ask_allocation(
             None,
             "--allocation",
             &prompt,
-            Some(default.to_string()),
+            Offer::Suggest(default.to_string()),
             |s| {
                 let m = parse_money(s)?;
                 if m.fen() < 0 {

@@ -1,4 +1,4 @@
-use super::prompt::{InputArgs, Prompter};
+use super::prompt::{InputArgs, Offer, Prompter};
 use super::{Global, Outcome, print, say};
 use crate::error::Result;
 use crate::ops::new_campaign::check_person;
@@ -12,8 +12,10 @@ const EXAMPLES: &str = "Examples:
       # writes minutes/2026/2026-03-09-weekly.toml
   mkt new-minutes --kind quarterly --held-at 2026-04-08T14:00:00+08:00 --slug 季度战略会";
 
-/// Start the minutes of a meeting (会议纪要) from the department template:
-/// 议题 agenda, 决议 decisions, each with its 责任人 owner and 时限 due.
+/// Start the minutes of a meeting (会议纪要), named and placed by the rules
+///
+/// The department template: 议题 agenda, 决议 decisions, each with its 责任人
+/// owner and 时限 due.
 ///
 /// The file is named by the naming rule, {date}-{kind}[-{slug}].toml:
 /// kickoff, review and closing meetings belong to a campaign
@@ -68,7 +70,7 @@ pub fn run(global: &Global, args: Args) -> Outcome {
         args.kind,
         "--kind",
         &format!("会议类型 kind ({kinds})"),
-        None,
+        Offer::Nothing,
         |s| {
             belongs(&repo, s).map_err(|e| e.message)?;
             Ok(s.to_string())
@@ -88,7 +90,11 @@ pub fn run(global: &Global, args: Args) -> Outcome {
                 None,
                 "--campaign",
                 prompt,
-                optional.then(String::new),
+                if optional {
+                    Offer::Default(String::new())
+                } else {
+                    Offer::Nothing
+                },
                 |s| {
                     if s.is_empty() && optional {
                         return Ok(String::new());
@@ -113,7 +119,7 @@ pub fn run(global: &Global, args: Args) -> Outcome {
             "时间 held at (2026-02-25T10:00, zone {})",
             repo.policy.general.timezone
         ),
-        None,
+        Offer::Nothing,
         |s| parse_held_at(s, zone),
     )?;
     let attendees = if !args.attendees.is_empty() || !ask.interactive() {
@@ -123,7 +129,7 @@ pub fn run(global: &Global, args: Args) -> Outcome {
             None,
             "--attendees",
             "参会人 attendees (ids, comma-separated)",
-            Some(String::new()),
+            Offer::Default(String::new()),
             |s| {
                 s.split(',')
                     .map(str::trim)

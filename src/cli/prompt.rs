@@ -20,6 +20,17 @@ pub struct Prompter {
     interactive: bool,
 }
 
+/// What a question offers when the person just presses Enter.
+pub enum Offer {
+    /// Nothing: the person answers, or without a person the flag is missing.
+    Nothing,
+    /// Shown when asking; without a person the flag is still missing (a
+    /// guess such as next month's first day is no value for a script).
+    Suggest(String),
+    /// Shown when asking, and taken as it is without a person.
+    Default(String),
+}
+
 /// Whether `CI` is set to something that means yes.
 fn in_ci() -> bool {
     std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "0" && v != "false")
@@ -38,26 +49,28 @@ impl Prompter {
         self.interactive
     }
 
-    /// The value of `flag` if given; else asked (offering `default`); else
-    /// the default; else the error naming the flag. `parse` checks an answer
-    /// as it is typed, so a wrong one is asked again, not fatal.
+    /// The value of `flag` if given; else asked (with the offer); else the
+    /// offered default; else the error naming the flag. `parse` checks an
+    /// answer as it is typed, so a wrong one is asked again, not fatal.
     pub fn value<T>(
         &self,
         given: Option<T>,
         flag: &str,
         prompt: &str,
-        default: Option<String>,
+        offer: Offer,
         parse: impl Fn(&str) -> std::result::Result<T, String>,
     ) -> Result<T> {
         if let Some(v) = given {
             return Ok(v);
         }
-        if !self.interactive {
-            return match default {
-                Some(d) => parse(&d).map_err(|why| Error::user(format!("{flag}: {why}"))),
-                None => Err(missing(flag)),
-            };
-        }
+        let default = match offer {
+            Offer::Default(d) if !self.interactive => {
+                return parse(&d).map_err(|why| Error::user(format!("{flag}: {why}")));
+            }
+            _ if !self.interactive => return Err(missing(flag)),
+            Offer::Nothing => None,
+            Offer::Suggest(d) | Offer::Default(d) => Some(d),
+        };
         let mut input = Input::<String>::new()
             .with_prompt(prompt)
             .allow_empty(true)

@@ -7,8 +7,10 @@ const EXAMPLES: &str = "Examples:
   mkt revise 春季促销-2026-03V1     # writes campaigns/春季促销-2026-03V2/campaign.toml
   $EDITOR \"$(mkt revise 春季促销-2026-03V2)\"";
 
-/// Make the next version of a plan (修订方案): V2, V3 … copied from the
-/// latest version, comments and all, with `id` and `supersedes` set.
+/// Make the next version of a plan (修订方案), superseding the latest
+///
+/// V2, V3 … copied from the latest version, comments and all, with `id`
+/// and `supersedes` set.
 ///
 /// The old version stays for the record, now superseded; approvals bind to
 /// a file, so the new version needs its own. Only the latest version can be

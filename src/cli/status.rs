@@ -13,9 +13,10 @@ const EXAMPLES: &str = "Examples:
   mkt status --within 14                    # due in the next two weeks, and overdue
   mkt status --format json | jq '.items[] | select(.subject == \"元旦跨年-2026-12V1\")'";
 
-/// What is due (待办), soonest first: kickoff, review and closing meetings
-/// of campaigns, quarterly reports, and open decisions with their owner
-/// (责任人) — each with its days left, or how long overdue.
+/// What is due (待办), soonest first, with days left or overdue
+///
+/// Kickoff, review and closing meetings of campaigns, quarterly reports,
+/// and open decisions with their owner (责任人).
 ///
 /// Deadlines come from policy.toml, as the deadline rules (D001–D007)
 /// count them. Before a campaign starts its kickoff is listed; from the

@@ -133,7 +133,10 @@ pub fn check_person(repo: &Repo, id: &str, what: &str) -> Result<()> {
         return Ok(());
     }
     let err = Error::user(format!("{what} `{id}` is not in team.toml"));
-    if !repo.has_team || repo.team.people.is_empty() {
+    if !repo.has_team {
+        return Err(err.hint("team.toml is missing or cannot be read: `mkt lint` says why"));
+    }
+    if repo.team.people.is_empty() {
         return Err(
             err.hint("team.toml lists nobody yet: add the team there first (see its comments)")
         );
@@ -336,13 +339,13 @@ pub fn check_plan(repo: &Repo, plan: &CampaignPlan) -> Result<String> {
         .iter()
         .find(|(c, _)| c == "channel")
         .map(|(_, m)| *m);
-    if let Some(alloc) = channel_alloc {
-        if channels > alloc {
-            return Err(Error::user(format!(
-                "the channels' budgets sum to {channels}, more than the channel allocation {alloc}"
-            ))
-            .hint("lower a channel's budget or raise the channel allocation (B001)"));
-        }
+    if let Some(alloc) = channel_alloc
+        && channels > alloc
+    {
+        return Err(Error::user(format!(
+            "the channels' budgets sum to {channels}, more than the channel allocation {alloc}"
+        ))
+        .hint("lower a channel's budget or raise the channel allocation (B001)"));
     }
     Ok(id)
 }
@@ -564,7 +567,17 @@ mod tests {
 
     #[test]
     fn toml_text_escapes() {
-        assert_eq!(toml_str("春季\"促销\""), r#""春季\"促销\"""#);
+        for text in [
+            "春季\"促销\"",
+            "a'b\"c",
+            "back\\slash",
+            "two\nlines",
+            "tab\there",
+            "",
+        ] {
+            let doc: toml::Table = toml::from_str(&format!("x = {}", toml_str(text))).unwrap();
+            assert_eq!(doc["x"].as_str(), Some(text), "{}", toml_str(text));
+        }
         assert_eq!(toml_key("channel"), "channel");
         assert_eq!(toml_key("线下"), "\"线下\"");
         assert_eq!(money(Money(123450)), "\"1234.50\"");

@@ -86,10 +86,10 @@ pub fn parse_held_at(
         "%Y-%m-%d %H:%M:%S",
         "%Y-%m-%d %H:%M",
     ] {
-        if let Ok(local) = NaiveDateTime::parse_from_str(t, f) {
-            if let Some(dt) = zone.from_local_datetime(&local).single() {
-                return Ok(dt);
-            }
+        if let Ok(local) = NaiveDateTime::parse_from_str(t, f)
+            && let Some(dt) = zone.from_local_datetime(&local).single()
+        {
+            return Ok(dt);
         }
     }
     Err(format!(

@@ -28,6 +28,11 @@ pub struct Revised {
 pub fn revise(repo: &Repo, id: &str) -> Result<Revised> {
     let max = repo.policy.naming.name_max_chars;
     let parsed = parse_campaign_id(id, max).map_err(|why| {
+        let why = if why.contains(id) {
+            why
+        } else {
+            format!("`{id}` is not a campaign ID: {why}")
+        };
         Error::user(why)
             .hint("name the campaign by its ID, like 春季促销-2026-03V1 (`ls campaigns`)")
     })?;

@@ -180,7 +180,7 @@ pub struct ApprovalRow {
     pub approver_name: String,
     pub at: DateTime<FixedOffset>,
     pub amount: Option<Money>,
-    /// The signature check's verdict; `None` until verification lands.
+    /// The signature check's verdict (`ok`, or the first problem).
     pub verdict: Option<String>,
 }
 
@@ -575,15 +575,21 @@ impl ChannelAcc {
 fn approvals(repo: &Repo, quarter: Quarter) -> Vec<ApprovalRow> {
     let zone = repo.policy.zone();
     let mut out: Vec<ApprovalRow> = repo
-        .campaigns
-        .values()
-        .flat_map(|d| d.approvals.iter().map(move |a| (d, a)))
-        .filter(|(_, a)| quarter.contains(a.value.at.date(zone)))
-        .map(|(d, a)| {
-            let v = &a.value;
+        .verification()
+        .approvals
+        .iter()
+        .filter(|c| quarter.contains(c.approval.at.date(zone)))
+        .map(|c| {
+            let v = &c.approval;
             ApprovalRow {
-                campaign: d.folder.clone(),
-                path: a.path.clone(),
+                // The campaign, or for department sign-offs the subject itself.
+                campaign: c
+                    .path
+                    .strip_prefix("campaigns/")
+                    .and_then(|p| p.split('/').next())
+                    .unwrap_or(&v.subject)
+                    .to_string(),
+                path: c.path.clone(),
                 subject: v.subject.clone(),
                 stage: v.stage.clone(),
                 decision: v.decision,
@@ -591,7 +597,7 @@ fn approvals(repo: &Repo, quarter: Quarter) -> Vec<ApprovalRow> {
                 approver_name: name_of(repo, &v.approver),
                 at: v.at.resolve(zone),
                 amount: v.amount,
-                verdict: None,
+                verdict: Some(c.verdict()),
             }
         })
         .collect();

@@ -1,13 +1,18 @@
 //! A campaign's status. It is derived, never stored (SPEC section 2): from
 //! what the files say and the day it is asked on.
 
+use crate::approvals;
 use crate::model::Campaign;
 use crate::rules::Ctx;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Status {
-    /// Not started yet.
-    Planned,
+    /// Not committed yet.
+    Draft,
+    /// Before its start, its approval chain not complete: the steps waiting.
+    AwaitingApproval { waiting: Vec<String> },
+    /// Before its start, approved.
+    Approved,
     /// Between its start and end dates.
     Running,
     /// Past its end, awaiting its closing meeting.
@@ -24,7 +29,9 @@ impl Status {
     /// The machine word: `running`, `ended` …
     pub fn key(&self) -> &'static str {
         match self {
-            Status::Planned => "planned",
+            Status::Draft => "draft",
+            Status::AwaitingApproval { .. } => "awaiting-approval",
+            Status::Approved => "approved",
             Status::Running => "running",
             Status::Ended => "ended",
             Status::Closed => "closed",
@@ -37,15 +44,16 @@ impl Status {
     pub fn label(&self) -> String {
         match self {
             Status::Ended => "ended (awaiting closing)".to_string(),
+            Status::AwaitingApproval { waiting } => {
+                format!("awaiting approval ({})", waiting.join(", "))
+            }
             other => other.key().to_string(),
         }
     }
 }
 
-/// The status of `c` on `ctx.today`.
-///
-/// The one place status is worked out. Approvals will add draft, awaiting
-/// approval (and which stage) and approved before `Planned`/`Running`.
+/// The status of `c` on `ctx.today`: the one place status is worked out.
+/// Closed means the closing meeting was held and signed off.
 pub fn campaign_status(ctx: &Ctx, c: &Campaign) -> Status {
     if c.is_cancelled() {
         return Status::Cancelled {
@@ -55,16 +63,44 @@ pub fn campaign_status(ctx: &Ctx, c: &Campaign) -> Status {
     if ctx.is_superseded(&c.id) {
         return Status::Superseded;
     }
+    let repo = ctx.repo;
+    let path = format!("campaigns/{}/campaign.toml", c.id);
+    let committed = repo
+        .git
+        .head()
+        .ok()
+        .and_then(|h| h.peel_to_tree().ok())
+        .is_some_and(|t| t.get_path(std::path::Path::new(&path)).is_ok());
+    if !committed {
+        return Status::Draft;
+    }
     let zone = ctx.policy.zone();
-    let closed = ctx
+    let closings: Vec<_> = ctx
         .lineage_minutes(c)
-        .iter()
-        .any(|m| m.value.kind == "closing" && m.value.held_at.date(zone) <= ctx.today);
-    if closed {
-        Status::Closed
-    } else if ctx.today < c.start.0 {
-        Status::Planned
-    } else if ctx.today <= c.end.0 {
+        .into_iter()
+        .filter(|m| m.value.kind == "closing" && m.value.held_at.date(zone) <= ctx.today)
+        .collect();
+    let signed = closings.iter().any(|m| {
+        approvals::chain_for(repo, &m.path)
+            .is_some_and(|chain| approvals::progress(repo, repo.verification(), chain).complete())
+    });
+    if signed {
+        return Status::Closed;
+    }
+    if ctx.today < c.start.0 {
+        let Some(chain) = approvals::chain_for(repo, &path) else {
+            return Status::Approved;
+        };
+        let progress = approvals::progress(repo, repo.verification(), chain);
+        return if progress.complete() {
+            Status::Approved
+        } else {
+            Status::AwaitingApproval {
+                waiting: progress.open().iter().map(|s| s.name.clone()).collect(),
+            }
+        };
+    }
+    if ctx.today <= c.end.0 {
         Status::Running
     } else {
         Status::Ended

@@ -193,7 +193,24 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
                 .help("another person with the role approves"),
             );
         }
-        if !approvals::current(repo, c) {
+        // Stale, unless the same step was approved again, later, for the
+        // subject as it is now (what this finding's help asks for), by
+        // someone whose approval counts for it.
+        let approved_again = || {
+            v.of_subject(&c.approval.subject).any(|o| {
+                o.approval.stage == c.approval.stage
+                    && o.approval.decision != crate::model::ApprovalDecision::Reject
+                    && chain.owner.as_deref() != Some(o.approval.approver.as_str())
+                    && chain
+                        .stages
+                        .iter()
+                        .any(|s| s.name == o.approval.stage && eligible(s, o))
+                    && matches!((o.commit, c.commit), (Some(later), Some(k)) if later > k)
+                    && o.trusted()
+                    && approvals::current(repo, o)
+            })
+        };
+        if !approvals::current(repo, c) && !approved_again() {
             out.push(
                 Diagnostic::new(
                     &A005,

@@ -5,6 +5,7 @@
 
 #![allow(dead_code)]
 
+use std::cell::OnceCell;
 use std::path::{Path, PathBuf};
 use std::process::Command as StdCommand;
 
@@ -65,6 +66,15 @@ name = "孙丽"
 email = "sun.li@example.com"
 roles = ["legal"]
 "#;
+
+/// The admin of the standard roster: signs every roster change.
+pub const ADMIN: &str = "zhang.wei";
+
+/// The director of the standard roster: approves budgets above 50,000.
+pub const DIRECTOR: &str = "wang.fang";
+
+/// `valid_from` of every key in the standard roster.
+pub const KEYS_VALID_FROM: &str = "2026-01-01";
 
 /// The standard split of an 80,000 yuan budget (reserve 12.5 %).
 pub const STANDARD_ALLOCATION: &[(&str, i64)] = &[
@@ -151,6 +161,20 @@ pub struct TestRepo {
     pub home: PathBuf,
     /// What `MKT_TODAY` is set to for `mkt()`.
     pub today: String,
+    /// The people of the standard roster with their keys, made on first use.
+    people: OnceCell<Vec<TestPerson>>,
+}
+
+/// A person of the standard roster and their ed25519 key.
+#[derive(Debug, Clone)]
+pub struct TestPerson {
+    pub id: String,
+    pub name: String,
+    pub email: String,
+    /// The private key file, `<home>/.ssh/<id>` (no passphrase).
+    pub key_file: PathBuf,
+    /// The public key line, `ssh-ed25519 AAAA… <id>@mkt-test`.
+    pub public_key: String,
 }
 
 impl TestRepo {
@@ -169,6 +193,7 @@ impl TestRepo {
             root,
             home,
             today: DEFAULT_TODAY.to_string(),
+            people: OnceCell::new(),
         }
     }
 
@@ -202,11 +227,12 @@ impl TestRepo {
         t
     }
 
-    /// `new()` with the standard team.toml committed.
+    /// `new()` with the standard team.toml (every person with a key)
+    /// committed, the commit signed by the admin: the roster counts.
     pub fn with_team() -> TestRepo {
         let t = TestRepo::new();
         t.write_team();
-        t.commit_all("team: the roster", SETUP_DATE);
+        t.commit_roster("team: the roster", SETUP_DATE);
         t
     }
 
@@ -328,9 +354,142 @@ impl TestRepo {
         json
     }
 
-    /// Writes the standard roster to team.toml.
+    /// Writes the standard roster to team.toml, every person with their
+    /// key (see `team_toml`). Commit it with `commit_roster` so it counts.
     pub fn write_team(&self) {
-        self.write("team.toml", STANDARD_TEAM);
+        self.write("team.toml", &self.team_toml());
+    }
+
+    /// `STANDARD_TEAM` with a `[[people.keys]]` entry after each person:
+    /// their public key, valid from `KEYS_VALID_FROM`.
+    pub fn team_toml(&self) -> String {
+        let people = self.people();
+        let mut blocks = Vec::new();
+        for block in STANDARD_TEAM.trim_end().split("\n\n") {
+            let id = toml_string(block, "id");
+            let p = people
+                .iter()
+                .find(|p| p.id == id)
+                .expect("every person has a key");
+            blocks.push(format!(
+                "{block}\n\n[[people.keys]]\nssh = \"{}\"\nvalid_from = {KEYS_VALID_FROM}",
+                p.public_key
+            ));
+        }
+        blocks.join("\n\n") + "\n"
+    }
+
+    /// The people of the standard roster with their keys. The keys are made
+    /// once per repository, on first use, by `ssh-keygen -t ed25519 -N ''`
+    /// into `<home>/.ssh/`.
+    pub fn people(&self) -> &[TestPerson] {
+        self.people.get_or_init(|| make_keys(&self.home))
+    }
+
+    /// A person of the standard roster, with their key.
+    pub fn person(&self, id: &str) -> &TestPerson {
+        self.people()
+            .iter()
+            .find(|p| p.id == id)
+            .unwrap_or_else(|| panic!("{id} is not in the standard roster"))
+    }
+
+    /// A person's private key file (no passphrase).
+    pub fn key_file(&self, id: &str) -> PathBuf {
+        self.person(id).key_file.clone()
+    }
+
+    /// `git add -A && git commit -S` as `person`: author and committer are
+    /// the person, the commit is signed the way git signs with SSH
+    /// (`gpg.format=ssh`, `user.signingkey=<their key file>`), dated `date`.
+    pub fn commit_all_signed(&self, msg: &str, date: &str, person: &str) {
+        let p = self.person(person).clone();
+        let key = p.key_file.to_str().expect("a UTF-8 temp path").to_string();
+        let name = format!("user.name={}", p.name);
+        let email = format!("user.email={}", p.email);
+        let signing_key = format!("user.signingkey={key}");
+        git_in(&self.home, &self.root, &["add", "-A"], None);
+        git_in(
+            &self.home,
+            &self.root,
+            &[
+                "-c",
+                "gpg.format=ssh",
+                "-c",
+                &signing_key,
+                "-c",
+                &name,
+                "-c",
+                &email,
+                "commit",
+                "-q",
+                "-S",
+                "--allow-empty",
+                "-m",
+                msg,
+            ],
+            Some(date),
+        );
+    }
+
+    /// `commit_all_signed` by the admin: how a roster change is committed.
+    pub fn commit_roster(&self, msg: &str, date: &str) {
+        self.commit_all_signed(msg, date, ADMIN);
+    }
+
+    /// `mkt ARGS --key <person's key file>` with `GIT_COMMITTER_DATE=at`: an
+    /// approve or sign-off command as that person, at that moment.
+    pub fn mkt_as(&self, person: &str, at: &str, args: &[&str]) -> Command {
+        let key = self.key_file(person);
+        let mut cmd = self.mkt(args);
+        cmd.arg("--key").arg(key).env("GIT_COMMITTER_DATE", at);
+        cmd
+    }
+
+    /// `mkt approve <id>` (and `extra` arguments) as `person` at `at`, through
+    /// the real binary; asserts it succeeded and committed exactly one
+    /// approval file, and returns that file's path.
+    pub fn approve_as(&self, person: &str, id: &str, at: &str, extra: &[&str]) -> String {
+        let mut args = vec!["approve", id];
+        args.extend_from_slice(extra);
+        self.run_approval(person, at, &args)
+    }
+
+    /// `approve_as` with no extra arguments: the next stage of a campaign.
+    pub fn approve(&self, person: &str, id: &str, at: &str) -> String {
+        self.approve_as(person, id, at, &[])
+    }
+
+    /// `mkt sign-off <path>` as `person` at `at`; returns the sign-off file.
+    pub fn sign_off(&self, person: &str, path: &str, at: &str) -> String {
+        self.run_approval(person, at, &["sign-off", path])
+    }
+
+    fn run_approval(&self, person: &str, at: &str, args: &[&str]) -> String {
+        let before = self.git(&["rev-parse", "HEAD"]);
+        let out = self.mkt_as(person, at, args).output().expect("mkt runs");
+        assert!(
+            out.status.success(),
+            "mkt {args:?} as {person} failed: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let parent = self.git(&["rev-parse", "HEAD^"]);
+        assert_eq!(
+            parent, before,
+            "mkt {args:?} made one commit on top of HEAD"
+        );
+        let files = self.git(&[
+            "diff-tree",
+            "--no-commit-id",
+            "--name-only",
+            "-r",
+            "-z",
+            "HEAD",
+        ]);
+        let files: Vec<&str> = files.split('\0').filter(|f| !f.is_empty()).collect();
+        assert_eq!(files.len(), 1, "one file in the approval commit: {files:?}");
+        files[0].to_string()
     }
 
     /// Writes a valid campaign.toml to `campaigns/<id>/`; returns its path.
@@ -371,6 +530,77 @@ impl TestRepo {
         self.commit_all(&format!("minutes: {path}"), held_at);
         path
     }
+}
+
+/// Makes one ed25519 key per person of `STANDARD_TEAM` in `<home>/.ssh/`,
+/// the `ssh-keygen` processes side by side.
+fn make_keys(home: &Path) -> Vec<TestPerson> {
+    let dir = home.join(".ssh");
+    std::fs::create_dir_all(&dir).unwrap();
+    let people: Vec<(String, String, String)> = STANDARD_TEAM
+        .trim_end()
+        .split("\n\n")
+        .map(|b| {
+            (
+                toml_string(b, "id"),
+                toml_string(b, "name"),
+                toml_string(b, "email"),
+            )
+        })
+        .collect();
+    let children: Vec<_> = people
+        .iter()
+        .map(|(id, _, _)| {
+            let file = dir.join(id);
+            let child = StdCommand::new("ssh-keygen")
+                .args(["-q", "-t", "ed25519", "-N", "", "-C"])
+                .arg(format!("{id}@mkt-test"))
+                .arg("-f")
+                .arg(&file)
+                .env("HOME", home)
+                .stdin(std::process::Stdio::null())
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .expect("ssh-keygen runs");
+            (file, child)
+        })
+        .collect();
+    people
+        .into_iter()
+        .zip(children)
+        .map(|((id, name, email), (key_file, child))| {
+            let out = child.wait_with_output().expect("ssh-keygen runs");
+            assert!(
+                out.status.success(),
+                "ssh-keygen for {id} failed: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            let public_key = std::fs::read_to_string(format!("{}.pub", key_file.display()))
+                .expect("ssh-keygen wrote the public key")
+                .trim()
+                .to_string();
+            TestPerson {
+                id,
+                name,
+                email,
+                key_file,
+                public_key,
+            }
+        })
+        .collect()
+}
+
+/// The value of `key = "…"` in a block of TOML lines.
+fn toml_string(block: &str, key: &str) -> String {
+    block
+        .lines()
+        .find_map(|l| {
+            l.strip_prefix(&format!("{key} = \""))
+                .and_then(|v| v.strip_suffix('"'))
+        })
+        .unwrap_or_else(|| panic!("no `{key}` in:\n{block}"))
+        .to_string()
 }
 
 /// `campaigns/<id>/minutes/<date>-<kind>.toml` or `minutes/<yyyy>/<date>-<kind>.toml`.

@@ -1,0 +1,149 @@
+//! Benchmark: verifying a signed department — 2,000 campaigns, 10,000
+//! signed approvals (per campaign: the budget, a purchase's three steps,
+//! the closing sign-off) — with `mkt verify` and a whole `mkt lint`,
+//! against `git log --show-signature` with an allowed_signers file (the
+//! tool a user would otherwise use), per signed commit, in the same run.
+//!
+//! Run: `cargo bench --bench verify`. MKT_BENCH_CAMPAIGNS sets the size;
+//! MKT_BENCH_GIT_COMMITS how many signed commits git checks (default 500;
+//! git runs ssh-keygen once per signature, so all of them takes minutes).
+
+mod synth;
+
+use std::path::PathBuf;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+fn time(runs: usize, mut f: impl FnMut()) -> Duration {
+    f();
+    median(
+        (0..runs)
+            .map(|_| {
+                let t = Instant::now();
+                f();
+                t.elapsed()
+            })
+            .collect(),
+    )
+}
+
+fn main() {
+    let env = |k: &str, d: usize| {
+        std::env::var(k)
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(d)
+    };
+    let campaigns = env("MKT_BENCH_CAMPAIGNS", 2000);
+    let git_n = env("MKT_BENCH_GIT_COMMITS", 500);
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = std::env::var_os("MKT_BENCH_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| tmp.path().join("signed"));
+    if !dir.join(".git").exists() {
+        let t = Instant::now();
+        let (files, commits) = synth::generate(
+            &dir,
+            &synth::Shape {
+                campaigns,
+                dept_minutes: campaigns,
+                signed: true,
+            },
+        );
+        println!(
+            "generated {campaigns} campaigns, {files} files, {commits} commits in {:.1?}",
+            t.elapsed()
+        );
+    }
+    let mkt = env!("CARGO_BIN_EXE_mkt");
+    let out = Command::new(mkt)
+        .args(["verify", "--format", "json"])
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("verify prints JSON");
+    let checked = v["checked"].as_u64().unwrap_or(0);
+    let failed = v["failed"].as_u64().unwrap_or(0);
+    let approvals = checked - 1; // less the root roster
+    println!("mkt verify: {checked} entries checked, {failed} failed");
+    assert_eq!(failed, 0, "the synthetic signatures must all verify");
+
+    let verify = time(5, || {
+        let st = Command::new(mkt)
+            .args(["verify", "--format", "json"])
+            .current_dir(&dir)
+            .output()
+            .unwrap();
+        assert!(st.status.success());
+    });
+    let lint = time(5, || {
+        let st = Command::new(mkt)
+            .args(["lint", "--format", "json", "--today", "2026-11-25"])
+            .current_dir(&dir)
+            .output()
+            .unwrap();
+        assert!(st.status.code().is_some_and(|c| c <= 1));
+    });
+
+    // git: the same signatures through ssh-keygen, with team.toml's keys.
+    let allowed = tmp.path().join("allowed_signers");
+    let signers = Command::new(mkt)
+        .args(["team", "allowed-signers"])
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    std::fs::write(&allowed, signers.stdout).unwrap();
+    let git_log = || {
+        let out = Command::new("git")
+            .current_dir(&dir)
+            .arg("-c")
+            .arg(format!("gpg.ssh.allowedSignersFile={}", allowed.display()))
+            .args([
+                "log",
+                "--show-signature",
+                "--format=%H %G?",
+                "--grep=^approve(",
+                "--grep=^sign-off(",
+            ])
+            .arg(format!("-n{git_n}"))
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        out.stdout
+    };
+    let good = String::from_utf8_lossy(&git_log())
+        .lines()
+        .filter(|l| l.ends_with(" G"))
+        .count();
+    println!("git log --show-signature: {good} of the last {git_n} signed approvals good");
+    let git = time(3, || {
+        git_log();
+    });
+
+    let per = |d: Duration, n: u64| d.as_secs_f64() * 1e6 / n as f64;
+    let mkt_per = per(verify, approvals);
+    let git_per = per(git, git_n as u64);
+    println!(
+        "mkt verify ({approvals} signed approvals):    {:>9.1} ms  {:>8.1} µs/commit",
+        verify.as_secs_f64() * 1e3,
+        mkt_per
+    );
+    println!(
+        "mkt lint (all rules, same repository):      {:>9.1} ms",
+        lint.as_secs_f64() * 1e3
+    );
+    println!(
+        "git log --show-signature ({git_n} commits):   {:>9.1} ms  {:>8.1} µs/commit",
+        git.as_secs_f64() * 1e3,
+        git_per
+    );
+    println!(
+        "per signed commit, git / mkt:               {:>9.0}x",
+        git_per / mkt_per
+    );
+}
