@@ -91,6 +91,12 @@ pub struct Content {
     pub claim_words: Vec<String>,
     pub source_markers: Vec<String>,
     pub source_window_chars: usize,
+    /// Words that give a claim its period (统计周期, 截至 …); a date does too.
+    #[serde(default = "builtin::period_markers")]
+    pub period_markers: Vec<String>,
+    /// A softer wording to suggest for a banned term (C001).
+    #[serde(default = "builtin::softer")]
+    pub softer: std::collections::BTreeMap<String, String>,
 }
 
 /// The roles SPEC section 4.6 names; a policy may only refer to these.
@@ -313,6 +319,12 @@ mod builtin {
     }
     pub fn content() -> Content {
         Policy::builtin().content.clone()
+    }
+    pub fn period_markers() -> Vec<String> {
+        Policy::builtin().content.period_markers.clone()
+    }
+    pub fn softer() -> std::collections::BTreeMap<String, String> {
+        Policy::builtin().content.softer.clone()
     }
 }
 

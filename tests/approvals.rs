@@ -1484,8 +1484,6 @@ fn a_supervisor_above_the_threshold_is_refused_and_forced_is_a003() {
         "{f:#}"
     );
     assert!(findings(&json, "S001").is_empty() && findings(&json, "S002").is_empty());
-    // The signature itself is fine: mkt verify passes it.
-    d.verify_ok();
     // Also claiming the director's step: A003 again.
     let file2 = format!("campaigns/{id}/approvals/02-director-li.na.toml");
     d.forge(
@@ -1586,8 +1584,17 @@ fn the_owner_approving_their_own_is_refused_and_forced_is_a004() {
         Some("zhang.wei"),
         APPROVED,
     );
-    let f = one(&d.lint(TODAY), "A004", &file, "error");
-    assert!(msg(&f).contains("purchase request"), "{f:#}");
+    let json = d.lint(TODAY);
+    let a004 = findings(&json, "A004");
+    assert_eq!(a004.len(), 2, "the campaign's and the purchase's: {json:#}");
+    let f = a004
+        .iter()
+        .find(|f| f["file"] == file.as_str())
+        .unwrap_or_else(|| panic!("no A004 on {file}: {json:#}"));
+    assert!(
+        msg(f).contains("zhang.wei approved their own purchase request"),
+        "{f:#}"
+    );
 }
 
 #[test]
@@ -2028,4 +2035,132 @@ fn every_refusal_leaves_the_repository_unchanged() {
     assert_eq!(d.approval_commits().len(), 1);
     d.ok_as("zhang.wei", APPROVED, &po);
     d.verify_ok();
+}
+
+#[test]
+fn a_change_staged_while_signing_stays_staged() {
+    // The user stages work in another terminal while mkt waits for the
+    // signature (a hardware key's touch, a passphrase): it stays staged and
+    // out of the approval commit.
+    let (d, id, _plan) = dept_with_campaign();
+    let results = format!("campaigns/{id}/results.toml");
+    d.write(&results, "[kpi]\nexposure = 1\n");
+    let wrapper = d.tmp().join("slow-ssh-keygen");
+    std::fs::write(
+        &wrapper,
+        format!(
+            "#!/bin/sh\ngit -C '{}' add '{results}' </dev/null || exit 97\nexec ssh-keygen \"$@\"\n",
+            d.root.display()
+        ),
+    )
+    .unwrap();
+    set_mode(&wrapper, 0o755);
+    d.git(&["config", "gpg.ssh.program", wrapper.to_str().unwrap()]);
+    d.git(&[
+        "config",
+        "user.signingkey",
+        &format!("{}.pub", d.key_path("wang.fang")),
+    ]);
+    let out = d
+        .mkt(&["approve", &id])
+        .env("GIT_COMMITTER_DATE", APPROVED)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(d.changed_in("HEAD"), [director_file(&id)]);
+    assert_eq!(d.git(&["diff", "--cached", "--name-only"]).trim(), results);
+    assert_eq!(d.status(), format!("A  {results}\n"));
+    d.verify_ok();
+}
+
+#[test]
+fn a_missing_openpgp_public_key_is_not_remembered_as_a_bad_signature() {
+    // gpg without the signer's public key says nothing about the commit:
+    // once the key is imported, the approval verifies.
+    let d = Dept::build(Setup {
+        openpgp: vec!["wang.fang"],
+        ..Setup::default()
+    });
+    let id = "春季促销-2026-03V1";
+    d.add_campaign(id, "2026-03-01", "li.na", 80000, false);
+    d.ok_as("wang.fang", APPROVED, &["approve", id]);
+    // A keyring without wang.fang's key, as on a fresh CI runner.
+    let empty = d.tmp().join("empty-gnupg");
+    std::fs::create_dir_all(&empty).unwrap();
+    set_mode(&empty, 0o700);
+    let wrapper = d.tmp().join("gpg-without-keys");
+    std::fs::write(
+        &wrapper,
+        format!(
+            "#!/bin/sh\nGNUPGHOME='{}' exec gpg \"$@\"\n",
+            empty.display()
+        ),
+    )
+    .unwrap();
+    set_mode(&wrapper, 0o755);
+    d.git(&["config", "gpg.program", wrapper.to_str().unwrap()]);
+    let (code, v) = d.verify();
+    assert_eq!(code, 1, "{v:#}");
+    let row = v["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["stage"] == "director")
+        .cloned()
+        .unwrap();
+    assert!(
+        row["verdict"].as_str().unwrap().contains("public key"),
+        "{row:#}"
+    );
+    let _ = d
+        .cmd("gpgconf")
+        .env("GNUPGHOME", &empty)
+        .args(["--kill", "all"])
+        .output();
+    // The key is there now.
+    d.git(&["config", "--unset", "gpg.program"]);
+    d.verify_ok();
+}
+
+/// Replaces HEAD by a copy of its commit object with `from` changed to
+/// `to` after it was signed (the signature header kept as it was).
+fn tamper_head(d: &Dept, from: &str, to: &str) {
+    let raw = d.git(&["cat-file", "commit", "HEAD"]);
+    assert_eq!(raw.matches(from).count(), 1, "{raw}");
+    let forged = raw.replacen(from, to, 1);
+    let file = d.tmp().join("forged-commit");
+    std::fs::write(&file, forged).unwrap();
+    let oid = d.git(&["hash-object", "-t", "commit", "-w", file.to_str().unwrap()]);
+    d.git(&["reset", "-q", "--soft", oid.trim()]);
+}
+
+#[test]
+fn a_signature_that_does_not_match_its_commit_is_s002() {
+    // SSH: the approval commit's message altered after signing.
+    let (d, id, _plan) = dept_with_campaign();
+    d.ok_as("wang.fang", APPROVED, &["approve", &id]);
+    let file = last_file(&d);
+    tamper_head(&d, "director by wang.fang", "director by wang.fang (加急)");
+    assert!(!d.git_verify_commit("HEAD").status.success());
+    let f = one(&d.lint(TODAY), "S002", &file, "error");
+    assert!(msg(&f).contains("not good"), "{f:#}");
+    let (code, _) = d.verify();
+    assert_eq!(code, 1);
+
+    // OpenPGP: the same, and gpg's BADSIG is a verdict worth keeping.
+    let d = Dept::build(Setup {
+        openpgp: vec!["wang.fang"],
+        ..Setup::default()
+    });
+    let id = "春季促销-2026-03V1";
+    d.add_campaign(id, "2026-03-01", "li.na", 80000, false);
+    d.ok_as("wang.fang", APPROVED, &["approve", id]);
+    let file = last_file(&d);
+    tamper_head(&d, "director by wang.fang", "director by wang.fang (加急)");
+    let head = d.head();
+    assert!(!d.git_verify_commit("HEAD").status.success());
+    let f = one(&d.lint(TODAY), "S002", &file, "error");
+    assert!(msg(&f).contains("does not match"), "{f:#}");
+    let cached = d.read(".git/mkt/gpg-verified");
+    assert!(cached.contains(&format!("{head} bad ")), "{cached}");
 }

@@ -1101,6 +1101,15 @@ fn status_by_hand() -> Vec<(&'static str, &'static str, &'static str, i64, &'sta
             "wang.fang",
         ),
         ("kickoff", "元旦跨年-2026-12V1", "2026-12-19", 24, "li.na"),
+        // 45,000 is within the supervisor's 50,000; li.na owns it, so the
+        // other supervisor, liu.yang, approves, by the start.
+        (
+            "approval",
+            "元旦跨年-2026-12V1",
+            "2026-12-20",
+            25,
+            "liu.yang",
+        ),
         ("report", "2026Q4", "2027-01-10", 46, ""),
     ]
 }
@@ -1155,8 +1164,13 @@ fn status_of_the_example_department_matches_the_hand_count() {
         "campaigns/中秋礼盒-2026-09V1/minutes/2026-10-09-closing.toml"
     );
     assert_eq!(items[0]["what"], "与经销商完成礼盒退货与尾款对账");
-    assert_eq!(items[7]["role"], "director");
-    assert_eq!(items[7]["file"], "reports/2026Q4.md");
+    assert_eq!(items[7]["role"], "supervisor");
+    assert_eq!(
+        items[7]["file"],
+        "campaigns/元旦跨年-2026-12V1/campaign.toml"
+    );
+    assert_eq!(items[8]["role"], "director");
+    assert_eq!(items[8]["file"], "reports/2026Q4.md");
 
     // --person: what sun.li owns, and the decisions of meetings sun.li attended.
     let json = status_json(&t, &["--person", "sun.li"]);
@@ -1198,11 +1212,11 @@ fn status_table_aligns_chinese_text() {
     assert_eq!(out.status.code(), Some(0));
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(
-        text.starts_with("due as of 2026-11-25: 8 items, 1 overdue\n"),
+        text.starts_with("due as of 2026-11-25: 9 items, 1 overdue\n"),
         "{text}"
     );
     let table: Vec<&str> = text.lines().skip(1).collect();
-    assert_eq!(table.len(), 2 + 8, "{text}");
+    assert_eq!(table.len(), 2 + 9, "{text}");
     let width = table[0].width();
     for line in &table {
         assert_eq!(line.width(), width, "misaligned:\n{text}");
@@ -1234,6 +1248,8 @@ fn status_of_a_new_plan_lists_its_kickoff_then_reviews_and_closing() {
         got,
         owned(vec![
             ("kickoff", ID, "2026-03-31", 39, "li.na"),
+            // 80,000 is above the supervisor's limit: the director, by the start.
+            ("approval", ID, "2026-04-01", 40, "wang.fang"),
             // The department's first activity is its first campaign: no report yet.
         ]),
         "{json:#}"
@@ -1246,6 +1262,7 @@ fn status_of_a_new_plan_lists_its_kickoff_then_reviews_and_closing() {
         rows(&status_json(&t, &[])),
         owned(vec![
             ("kickoff", ID, "2026-03-31", -10, "li.na"),
+            ("approval", ID, "2026-04-01", -9, "wang.fang"),
             ("closing", ID, "2026-05-15", 35, "li.na"),
             ("review", ID, "2026-06-30", 81, "li.na"),
             ("report", "2026Q2", "2026-07-10", 91, ""),

@@ -94,6 +94,53 @@ impl Dept {
     fn path(&self, rel: &str) -> PathBuf {
         self.root.join(rel)
     }
+
+    /// Plain git in the department, committing as `who` (id, name) at `at`:
+    /// what anyone can do by hand, without `mkt` and without a signature.
+    fn git(&self, (who, name): (&str, &str), at: &str, args: &[&str]) -> String {
+        let out = std::process::Command::new("git")
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", &self.home)
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_AUTHOR_DATE", at)
+            .env("GIT_COMMITTER_DATE", at)
+            .args(["-c", &format!("user.name={name}")])
+            .args(["-c", &format!("user.email={who}@example.com")])
+            .args(["-c", "commit.gpgsign=false"])
+            .args(args)
+            .current_dir(&self.root)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "git {args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    /// `mkt approve` / `mkt sign-off` as `who` with their demo key (made by
+    /// `mkt init --example` under .git/mkt-demo-keys), at `at`.
+    fn sign_as(&self, who: &str, at: &str, args: &[&str]) {
+        let key = self.path(".git/mkt-demo-keys").join(who);
+        let out = self
+            .mkt()
+            .env("GIT_COMMITTER_DATE", at)
+            .arg("-C")
+            .arg(&self.root)
+            .args(args)
+            .arg("--key")
+            .arg(&key)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "mkt {args:?} as {who} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
 }
 
 /// Yuan in fen.
@@ -119,6 +166,43 @@ fn kpi(
 
 fn credit(conversions: &str, value_fen: &str) -> Value {
     json!({"conversions": conversions, "value_fen": value_fen})
+}
+
+const WANG_FANG: (&str, &str) = ("wang.fang", "王芳");
+const ZHANG_WEI: (&str, &str) = ("zhang.wei", "张伟");
+const PO_017: &str = "campaigns/618年中大促-2026-06V1/purchases/PO-2026-017.toml";
+
+/// The campaign a report row names: the folder of a campaign's approval,
+/// or for a department sign-off (top-level approvals/) its subject.
+fn row_campaign<'a>(file: &'a str, subject: &'a str) -> &'a str {
+    file.strip_prefix("campaigns/")
+        .and_then(|rest| rest.split('/').next())
+        .unwrap_or(subject)
+}
+
+/// A budget or purchase approval row of the report, verified ok.
+fn approve(
+    file: &str,
+    subject: &str,
+    stage: &str,
+    (who, name): (&str, &str),
+    at: &str,
+    amount_yuan: i64,
+) -> Value {
+    json!({
+        "campaign": row_campaign(file, subject), "file": file, "subject": subject,
+        "stage": stage, "decision": "approve", "approver": who, "approver_name": name,
+        "at": at, "amount_fen": yuan(amount_yuan), "verdict": "ok",
+    })
+}
+
+/// A director's sign-off row (closing minutes, quarterly report), verified ok.
+fn sign_off(file: &str, subject: &str, (who, name): (&str, &str), at: &str) -> Value {
+    json!({
+        "campaign": row_campaign(file, subject), "file": file, "subject": subject,
+        "stage": "director", "decision": "sign-off", "approver": who, "approver_name": name,
+        "at": at, "amount_fen": null, "verdict": "ok",
+    })
 }
 
 /// The whole 2026Q2 report, worked out by hand. Money is fen (yuan × 100);
@@ -148,7 +232,8 @@ fn q2_by_hand() -> Value {
                 "title": "品牌焕新计划",
                 "owner": "liu.yang",
                 "owner_name": "刘洋",
-                // closing minutes 2026-07-24, before today
+                // closed = closing minutes held and signed off: closing
+                // 2026-07-24, director's sign-off 2026-07-27, both before today
                 "status": "closed",
                 "cancelled_reason": null,
                 "start": "2026-04-10",
@@ -200,6 +285,7 @@ fn q2_by_hand() -> Value {
                 "title": "新包装差评舆情应对",
                 "owner": "chen.jing",
                 "owner_name": "陈静",
+                // closing 2026-05-13, signed off 2026-05-14
                 "status": "closed",
                 "cancelled_reason": null,
                 "start": "2026-05-02",
@@ -243,6 +329,7 @@ fn q2_by_hand() -> Value {
                 "title": "618年中大促",
                 "owner": "liu.yang",
                 "owner_name": "刘洋",
+                // closing 2026-06-26, signed off 2026-06-29
                 "status": "closed",
                 "cancelled_reason": null,
                 "start": "2026-06-01",
@@ -358,8 +445,91 @@ fn q2_by_hand() -> Value {
                 "roi": "7.526316",
             },
         ],
-        // The example has no approval files yet.
-        "approvals": [],
+        // history.toml has 23 `sign` entries; by `at` 3 fall in Q1 (02-26,
+        // 02-27, 03-20), 12 in Q2, 5 in Q3 (07-08, 07-27, 08-12, 08-24, 08-26)
+        // and 3 in Q4 (10-08, 10-10, 10-12). The 12 of 04-01..06-30, in time
+        // order. Stage = the role that approves (policy defaults): a budget
+        // ≤ 50,000 the supervisor, above it the director; an emergency
+        // campaign the emergency group director, legal, department_head; a
+        // purchase department_head → finance → ceo; closing minutes and
+        // quarterly reports the director. Budget and purchase approvals are
+        // `approve` and carry the campaign total or the purchase amount;
+        // sign-offs carry none. Files are numbered per approvals folder in
+        // the order made (department ones under top-level approvals/, whose
+        // row names the subject instead of a campaign). All made by
+        // `mkt approve`/`mkt sign-off` with the right keys: every verdict "ok".
+        "approvals": [
+            // 04-07 wang.fang: 春季促销 V1 closing minutes (04-03) → director;
+            // the first file in 春季促销-2026-03V1/approvals/.
+            sign_off(
+                "campaigns/春季促销-2026-03V1/approvals/01-director-wang.fang.toml",
+                "campaigns/春季促销-2026-03V1/minutes/2026-04-03-closing.toml",
+                WANG_FANG, "2026-04-07T10:00:00+08:00",
+            ),
+            // 04-09 wang.fang: reports/2026Q1.md → director; the first file
+            // in the department's approvals/.
+            sign_off(
+                "approvals/01-director-wang.fang.toml",
+                "reports/2026Q1.md",
+                WANG_FANG, "2026-04-09T10:00:00+08:00",
+            ),
+            // 05-02, 05-02, 05-03: 舆情应对 has emergency = true, so the
+            // emergency group, one step each; amount its total 30000.
+            approve(
+                "campaigns/舆情应对-2026-05V1/approvals/01-director-wang.fang.toml",
+                "campaigns/舆情应对-2026-05V1/campaign.toml",
+                "director", WANG_FANG, "2026-05-02T09:00:00+08:00", 30_000,
+            ),
+            approve(
+                "campaigns/舆情应对-2026-05V1/approvals/02-legal-zhou.jie.toml",
+                "campaigns/舆情应对-2026-05V1/campaign.toml",
+                "legal", ("zhou.jie", "周杰"), "2026-05-02T10:00:00+08:00", 30_000,
+            ),
+            approve(
+                "campaigns/舆情应对-2026-05V1/approvals/03-department_head-zhang.wei.toml",
+                "campaigns/舆情应对-2026-05V1/campaign.toml",
+                "department_head", ZHANG_WEI, "2026-05-03T09:30:00+08:00", 30_000,
+            ),
+            // 05-10 wang.fang: 618 total 150000 > 50000 → director.
+            approve(
+                "campaigns/618年中大促-2026-06V1/approvals/01-director-wang.fang.toml",
+                "campaigns/618年中大促-2026-06V1/campaign.toml",
+                "director", WANG_FANG, "2026-05-10T10:00:00+08:00", 150_000,
+            ),
+            // 05-13, 05-14, 05-15: PO-2026-017 ("36000.00") through the
+            // purchase chain, files 02–04 of 618's approvals/.
+            approve(
+                "campaigns/618年中大促-2026-06V1/approvals/02-department_head-zhang.wei.toml",
+                PO_017, "department_head", ZHANG_WEI, "2026-05-13T10:00:00+08:00", 36_000,
+            ),
+            approve(
+                "campaigns/618年中大促-2026-06V1/approvals/03-finance-sun.li.toml",
+                PO_017, "finance", ("sun.li", "孙丽"), "2026-05-14T11:00:00+08:00", 36_000,
+            ),
+            // 05-14 wang.fang: 舆情应对 closing minutes (05-13) → director, file 04.
+            sign_off(
+                "campaigns/舆情应对-2026-05V1/approvals/04-director-wang.fang.toml",
+                "campaigns/舆情应对-2026-05V1/minutes/2026-05-13-closing.toml",
+                WANG_FANG, "2026-05-14T14:00:00+08:00",
+            ),
+            approve(
+                "campaigns/618年中大促-2026-06V1/approvals/04-ceo-huang.hai.toml",
+                PO_017, "ceo", ("huang.hai", "黄海"), "2026-05-15T15:00:00+08:00", 36_000,
+            ),
+            // 06-18 wang.fang: 夏日清凉 total 60000 > 50000 → director. The
+            // campaign starts in Q3; the approval is listed by its own date.
+            approve(
+                "campaigns/夏日清凉-2026-07V1/approvals/01-director-wang.fang.toml",
+                "campaigns/夏日清凉-2026-07V1/campaign.toml",
+                "director", WANG_FANG, "2026-06-18T10:00:00+08:00", 60_000,
+            ),
+            // 06-29 wang.fang: 618 closing minutes (06-26) → director, file 05.
+            sign_off(
+                "campaigns/618年中大促-2026-06V1/approvals/05-director-wang.fang.toml",
+                "campaigns/618年中大促-2026-06V1/minutes/2026-06-26-closing.toml",
+                WANG_FANG, "2026-06-29T10:00:00+08:00",
+            ),
+        ],
         // Held in Q2 (commit − meeting, all within 24 h):
         // kickoff 品牌 04-07 (4 h), 舆情 05-01 (2.5 h), 618 05-27 (4 h);
         // review 品牌 05-20 (3.5 h), 舆情 05-07 (3.25 h), 618 06-10 (3.5 h);
@@ -394,6 +564,12 @@ fn q2_by_hand() -> Value {
         ],
         // `mkt lint` on the example finds only D004 (夏日清凉, Q3) and D005
         // (中秋礼盒, Q3): nothing touches Q2, and reports/2026Q2.md is filed.
+        // The signed chains leave nothing either: 品牌焕新 approved 03-20 before
+        // its 04-10 start; 舆情应对's emergency group done 05-03, within 3 days
+        // of its 05-02 start; 618 approved 05-10 before 06-01 and its purchase
+        // done 05-15 before needed_by 05-25; closings signed off within 15
+        // days of the end (春季 03-31 → 04-07, 舆情 05-10 → 05-14, 618 06-20
+        // → 06-29); the Q1 report signed 04-09; no Q2 campaign has copy.
         "findings": [],
         "problems": [],
         "attribution": [brand_attribution(), jd_attribution()],
@@ -658,29 +834,40 @@ fn a_quarter_without_campaigns_is_short_and_sensible() {
 #[test]
 fn campaigns_without_results_and_cancelled_ones() {
     let d = Dept::new();
-    // 2026Q4: 校园推广 (cancelled), 双十一预热 (ended 11-11, no closing yet),
-    // 元旦跨年 (starts 12-20, no results.toml).
+    // 2026Q4 as of 2026-11-25: 校园推广 (cancelled), 双十一预热 (10-20..11-11,
+    // no closing minutes yet: ended), 元旦跨年 (starts 12-20, no results.toml;
+    // total 45000 ≤ 50000 needs the supervisor, and history has no `sign`
+    // entry for it: awaiting approval, supervisor step).
     let v = d.json(&["report", "--quarter", "2026Q4"]);
-    let ids: Vec<&str> = v["campaigns"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["id"].as_str().unwrap())
-        .collect();
+    let statuses = |v: &Value| -> Vec<(String, String)> {
+        v["campaigns"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| {
+                (
+                    c["id"].as_str().unwrap().to_string(),
+                    c["status"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect()
+    };
+    let pairs = |want: &[(&str, &str)]| -> Vec<(String, String)> {
+        want.iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect()
+    };
     assert_eq!(
-        ids,
-        [
-            "校园推广-2026-09V1",
-            "双十一预热-2026-10V1",
-            "元旦跨年-2026-12V1"
-        ]
+        statuses(&v),
+        pairs(&[
+            ("校园推广-2026-09V1", "cancelled"),
+            ("双十一预热-2026-10V1", "ended"),
+            ("元旦跨年-2026-12V1", "awaiting-approval"),
+        ])
     );
     let c = &v["campaigns"];
-    assert_eq!(c[0]["status"], "cancelled");
     assert_eq!(c[0]["cancelled_reason"], "预算调整，并入双十一");
-    assert_eq!(c[1]["status"], "ended");
     let new_year = &c[2];
-    assert_eq!(new_year["status"], "planned");
     assert_eq!(new_year["has_results"], false);
     assert_eq!(new_year["spent_to_date_fen"], 0);
     assert_eq!(new_year["roi"], Value::Null);
@@ -708,6 +895,121 @@ fn campaigns_without_results_and_cancelled_ones() {
     assert!(
         table.contains("No results.toml yet: 元旦跨年-2026-12V1."),
         "{table}"
+    );
+    let row = |table: &str, id: &str| -> String {
+        table
+            .lines()
+            .find(|l| l.starts_with(&format!("| {id}")))
+            .unwrap_or_else(|| panic!("no row for {id}:\n{table}"))
+            .to_string()
+    };
+    assert!(
+        row(&table, "元旦跨年-2026-12V1").contains("awaiting approval (supervisor)"),
+        "{table}"
+    );
+    assert!(
+        row(&table, "双十一预热-2026-10V1").contains("ended (awaiting closing)"),
+        "{table}"
+    );
+
+    // 2026Q3: every campaign that ran had its closing minutes signed off by
+    // the director (品牌焕新 07-24 → 07-27, 夏日清凉 08-20 → 08-24, 中秋礼盒
+    // 10-09 → 10-12), so closed; 校园推广 (09-10..10-10) is cancelled.
+    assert_eq!(
+        statuses(&d.json(&["report", "--quarter", "2026Q3"])),
+        pairs(&[
+            ("品牌焕新-2026-04V1", "closed"),
+            ("夏日清凉-2026-07V1", "closed"),
+            ("中秋礼盒-2026-09V1", "closed"),
+            ("校园推广-2026-09V1", "cancelled"),
+        ])
+    );
+
+    // The statuses follow real signed approvals. liu.yang (a supervisor, not
+    // the owner li.na) approves 元旦跨年: before its start, so approved.
+    d.sign_as(
+        "liu.yang",
+        "2026-11-24T10:00:00+08:00",
+        &["approve", "元旦跨年-2026-12V1"],
+    );
+    // 双十一预热's closing meeting, held and committed but not signed off:
+    // still ended.
+    let closing = "campaigns/双十一预热-2026-10V1/minutes/2026-11-20-closing.toml";
+    std::fs::write(
+        d.path(closing),
+        "kind = \"closing\"\n\
+         title = \"双十一预热结案会\"\n\
+         held_at = 2026-11-20T10:00:00+08:00\n\
+         duration_minutes = 60\n\
+         attendees = [\"liu.yang\", \"wang.fang\", \"chen.jing\", \"yang.min\"]\n\n\
+         [[agenda]]\n\
+         topic = \"结果对照目标\"\n\
+         notes = \"总花费79800元，各项目标均达成。\"\n\n\
+         [[decisions]]\n\
+         text = \"结案报告提交总监签收\"\n\
+         owner = \"liu.yang\"\n\
+         due = 2026-11-27\n\
+         done = false\n",
+    )
+    .unwrap();
+    let liu_yang = ("liu.yang", "刘洋");
+    let at = "2026-11-20T15:00:00+08:00";
+    d.git(liu_yang, at, &["add", closing]);
+    d.git(
+        liu_yang,
+        at,
+        &["commit", "-q", "-m", "双十一预热结案会纪要"],
+    );
+    assert_eq!(
+        statuses(&d.json(&["report", "--quarter", "2026Q4"])),
+        pairs(&[
+            ("校园推广-2026-09V1", "cancelled"),
+            ("双十一预热-2026-10V1", "ended"),
+            ("元旦跨年-2026-12V1", "approved"),
+        ])
+    );
+    // The director signs the closing off: closed.
+    d.sign_as(
+        "wang.fang",
+        "2026-11-23T10:00:00+08:00",
+        &["sign-off", closing],
+    );
+    let v = d.json(&["report", "--quarter", "2026Q4"]);
+    assert_eq!(
+        statuses(&v),
+        pairs(&[
+            ("校园推广-2026-09V1", "cancelled"),
+            ("双十一预热-2026-10V1", "closed"),
+            ("元旦跨年-2026-12V1", "approved"),
+        ])
+    );
+    // Both new approvals are in the quarter's list, verified.
+    let rows: Vec<(&str, &str, &str)> = v["approvals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            (
+                a["file"].as_str().unwrap(),
+                a["stage"].as_str().unwrap(),
+                a["verdict"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        rows[rows.len() - 2..],
+        [
+            (
+                "campaigns/双十一预热-2026-10V1/approvals/02-director-wang.fang.toml",
+                "director",
+                "ok"
+            ),
+            (
+                "campaigns/元旦跨年-2026-12V1/approvals/01-supervisor-liu.yang.toml",
+                "supervisor",
+                "ok"
+            ),
+        ]
     );
 }
 
@@ -762,53 +1064,184 @@ fn malformed_touchpoints_are_listed_and_the_rest_still_counts() {
     assert!(err.contains(&format!("{file}:42:")), "{err}");
 }
 
+/// (at, file, stage, verdict) of each approval row.
+fn approval_rows(v: &Value) -> Vec<(String, String, String, String)> {
+    v["approvals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            let s = |k: &str| a[k].as_str().unwrap().to_string();
+            (s("at"), s("file"), s("stage"), s("verdict"))
+        })
+        .collect()
+}
+
 #[test]
-fn approvals_in_the_quarter_are_listed_unverified() {
+fn approvals_in_the_quarter_carry_their_verification_verdicts() {
     let d = Dept::new();
-    let dir = d.path("campaigns/618年中大促-2026-06V1/approvals");
-    std::fs::create_dir_all(&dir).unwrap();
-    let approval = |stage: &str, who: &str, at: &str| {
-        format!(
-            "subject = \"campaigns/618年中大促-2026-06V1/campaign.toml\"\n\
-             subject_blob = \"0000000000000000000000000000000000000000\"\n\
-             decision = \"approve\"\nstage = \"{stage}\"\napprover = \"{who}\"\n\
-             at = {at}\namount = 150000\ncomment = \"\"\n"
+    // Q2's twelve rows are worked out in q2_by_hand, all "ok". Q3 by hand from
+    // history.toml: the `sign` entries of 07-01..09-30, in time order.
+    let q3 = d.json(&["report", "--quarter", "2026Q3"]);
+    let ok = |at: &str, file: &str, stage: &str| {
+        (
+            at.to_string(),
+            file.to_string(),
+            stage.to_string(),
+            "ok".to_string(),
         )
     };
-    std::fs::write(
-        dir.join("01-director-wang.fang.toml"),
-        approval("director", "wang.fang", "2026-05-09T10:00:00+08:00"),
-    )
-    .unwrap();
-    // Dated in Q3: not in the Q2 report.
-    std::fs::write(
-        dir.join("02-finance-sun.li.toml"),
-        approval("finance", "sun.li", "2026-07-01T10:00:00+08:00"),
-    )
-    .unwrap();
-    let v = d.json(&["report", "--quarter", "2026Q2"]);
     assert_eq!(
-        v["approvals"],
-        json!([{
-            "campaign": "618年中大促-2026-06V1",
-            "file": "campaigns/618年中大促-2026-06V1/approvals/01-director-wang.fang.toml",
-            "subject": "campaigns/618年中大促-2026-06V1/campaign.toml",
-            "stage": "director",
-            "decision": "approve",
-            "approver": "wang.fang",
-            "approver_name": "王芳",
-            "at": "2026-05-09T10:00:00+08:00",
-            "amount_fen": yuan(150_000),
-            "verdict": null,
-        }])
+        approval_rows(&q3),
+        [
+            // reports/2026Q2.md, the department's second sign-off
+            ok(
+                "2026-07-08T10:00:00+08:00",
+                "approvals/02-director-wang.fang.toml",
+                "director"
+            ),
+            // 品牌焕新 closing minutes 07-24
+            ok(
+                "2026-07-27T10:00:00+08:00",
+                "campaigns/品牌焕新-2026-04V1/approvals/02-director-wang.fang.toml",
+                "director"
+            ),
+            // 中秋礼盒 total 120000 > 50000
+            ok(
+                "2026-08-12T10:00:00+08:00",
+                "campaigns/中秋礼盒-2026-09V1/approvals/01-director-wang.fang.toml",
+                "director"
+            ),
+            // 夏日清凉 closing minutes 08-20
+            ok(
+                "2026-08-24T10:00:00+08:00",
+                "campaigns/夏日清凉-2026-07V1/approvals/02-director-wang.fang.toml",
+                "director"
+            ),
+            // 中秋礼盒 copy 团购推文.md: legal review
+            ok(
+                "2026-08-26T10:00:00+08:00",
+                "campaigns/中秋礼盒-2026-09V1/approvals/02-legal-zhou.jie.toml",
+                "legal"
+            ),
+        ]
     );
+
+    // Someone edits 618's director approval after its commit. Uncommitted,
+    // the verdict already says so; the other eleven Q2 rows stay "ok".
+    let tampered = "campaigns/618年中大促-2026-06V1/approvals/01-director-wang.fang.toml";
+    let text = std::fs::read_to_string(d.path(tampered)).unwrap();
+    assert!(text.contains("comment = \"\""), "{text}");
+    std::fs::write(
+        d.path(tampered),
+        text.replace("comment = \"\"", "comment = \"预算已核\""),
+    )
+    .unwrap();
+    let verdicts = |v: &Value| -> Vec<(String, String)> {
+        approval_rows(v)
+            .into_iter()
+            .map(|(_, file, _, verdict)| (file, verdict))
+            .collect()
+    };
+    let check = |v: &Value, file: &str, want: &str| {
+        let got = verdicts(v);
+        assert_eq!(got.len(), 12, "{got:?}");
+        for (f, verdict) in &got {
+            if f == file {
+                assert_eq!(verdict, want, "{f}");
+            } else {
+                assert_eq!(verdict, "ok", "{f}");
+            }
+        }
+        assert!(got.iter().any(|(f, _)| f == file), "{got:?}");
+    };
+    let v = d.json(&["report", "--quarter", "2026Q2"]);
+    check(
+        &v,
+        tampered,
+        "S003: edited since its approval commit (uncommitted)",
+    );
+
+    // Committed (plainly, by someone else): S003 names the commit that changed it.
+    let liu_yang = ("liu.yang", "刘洋");
+    let at = "2026-05-11T09:00:00+08:00";
+    d.git(liu_yang, at, &["add", tampered]);
+    d.git(liu_yang, at, &["commit", "-q", "-m", "补充审批意见"]);
+    let head = d.git(liu_yang, at, &["rev-parse", "HEAD"]);
+    let verdict = format!(
+        "S003: changed after its approval commit, in {}",
+        &head[..10]
+    );
+    let v = d.json(&["report", "--quarter", "2026Q2"]);
+    check(&v, tampered, &verdict);
+    // With its only budget step no longer trusted, 618 (started 06-01) counts
+    // as started without approval: A001 joins S003 among the quarter's findings.
+    let findings: Vec<(&str, u64, &str)> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["code"].as_str().unwrap(),
+                f["count"].as_u64().unwrap(),
+                f["severity"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(findings, [("A001", 1, "error"), ("S003", 1, "error")]);
+    // The table shows the verdict in the row; the others read "ok".
     let table = d.run(&["report", "--quarter", "2026Q2"]);
-    let row = table
-        .lines()
-        .find(|l| l.contains("2026-05-09 10:00"))
-        .unwrap_or_else(|| panic!("no approval row:\n{table}"));
-    assert!(row.contains("王芳") && row.contains("150,000"), "{row}");
-    assert!(row.trim_end_matches('|').trim_end().ends_with('—'), "{row}");
+    let row = |when: &str| -> String {
+        table
+            .lines()
+            .find(|l| l.starts_with(&format!("| {when}")))
+            .unwrap_or_else(|| panic!("no approval row at {when}:\n{table}"))
+            .to_string()
+    };
+    let jd = row("2026-05-10 10:00");
+    assert!(jd.contains("王芳") && jd.contains("150,000"), "{jd}");
+    assert!(
+        jd.trim_end_matches('|').trim_end().ends_with(&verdict),
+        "{jd}"
+    );
+    let po = row("2026-05-13 10:00");
+    assert!(po.trim_end_matches('|').trim_end().ends_with("ok"), "{po}");
+
+    // An approval file written by hand and committed without a signature is
+    // listed with an S001 verdict, never passed off as approved.
+    let forged = "campaigns/品牌焕新-2026-04V1/approvals/03-director-wang.fang.toml";
+    let subject = "campaigns/品牌焕新-2026-04V1/campaign.toml";
+    let blob = d.git(liu_yang, at, &["rev-parse", &format!("HEAD:{subject}")]);
+    std::fs::write(
+        d.path(forged),
+        format!(
+            "subject = \"{subject}\"\nsubject_blob = \"{}\"\ndecision = \"approve\"\n\
+             stage = \"director\"\napprover = \"wang.fang\"\n\
+             at = 2026-06-05T10:00:00+08:00\namount = 200000\ncomment = \"\"\n",
+            blob.trim()
+        ),
+    )
+    .unwrap();
+    let at = "2026-06-05T10:00:00+08:00";
+    d.git(liu_yang, at, &["add", forged]);
+    d.git(liu_yang, at, &["commit", "-q", "-m", "品牌焕新追加审批"]);
+    let head = d.git(liu_yang, at, &["rev-parse", "HEAD"]);
+    let v = d.json(&["report", "--quarter", "2026Q2"]);
+    let rows = approval_rows(&v);
+    assert_eq!(rows.len(), 13);
+    // Between the 05-15 purchase step and the 06-18 夏日清凉 approval.
+    assert_eq!(
+        rows[10],
+        (
+            "2026-06-05T10:00:00+08:00".to_string(),
+            forged.to_string(),
+            "director".to_string(),
+            format!(
+                "S001: {} adds this approval without a signature",
+                &head[..10]
+            ),
+        )
+    );
 }
 
 #[test]

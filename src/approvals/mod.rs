@@ -74,15 +74,18 @@ pub struct Verification {
     pub roster: RosterHistory,
     /// Commit id -> index in the walk.
     pub index: HashMap<Oid, usize>,
+    /// Subject path -> its approvals' positions in `approvals`.
+    by_subject: HashMap<String, Vec<usize>>,
 }
 
 impl Verification {
     /// Trusted approvals of a subject, oldest first.
     pub fn of_subject<'a>(&'a self, subject: &str) -> impl Iterator<Item = &'a Checked> + 'a {
-        let subject = subject.to_string();
-        self.approvals
-            .iter()
-            .filter(move |c| c.approval.subject == subject)
+        self.by_subject
+            .get(subject)
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.approvals[i])
     }
 }
 
@@ -111,17 +114,25 @@ pub fn verify(repo: &Repo, trust: usize) -> Verification {
         .chain(repo.dept_approvals.iter())
         .collect();
 
-    // Changes to approval files and team.toml, by path, in history order.
-    let mut events: HashMap<&str, Vec<&crate::git::PathChange>> = HashMap::new();
-    for c in &walk.changes {
-        events.entry(c.path.as_str()).or_default().push(c);
-    }
     let is_approval = |p: &str| {
         matches!(
             crate::repo::classify(p),
             crate::repo::Kind::Approval { .. } | crate::repo::Kind::DeptApproval
         )
     };
+    // Changes to approval files and team.toml, by path, in history order.
+    // The walk compares each commit with its first parent only, so a merge
+    // that brings an approval over from the other side (approvers' branches
+    // meet by merge, SPEC 6) looks as if it added the file; such a change is
+    // the other side's, already in the walk, and is left out here. A merge
+    // that introduces content no parent has (an evil merge) stays.
+    let mut events: HashMap<&str, Vec<&crate::git::PathChange>> = HashMap::new();
+    for c in &walk.changes {
+        if is_approval(&c.path) && brought_by_merge(&repo.git, walk, c) {
+            continue;
+        }
+        events.entry(c.path.as_str()).or_default().push(c);
+    }
     let changes_per_commit = {
         let mut m: HashMap<usize, usize> = HashMap::new();
         for c in &walk.changes {
@@ -305,11 +316,19 @@ pub fn verify(repo: &Repo, trust: usize) -> Verification {
         }
     }
     deleted.sort_by(|a, b| a.path.cmp(&b.path));
+    let mut by_subject: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, c) in approvals.iter().enumerate() {
+        by_subject
+            .entry(c.approval.subject.clone())
+            .or_default()
+            .push(i);
+    }
     Verification {
         approvals,
         deleted,
         roster,
         index,
+        by_subject,
     }
 }
 
@@ -419,15 +438,32 @@ fn roles_of(roster: &Roster, person: &str) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// Whether a change at a merge is only what another parent already had.
+fn brought_by_merge(
+    repo: &git2::Repository,
+    walk: &crate::git::Walk,
+    change: &crate::git::PathChange,
+) -> bool {
+    let parents = &walk.commits[change.commit].parents;
+    let Some(new) = change.new else {
+        return false;
+    };
+    parents.iter().skip(1).any(|p| {
+        repo.find_commit(*p)
+            .and_then(|c| c.tree())
+            .and_then(|t| t.get_path(std::path::Path::new(&change.path)))
+            .is_ok_and(|e| e.id() == new)
+    })
+}
+
 pub fn short(oid: Oid) -> String {
     oid.to_string()[..10].to_string()
 }
 
 /// The blob id of a work-tree file, as git would store it.
 fn repo_blob_of(repo: &Repo, path: &str) -> Result<Oid, git2::Error> {
-    let bytes =
-        std::fs::read(repo.root.join(path)).map_err(|e| git2::Error::from_str(&e.to_string()))?;
-    Oid::hash_object(git2::ObjectType::Blob, &bytes)
+    repo.blob_id(path)
+        .ok_or_else(|| git2::Error::from_str(&format!("{path} cannot be read")))
 }
 
 /// Finds the signed original of a rebased approval: a signed commit with

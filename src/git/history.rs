@@ -17,6 +17,9 @@ pub struct PathFilter<'a> {
     pub descend: &'a (dyn Fn(&str) -> bool + Sync),
     /// Whether a file is wanted.
     pub wanted: &'a (dyn Fn(&str) -> bool + Sync),
+    /// Names this filter (and its version) for the cache of what each
+    /// commit changed; `None`: no cache.
+    pub cache_key: Option<&'a str>,
 }
 
 /// One commit of HEAD's history.
@@ -98,6 +101,11 @@ pub fn walk(repo: &Repository, filter: &PathFilter) -> Result<Walk, git2::Error>
     revwalk.push(tip)?;
     revwalk.set_sorting(Sort::TOPOLOGICAL | Sort::REVERSE)?;
     let oids: Vec<Oid> = revwalk.collect::<Result<_, _>>()?;
+    let cache = filter
+        .cache_key
+        .map(|key| super::walk_cache::WalkCache::load(repo, key));
+    let known: Option<&HashMap<Oid, super::walk_cache::Record>> =
+        cache.as_ref().map(|c| &c.records);
     // Each commit is compared with its parent on its own, so the walk splits
     // into contiguous runs, one per core, each with its own handle on the
     // repository; the runs are joined back in history's order.
@@ -115,7 +123,7 @@ pub fn walk(repo: &Repository, filter: &PathFilter) -> Result<Walk, git2::Error>
                 let path = &path;
                 s.spawn(move || {
                     let repo = Repository::open(path)?;
-                    changes_in(&repo, run, i * chunk, filter)
+                    changes_in(&repo, run, i * chunk, filter, known)
                 })
             })
             .collect();
@@ -136,6 +144,36 @@ pub fn walk(repo: &Repository, filter: &PathFilter) -> Result<Walk, git2::Error>
         out.commits.extend(commits);
         out.changes.extend(changes);
     }
+    if let Some(cache) = &cache {
+        if out
+            .commits
+            .iter()
+            .any(|c| !cache.records.contains_key(&c.oid))
+        {
+            let mut by_commit: Vec<Vec<(String, Option<Oid>, Option<Oid>)>> =
+                vec![Vec::new(); out.commits.len()];
+            for c in &out.changes {
+                by_commit[c.commit].push((c.path.clone(), c.old, c.new));
+            }
+            let records: Vec<(Oid, super::walk_cache::Record)> = out
+                .commits
+                .iter()
+                .zip(by_commit)
+                .map(|(c, changes)| {
+                    (
+                        c.oid,
+                        super::walk_cache::Record {
+                            time: c.time,
+                            parents: c.parents.clone(),
+                            other: c.other,
+                            changes,
+                        },
+                    )
+                })
+                .collect();
+            cache.store(records.iter().map(|(o, r)| (*o, r)));
+        }
+    }
     Ok(out)
 }
 
@@ -146,17 +184,33 @@ fn changes_in(
     run: &[Oid],
     first: usize,
     filter: &PathFilter,
+    known: Option<&HashMap<Oid, super::walk_cache::Record>>,
 ) -> Result<(Vec<CommitMeta>, Vec<PathChange>), git2::Error> {
     let mut commits = Vec::with_capacity(run.len());
     let mut changes = Vec::new();
     let mut trees = TreeCache::new(repo)?;
     for (i, &oid) in run.iter().enumerate() {
+        if let Some(r) = known.and_then(|k| k.get(&oid)) {
+            changes.extend(r.changes.iter().map(|(path, old, new)| PathChange {
+                commit: first + i,
+                path: path.clone(),
+                old: *old,
+                new: *new,
+            }));
+            commits.push(CommitMeta {
+                oid,
+                time: r.time,
+                parents: r.parents.clone(),
+                other: r.other,
+            });
+            continue;
+        }
         let commit = repo.find_commit(oid)?;
-        let tree = trees.get(commit.tree_id())?;
         let parent_tree = match commit.parent_ids().next() {
-            Some(p) => Some(trees.get(repo.find_commit(p)?.tree_id())?),
+            Some(p) => Some(trees.get(repo.find_commit(p)?.tree_id(), None)?),
             None => None,
         };
+        let tree = trees.get(commit.tree_id(), parent_tree.as_deref())?;
         let mut found = Found::default();
         diff_trees(
             &mut trees,
@@ -217,8 +271,16 @@ fn diff_trees(
     out: &mut Found,
 ) -> Result<(), git2::Error> {
     let empty: &[RawEntry] = &[];
-    let olds = old.map_or(empty, |t| t.entries.as_slice());
-    let news = new.map_or(empty, |t| t.entries.as_slice());
+    let mut olds = old.map_or(empty, |t| t.entries.as_slice());
+    let mut news = new.map_or(empty, |t| t.entries.as_slice());
+    if let (Some(a), Some(b)) = (old, new) {
+        // Entries in the bytes both trees share at their start and end are
+        // the same entries: skip them without comparing one by one. A commit
+        // that touches one campaign of thousands compares only that one.
+        let (head, tail) = a.common_entries(b);
+        olds = &olds[head..olds.len() - tail.0];
+        news = &news[head..news.len() - tail.1];
+    }
     let (mut i, mut j) = (0, 0);
     while i < olds.len() || j < news.len() {
         let order = match (olds.get(i), news.get(j)) {
@@ -263,8 +325,8 @@ fn diff_trees(
         let (old_dir, new_dir) = (side(o, EntryKind::Tree), side(n, EntryKind::Tree));
         if old_dir.is_some() || new_dir.is_some() {
             if (filter.descend)(&path) {
-                let a = old_dir.map(|id| trees.get(id)).transpose()?;
-                let b = new_dir.map(|id| trees.get(id)).transpose()?;
+                let a = old_dir.map(|id| trees.get(id, None)).transpose()?;
+                let b = new_dir.map(|id| trees.get(id, a.as_deref())).transpose()?;
                 diff_trees(trees, a.as_deref(), b.as_deref(), &path, filter, out)?;
             } else {
                 out.other = true;
@@ -312,8 +374,60 @@ enum EntryKind {
     Other,
 }
 
+/// The length of the common prefix of `a` and `b`, up to `max`.
+fn mismatch(a: &[u8], b: &[u8], max: usize) -> usize {
+    // Compare in blocks (memcmp), then bytes within the first differing block.
+    let mut i = 0;
+    while i + 64 <= max && a[i..i + 64] == b[i..i + 64] {
+        i += 64;
+    }
+    while i < max && a[i] == b[i] {
+        i += 1;
+    }
+    i
+}
+
+/// The length of the common suffix of `a` and `b`, up to `max`.
+fn mismatch_rev(a: &[u8], b: &[u8], max: usize) -> usize {
+    let (la, lb) = (a.len(), b.len());
+    let mut i = 0;
+    while i + 64 <= max && a[la - i - 64..la - i] == b[lb - i - 64..lb - i] {
+        i += 64;
+    }
+    while i < max && a[la - i - 1] == b[lb - i - 1] {
+        i += 1;
+    }
+    i
+}
+
+/// Reads the entry at `i`: `<mode> <name>\0<id>`; returns it and where the next starts.
+fn parse_entry(data: &[u8], i: usize, oid_len: usize) -> Option<(RawEntry, usize)> {
+    let sp = i + memchr::memchr(b' ', &data[i..])?;
+    let nul = sp + 1 + memchr::memchr(0, &data[sp + 1..])?;
+    let kind = match &data[i..sp] {
+        b"40000" | b"040000" => EntryKind::Tree,
+        b"100644" | b"100755" | b"120000" | b"100664" => EntryKind::Blob,
+        _ => EntryKind::Other,
+    };
+    let oid = nul + 1;
+    if oid + oid_len > data.len() {
+        return None;
+    }
+    Some((
+        RawEntry {
+            start: i as u32,
+            name: ((sp + 1) as u32, nul as u32),
+            oid: oid as u32,
+            kind,
+        },
+        oid + oid_len,
+    ))
+}
+
 /// One entry of a raw tree: offsets into the tree's bytes.
+#[derive(Clone)]
 struct RawEntry {
+    start: u32,
     name: (u32, u32),
     oid: u32,
     kind: EntryKind,
@@ -328,26 +442,12 @@ struct RawTree {
 
 impl RawTree {
     fn parse(data: Vec<u8>, oid_len: usize) -> Option<RawTree> {
-        let mut entries = Vec::new();
+        let mut entries = Vec::with_capacity(data.len() / 48);
         let mut i = 0;
         while i < data.len() {
-            let sp = i + data[i..].iter().position(|&b| b == b' ')?;
-            let nul = sp + 1 + data[sp + 1..].iter().position(|&b| b == 0)?;
-            let kind = match &data[i..sp] {
-                b"40000" | b"040000" => EntryKind::Tree,
-                b"100644" | b"100755" | b"120000" | b"100664" => EntryKind::Blob,
-                _ => EntryKind::Other,
-            };
-            let oid = nul + 1;
-            if oid + oid_len > data.len() {
-                return None;
-            }
-            entries.push(RawEntry {
-                name: ((sp + 1) as u32, nul as u32),
-                oid: oid as u32,
-                kind,
-            });
-            i = oid + oid_len;
+            let (e, next) = parse_entry(&data, i, oid_len)?;
+            entries.push(e);
+            i = next;
         }
         Some(RawTree {
             data,
@@ -362,6 +462,90 @@ impl RawTree {
 
     fn oid(&self, e: &RawEntry) -> &[u8] {
         &self.data[e.oid as usize..e.oid as usize + self.oid_len]
+    }
+
+    /// Parses `data` knowing a tree it shares most bytes with: entries that
+    /// lie in the bytes both share at the start and at the end are taken
+    /// over (shifted at the end), only the middle is parsed. Falls back to a
+    /// full parse if the middle does not meet the shared end on a boundary.
+    fn parse_like(data: Vec<u8>, base: &RawTree) -> Option<RawTree> {
+        let (a, oid_len) = (&base.data, base.oid_len);
+        let max = a.len().min(data.len());
+        let prefix = mismatch(a, &data, max);
+        let suffix = mismatch_rev(a, &data, max - prefix);
+        let end = |e: &RawEntry| e.oid as usize + oid_len;
+        let head = base.entries.partition_point(|e| end(e) <= prefix);
+        let tail_from = base
+            .entries
+            .partition_point(|e| (e.start as usize) < a.len() - suffix)
+            .max(head);
+        // Where the shared tail starts in the new bytes.
+        let shift = data.len() as i64 - a.len() as i64;
+        let stop = base
+            .entries
+            .get(tail_from)
+            .map_or(data.len(), |e| (e.start as i64 + shift) as usize);
+        let mut entries = Vec::with_capacity(base.entries.len() + 4);
+        entries.extend(base.entries[..head].iter().cloned());
+        let mut i = base
+            .entries
+            .get(head)
+            .map_or(prefix.min(data.len()), |e| e.start as usize);
+        if head == base.entries.len() {
+            i = base.entries.last().map_or(0, |e| end(e));
+        }
+        while i < stop {
+            let (e, next) = parse_entry(&data, i, oid_len)?;
+            entries.push(e);
+            i = next;
+        }
+        if i != stop {
+            return RawTree::parse(data, oid_len);
+        }
+        entries.extend(base.entries[tail_from..].iter().map(|e| RawEntry {
+            start: (e.start as i64 + shift) as u32,
+            name: (
+                (e.name.0 as i64 + shift) as u32,
+                (e.name.1 as i64 + shift) as u32,
+            ),
+            oid: (e.oid as i64 + shift) as u32,
+            kind: e.kind,
+        }));
+        Some(RawTree {
+            data,
+            entries,
+            oid_len,
+        })
+    }
+
+    /// How many entries at the start of both trees, and at the end of each,
+    /// lie in byte ranges the two trees share exactly.
+    fn common_entries(&self, other: &RawTree) -> (usize, (usize, usize)) {
+        let (a, b) = (&self.data, &other.data);
+        let max = a.len().min(b.len());
+        let prefix = mismatch(a, b, max);
+        let suffix = mismatch_rev(a, b, max - prefix);
+        let end = |e: &RawEntry| e.oid as usize + self.oid_len;
+        // Entries that end within the shared prefix are identical in both.
+        let head = self.entries.partition_point(|e| end(e) <= prefix).min(
+            other
+                .entries
+                .partition_point(|e| e.oid as usize + other.oid_len <= prefix),
+        );
+        // Entries that start within the shared suffix, from each end.
+        let tail_a = self.entries.len()
+            - self
+                .entries
+                .partition_point(|e| (e.start as usize) < a.len() - suffix);
+        let tail_b = other.entries.len()
+            - other
+                .entries
+                .partition_point(|e| (e.start as usize) < b.len() - suffix);
+        let tail = tail_a
+            .min(tail_b)
+            .min(self.entries.len() - head)
+            .min(other.entries.len() - head);
+        (head, (tail, tail))
     }
 
     fn oid_of(&self, e: &RawEntry) -> Oid {
@@ -386,7 +570,9 @@ impl<'r> TreeCache<'r> {
         })
     }
 
-    fn get(&mut self, id: Oid) -> Result<Rc<RawTree>, git2::Error> {
+    /// The tree `id`; `base`, a tree it likely differs little from (its
+    /// parent's version), lets most of its entries be taken over unparsed.
+    fn get(&mut self, id: Oid, base: Option<&RawTree>) -> Result<Rc<RawTree>, git2::Error> {
         if let Some(t) = self.current.get(&id) {
             return Ok(t.clone());
         }
@@ -398,8 +584,13 @@ impl<'r> TreeCache<'r> {
                     return Err(git2::Error::from_str(&format!("{id} is not a tree")));
                 }
                 let oid_len = id.as_bytes().len();
+                let data = obj.data().to_vec();
+                let parsed = match base {
+                    Some(b) if b.oid_len == oid_len => RawTree::parse_like(data, b),
+                    _ => RawTree::parse(data, oid_len),
+                };
                 Rc::new(
-                    RawTree::parse(obj.data().to_vec(), oid_len)
+                    parsed
                         .ok_or_else(|| git2::Error::from_str(&format!("tree {id} is malformed")))?,
                 )
             }
@@ -410,5 +601,46 @@ impl<'r> TreeCache<'r> {
 
     fn next_generation(&mut self) {
         self.previous = std::mem::take(&mut self.current);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tree(names: &[&str]) -> Vec<u8> {
+        let mut v = Vec::new();
+        for (i, n) in names.iter().enumerate() {
+            v.extend_from_slice(format!("100644 {n}\0").as_bytes());
+            v.extend_from_slice(&[i as u8; 20]);
+        }
+        v
+    }
+
+    fn entries(t: &RawTree) -> Vec<(Vec<u8>, Vec<u8>, u32)> {
+        t.entries
+            .iter()
+            .map(|e| (t.name(e).to_vec(), t.oid(e).to_vec(), e.start))
+            .collect()
+    }
+
+    #[test]
+    fn parsing_like_a_base_equals_a_full_parse() {
+        let base = tree(&["a", "bb", "c", "dd", "e"]);
+        let base = RawTree::parse(base, 20).unwrap();
+        for next in [
+            tree(&["a", "bb", "c", "dd", "e"]),
+            tree(&["a", "bb", "cx", "dd", "e"]),
+            tree(&["a", "bb", "c", "c2", "dd", "e"]),
+            tree(&["a", "c", "dd", "e"]),
+            tree(&["0", "a", "bb", "c", "dd", "e"]),
+            tree(&["a", "bb", "c", "dd", "e", "f"]),
+            tree(&["a"]),
+            tree(&[]),
+        ] {
+            let full = RawTree::parse(next.clone(), 20).unwrap();
+            let like = RawTree::parse_like(next, &base).unwrap();
+            assert_eq!(entries(&full), entries(&like));
+        }
     }
 }

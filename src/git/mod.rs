@@ -5,6 +5,7 @@ mod commit;
 mod commitobj;
 mod history;
 mod sign;
+mod walk_cache;
 
 pub use approve_commit::{CommitError, OneFileCommit, commit_one_file};
 pub use commit::{Identity, commit_paths, configured_identity};

@@ -268,6 +268,10 @@ pub fn verify_ssh(armored: &str, payload: &[u8]) -> Result<PublicKey, String> {
     Ok(key)
 }
 
+/// gpg's answer (the primary key's fingerprint, or why not), and whether it
+/// is definite: about the signature, not about this machine's keyring.
+type Verdict = (Result<String, String>, bool);
+
 /// Verifies OpenPGP signatures with gpg, once per commit: results are kept
 /// in `.git/mkt/gpg-verified` (commits never change).
 pub struct GpgVerifier {
@@ -318,16 +322,25 @@ impl GpgVerifier {
         if let Some(r) = self.cache.get(commit) {
             return r.clone();
         }
-        let r = self.run(armored, payload);
-        // A gpg that cannot run says nothing about the commit: not cached.
-        if !matches!(&r, Err(e) if e.starts_with("cannot run")) {
+        let (r, definite) = self.run(armored, payload);
+        // Only gpg's verdict on the signature itself is kept. A gpg that
+        // cannot run, or lacks the signer's public key, says something about
+        // this machine, not about the commit: asked again next time.
+        if definite {
             self.cache.insert(commit.to_string(), r.clone());
             self.dirty = true;
         }
         r
     }
 
-    fn run(&self, armored: &str, payload: &[u8]) -> Result<String, String> {
+    /// The verdict, and whether it is gpg's definite word on the signature
+    /// (VALIDSIG or BADSIG), which never changes for a commit.
+    fn run(&self, armored: &str, payload: &[u8]) -> Verdict {
+        self.run_gpg(armored, payload)
+            .unwrap_or_else(|e| (Err(e), false))
+    }
+
+    fn run_gpg(&self, armored: &str, payload: &[u8]) -> Result<Verdict, String> {
         let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
         let sig = dir.path().join("sig.asc");
         std::fs::write(&sig, armored).map_err(|e| e.to_string())?;
@@ -350,13 +363,20 @@ impl GpgVerifier {
             let f: Vec<&str> = line.split_whitespace().collect();
             if f.get(1) == Some(&"VALIDSIG") {
                 let primary = f.get(11).or(f.get(2)).copied().unwrap_or("");
-                return Ok(primary.to_ascii_uppercase());
+                return Ok((Ok(primary.to_ascii_uppercase()), true));
             }
         }
         if status.contains("NO_PUBKEY") {
-            return Err("gpg does not have the signer's public key (import it to verify)".into());
+            return Ok((
+                Err("gpg does not have the signer's public key (import it to verify)".into()),
+                false,
+            ));
         }
-        Err("the OpenPGP signature does not match the commit".into())
+        let definite = status.lines().any(|l| l.contains(" BADSIG "));
+        Ok((
+            Err("the OpenPGP signature does not match the commit".into()),
+            definite,
+        ))
     }
 }
 

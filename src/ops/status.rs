@@ -24,6 +24,7 @@ pub enum DueKind {
     Closing,
     Report,
     Decision,
+    Approval,
 }
 
 impl DueKind {
@@ -34,6 +35,7 @@ impl DueKind {
             DueKind::Closing => "closing",
             DueKind::Report => "report",
             DueKind::Decision => "decision",
+            DueKind::Approval => "approval",
         }
     }
 
@@ -45,6 +47,7 @@ impl DueKind {
             DueKind::Closing => "closing 结项验收",
             DueKind::Report => "report 季度报告",
             DueKind::Decision => "decision 决议",
+            DueKind::Approval => "approval 审批",
         }
     }
 }
@@ -85,12 +88,94 @@ impl DueItem {
 /// A source of due items.
 pub type Source = fn(&Ctx) -> Vec<DueItem>;
 
-/// Every source, by name. Approvals waiting are not here yet.
+/// Every source, by name.
 pub static SOURCES: &[(&str, Source)] = &[
     ("meetings", meetings),
     ("reports", reports),
     ("decisions", decisions),
+    ("approvals", approvals_waiting),
 ];
+
+/// Approval chains still open, with whom they wait for: campaign budgets
+/// and purchases before they are needed, emergency work after its start,
+/// closing sign-offs of closing minutes held, and copy's legal review.
+pub fn approvals_waiting(ctx: &Ctx) -> Vec<DueItem> {
+    use crate::approvals::{SubjectKind, chain_for, progress};
+    let repo = ctx.repo;
+    let v = repo.verification();
+    let roster = &v.roster.at_head().team;
+    let mut subjects: Vec<String> = Vec::new();
+    for (dir, c) in ctx.live_campaigns() {
+        subjects.push(c.path.clone());
+        subjects.extend(dir.purchases.iter().map(|p| p.path.clone()));
+        subjects.extend(dir.content.iter().cloned());
+        subjects.extend(
+            ctx.lineage_minutes(&c.value)
+                .iter()
+                .filter(|m| m.value.kind == "closing")
+                .map(|m| m.path.clone()),
+        );
+    }
+    let mut out = Vec::new();
+    for subject in subjects {
+        let Some(chain) = chain_for(repo, &subject) else {
+            continue;
+        };
+        let Some(due) = chain.due else { continue };
+        let p = progress(repo, v, chain);
+        if p.complete() {
+            continue;
+        }
+        let what_for = match p.chain.kind {
+            SubjectKind::Campaign => "approve the budget",
+            SubjectKind::Emergency => "approve the emergency work",
+            SubjectKind::Purchase => "approve the purchase",
+            SubjectKind::Closing => "sign off the closing",
+            SubjectKind::Copy => "review the copy",
+            _ => "sign off",
+        };
+        let owner = p.chain.owner.clone();
+        let command = match p.chain.kind {
+            SubjectKind::Campaign | SubjectKind::Emergency => format!(
+                "mkt approve {}",
+                p.chain.campaign.clone().unwrap_or_default()
+            ),
+            SubjectKind::Purchase => format!(
+                "mkt approve {} --purchase {}",
+                p.chain.campaign.clone().unwrap_or_default(),
+                subject
+                    .rsplit('/')
+                    .next()
+                    .unwrap_or("")
+                    .trim_end_matches(".toml")
+            ),
+            _ => format!("mkt sign-off {subject}"),
+        };
+        for stage in p.open() {
+            let people: Vec<String> = match &stage.role {
+                Some(role) => roster
+                    .people
+                    .iter()
+                    .filter(|x| x.has_role(role) && Some(&x.id) != owner.as_ref())
+                    .map(|x| x.id.clone())
+                    .collect(),
+                None => stage.people.clone(),
+            };
+            let mut i = item(
+                DueKind::Approval,
+                p.chain.campaign.as_deref().unwrap_or(&subject),
+                format!("{what_for}: {} ({command})", stage.name),
+                due,
+                &subject,
+            );
+            i.role = stage.role.clone();
+            i.owner = (people.len() == 1).then(|| people[0].clone());
+            i.people = dedup(people);
+            out.push(i);
+        }
+    }
+    out
+}
 
 #[derive(Debug, Default)]
 pub struct StatusOptions {

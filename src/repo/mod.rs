@@ -72,6 +72,8 @@ pub struct Repo {
     /// The index in `history` of the trust-root commit (SPEC 5).
     pub trust_root: usize,
     verification: std::cell::OnceCell<crate::approvals::Verification>,
+    /// Blob ids of work-tree files, as git would hash them, once each.
+    blob_ids: std::cell::RefCell<HashMap<String, Option<git2::Oid>>>,
 }
 
 /// The outcome of reading one file.
@@ -157,6 +159,7 @@ impl Repo {
             dept_approvals: Vec::new(),
             trust_root: 0,
             verification: std::cell::OnceCell::new(),
+            blob_ids: std::cell::RefCell::new(HashMap::new()),
             findings: Vec::new(),
             git,
         };
@@ -183,6 +186,8 @@ impl Repo {
         // keeps the time its content was first committed); every approval
         // and roster change, for verification.
         let filter = crate::git::PathFilter {
+            // Bump when what the filter takes in changes.
+            cache_key: Some("minutes+approvals+team/1"),
             descend: &|p: &str| {
                 let parts: Vec<&str> = p.split('/').collect();
                 matches!(
@@ -219,6 +224,24 @@ impl Repo {
             })
             .collect();
         Ok(repo)
+    }
+
+    /// The git blob id of a work-tree file (what `git hash-object` gives),
+    /// from the text already loaded where there is one.
+    pub fn blob_id(&self, path: &str) -> Option<git2::Oid> {
+        if let Some(id) = self.blob_ids.borrow().get(path) {
+            return *id;
+        }
+        let hash = |bytes: &[u8]| git2::Oid::hash_object(git2::ObjectType::Blob, bytes).ok();
+        let id = match (self.docs.get(path), self.texts.get(path)) {
+            (Some(doc), _) => hash(doc.text().as_bytes()),
+            (None, Some(text)) => hash(text.as_bytes()),
+            _ => std::fs::read(self.root.join(path))
+                .ok()
+                .and_then(|b| hash(&b)),
+        };
+        self.blob_ids.borrow_mut().insert(path.to_string(), id);
+        id
     }
 
     /// Every approval, sign-off and roster change, verified (once).
@@ -483,39 +506,42 @@ fn load_one(root: &Path, rel: &str, is_link: bool, max_bytes: u64) -> Loaded {
         );
     }
     let path = root.join(rel);
-    match std::fs::metadata(&path) {
-        Ok(m) if m.len() > max_bytes => {
-            return Loaded::Finding(
-                Diagnostic::new(
-                    &rules::F001,
-                    Located::file(rel),
-                    format!("file is {} bytes, more than a record may be ({max_bytes})", m.len()),
-                )
-                .help("records are small text files; keep large material outside the repository or raise general.max_file_bytes"),
-            );
-        }
-        Ok(_) => {}
-        Err(e) => {
-            return Loaded::Finding(Diagnostic::new(
+    let cannot = |e: std::io::Error| {
+        Loaded::Finding(Diagnostic::new(
+            &rules::F001,
+            Located::file(rel),
+            format!("cannot read: {e}"),
+        ))
+    };
+    // One open: the size from the handle, then the bytes, never more than the limit.
+    let mut file = match std::fs::File::open(&path) {
+        Ok(f) => f,
+        Err(e) => return cannot(e),
+    };
+    let len = match file.metadata() {
+        Ok(m) => m.len(),
+        Err(e) => return cannot(e),
+    };
+    if len > max_bytes {
+        return Loaded::Finding(
+            Diagnostic::new(
                 &rules::F001,
                 Located::file(rel),
-                format!("cannot read: {e}"),
-            ));
-        }
+                format!("file is {len} bytes, more than a record may be ({max_bytes})"),
+            )
+            .help("records are small text files; keep large material outside the repository or raise general.max_file_bytes"),
+        );
     }
     if let Kind::Contract { .. } | Kind::Report { .. } = kind {
         return Loaded::Listed(kind);
     }
-    let bytes = match std::fs::read(&path) {
-        Ok(b) => b,
-        Err(e) => {
-            return Loaded::Finding(Diagnostic::new(
-                &rules::F001,
-                Located::file(rel),
-                format!("cannot read: {e}"),
-            ));
-        }
-    };
+    let mut bytes = Vec::with_capacity(len as usize);
+    if let Err(e) = std::io::Read::read_to_end(
+        &mut std::io::Read::take(&mut file, max_bytes + 1),
+        &mut bytes,
+    ) {
+        return cannot(e);
+    }
     let text = match String::from_utf8(bytes) {
         Ok(t) => t,
         Err(e) => {
