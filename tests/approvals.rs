@@ -1694,7 +1694,7 @@ fn staged_changes_survive_mkt_approve_untouched() {
     let file = director_file(&id);
     assert_eq!(
         d.changed_in("HEAD"),
-        [file.clone()],
+        std::slice::from_ref(&file),
         "only the approval is committed"
     );
     assert_eq!(

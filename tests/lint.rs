@@ -1425,3 +1425,93 @@ fn explain_every_rule() {
         .code(2)
         .stderr(predicate::str::contains("Z999"));
 }
+
+#[test]
+fn verify_holds_approvals_to_their_chain_not_only_their_signature() {
+    let mut t = TestRepo::example();
+    t.today = "2026-11-25".into();
+    t.mkt(["verify"]).assert().code(0);
+    // The approved plan changes: its signature is still good, the approval is stale.
+    t.replace(
+        "campaigns/双十一预热-2026-10V1/campaign.toml",
+        "total = 100000",
+        "total = 120000",
+    );
+    let out = t.mkt(["verify", "--format", "json"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["failed"], 1, "{json:#}");
+    let bad: Vec<&serde_json::Value> = json["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["ok"] == false)
+        .collect();
+    assert_eq!(
+        bad[0]["subject"],
+        "campaigns/双十一预热-2026-10V1/campaign.toml"
+    );
+    assert!(
+        bad[0]["verdict"].as_str().unwrap().starts_with("A005: "),
+        "{json:#}"
+    );
+}
+
+#[test]
+fn a_shallow_clone_is_refused_with_the_fix() {
+    let t = TestRepo::example();
+    let shallow = t.tmp().join("shallow");
+    let url = format!("file://{}", t.root.display());
+    git_in(
+        &t.home,
+        t.tmp(),
+        &[
+            "clone",
+            "-q",
+            "--depth",
+            "3",
+            &url,
+            shallow.to_str().unwrap(),
+        ],
+        None,
+    );
+    for cmd in ["lint", "verify"] {
+        mkt_in(&t.home, &shallow)
+            .args([cmd])
+            .env("MKT_TODAY", "2026-11-25")
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("shallow clone"))
+            .stderr(predicate::str::contains("fetch-depth: 0"));
+    }
+}
+
+#[test]
+fn a001_approval_after_the_start_stays_on_record_as_a_warning() {
+    let t = TestRepo::with_team();
+    t.write_standard_campaign(ID, "2026-03-01", "2026-03-31");
+    t.commit_all("plan: 春季促销", "2026-02-10T10:00:00+08:00");
+    let kickoff = t.add_minutes(Some(ID), "kickoff", KICKOFF_AT);
+    let _ = kickoff;
+    // Started without its approval: an error.
+    let json = t.lint_expect("2026-03-03", 1);
+    let f = assert_one(&json, "A001", CAMPAIGN, 4, 9, "error");
+    assert!(
+        f["message"]
+            .as_str()
+            .unwrap()
+            .contains("without its approvals"),
+        "{f:#}"
+    );
+    // Approved two days late: no longer an error, but on record.
+    t.approve("wang.fang", ID, "2026-03-03T09:00:00+08:00");
+    let json = t.lint_expect("2026-03-04", 0);
+    let f = assert_one(&json, "A001", CAMPAIGN, 4, 9, "warning");
+    assert!(
+        f["message"]
+            .as_str()
+            .unwrap()
+            .contains("before its chain was complete (2026-03-03)"),
+        "{f:#}"
+    );
+}

@@ -226,14 +226,15 @@ pub fn verify(repo: &Repo, trust: usize) -> Verification {
                 "an approval commit holds exactly its one file; approve again with `mkt approve`",
             ));
         }
-        if let (Some(committed), Ok(now)) = (add.new, repo_blob_of(repo, &rec.path)) {
-            if committed != now && evs.get(add_pos + 1).is_none() {
-                checked.problems.push(problem(
-                    &rules::S003,
-                    "edited since its approval commit (uncommitted)",
-                    "an approval never changes; restore it with git checkout -- <file>",
-                ));
-            }
+        if let (Some(committed), Ok(now)) = (add.new, repo_blob_of(repo, &rec.path))
+            && committed != now
+            && evs.get(add_pos + 1).is_none()
+        {
+            checked.problems.push(problem(
+                &rules::S003,
+                "edited since its approval commit (uncommitted)",
+                "an approval never changes; restore it with git checkout -- <file>",
+            ));
         }
 
         // Signature (S001, S002, S004).
@@ -306,13 +307,14 @@ pub fn verify(repo: &Repo, trust: usize) -> Verification {
         if !is_approval(path) {
             continue;
         }
-        if let Some(last) = evs.last() {
-            if last.new.is_none() && !repo.root.join(path).exists() {
-                deleted.push(Deleted {
-                    path: path.to_string(),
-                    commit: last.commit,
-                });
-            }
+        if let Some(last) = evs.last()
+            && last.new.is_none()
+            && !repo.root.join(path).exists()
+        {
+            deleted.push(Deleted {
+                path: path.to_string(),
+                commit: last.commit,
+            });
         }
     }
     deleted.sort_by(|a, b| a.path.cmp(&b.path));
@@ -381,7 +383,7 @@ pub fn eligible(stage: &Stage, c: &Checked) -> bool {
     c.approval.stage == stage.name
         && match &stage.role {
             Some(role) => c.approver_roles.iter().any(|r| r == role),
-            None => stage.people.iter().any(|p| *p == c.approval.approver),
+            None => stage.people.contains(&c.approval.approver),
         }
 }
 
@@ -492,18 +494,19 @@ impl<'r> RebasedLookup<'r> {
             let Ok(odb) = repo.odb() else { return map };
             let mut commits = Vec::new();
             let _ = odb.foreach(|oid| {
-                if let Ok((_, kind)) = odb.read_header(*oid) {
-                    if kind == git2::ObjectType::Commit {
-                        commits.push(*oid);
-                    }
+                if let Ok((_, kind)) = odb.read_header(*oid)
+                    && kind == git2::ObjectType::Commit
+                {
+                    commits.push(*oid);
                 }
                 true
             });
             for oid in commits {
-                if let Ok(raw) = crate::git::RawCommit::read(repo, oid) {
-                    if raw.signatures.len() == 1 && raw.message.contains("Mkt-Approval:") {
-                        map.insert(raw.message, oid);
-                    }
+                if let Ok(raw) = crate::git::RawCommit::read(repo, oid)
+                    && raw.signatures.len() == 1
+                    && raw.message.contains("Mkt-Approval:")
+                {
+                    map.insert(raw.message, oid);
                 }
             }
             map

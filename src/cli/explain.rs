@@ -9,6 +9,7 @@ use crate::rules;
 ///   mkt explain B002
 ///   mkt explain reserve-range
 #[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
 pub struct Args {
     /// A rule code (B002) or name (reserve-range)
     pub code: String,

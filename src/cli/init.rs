@@ -14,6 +14,7 @@ use crate::ops::init::{InitOptions, init};
 ///   mkt init 市场部
 ///   mkt init --example demo && mkt -C demo lint --today 2026-11-25
 #[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
 pub struct Args {
     /// The folder (created if missing); default: the current one
     pub dir: Option<PathBuf>,

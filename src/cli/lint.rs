@@ -14,6 +14,7 @@ use crate::ops::lint::lint;
 ///   mkt lint --format json | jq '.findings[] | select(.code == "B002")'
 ///   MKT_TODAY=2026-03-01 mkt lint   # as it stood on 春季促销's start
 #[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
 pub struct Args {
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Text)]
@@ -22,6 +23,7 @@ pub struct Args {
 
 pub fn run(global: &Global, args: Args) -> Outcome {
     let repo = global.open_repo()?;
+    repo.require_full_history()?;
     let zone = repo.policy.zone();
     let result = lint(&repo, global.today(zone), global.now(zone));
     let text = diag::render(

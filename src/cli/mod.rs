@@ -4,11 +4,13 @@
 mod approve;
 mod attribution;
 mod completions;
+mod contract;
 mod explain;
 mod init;
 mod lint;
 mod man;
 mod new_campaign;
+mod new_incident;
 mod new_minutes;
 mod prompt;
 mod report;
@@ -71,6 +73,9 @@ pub enum Command {
     NewCampaign(new_campaign::Args),
     Revise(revise::Args),
     NewMinutes(new_minutes::Args),
+    NewIncident(new_incident::Args),
+    #[command(subcommand)]
+    Contract(contract::Command),
     Status(status::Args),
     Completions(completions::Args),
     Man(man::Args),
@@ -150,10 +155,10 @@ impl Global {
 /// Writes to stdout; a closed pipe (`mkt lint | head`) ends quietly.
 pub fn print(text: &str) {
     let mut out = anstream::stdout();
-    if let Err(e) = out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
-        if e.kind() == std::io::ErrorKind::BrokenPipe {
-            std::process::exit(0);
-        }
+    if let Err(e) = out.write_all(text.as_bytes()).and_then(|_| out.flush())
+        && e.kind() == std::io::ErrorKind::BrokenPipe
+    {
+        std::process::exit(0);
     }
 }
 
@@ -184,6 +189,8 @@ pub fn main() -> i32 {
         Command::NewCampaign(a) => new_campaign::run(&global, a),
         Command::Revise(a) => revise::run(&global, a),
         Command::NewMinutes(a) => new_minutes::run(&global, a),
+        Command::NewIncident(a) => new_incident::run(&global, a),
+        Command::Contract(c) => contract::run(&global, c),
         Command::Status(a) => status::run(&global, a),
         Command::Completions(a) => completions::run(&global, a),
         Command::Man(a) => man::run(&global, a),

@@ -9,6 +9,7 @@ use crate::rules::RULES;
 ///   mkt rules
 ///   mkt rules --format json
 #[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
 pub struct Args {
     #[arg(long, value_enum, default_value_t = ListFormat::Table)]
     pub format: ListFormat,

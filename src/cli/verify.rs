@@ -5,7 +5,10 @@ use super::{Global, Outcome, print};
 use crate::approvals::short;
 
 /// Verify every approval, sign-off and roster change in history: who signed
-/// what, with which key, and the verdict. Exit status 1 if any fails.
+/// what, with which key, and the verdict — the signature (S001–S004), and
+/// whether the approval still holds: the approver's role, not the owner,
+/// the subject unchanged, the chain's order (A002–A005). Exit status 1 if
+/// any fails.
 ///
 /// Signatures are checked in-process (SSH) or by gpg once per commit
 /// (OpenPGP, cached); history is read once.
@@ -42,9 +45,26 @@ struct Row {
 
 pub fn run(global: &Global, args: Args) -> Outcome {
     let repo = global.open_repo()?;
+    repo.require_full_history()?;
     let v = repo.verification();
+    // Beyond the signature: role, owner, staleness and order (A002–A005).
+    let zone = repo.policy.zone();
+    let ctx = crate::rules::Ctx::new(&repo, global.today(zone), global.now(zone));
+    let mut chain_findings = Vec::new();
+    crate::rules::per_approval(&ctx, &mut chain_findings);
     let mut rows = Vec::new();
     for c in &v.approvals {
+        let mut problems: Vec<String> = c
+            .problems
+            .iter()
+            .map(|p| format!("{}: {}", p.rule.code, p.message))
+            .collect();
+        problems.extend(
+            chain_findings
+                .iter()
+                .filter(|d| d.at.file == c.path)
+                .map(|d| format!("{}: {}", d.code, d.message)),
+        );
         rows.push(Row {
             kind: "approval",
             subject: c.approval.subject.clone(),
@@ -56,8 +76,12 @@ pub fn run(global: &Global, args: Args) -> Outcome {
                 .time
                 .map(|t| t.date_naive().to_string())
                 .unwrap_or_default(),
-            ok: c.trusted(),
-            verdict: c.verdict(),
+            ok: problems.is_empty(),
+            verdict: if problems.is_empty() {
+                "ok".to_string()
+            } else {
+                problems.join("; ")
+            },
         });
     }
     for d in &v.deleted {

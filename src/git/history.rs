@@ -144,35 +144,33 @@ pub fn walk(repo: &Repository, filter: &PathFilter) -> Result<Walk, git2::Error>
         out.commits.extend(commits);
         out.changes.extend(changes);
     }
-    if let Some(cache) = &cache {
-        if out
+    if let Some(cache) = &cache
+        && out
             .commits
             .iter()
             .any(|c| !cache.records.contains_key(&c.oid))
-        {
-            let mut by_commit: Vec<Vec<(String, Option<Oid>, Option<Oid>)>> =
-                vec![Vec::new(); out.commits.len()];
-            for c in &out.changes {
-                by_commit[c.commit].push((c.path.clone(), c.old, c.new));
-            }
-            let records: Vec<(Oid, super::walk_cache::Record)> = out
-                .commits
-                .iter()
-                .zip(by_commit)
-                .map(|(c, changes)| {
-                    (
-                        c.oid,
-                        super::walk_cache::Record {
-                            time: c.time,
-                            parents: c.parents.clone(),
-                            other: c.other,
-                            changes,
-                        },
-                    )
-                })
-                .collect();
-            cache.store(records.iter().map(|(o, r)| (*o, r)));
+    {
+        let mut by_commit: Vec<Vec<Changed>> = vec![Vec::new(); out.commits.len()];
+        for c in &out.changes {
+            by_commit[c.commit].push((c.path.clone(), c.old, c.new));
         }
+        let records: Vec<(Oid, super::walk_cache::Record)> = out
+            .commits
+            .iter()
+            .zip(by_commit)
+            .map(|(c, changes)| {
+                (
+                    c.oid,
+                    super::walk_cache::Record {
+                        time: c.time,
+                        parents: c.parents.clone(),
+                        other: c.other,
+                        changes,
+                    },
+                )
+            })
+            .collect();
+        cache.store(records.iter().map(|(o, r)| (*o, r)));
     }
     Ok(out)
 }
@@ -252,9 +250,12 @@ pub fn commit_time(commit: &git2::Commit) -> DateTime<FixedOffset> {
         .unwrap_or_else(|| off.timestamp_opt(0, 0).unwrap())
 }
 
+/// A wanted file's path, with its blob before and after.
+type Changed = (String, Option<Oid>, Option<Oid>);
+
 #[derive(Default)]
 struct Found {
-    changes: Vec<(String, Option<Oid>, Option<Oid>)>,
+    changes: Vec<Changed>,
     /// Something outside the wanted files differs.
     other: bool,
 }
@@ -304,10 +305,11 @@ fn diff_trees(
         if n.is_some() {
             j += 1;
         }
-        if let (Some((ot, oe)), Some((nt, ne))) = (o, n) {
-            if ot.oid(oe) == nt.oid(ne) && oe.kind == ne.kind {
-                continue;
-            }
+        if let (Some((ot, oe)), Some((nt, ne))) = (o, n)
+            && ot.oid(oe) == nt.oid(ne)
+            && oe.kind == ne.kind
+        {
+            continue;
         }
         let (t, e) = n.or(o).expect("one side is present");
         let Ok(name) = std::str::from_utf8(t.name(e)) else {
@@ -492,7 +494,7 @@ impl RawTree {
             .get(head)
             .map_or(prefix.min(data.len()), |e| e.start as usize);
         if head == base.entries.len() {
-            i = base.entries.last().map_or(0, |e| end(e));
+            i = base.entries.last().map_or(0, end);
         }
         while i < stop {
             let (e, next) = parse_entry(&data, i, oid_len)?;
@@ -549,7 +551,7 @@ impl RawTree {
     }
 
     fn oid_of(&self, e: &RawEntry) -> Oid {
-        Oid::from_bytes(self.oid(e)).unwrap_or_else(|_| Oid::ZERO_SHA1)
+        Oid::from_bytes(self.oid(e)).unwrap_or(Oid::ZERO_SHA1)
     }
 }
 

@@ -118,8 +118,7 @@ fn run_with_input(cmd: &mut Command, input: &[u8]) -> Result<Vec<u8>, String> {
         let err = String::from_utf8_lossy(&out.stderr);
         let last = err
             .lines()
-            .filter(|l| !l.starts_with("[GNUPG:]"))
-            .last()
+            .rfind(|l| !l.starts_with("[GNUPG:]"))
             .unwrap_or("")
             .trim();
         return Err(format!("{shown} failed: {last}"));

@@ -110,7 +110,7 @@ fn pick_stage(repo: &Repo, chain: &Chain, person: &Person, asked: Option<&str>) 
     let progress = approvals::progress(repo, v, chain.clone());
     let can = |s: &Stage| match &s.role {
         Some(role) => person.has_role(role),
-        None => s.people.iter().any(|p| *p == person.id),
+        None => s.people.contains(&person.id),
     };
     let open = progress.open();
     if let Some(asked) = asked {
@@ -162,22 +162,21 @@ fn pick_stage(repo: &Repo, chain: &Chain, person: &Person, asked: Option<&str>) 
             s.name
         )));
     }
-    if chain.ordered {
-        if let Some(later) = chain
+    if chain.ordered
+        && let Some(later) = chain
             .stages
             .iter()
             .zip(&progress.filled)
             .find(|(s, f)| f.is_none() && can(s))
-        {
-            let first = open
-                .first()
-                .map(|s| format!("{} ({})", s.name, s.who()))
-                .unwrap_or_default();
-            return Err(Error::user(format!(
-                "out of order: {first} approves before {}",
-                later.0.name
-            )));
-        }
+    {
+        let first = open
+            .first()
+            .map(|s| format!("{} ({})", s.name, s.who()))
+            .unwrap_or_default();
+        return Err(Error::user(format!(
+            "out of order: {first} approves before {}",
+            later.0.name
+        )));
     }
     let needed: Vec<String> = open
         .iter()
@@ -256,7 +255,7 @@ pub fn approve(repo: &Repo, opts: &ApproveOptions) -> Result<Approved> {
 
     // 1. The signer, and who that is.
     let signer: Signer =
-        git::configured_signer(&repo.git, opts.key.as_deref()).map_err(|e| Error::user(e))?;
+        git::configured_signer(&repo.git, opts.key.as_deref()).map_err(Error::user)?;
     let key = signer.key();
     let roster = repo.verification().roster.at_head();
     let (person, entry) = roster.owner_of(&key).ok_or_else(|| {

@@ -2,9 +2,11 @@
 //! here prints, prompts or reads the clock.
 
 pub mod approve;
+pub mod contract;
 pub mod init;
 pub mod lint;
 pub mod new_campaign;
+pub mod new_incident;
 pub mod new_minutes;
 pub mod report;
 pub mod revise;

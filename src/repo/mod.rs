@@ -165,10 +165,11 @@ impl Repo {
         };
         for (rel, l) in loaded {
             // A stray file that git ignores (an editor's backup, `.DS_Store`) is not the team's.
-            if let Loaded::Finding(d) = &l {
-                if d.code == rules::F003.code && repo.git.is_path_ignored(&rel).unwrap_or(false) {
-                    continue;
-                }
+            if let Loaded::Finding(d) = &l
+                && d.code == rules::F003.code
+                && repo.git.is_path_ignored(&rel).unwrap_or(false)
+            {
+                continue;
             }
             repo.add(rel, l);
         }
@@ -242,6 +243,16 @@ impl Repo {
         };
         self.blob_ids.borrow_mut().insert(path.to_string(), id);
         id
+    }
+
+    /// Refuses a shallow clone: its oldest commit seems to add every file,
+    /// so minutes timing and approvals cannot be judged.
+    pub fn require_full_history(&self) -> Result<()> {
+        if self.history.shallow {
+            return Err(Error::user("this is a shallow clone: mkt reads the whole history to check minutes and approvals")
+                .hint("fetch it all with `git fetch --unshallow` (in GitHub Actions: actions/checkout with fetch-depth: 0)"));
+        }
+        Ok(())
     }
 
     /// Every approval, sign-off and roster change, verified (once).
@@ -522,6 +533,10 @@ fn load_one(root: &Path, rel: &str, is_link: bool, max_bytes: u64) -> Loaded {
         Ok(m) => m.len(),
         Err(e) => return cannot(e),
     };
+    // Contracts and filed reports are listed, not read as records: no size limit.
+    if let Kind::Contract { .. } | Kind::Report { .. } = kind {
+        return Loaded::Listed(kind);
+    }
     if len > max_bytes {
         return Loaded::Finding(
             Diagnostic::new(
@@ -531,9 +546,6 @@ fn load_one(root: &Path, rel: &str, is_link: bool, max_bytes: u64) -> Loaded {
             )
             .help("records are small text files; keep large material outside the repository or raise general.max_file_bytes"),
         );
-    }
-    if let Kind::Contract { .. } | Kind::Report { .. } = kind {
-        return Loaded::Listed(kind);
     }
     let mut bytes = Vec::with_capacity(len as usize);
     if let Err(e) = std::io::Read::read_to_end(

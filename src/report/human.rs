@@ -80,7 +80,7 @@ mod tests {
     #[test]
     fn numbers_for_people() {
         assert_eq!(money(Money(123450)), "1,234.50");
-        assert_eq!(money(Money(-100_000_00)), "-100,000");
+        assert_eq!(money(Money(-10_000_000)), "-100,000");
         assert_eq!(money(Money(5)), "0.05");
         assert_eq!(count(5_600_000), "5,600,000");
         assert_eq!(percent("0.016".parse().unwrap()), "1.6 %");

@@ -146,7 +146,15 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
             }
         }
     }
-    // Every approval, whatever its subject: role, order, owner, staleness.
+    per_approval(ctx, out);
+}
+
+/// The checks of each approval itself, whatever its subject: role (A003),
+/// owner (A004), staleness (A005), order (A002). `mkt verify` shows these
+/// in its verdicts too.
+pub fn per_approval(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
+    let repo = ctx.repo;
+    let v = repo.verification();
     for c in &v.approvals {
         let Some(chain) = chain_for(repo, &c.approval.subject) else {
             continue;
@@ -223,26 +231,26 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
                 .help("have the new version approved (mkt approve), or restore the approved file"),
             );
         }
-        if chain.ordered {
-            if let Some(i) = chain.stages.iter().position(|s| s.name == c.approval.stage) {
-                for earlier in &chain.stages[..i] {
-                    let before = v.of_subject(&chain.subject).any(|o| {
-                        o.approval.stage == earlier.name
-                            && o.trusted()
-                            && o.commit.is_some()
-                            && o.commit < c.commit
-                    });
-                    if !before {
-                        out.push(
-                            Diagnostic::new(
-                                &A002,
-                                at.clone(),
-                                format!("{} approved before {}", c.approval.stage, earlier.name),
-                            )
-                            .help(format!("the order is {}", stage_list(&chain))),
-                        );
-                        break;
-                    }
+        if chain.ordered
+            && let Some(i) = chain.stages.iter().position(|s| s.name == c.approval.stage)
+        {
+            for earlier in &chain.stages[..i] {
+                let before = v.of_subject(&chain.subject).any(|o| {
+                    o.approval.stage == earlier.name
+                        && o.trusted()
+                        && o.commit.is_some()
+                        && o.commit < c.commit
+                });
+                if !before {
+                    out.push(
+                        Diagnostic::new(
+                            &A002,
+                            at.clone(),
+                            format!("{} approved before {}", c.approval.stage, earlier.name),
+                        )
+                        .help(format!("the order is {}", stage_list(&chain))),
+                    );
+                    break;
                 }
             }
         }
@@ -268,17 +276,17 @@ fn stage_list(chain: &Chain) -> String {
 
 fn not_a_stage(ctx: &Ctx, chain: &Chain, stage: &str) -> String {
     let a = &ctx.policy.approvals;
-    if chain.kind == SubjectKind::Campaign && stage == a.below_limit_role {
-        if let Some(c) = chain
+    if chain.kind == SubjectKind::Campaign
+        && stage == a.below_limit_role
+        && let Some(c) = chain
             .campaign
             .as_deref()
             .and_then(|id| ctx.repo.campaign(id))
-        {
-            return format!(
-                "a {stage} approves budgets up to {}; this one is {}",
-                a.supervisor_limit, c.value.budget.total
-            );
-        }
+    {
+        return format!(
+            "a {stage} approves budgets up to {}; this one is {}",
+            a.supervisor_limit, c.value.budget.total
+        );
     }
     format!("`{stage}` is not a step of this chain")
 }
@@ -323,26 +331,38 @@ fn check_chain(ctx: &Ctx, p: &Progress, out: &mut Vec<Diagnostic>) {
             );
         }
         for c in p.filled.iter().flatten() {
-            if let Some(t) = c.time {
-                if t.date_naive() > due {
-                    out.push(
-                        Diagnostic::new(
-                            &A006,
-                            repo.at(&c.path, &["at"]),
-                            format!(
-                                "{} approved on {}, after the deadline {due}",
-                                c.approval.approver,
-                                t.date_naive()
-                            ),
-                        )
-                        .help("a late approval stays on record as late"),
-                    );
-                }
+            if let Some(t) = c.time
+                && t.date_naive() > due
+            {
+                out.push(
+                    Diagnostic::new(
+                        &A006,
+                        repo.at(&c.path, &["at"]),
+                        format!(
+                            "{} approved on {}, after the deadline {due}",
+                            c.approval.approver,
+                            t.date_naive()
+                        ),
+                    )
+                    .help("a late approval stays on record as late"),
+                );
             }
         }
         return;
     }
-    if p.complete() {
+    if let Some(done) = p.completed_at() {
+        let done = done.with_timezone(&ctx.policy.zone()).date_naive();
+        if done > due {
+            out.push(
+                Diagnostic::new(
+                    &A001,
+                    at,
+                    format!("work started {due}, before its chain was complete ({done})"),
+                )
+                .severity(Severity::Warning)
+                .help("approve before the start next time; this stays on record"),
+            );
+        }
         return;
     }
     let approve = match chain.kind {

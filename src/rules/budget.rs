@@ -119,9 +119,10 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
             );
         }
         let channels: Money = v.channels.iter().map(|ch| ch.budget).sum();
-        if let Some(&channel_alloc) = alloc.get("channel") {
-            if channels > channel_alloc {
-                out.push(
+        if let Some(&channel_alloc) = alloc.get("channel")
+            && channels > channel_alloc
+        {
+            out.push(
                     Diagnostic::new(
                         &B001,
                         repo.at(&c.path, &["channels"]),
@@ -129,7 +130,6 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
                     )
                     .help("lower a channel's budget or raise budget.allocation.channel"),
                 );
-            }
         }
         let reserve = v.budget.reserve();
         // reserve / total within [min, max] %, in integers: reserve*100 vs total*pct

@@ -407,21 +407,22 @@ fn decisions(ctx: &Ctx, m: &Record<Minutes>, out: &mut Vec<Diagnostic>) {
                 .help("add owner = \"<person id>\" and due = YYYY-MM-DD to the decision"),
             );
         }
-        if let Some(due) = d.due {
-            if !d.done && due.0 < ctx.today {
-                let late = (ctx.today - due.0).num_days();
-                out.push(
-                    Diagnostic::new(
-                        &D005,
-                        ctx.repo.at(&m.path, &["decisions", &idx, "due"]),
-                        format!(
-                            "decision \"{}\" was due {due}, {late} days ago, and is not done",
-                            d.text
-                        ),
-                    )
-                    .help("set done = true once it is done, or re-plan it in the next meeting"),
-                );
-            }
+        if let Some(due) = d.due
+            && !d.done
+            && due.0 < ctx.today
+        {
+            let late = (ctx.today - due.0).num_days();
+            out.push(
+                Diagnostic::new(
+                    &D005,
+                    ctx.repo.at(&m.path, &["decisions", &idx, "due"]),
+                    format!(
+                        "decision \"{}\" was due {due}, {late} days ago, and is not done",
+                        d.text
+                    ),
+                )
+                .help("set done = true once it is done, or re-plan it in the next meeting"),
+            );
         }
     }
 }

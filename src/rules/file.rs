@@ -142,17 +142,17 @@ fn check_team(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
                 out.push(d);
             }
         }
-        if let Some(g) = &p.group {
-            if !GROUPS.contains(&g.as_str()) {
-                out.push(
-                    Diagnostic::new(
-                        &F002,
-                        repo.at("team.toml", &["people", &idx, "group"]),
-                        format!("`{g}` is not a group"),
-                    )
-                    .help(format!("groups are {}", GROUPS.join(", "))),
-                );
-            }
+        if let Some(g) = &p.group
+            && !GROUPS.contains(&g.as_str())
+        {
+            out.push(
+                Diagnostic::new(
+                    &F002,
+                    repo.at("team.toml", &["people", &idx, "group"]),
+                    format!("`{g}` is not a group"),
+                )
+                .help(format!("groups are {}", GROUPS.join(", "))),
+            );
         }
     }
 }
@@ -283,17 +283,17 @@ fn check_references(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
                 out,
             );
         }
-        if let Some(s) = v.supersedes() {
-            if repo.campaign(s).is_none() {
-                out.push(
-                    Diagnostic::new(
-                        &F004,
-                        repo.at(&c.path, &["supersedes"]),
-                        format!("supersedes `{s}`, which does not exist"),
-                    )
-                    .help("name the campaign ID of the previous version, as its folder is named"),
-                );
-            }
+        if let Some(s) = v.supersedes()
+            && repo.campaign(s).is_none()
+        {
+            out.push(
+                Diagnostic::new(
+                    &F004,
+                    repo.at(&c.path, &["supersedes"]),
+                    format!("supersedes `{s}`, which does not exist"),
+                )
+                .help("name the campaign ID of the previous version, as its folder is named"),
+            );
         }
         for p in &dir.purchases {
             person(

@@ -4,8 +4,10 @@
 
 mod approval;
 mod budget;
+mod content;
 mod deadline;
 mod file;
+mod incident;
 mod naming;
 mod signature;
 
@@ -18,13 +20,15 @@ use crate::model::{Campaign, Minutes};
 use crate::policy::Policy;
 use crate::repo::{CampaignDir, Record, Repo};
 
-pub use approval::{A001, A002, A003, A004, A005, A006};
+pub use approval::{A001, A002, A003, A004, A005, A006, per_approval};
 pub use budget::{B001, B002, B003};
+pub use content::{C001, C002, C003, C004, is_age};
 pub use deadline::{
     D001, D002, D003, D004, D005, D006, D007, closing_due, first_activity, kickoff_window,
     minutes_timing,
 };
 pub use file::{F001, F002, F003, F004};
+pub use incident::D008;
 pub use naming::{CampaignId, N001, N002, N003, check_name, parse_campaign_id};
 pub use signature::{S001, S002, S003, S004, S005};
 
@@ -58,8 +62,8 @@ pub(crate) use declare_rule;
 /// Every rule mkt checks, in code order.
 pub static RULES: &[&Rule] = &[
     &F001, &F002, &F003, &F004, &N001, &N002, &N003, &D001, &D002, &D003, &D004, &D005, &D006,
-    &D007, &B001, &B002, &B003, &A001, &A002, &A003, &A004, &A005, &A006, &S001, &S002, &S003,
-    &S004, &S005,
+    &D007, &D008, &B001, &B002, &B003, &A001, &A002, &A003, &A004, &A005, &A006, &S001, &S002,
+    &S003, &S004, &S005, &C001, &C002, &C003, &C004,
 ];
 
 pub fn lookup(code: &str) -> Option<&'static Rule> {
@@ -144,6 +148,8 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
     budget::check(ctx, &mut out);
     approval::check(ctx, &mut out);
     signature::check(ctx, &mut out);
+    incident::check(ctx, &mut out);
+    content::check(ctx, &mut out);
     crate::diag::sort(&mut out);
     out
 }

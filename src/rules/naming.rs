@@ -392,20 +392,20 @@ fn check_minutes_name(
             )),
         );
     }
-    if let Some(y) = year_folder {
-        if y != held.format("%Y").to_string() {
-            out.push(
-                Diagnostic::new(
-                    &N003,
-                    ctx.repo.at(&m.path, &["held_at"]),
-                    format!(
-                        "a meeting held in {} is filed under minutes/{y}/",
-                        held.format("%Y")
-                    ),
-                )
-                .help(format!("move it to minutes/{}/", held.format("%Y"))),
-            );
-        }
+    if let Some(y) = year_folder
+        && y != held.format("%Y").to_string()
+    {
+        out.push(
+            Diagnostic::new(
+                &N003,
+                ctx.repo.at(&m.path, &["held_at"]),
+                format!(
+                    "a meeting held in {} is filed under minutes/{y}/",
+                    held.format("%Y")
+                ),
+            )
+            .help(format!("move it to minutes/{}/", held.format("%Y"))),
+        );
     }
 }
 

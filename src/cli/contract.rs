@@ -1,0 +1,260 @@
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use super::prompt::{InputArgs, Prompter};
+use super::{Global, Outcome, print, say};
+use crate::error::{Error, Result};
+use crate::ops::contract::{
+    self, AddOptions, CONTRACT_ROLES, Holder, OpenOptions, PassphraseFn, RekeyOptions, Skipped,
+};
+
+/// Contracts, encrypted (合同加密存储): only the director and finance can read them
+///
+/// A contract is stored as campaigns/<ID>/contracts/<name>.age, encrypted
+/// with age to the SSH keys (ssh-ed25519, ssh-rsa) of everyone with the
+/// director or finance role in the signed roster (team.toml). The plaintext
+/// never goes into the repository. `mkt lint` reports any file in
+/// contracts/ that is not encrypted (C004).
+#[derive(Debug, clap::Subcommand)]
+pub enum Command {
+    Add(AddArgs),
+    Open(OpenArgs),
+    Rekey(RekeyArgs),
+}
+
+/// Encrypt a contract for the director and finance into the campaign's contracts/
+///
+/// Prints the new file's path; says whom it is encrypted to and whose keys
+/// could not be used. Then delete the plaintext and commit the .age file.
+///
+/// Examples:
+///   mkt contract add 618年中大促-2026-06V1 ~/Downloads/媒体投放合同.pdf
+///       # writes campaigns/618年中大促-2026-06V1/contracts/媒体投放合同.pdf.age
+///   mkt contract add 618年中大促-2026-06V1 scan.pdf --name 场地租赁合同.pdf
+#[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
+pub struct AddArgs {
+    /// The campaign ID
+    pub id: String,
+    /// The contract file (plaintext, outside the repository)
+    pub file: PathBuf,
+    /// Its name in contracts/ (default: the file's name); `.age` is added
+    #[arg(long)]
+    pub name: Option<String>,
+}
+
+/// Decrypt a contract with your own SSH key
+///
+/// Uses --key, else the key file git signs with (user.signingkey). Writes
+/// the contract to --out (never inside the repository), or to standard
+/// output. Anyone the contract is not encrypted to is refused (exit 2).
+///
+/// Examples:
+///   mkt contract open 618年中大促-2026-06V1 媒体投放合同.pdf --out ~/Downloads/合同.pdf
+///   mkt contract open 618年中大促-2026-06V1 媒体投放合同.pdf --key ~/.ssh/id_ed25519 | less
+#[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
+pub struct OpenArgs {
+    /// The campaign ID
+    pub id: String,
+    /// The contract's name (with or without .age)
+    pub name: String,
+    /// Your SSH private key file (default: git's user.signingkey)
+    #[arg(long, value_name = "FILE")]
+    pub key: Option<PathBuf>,
+    /// Write the contract here instead of standard output
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub input: InputArgs,
+}
+
+/// Re-encrypt a campaign's contracts to the director and finance as the roster is now
+///
+/// Run it after people join or leave those roles (team.toml changed and
+/// signed by an admin). Decrypts each contract with your key first; if one
+/// cannot be opened, nothing changes. Commit the changed files afterwards.
+/// Someone who could read a contract before may still have the old version
+/// from history.
+///
+/// Examples:
+///   mkt contract rekey 618年中大促-2026-06V1
+#[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
+pub struct RekeyArgs {
+    /// The campaign ID
+    pub id: String,
+    /// Your SSH private key file (default: git's user.signingkey)
+    #[arg(long, value_name = "FILE")]
+    pub key: Option<PathBuf>,
+    #[command(flatten)]
+    pub input: InputArgs,
+}
+
+pub fn run(global: &Global, cmd: Command) -> Outcome {
+    match cmd {
+        Command::Add(a) => add(global, a),
+        Command::Open(a) => open(global, a),
+        Command::Rekey(a) => rekey(global, a),
+    }
+}
+
+/// A path as the user typed it: relative to where mkt runs (`-C`).
+fn given(global: &Global, p: &Path) -> PathBuf {
+    global.dir.join(p)
+}
+
+fn key_arg(global: &Global, key: Option<PathBuf>) -> Option<String> {
+    key.map(|k| {
+        let s = k.to_string_lossy();
+        if s.starts_with("~/") {
+            s.into_owned()
+        } else {
+            given(global, &k).to_string_lossy().into_owned()
+        }
+    })
+}
+
+/// Asks for a key's passphrase, when a person is there to answer.
+fn passphrase(input: &InputArgs) -> Option<PassphraseFn> {
+    if !Prompter::new(input).interactive() {
+        return None;
+    }
+    Some(Arc::new(|description: &str| {
+        dialoguer::Password::new()
+            .with_prompt(description)
+            .interact()
+            .ok()
+    }))
+}
+
+fn holders(h: &[Holder]) -> String {
+    h.iter()
+        .map(|h| format!("{} ({}, {})", h.person, h.roles.join("+"), h.key_type))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn tell_skipped(skipped: &[Skipped]) {
+    for s in skipped {
+        say(&format!("note: {}'s key was not used: {}", s.person, s.why));
+    }
+}
+
+fn add(global: &Global, a: AddArgs) -> Outcome {
+    let repo = global.open_repo()?;
+    let today = global.today(repo.policy.zone());
+    let done = contract::add(
+        &repo,
+        &AddOptions {
+            campaign: a.id,
+            file: given(global, &a.file),
+            name: a.name,
+            today,
+        },
+    )?;
+    print(&format!("{}\n", done.path));
+    say(&format!(
+        "encrypted {} for {}",
+        done.path,
+        holders(&done.holders)
+    ));
+    tell_skipped(&done.skipped);
+    if let Some(size) = done.too_large {
+        say(&format!(
+            "note: the file is {size} bytes, above general.max_file_bytes ({}); mkt lint will report it (F001) until the policy allows it",
+            repo.policy.general.max_file_bytes
+        ));
+    }
+    if let Some(rel) = &done.plaintext_in_repo {
+        say(&format!(
+            "warning: the plaintext {rel} is inside the repository: delete it now, and never commit it"
+        ));
+    } else {
+        say("delete the plaintext copy once you no longer need it");
+    }
+    say(&format!("next: git add \"{}\" && git commit", done.path));
+    Ok(0)
+}
+
+fn open(global: &Global, a: OpenArgs) -> Outcome {
+    let repo = global.open_repo()?;
+    let out = a.out.as_ref().map(|o| given(global, o));
+    let opened = contract::open(
+        &repo,
+        &OpenOptions {
+            campaign: a.id,
+            name: a.name,
+            key: key_arg(global, a.key),
+            passphrase: passphrase(&a.input),
+            out: out.clone(),
+        },
+    )?;
+    match (opened.plaintext, out) {
+        (Some(bytes), _) => write_stdout(&bytes)?,
+        (None, Some(o)) => say(&format!("decrypted {} to {}", opened.path, o.display())),
+        (None, None) => {}
+    }
+    Ok(0)
+}
+
+/// The plaintext to standard output, raw (no colour stripping); binary
+/// content is not sent to a terminal.
+fn write_stdout(bytes: &[u8]) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    if out.is_terminal() && std::str::from_utf8(bytes).is_err() {
+        return Err(
+            Error::user("the contract is a binary file; not printing it to the terminal")
+                .hint("write it to a file with --out FILE (outside the repository)"),
+        );
+    }
+    match out.write_all(bytes).and_then(|_| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => std::process::exit(0),
+        Err(e) => Err(Error::io(Path::new("<stdout>"), e)),
+        Ok(()) => Ok(()),
+    }
+}
+
+fn rekey(global: &Global, a: RekeyArgs) -> Outcome {
+    let repo = global.open_repo()?;
+    let today = global.today(repo.policy.zone());
+    let done = contract::rekey(
+        &repo,
+        &RekeyOptions {
+            campaign: a.id,
+            key: key_arg(global, a.key),
+            passphrase: passphrase(&a.input),
+            today,
+        },
+    )?;
+    for f in &done.files {
+        print(&format!("{f}\n"));
+    }
+    say(&format!(
+        "re-encrypted {} contract{} for {}",
+        done.files.len(),
+        if done.files.len() == 1 { "" } else { "s" },
+        holders(&done.holders)
+    ));
+    if !done.gained.is_empty() {
+        say(&format!("can read them now: {}", done.gained.join(", ")));
+    }
+    if !done.lost.is_empty() {
+        say(&format!(
+            "can no longer read the new versions: {} (older versions stay in git history)",
+            done.lost.join(", ")
+        ));
+    }
+    tell_skipped(&done.skipped);
+    for p in &done.plaintext {
+        say(&format!(
+            "warning: {p} is not encrypted (C004); left as it is — encrypt it with `mkt contract add`"
+        ));
+    }
+    say(&format!(
+        "next: git add campaigns/*/contracts && git commit  (only {} can read them)",
+        CONTRACT_ROLES.join(" and ")
+    ));
+    Ok(0)
+}

@@ -1,0 +1,672 @@
+//! `mkt contract add|open|rekey`: contracts stored encrypted with age to
+//! the SSH keys of the people who may read them (制度 三(二)：重要合同需加密存储，
+//! 仅总监与财务部可调阅). Plaintext never goes into the repository: it is
+//! encrypted in memory, and only the age file is written there.
+
+use std::collections::BTreeSet;
+use std::io::{BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use sha2::{Digest, Sha256};
+
+use crate::approvals::key_valid_on;
+use crate::error::{Error, Result};
+use crate::fsutil;
+use crate::repo::Repo;
+use crate::rules::is_age;
+
+/// The roles that may read contracts.
+pub const CONTRACT_ROLES: &[&str] = &["director", "finance"];
+
+/// Asks the person for the passphrase of their key, if one can be asked.
+pub type PassphraseFn = Arc<dyn Fn(&str) -> Option<String> + Send + Sync>;
+
+/// Someone a contract is encrypted to, with which key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Holder {
+    pub person: String,
+    pub roles: Vec<String>,
+    /// `ssh-ed25519` or `ssh-rsa`.
+    pub key_type: String,
+    pub fingerprint: String,
+}
+
+/// A person of the reading roles whose key was not used, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Skipped {
+    pub person: String,
+    pub why: String,
+}
+
+struct Recipients {
+    holders: Vec<Holder>,
+    keys: Vec<age::ssh::Recipient>,
+    skipped: Vec<Skipped>,
+}
+
+/// The keys contracts are encrypted to: the SSH keys, valid `today`, of
+/// everyone with a reading role in the trusted roster (team.toml as signed
+/// by an admin, SPEC 5).
+fn recipients(repo: &Repo, today: NaiveDate) -> Result<Recipients> {
+    let roster = &repo.verification().roster.at_head().team;
+    let mut r = Recipients {
+        holders: Vec::new(),
+        keys: Vec::new(),
+        skipped: Vec::new(),
+    };
+    for p in &roster.people {
+        let roles: Vec<String> = CONTRACT_ROLES
+            .iter()
+            .filter(|role| p.has_role(role))
+            .map(|s| s.to_string())
+            .collect();
+        if roles.is_empty() {
+            continue;
+        }
+        let mut usable = 0;
+        for k in &p.keys {
+            let Some(line) = k.ssh.as_deref().map(str::trim) else {
+                r.skipped.push(Skipped {
+                    person: p.id.clone(),
+                    why: "an OpenPGP key; contracts are encrypted to SSH keys".into(),
+                });
+                continue;
+            };
+            let kind = line.split_whitespace().next().unwrap_or("").to_string();
+            if !key_valid_on(k, today) {
+                r.skipped.push(Skipped {
+                    person: p.id.clone(),
+                    why: format!("the {kind} key is not valid on {today}"),
+                });
+                continue;
+            }
+            match age::ssh::Recipient::from_str(line) {
+                Ok(key) if kind == "ssh-ed25519" || kind == "ssh-rsa" => {
+                    r.holders.push(Holder {
+                        person: p.id.clone(),
+                        roles: roles.clone(),
+                        key_type: kind,
+                        fingerprint: fingerprint(line).unwrap_or_default(),
+                    });
+                    r.keys.push(key);
+                    usable += 1;
+                }
+                _ => r.skipped.push(Skipped {
+                    person: p.id.clone(),
+                    why: format!(
+                        "{kind} keys cannot receive age files; only ssh-ed25519 and ssh-rsa"
+                    ),
+                }),
+            }
+        }
+        if usable == 0 && p.keys.is_empty() {
+            r.skipped.push(Skipped {
+                person: p.id.clone(),
+                why: "no key in team.toml".into(),
+            });
+        }
+    }
+    // Keys the work tree's team.toml has that the signed roster does not.
+    for p in &repo.team.people {
+        if !CONTRACT_ROLES.iter().any(|role| p.has_role(role)) {
+            continue;
+        }
+        for k in &p.keys {
+            let Some(fp) = k.ssh.as_deref().and_then(|l| fingerprint(l.trim())) else {
+                continue;
+            };
+            if !r
+                .holders
+                .iter()
+                .any(|h| h.person == p.id && h.fingerprint == fp)
+                && !r.skipped.iter().any(|s| s.person == p.id)
+            {
+                r.skipped.push(Skipped {
+                    person: p.id.clone(),
+                    why: "not yet in the signed roster: team.toml changes count once committed, signed by an admin".into(),
+                });
+            }
+        }
+    }
+    if r.keys.is_empty() {
+        return Err(Error::user(format!(
+            "nobody who may read contracts ({}) has a usable SSH key in the signed roster",
+            CONTRACT_ROLES.join(", ")
+        ))
+        .hint("add an ssh-ed25519 or ssh-rsa key to their [[people.keys]] in team.toml, committed and signed by an admin"));
+    }
+    Ok(r)
+}
+
+fn fingerprint(line: &str) -> Option<String> {
+    ssh_key::PublicKey::from_openssh(line)
+        .ok()
+        .map(|k| k.fingerprint(ssh_key::HashAlg::Sha256).to_string())
+}
+
+/// The tag age writes in a stanza for an SSH key: the first four bytes of
+/// the SHA-256 of the key's wire encoding, in unpadded base64.
+fn age_tag(line: &str) -> Option<String> {
+    let key = ssh_key::PublicKey::from_openssh(line).ok()?;
+    let wire = key.to_bytes().ok()?;
+    Some(base64_4(&Sha256::digest(&wire)[..4]))
+}
+
+fn base64_4(b: &[u8]) -> String {
+    const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let n = u32::from_be_bytes([0, b[0], b[1], b[2]]);
+    let mut s: String = (0..4)
+        .map(|i| A[((n >> (18 - 6 * i)) & 63) as usize] as char)
+        .collect();
+    let last = u32::from(b[3]) << 16;
+    s.push(A[((last >> 18) & 63) as usize] as char);
+    s.push(A[((last >> 12) & 63) as usize] as char);
+    s
+}
+
+/// The stanza tags of an age file's header (binary format).
+fn stanza_tags(bytes: &[u8]) -> BTreeSet<String> {
+    let head = &bytes[..bytes.len().min(64 * 1024)];
+    let text = String::from_utf8_lossy(head);
+    text.lines()
+        .take_while(|l| !l.starts_with("--- "))
+        .filter_map(|l| l.strip_prefix("-> "))
+        .filter_map(|l| {
+            let mut w = l.split(' ');
+            match w.next() {
+                Some("ssh-ed25519" | "ssh-rsa") => w.next().map(str::to_string),
+                _ => None,
+            }
+        })
+        .collect()
+}
+
+/// Who in the signed roster a contract is encrypted to, by person id.
+pub fn encrypted_to(repo: &Repo, bytes: &[u8]) -> Vec<String> {
+    let tags = stanza_tags(bytes);
+    let roster = &repo.verification().roster.at_head().team;
+    let mut out: Vec<String> = roster
+        .people
+        .iter()
+        .filter(|p| {
+            p.keys.iter().any(|k| {
+                k.ssh
+                    .as_deref()
+                    .and_then(|l| age_tag(l.trim()))
+                    .is_some_and(|t| tags.contains(&t))
+            })
+        })
+        .map(|p| p.id.clone())
+        .collect();
+    out.dedup();
+    out
+}
+
+fn encrypt(plain: &[u8], r: &Recipients) -> Result<Vec<u8>> {
+    let enc = age::Encryptor::with_recipients(r.keys.iter().map(|k| k as &dyn age::Recipient))
+        .map_err(|e| Error::internal(format!("encrypting: {e}")))?;
+    let mut out = Vec::with_capacity(plain.len() + 512);
+    let mut w = enc
+        .wrap_output(&mut out)
+        .map_err(|e| Error::internal(format!("encrypting: {e}")))?;
+    w.write_all(plain)
+        .and_then(|_| w.finish().map(|_| ()))
+        .map_err(|e| Error::internal(format!("encrypting: {e}")))?;
+    Ok(out)
+}
+
+/// The campaign's contracts folder, refusing an unknown campaign.
+fn contracts_dir(repo: &Repo, id: &str) -> Result<String> {
+    if repo.campaign(id).is_none() {
+        let err = Error::user(format!("there is no campaign {id}"));
+        let near = repo
+            .campaigns
+            .keys()
+            .map(|k| (strsim::jaro_winkler(id, k), k))
+            .filter(|(s, _)| *s > 0.85)
+            .max_by(|a, b| a.0.total_cmp(&b.0));
+        return Err(match near {
+            Some((_, k)) => err.hint(format!("did you mean {k}?")),
+            None => err.hint("`ls campaigns` lists the campaign IDs"),
+        });
+    }
+    Ok(format!("campaigns/{id}/contracts"))
+}
+
+/// A contract's name: a file name, never a path.
+pub fn check_name(name: &str) -> std::result::Result<(), String> {
+    if name.is_empty() {
+        return Err("the name is empty".into());
+    }
+    if name.starts_with('.') {
+        return Err("the name starts with `.`".into());
+    }
+    if name.chars().count() > 100 {
+        return Err("the name is longer than 100 characters".into());
+    }
+    match name.chars().find(|c| {
+        matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') || c.is_control()
+    }) {
+        Some(c) => Err(format!("the name contains {c:?}; a name is one file name")),
+        None => Ok(()),
+    }
+}
+
+pub struct AddOptions {
+    pub campaign: String,
+    /// The plaintext contract, anywhere on disk.
+    pub file: PathBuf,
+    /// The name in contracts/ (without `.age`); default: the file's name.
+    pub name: Option<String>,
+    pub today: NaiveDate,
+}
+
+#[derive(Debug)]
+pub struct Added {
+    /// Repository-relative path of the age file.
+    pub path: String,
+    pub holders: Vec<Holder>,
+    pub skipped: Vec<Skipped>,
+    /// The plaintext file lies inside the repository's work tree.
+    pub plaintext_in_repo: Option<String>,
+    /// The encrypted size is above `general.max_file_bytes`.
+    pub too_large: Option<u64>,
+}
+
+pub fn add(repo: &Repo, opts: &AddOptions) -> Result<Added> {
+    let dir = contracts_dir(repo, &opts.campaign)?;
+    let plain = std::fs::read(&opts.file).map_err(|e| Error::io(&opts.file, e))?;
+    if is_age(&plain) {
+        return Err(
+            Error::user(format!("{} is already an age file", opts.file.display())).hint(
+                "to change who can read it, put it in contracts/ and run `mkt contract rekey`",
+            ),
+        );
+    }
+    let given = opts
+        .file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned());
+    let name = opts.name.clone().or(given).unwrap_or_default();
+    let name = name.strip_suffix(".age").unwrap_or(&name).to_string();
+    check_name(&name).map_err(|why| {
+        Error::user(format!("contract name `{name}`: {why}"))
+            .hint("pass --name, like --name 媒体投放合同.pdf")
+    })?;
+    let path = format!("{dir}/{name}.age");
+    let file = repo.root.join(&path);
+    if file.exists() {
+        return Err(Error::user(format!("{path} already exists")).hint(
+            "give this one another --name; to change who can read the old one, run `mkt contract rekey`",
+        ));
+    }
+    let r = recipients(repo, opts.today)?;
+    let sealed = encrypt(&plain, &r)?;
+    fsutil::create_new(&file, &sealed)?;
+    let plaintext_in_repo = inside(&repo.root, &opts.file);
+    let max = repo.policy.general.max_file_bytes;
+    Ok(Added {
+        path,
+        holders: r.holders,
+        skipped: r.skipped,
+        plaintext_in_repo,
+        too_large: (sealed.len() as u64 > max).then_some(sealed.len() as u64),
+    })
+}
+
+/// The path of `file` inside `root`, if it is inside.
+fn inside(root: &Path, file: &Path) -> Option<String> {
+    let root = root.canonicalize().ok()?;
+    let abs = match file.canonicalize() {
+        Ok(p) => p,
+        // Not there yet: its folder decides.
+        Err(_) => file
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."))
+            .canonicalize()
+            .ok()?
+            .join(file.file_name()?),
+    };
+    let rel = abs.strip_prefix(&root).ok()?;
+    Some(
+        rel.components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect::<Vec<_>>()
+            .join("/"),
+    )
+}
+
+/// The private key to decrypt with: `--key`, else git's `user.signingkey`
+/// when it names a key file (for `~/.ssh/id_ed25519.pub`, the file beside it).
+pub fn key_file(repo: &Repo, key: Option<&str>) -> Result<PathBuf> {
+    let expand = |p: &str| match (p.strip_prefix("~/"), std::env::var_os("HOME")) {
+        (Some(rest), Some(home)) => Path::new(&home).join(rest),
+        _ => PathBuf::from(p),
+    };
+    if let Some(k) = key {
+        return Ok(expand(k));
+    }
+    let cfg = repo.git.config().map_err(Error::from)?;
+    let Ok(k) = cfg.get_string("user.signingkey") else {
+        return Err(Error::user("no key to decrypt with")
+            .hint("pass --key with your SSH private key file, like --key ~/.ssh/id_ed25519"));
+    };
+    let literal = k.strip_prefix("key::").unwrap_or(&k);
+    if literal.starts_with("ssh-") || literal.starts_with("ecdsa-") || literal.starts_with("sk-") {
+        return Err(Error::user(
+            "git's user.signingkey is a public key (its private half is in ssh-agent); age cannot decrypt through the agent",
+        )
+        .hint("pass --key with your SSH private key file, like --key ~/.ssh/id_ed25519"));
+    }
+    let path = expand(&k);
+    if let Some(private) = k.strip_suffix(".pub").map(expand)
+        && private.is_file()
+    {
+        return Ok(private);
+    }
+    Ok(path)
+}
+
+/// The person's private key, as an age identity.
+fn identity(path: &Path, ask: Option<PassphraseFn>) -> Result<Box<dyn age::Identity>> {
+    let shown = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|e| {
+        Error::user(format!("cannot read the key {shown}: {e}"))
+            .hint("pass --key with your SSH private key file")
+    })?;
+    let id = age::ssh::Identity::from_buffer(BufReader::new(&bytes[..]), Some(shown.clone()))
+        .map_err(|_| {
+            Error::user(format!("{shown} is not an SSH private key")).hint(
+                "pass --key with the private half (like ~/.ssh/id_ed25519, not the .pub file)",
+            )
+        })?;
+    match id {
+        age::ssh::Identity::Unencrypted(_) => Ok(Box::new(id)),
+        // Asked once and decrypted here, not by age once per recipient.
+        age::ssh::Identity::Encrypted(_) => {
+            let Some(ask) = ask else {
+                return Err(Error::user(format!(
+                    "{shown} is protected by a passphrase and there is nobody to ask for it"
+                ))
+                .hint("run the command in a terminal (without CI or --no-input) to be asked"));
+            };
+            let key = ssh_key::PrivateKey::from_openssh(&bytes)
+                .map_err(|e| Error::user(format!("{shown}: {e}")))?;
+            let pass = ask(&format!("密码 passphrase for {shown}"))
+                .ok_or_else(|| Error::user("no passphrase given; nothing was decrypted"))?;
+            let open = key
+                .decrypt(pass.as_bytes())
+                .map_err(|_| Error::user(format!("wrong passphrase for {shown}")))?;
+            if !matches!(
+                open.algorithm(),
+                ssh_key::Algorithm::Ed25519 | ssh_key::Algorithm::Rsa { .. }
+            ) {
+                return Err(Error::user(format!(
+                    "{shown} cannot decrypt age files: {} keys are not supported; only ssh-ed25519 and ssh-rsa",
+                    open.algorithm()
+                )));
+            }
+            let pem = open
+                .to_openssh(ssh_key::LineEnding::LF)
+                .map_err(|e| Error::internal(format!("{shown}: {e}")))?;
+            let id = age::ssh::Identity::from_buffer(BufReader::new(pem.as_bytes()), None)
+                .map_err(|e| Error::internal(format!("{shown}: {e}")))?;
+            Ok(Box::new(id))
+        }
+        age::ssh::Identity::Unsupported(k) => Err(Error::user(format!(
+            "{shown} cannot decrypt age files: {}",
+            match k {
+                age::ssh::UnsupportedKey::Type(t) | age::ssh::UnsupportedKey::Hardware(t) =>
+                    format!("{t} keys are not supported; only ssh-ed25519 and ssh-rsa"),
+                age::ssh::UnsupportedKey::EncryptedPem =>
+                    "an encrypted PEM key; convert it with `ssh-keygen -p -o`".to_string(),
+                age::ssh::UnsupportedKey::EncryptedSsh(c) =>
+                    format!("its cipher {c} is not supported"),
+            }
+        ))),
+    }
+}
+
+/// Why a contract did not open for this key.
+enum Refused {
+    NotForYou,
+    Other(String),
+}
+
+fn decrypt(bytes: &[u8], id: &dyn age::Identity) -> std::result::Result<Vec<u8>, Refused> {
+    let reader = age::armor::ArmoredReader::new(bytes);
+    let d = age::Decryptor::new(reader).map_err(|e| Refused::Other(e.to_string()))?;
+    let mut r = d.decrypt(std::iter::once(id)).map_err(|e| match e {
+        age::DecryptError::NoMatchingKeys => Refused::NotForYou,
+        age::DecryptError::KeyDecryptionFailed => {
+            Refused::Other("the key's passphrase is wrong".into())
+        }
+        e => Refused::Other(e.to_string()),
+    })?;
+    let mut out = Vec::new();
+    r.read_to_end(&mut out)
+        .map_err(|e| Refused::Other(format!("the file is damaged: {e}")))?;
+    Ok(out)
+}
+
+/// Finds a contract by name (with or without `.age`).
+fn find(repo: &Repo, id: &str, name: &str) -> Result<String> {
+    let dir = contracts_dir(repo, id)?;
+    let listed = repo
+        .campaigns
+        .get(id)
+        .map(|d| d.contracts.clone())
+        .unwrap_or_default();
+    let want = [format!("{dir}/{name}"), format!("{dir}/{name}.age")];
+    if let Some(p) = listed.iter().find(|p| want.contains(p)) {
+        return Ok(p.clone());
+    }
+    let names: Vec<&str> = listed
+        .iter()
+        .filter_map(|p| p.rsplit('/').next())
+        .map(|n| n.strip_suffix(".age").unwrap_or(n))
+        .collect();
+    Err(
+        Error::user(format!("{id} has no contract `{name}`")).hint(if names.is_empty() {
+            format!("{dir}/ is empty; add one with `mkt contract add {id} FILE`")
+        } else {
+            format!("its contracts: {}", names.join(", "))
+        }),
+    )
+}
+
+pub struct OpenOptions {
+    pub campaign: String,
+    pub name: String,
+    /// The private key file; default from git's configuration.
+    pub key: Option<String>,
+    pub passphrase: Option<PassphraseFn>,
+    /// Write the plaintext here (outside the repository) instead of
+    /// handing it back.
+    pub out: Option<PathBuf>,
+}
+
+pub struct Opened {
+    pub path: String,
+    /// The plaintext, when there was no `out`.
+    pub plaintext: Option<Vec<u8>>,
+}
+
+fn not_for_you(repo: &Repo, id: &str, path: &str, bytes: &[u8]) -> Error {
+    let holders = encrypted_to(repo, bytes);
+    let who = if holders.is_empty() {
+        "nobody in the signed roster".to_string()
+    } else {
+        holders.join(", ")
+    };
+    Error::user(format!(
+        "this contract is not encrypted to your key ({path})"
+    ))
+    .hint(format!(
+        "only {} may read contracts; it is encrypted to {who}. If you should read it, one of them runs `mkt contract rekey {id}` once your key is in team.toml",
+        CONTRACT_ROLES.join(" and ")
+    ))
+}
+
+pub fn open(repo: &Repo, opts: &OpenOptions) -> Result<Opened> {
+    let path = find(repo, &opts.campaign, &opts.name)?;
+    if let Some(out) = &opts.out {
+        check_out(repo, out)?;
+    }
+    let bytes =
+        std::fs::read(repo.root.join(&path)).map_err(|e| Error::io(&repo.root.join(&path), e))?;
+    if !is_age(&bytes) {
+        return Err(Error::user(format!("{path} is not encrypted (C004)"))
+            .hint("it can be read as it is; encrypt it with `mkt contract add` and delete it"));
+    }
+    let key = key_file(repo, opts.key.as_deref())?;
+    let id = identity(&key, opts.passphrase.clone())?;
+    match decrypt(&bytes, id.as_ref()) {
+        Ok(plaintext) => match &opts.out {
+            Some(out) => {
+                fsutil::write_atomic(out, &plaintext)?;
+                Ok(Opened {
+                    path,
+                    plaintext: None,
+                })
+            }
+            None => Ok(Opened {
+                path,
+                plaintext: Some(plaintext),
+            }),
+        },
+        Err(Refused::NotForYou) => Err(not_for_you(repo, &opts.campaign, &path, &bytes)),
+        Err(Refused::Other(why)) => Err(Error::user(format!("{path}: {why}"))),
+    }
+}
+
+/// Refuses an output path inside the repository: plaintext never goes there.
+pub fn check_out(repo: &Repo, out: &Path) -> Result<()> {
+    match inside(&repo.root, out) {
+        Some(rel) => Err(Error::user(format!(
+            "--out {} is inside the repository ({rel}); a decrypted contract never goes there",
+            out.display()
+        ))
+        .hint("write it outside, like --out ~/Downloads/contract.pdf")),
+        None => Ok(()),
+    }
+}
+
+pub struct RekeyOptions {
+    pub campaign: String,
+    pub key: Option<String>,
+    pub passphrase: Option<PassphraseFn>,
+    pub today: NaiveDate,
+}
+
+#[derive(Debug)]
+pub struct Rekeyed {
+    pub files: Vec<String>,
+    pub holders: Vec<Holder>,
+    pub skipped: Vec<Skipped>,
+    /// People who can read the contracts now and could not before, and
+    /// the other way round.
+    pub gained: Vec<String>,
+    pub lost: Vec<String>,
+    /// Files in contracts/ that are not encrypted (C004), left alone.
+    pub plaintext: Vec<String>,
+}
+
+/// Re-encrypts every contract of a campaign to the readers in the roster
+/// now. Every file is decrypted first; if one cannot be, nothing changes.
+pub fn rekey(repo: &Repo, opts: &RekeyOptions) -> Result<Rekeyed> {
+    let dir = contracts_dir(repo, &opts.campaign)?;
+    let listed = repo
+        .campaigns
+        .get(&opts.campaign)
+        .map(|d| d.contracts.clone())
+        .unwrap_or_default();
+    let r = recipients(repo, opts.today)?;
+    let mut sealed = Vec::new();
+    let mut plaintext = Vec::new();
+    let mut before = BTreeSet::new();
+    let mut id: Option<Box<dyn age::Identity>> = None;
+    for path in &listed {
+        let abs = repo.root.join(path);
+        let bytes = std::fs::read(&abs).map_err(|e| Error::io(&abs, e))?;
+        if !is_age(&bytes) {
+            plaintext.push(path.clone());
+            continue;
+        }
+        before.extend(encrypted_to(repo, &bytes));
+        if id.is_none() {
+            let key = key_file(repo, opts.key.as_deref())?;
+            id = Some(identity(&key, opts.passphrase.clone())?);
+        }
+        let plain = match decrypt(&bytes, id.as_deref().expect("set above")) {
+            Ok(p) => p,
+            Err(Refused::NotForYou) => {
+                return Err(
+                    not_for_you(repo, &opts.campaign, path, &bytes).hint(format!(
+                        "rekey needs a key that opens every contract of {}; nothing was changed",
+                        opts.campaign
+                    )),
+                );
+            }
+            Err(Refused::Other(why)) => {
+                return Err(Error::user(format!("{path}: {why}; nothing was changed")));
+            }
+        };
+        sealed.push((path.clone(), encrypt(&plain, &r)?));
+    }
+    if sealed.is_empty() {
+        return Err(
+            Error::user(format!("{dir}/ holds no encrypted contract")).hint(format!(
+                "add one with `mkt contract add {} FILE`",
+                opts.campaign
+            )),
+        );
+    }
+    for (path, bytes) in &sealed {
+        fsutil::write_atomic(&repo.root.join(path), bytes)?;
+    }
+    let after: BTreeSet<String> = r.holders.iter().map(|h| h.person.clone()).collect();
+    Ok(Rekeyed {
+        files: sealed.into_iter().map(|(p, _)| p).collect(),
+        gained: after.difference(&before).cloned().collect(),
+        lost: before.difference(&after).cloned().collect(),
+        holders: r.holders,
+        skipped: r.skipped,
+        plaintext,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_file_names() {
+        assert!(check_name("媒体投放合同.pdf").is_ok());
+        for bad in ["", ".hidden", "a/b", "a\\b", "x\ny"] {
+            assert!(check_name(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn tags_match_what_age_writes() {
+        // A fixed ed25519 public key; the tag is what age puts in the stanza.
+        let line =
+            "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIABZtl9N0JWKqjq4UG2XNvzogiZIKdyw3xqCrgf1lLV2";
+        let r = age::ssh::Recipient::from_str(line).unwrap();
+        let enc =
+            age::Encryptor::with_recipients(std::iter::once(&r as &dyn age::Recipient)).unwrap();
+        let mut out = Vec::new();
+        let mut w = enc.wrap_output(&mut out).unwrap();
+        w.write_all(b"x").unwrap();
+        w.finish().unwrap();
+        let tags = stanza_tags(&out);
+        assert_eq!(tags.len(), 1);
+        assert!(tags.contains(&age_tag(line).unwrap()), "{tags:?}");
+        assert!(is_age(&out));
+    }
+}

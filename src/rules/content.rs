@@ -1,0 +1,605 @@
+//! Content rules (SPEC 4.5): what copy may say (C001, C002), that legal
+//! has signed it off before it goes out (C003), and that contracts are
+//! stored encrypted (C004).
+
+use std::ops::Range;
+
+use super::{Ctx, declare_rule};
+use crate::approvals::{self, chain_for, eligible};
+use crate::diag::{Diagnostic, Located, Severity};
+use crate::model::ApprovalDecision;
+use crate::policy::Content;
+use crate::repo::locate_in_text;
+
+declare_rule! {
+    /// ## What it checks
+    /// Copy (`campaigns/<ID>/content/*.md`, `*.txt`) holds none of the
+    /// absolute terms of `content.absolute_terms` (最 and its compounds, 第一,
+    /// 唯一, 首选, 顶级, 国家级, 绝对, 100% …). An ordinary phrase of
+    /// `content.allow` that covers the match (第一季度, 第一次, 最后, 最近 …)
+    /// is not a claim. The finding quotes the term at its line and column and
+    /// suggests a softer wording from `[content.softer]`.
+    ///
+    /// ## Why
+    /// 规范 六(一)1：所有推广内容需经过法务审核，严禁使用"最""第一"等绝对化用语
+    /// (《广告法》第九条). SPEC 4.5. Both lists are policy: add a term to
+    /// `absolute_terms`, or a phrase your copy uses innocently to `allow`.
+    ///
+    /// ## Example
+    /// ```text
+    /// 全网最低价，行业第一！
+    /// ```
+    ///
+    /// ## Fix
+    /// Say what is true and can be shown, not that it is the most:
+    /// ```text
+    /// 团购价每盒 168 元，老客户再享九折。
+    /// ```
+    C001, "absolute-claim", Error, "banned absolute term in copy (allow-list honoured)"
+}
+
+declare_rule! {
+    /// ## What it checks
+    /// A number in copy that claims a result — in the same clause as a word
+    /// of `content.claim_words` (销量, 用户, 增长, 复购, %, 万, 亿 …) — has its
+    /// period (统计周期, 截至, a date …: `content.period_markers`) and its
+    /// source (数据来源 …: `content.source_markers`) within
+    /// `content.source_window_chars` characters. Dates, prices and durations
+    /// are not claims. A warning: a person decides whether the number claims
+    /// anything.
+    ///
+    /// ## Why
+    /// 规范 六(一)1：确保数据引用真实可追溯（如销量、用户数需标注统计周期与来源）.
+    /// SPEC 4.5.
+    ///
+    /// ## Example
+    /// ```text
+    /// 上线三个月，用户突破50万！
+    /// ```
+    ///
+    /// ## Fix
+    /// ```text
+    /// 截至2026年6月30日，注册用户突破50万（数据来源：公司会员系统）。
+    /// ```
+    C002, "unsourced-claim", Warning, "a result claim without period and source (warning)"
+}
+
+declare_rule! {
+    /// ## What it checks
+    /// Once a campaign has started, each of its copy files has a legal
+    /// sign-off (`mkt sign-off <file>` by a person with the role
+    /// `approvals.copy_signoff_role`) that is trusted and still current: a
+    /// file edited after its sign-off is reported as stale. A sign-off made
+    /// only after the start is a warning that stays on record: the copy
+    /// could go out unreviewed. Superseded and cancelled campaigns are left
+    /// out.
+    ///
+    /// ## Why
+    /// 制度 六(一)：内容发布前需经过法务部审核; 规范 六(一)1：所有推广内容需经过法务审核.
+    /// SPEC 4.5: copy must have a legal sign-off before the campaign starts.
+    ///
+    /// ## Example
+    /// ```text
+    /// campaigns/中秋礼盒-2026-09V1/content/团购推文.md   start 2026-09-01, no sign-off
+    /// ```
+    ///
+    /// ## Fix
+    /// Legal reviews the copy as committed and signs it off:
+    /// `mkt sign-off campaigns/中秋礼盒-2026-09V1/content/团购推文.md`. After an
+    /// edit, legal signs off the new text again (or restore the signed text).
+    C003, "legal-review-missing", Error, "copy without legal sign-off by the start"
+}
+
+declare_rule! {
+    /// ## What it checks
+    /// Every file in `campaigns/<ID>/contracts/` is an age-encrypted file:
+    /// it starts with the header `age-encryption.org/v1` (or is ASCII-armored
+    /// age). The extension alone proves nothing.
+    ///
+    /// ## Why
+    /// 制度 三(二)：重要合同需加密存储，仅总监与财务部可调阅. A plaintext
+    /// contract in the repository can be read by everyone who can clone it.
+    ///
+    /// ## Example
+    /// ```text
+    /// campaigns/618年中大促-2026-06V1/contracts/媒体投放合同.pdf
+    /// ```
+    ///
+    /// ## Fix
+    /// Encrypt it for the director and finance, and delete the plaintext:
+    /// `mkt contract add 618年中大促-2026-06V1 ~/Downloads/媒体投放合同.pdf`.
+    /// If the plaintext was ever committed it is still in history: rewrite it
+    /// out, and tell the leads.
+    C004, "plaintext-contract", Error, "a file in contracts/ that is not encrypted"
+}
+
+/// The first bytes of every binary age file.
+pub const AGE_HEADER: &[u8] = b"age-encryption.org/v1\n";
+/// The first line of an ASCII-armored age file.
+pub const AGE_ARMOR: &[u8] = b"-----BEGIN AGE ENCRYPTED FILE-----";
+
+/// Whether bytes start like an age file.
+pub fn is_age(head: &[u8]) -> bool {
+    head.starts_with(AGE_HEADER) || head.starts_with(AGE_ARMOR)
+}
+
+pub fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
+    let repo = ctx.repo;
+    let c = &ctx.policy.content;
+    for dir in repo.campaigns.values() {
+        for path in &dir.content {
+            let Some(text) = repo.texts.get(path) else {
+                continue;
+            };
+            let terms = absolute_terms(c, text);
+            for t in &terms {
+                out.push(term_finding(c, path, text, t.clone()));
+            }
+            for claim in unsourced_claims(c, text, &terms) {
+                out.push(claim_finding(path, text, claim));
+            }
+        }
+        for path in &dir.contracts {
+            contract(repo, path, out);
+        }
+    }
+    legal_review(ctx, out);
+}
+
+/// Byte spans of the absolute terms in `text`, the allow-list applied.
+pub fn absolute_terms(c: &Content, text: &str) -> Vec<Range<usize>> {
+    let mut terms: Vec<&str> = c
+        .absolute_terms
+        .iter()
+        .map(String::as_str)
+        .filter(|t| !t.is_empty())
+        .collect();
+    terms.sort_by_key(|t| std::cmp::Reverse(t.len()));
+    let allowed: Vec<Range<usize>> = c
+        .allow
+        .iter()
+        .filter(|a| !a.is_empty())
+        .flat_map(|a| text.match_indices(a.as_str()).map(|(i, m)| i..i + m.len()))
+        .collect();
+    let mut found = Vec::new();
+    let mut i = 0;
+    while i < text.len() {
+        let rest = &text[i..];
+        let hit = terms.iter().find(|t| {
+            rest.get(..t.len())
+                .is_some_and(|head| head.eq_ignore_ascii_case(t))
+                // 1100% is a number, not "100%".
+                && !(t.starts_with(|ch: char| ch.is_ascii_digit())
+                    && text[..i].ends_with(|ch: char| ch.is_ascii_digit() || ch == '.'))
+        });
+        match hit {
+            Some(t) => {
+                let span = i..i + t.len();
+                if !allowed
+                    .iter()
+                    .any(|a| a.start <= span.start && span.end <= a.end)
+                {
+                    found.push(span.clone());
+                }
+                i = span.end;
+            }
+            None => i += rest.chars().next().map_or(1, char::len_utf8),
+        }
+    }
+    found
+}
+
+fn term_finding(c: &Content, path: &str, text: &str, span: Range<usize>) -> Diagnostic {
+    let term = &text[span.clone()];
+    let help = match softer(c, term) {
+        Some(s) => format!("say \"{s}\" instead, or remove it"),
+        None => "remove it, or say what is measured, with its period and source".to_string(),
+    };
+    Diagnostic::new(
+        &C001,
+        locate_in_text(path, text, span),
+        format!("\"{term}\" is an absolute claim, banned by the Advertising Law (广告法 第九条)"),
+    )
+    .label("absolute term")
+    .help(help)
+}
+
+/// The softer wording for a term: its own, else that of its first character
+/// (最低价 → 最) when the table has one.
+fn softer<'a>(c: &'a Content, term: &str) -> Option<&'a str> {
+    c.softer
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(term))
+        .or_else(|| {
+            let first = term.chars().next()?;
+            c.softer
+                .iter()
+                .find(|(k, _)| k.chars().eq(std::iter::once(first)))
+        })
+        .map(|(_, v)| v.as_str())
+}
+
+/// A result claim without its period or source.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Claim {
+    /// The number and its unit (`35%`, `12万`).
+    pub span: Range<usize>,
+    pub has_period: bool,
+    pub has_source: bool,
+}
+
+fn is_digit(ch: char) -> bool {
+    ch.is_ascii_digit() || ('０'..='９').contains(&ch)
+}
+
+/// Where one clause ends and the next begins.
+fn is_clause_break(ch: char) -> bool {
+    matches!(
+        ch,
+        '。' | '！' | '？' | '；' | '，' | '!' | '?' | ';' | ',' | '\n'
+    )
+}
+
+/// Units after a number that make it a date, a time, a price or a duration.
+const NOT_A_CLAIM: &[&str] = &[
+    "年", "月", "日", "号", "时", "点", "分", "秒", "天", "周", "小时", "个月", "岁", "元", "块",
+    "折", "-", "/", ":", "：", "－",
+];
+
+/// Multipliers that belong to the number (12万盒, 1.5亿).
+const MULTIPLIERS: &[char] = &['十', '百', '千', '万', '亿', '多', '余'];
+
+/// Units that belong to the claim's quote (35%, 3倍, 10万+).
+const CLAIM_UNITS: &[char] = &['%', '％', '倍', '+', '＋'];
+
+/// Numbers in `text` that claim a result and lack a period or a source
+/// within the window. Numbers inside an absolute term (100%) are C001's.
+pub fn unsourced_claims(c: &Content, text: &str, terms: &[Range<usize>]) -> Vec<Claim> {
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let mut out = Vec::new();
+    let mut k = 0;
+    while k < chars.len() {
+        let (start, ch) = chars[k];
+        let prev = k.checked_sub(1).map(|p| chars[p].1);
+        let starts_number = is_digit(ch)
+            && !prev.is_some_and(|p| is_digit(p) || p.is_ascii_alphabetic() || p == '.');
+        if !starts_number {
+            k += 1;
+            continue;
+        }
+        // The number: digits, with `.` or `,` between digits.
+        let mut e = k + 1;
+        while e < chars.len() {
+            let c2 = chars[e].1;
+            if is_digit(c2)
+                || (matches!(c2, '.' | ',') && chars.get(e + 1).is_some_and(|n| is_digit(n.1)))
+            {
+                e += 1;
+            } else {
+                break;
+            }
+        }
+        let mut unit = e;
+        while unit < chars.len() && MULTIPLIERS.contains(&chars[unit].1) {
+            unit += 1;
+        }
+        let after = chars.get(unit).map_or(text.len(), |c| c.0);
+        let rest = text[after..].trim_start_matches([' ', '\u{3000}']);
+        let ordinal_or_price = matches!(prev, Some('第' | '¥' | '￥' | '$'));
+        let not_a_claim = ordinal_or_price || NOT_A_CLAIM.iter().any(|u| rest.starts_with(u));
+        let mut end_k = unit;
+        while end_k < chars.len() && CLAIM_UNITS.contains(&chars[end_k].1) {
+            end_k += 1;
+        }
+        let end = chars.get(end_k).map_or(text.len(), |c| c.0);
+        k = end_k.max(k + 1);
+        if not_a_claim || terms.iter().any(|t| t.start < end && start < t.end) {
+            continue;
+        }
+        // The clause around the number.
+        let clause_start = text[..start].rfind(is_clause_break).map_or(0, |i| {
+            i + text[i..].chars().next().map_or(1, char::len_utf8)
+        });
+        let clause_end = text[end..]
+            .find(is_clause_break)
+            .map_or(text.len(), |i| end + i);
+        let clause = &text[clause_start..clause_end];
+        if !c
+            .claim_words
+            .iter()
+            .any(|w| !w.is_empty() && clause.contains(w.as_str()))
+        {
+            continue;
+        }
+        let window = window(text, start..end, c.source_window_chars);
+        let has_source = c
+            .source_markers
+            .iter()
+            .any(|m| !m.is_empty() && window.contains(m.as_str()));
+        let has_period = c
+            .period_markers
+            .iter()
+            .any(|m| !m.is_empty() && window.contains(m.as_str()))
+            || has_date(window);
+        if !(has_source && has_period) {
+            out.push(Claim {
+                span: start..end,
+                has_period,
+                has_source,
+            });
+        }
+    }
+    out
+}
+
+/// `n` characters either side of `span`.
+fn window(text: &str, span: Range<usize>, n: usize) -> &str {
+    let from = text[..span.start]
+        .char_indices()
+        .rev()
+        .nth(n.saturating_sub(1))
+        .map_or(0, |(i, _)| i);
+    let to = text[span.end..]
+        .char_indices()
+        .nth(n)
+        .map_or(text.len(), |(i, _)| span.end + i);
+    &text[from..to]
+}
+
+/// A date in the text: a number followed by 年 or 月, or 2025-09 / 2025/09.
+fn has_date(text: &str) -> bool {
+    let chars: Vec<char> = text.chars().collect();
+    for (i, w) in chars.windows(2).enumerate() {
+        if is_digit(w[0]) && matches!(w[1], '年' | '月') {
+            return true;
+        }
+        if is_digit(w[0])
+            && matches!(w[1], '-' | '/')
+            && i >= 3
+            && chars[i - 3..=i].iter().all(|c| is_digit(*c))
+            && chars.get(i + 2).is_some_and(|c| is_digit(*c))
+        {
+            return true;
+        }
+    }
+    false
+}
+
+fn claim_finding(path: &str, text: &str, claim: Claim) -> Diagnostic {
+    let quote = &text[claim.span.clone()];
+    let missing = match (claim.has_period, claim.has_source) {
+        (false, false) => "its period and source",
+        (true, false) => "its source",
+        _ => "its period",
+    };
+    Diagnostic::new(
+        &C002,
+        locate_in_text(path, text, claim.span),
+        format!("\"{quote}\" claims a result without {missing}"),
+    )
+    .label("result claim")
+    .help("say when it was measured and where the number comes from, next to it: （统计周期：2026年1月1日至3月31日；数据来源：公司订单系统）")
+}
+
+/// C003: every copy file of a started campaign has a current legal sign-off.
+fn legal_review(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
+    let repo = ctx.repo;
+    let v = repo.verification();
+    let role = &ctx.policy.approvals.copy_signoff_role;
+    for (dir, c) in ctx.live_campaigns() {
+        let start = c.value.start.0;
+        if ctx.today < start {
+            continue;
+        }
+        for path in &dir.content {
+            let Some(chain) = chain_for(repo, path) else {
+                continue;
+            };
+            let stages = chain.stages.clone();
+            let progress = approvals::progress(repo, v, chain);
+            if let Some(done) = progress.completed_at() {
+                // Signed off, but only after the copy could go out.
+                let day = done.with_timezone(&ctx.policy.zone()).date_naive();
+                if day > start {
+                    out.push(
+                        Diagnostic::new(
+                            &C003,
+                            Located::file(path.clone()),
+                            format!(
+                                "{role} signed this copy off on {day}, after {} started {start}",
+                                c.value.id
+                            ),
+                        )
+                        .severity(Severity::Warning)
+                        .help(
+                            "have copy signed off before the start next time; this stays on record",
+                        ),
+                    );
+                }
+                continue;
+            }
+            let sign_off = format!("mkt sign-off {path}");
+            let at = Located::file(path.clone());
+            if let Some(r) = progress.rejected {
+                out.push(
+                    Diagnostic::new(
+                        &C003,
+                        at,
+                        format!(
+                            "{} rejected this copy{}; {} started {start}",
+                            r.approval.approver,
+                            on_date(r),
+                            c.value.id
+                        ),
+                    )
+                    .help(format!(
+                        "revise the copy, commit it, and have {role} sign it off: {sign_off}"
+                    )),
+                );
+                continue;
+            }
+            // A sign-off that would count but for the text having changed.
+            let stale = v
+                .of_subject(path)
+                .filter(|s| {
+                    s.trusted()
+                        && s.approval.decision != ApprovalDecision::Reject
+                        && stages.iter().any(|st| eligible(st, s))
+                        && !approvals::current(repo, s)
+                })
+                .last();
+            let d = match stale {
+                Some(s) => Diagnostic::new(
+                    &C003,
+                    at,
+                    format!(
+                        "this copy changed after {} signed it off{}: the sign-off is stale, and {} started {start}",
+                        s.approval.approver,
+                        on_date(s),
+                        c.value.id
+                    ),
+                )
+                .help(format!(
+                    "commit the new text and have {role} sign it off again ({sign_off}), or restore the text that was signed off"
+                )),
+                None => Diagnostic::new(
+                    &C003,
+                    at,
+                    format!(
+                        "this copy has no sign-off by {role}, and {} started {start}",
+                        c.value.id
+                    ),
+                )
+                .help(format!("{} reviews it and runs: {sign_off}", who(ctx, role))),
+            };
+            out.push(d);
+        }
+    }
+}
+
+fn on_date(c: &approvals::Checked) -> String {
+    c.time
+        .map(|t| format!(" on {}", t.date_naive()))
+        .unwrap_or_default()
+}
+
+/// `sun.li (legal)` or `a person with the legal role`.
+fn who(ctx: &Ctx, role: &str) -> String {
+    let people: Vec<&str> = ctx
+        .repo
+        .verification()
+        .roster
+        .at_head()
+        .team
+        .people
+        .iter()
+        .filter(|p| p.has_role(role))
+        .map(|p| p.id.as_str())
+        .collect();
+    if people.is_empty() {
+        format!("a person with the {role} role")
+    } else {
+        format!("{} ({role})", people.join(" or "))
+    }
+}
+
+/// C004: a contract file that does not start like an age file. The loader
+/// lists contracts without reading them; only their first bytes are read.
+fn contract(repo: &crate::repo::Repo, path: &str, out: &mut Vec<Diagnostic>) {
+    use std::io::Read;
+    let mut head = Vec::with_capacity(AGE_ARMOR.len());
+    let read = std::fs::File::open(repo.root.join(path)).and_then(|f| {
+        f.take(AGE_ARMOR.len() as u64).read_to_end(&mut head)?;
+        Ok(())
+    });
+    if read.is_ok() && is_age(&head) {
+        return;
+    }
+    let id = path.split('/').nth(1).unwrap_or("<ID>");
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let message = match read {
+        Err(e) => format!("cannot read this contract to check it is encrypted: {e}"),
+        Ok(()) => format!("{name} is not encrypted: it has no age header (age-encryption.org/v1)"),
+    };
+    out.push(
+        Diagnostic::new(&C004, Located::file(path), message).help(format!(
+            "encrypt it for the director and finance with `mkt contract add {id} <file>`, then delete this file; if it was ever committed, it is still in history"
+        )),
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::policy::Policy;
+
+    fn quoted<'a>(text: &'a str, spans: &[Range<usize>]) -> Vec<&'a str> {
+        spans.iter().map(|s| &text[s.clone()]).collect()
+    }
+
+    #[test]
+    fn finds_terms_longest_first_and_honours_the_allow_list() {
+        let c = &Policy::builtin().content;
+        let text = "第一季度我们第一次推出全网最低价，行业第一！最后三天，100%好评，1100%不算。";
+        let found = absolute_terms(c, text);
+        assert_eq!(quoted(text, &found), ["最低价", "第一", "100%"]);
+        assert!(absolute_terms(c, "最近上新，最新款，最低消费100元").is_empty());
+        assert_eq!(quoted("NO.1品牌", &absolute_terms(c, "NO.1品牌")), ["NO.1"]);
+        assert_eq!(quoted("no.1品牌", &absolute_terms(c, "no.1品牌")), ["no.1"]);
+    }
+
+    #[test]
+    fn positions_count_characters() {
+        let c = &Policy::builtin().content;
+        let text = "# 标题\n\n全网最低价，行业第一！\n";
+        let found = absolute_terms(c, text);
+        let at = locate_in_text("x.md", text, found[1].clone());
+        assert_eq!((at.line, at.column), (3, 9));
+    }
+
+    #[test]
+    fn suggests_softer_wording() {
+        let c = &Policy::builtin().content;
+        assert_eq!(softer(c, "第一"), Some("领先、前列"));
+        assert_eq!(softer(c, "no.1"), Some("领先"));
+        assert!(softer(c, "最正宗").is_some());
+        assert_eq!(softer(c, "最XYZ"), softer(c, "最"));
+        assert_eq!(softer(c, "史无前例"), None);
+    }
+
+    #[test]
+    fn claims_need_period_and_source() {
+        let c = &Policy::builtin().content;
+        let claims = |t: &str| {
+            let terms = absolute_terms(c, t);
+            unsourced_claims(c, t, &terms)
+                .into_iter()
+                .map(|cl| (t[cl.span].to_string(), cl.has_period, cl.has_source))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            claims("上线三个月，用户突破50万！"),
+            [("50万".to_string(), false, false)]
+        );
+        assert_eq!(
+            claims("今年销量增长35%。"),
+            [("35%".to_string(), true, false)]
+        );
+        assert!(
+            claims("截至2026年6月30日，注册用户突破50万（数据来源：公司会员系统）。").is_empty()
+        );
+        // Dates, prices, durations, ordinals and plain quantities are no claims.
+        assert!(claims("3月1日至3月31日，新用户满199元减30元，第2件半价，限时48小时。").is_empty());
+        assert!(claims("企业团购满20盒可免费定制贺卡。").is_empty());
+        // 100% is C001's, not C002's.
+        assert!(claims("100%好评").is_empty());
+    }
+
+    #[test]
+    fn recognises_age_files() {
+        assert!(is_age(b"age-encryption.org/v1\n-> X25519 abc\n"));
+        assert!(is_age(b"-----BEGIN AGE ENCRYPTED FILE-----\n"));
+        assert!(!is_age(b"%PDF-1.7"));
+        assert!(!is_age(b"age-encryption.org/v2\n"));
+    }
+}
