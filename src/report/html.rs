@@ -23,7 +23,7 @@ const STYLE: &str = r#"
 :root { --ink:#1f2933; --muted:#616e7c; --line:#d9e2ec; --accent:#2f6fbf; --accent2:#9cc3ee; --warn:#c0392b; --plan:#e4e7eb; }
 * { box-sizing: border-box; }
 body { margin: 0; color: var(--ink); background: #fff;
-  font: 14px/1.5 -apple-system, "Segoe UI", "PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei", sans-serif;
+  font: 14px/1.5 -apple-system, "Segoe UI", "PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei", "WenQuanYi Zen Hei", sans-serif;
   -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 main { max-width: 960px; margin: 0 auto; padding: 24px; }
 h1 { font-size: 24px; margin: 0 0 4px; }
