@@ -97,13 +97,10 @@ pub fn walk(repo: &Repository, filter: &PathFilter) -> Result<Walk, git2::Error>
             ..Walk::default()
         });
     };
-    let mut revwalk = repo.revwalk()?;
-    revwalk.push(tip)?;
-    revwalk.set_sorting(Sort::TOPOLOGICAL | Sort::REVERSE)?;
-    let oids: Vec<Oid> = revwalk.collect::<Result<_, _>>()?;
     let cache = filter
         .cache_key
         .map(|key| super::walk_cache::WalkCache::load(repo, key));
+    let oids = commits_in_order(repo, tip, cache.as_ref())?;
     let known: Option<&HashMap<Oid, super::walk_cache::Record>> =
         cache.as_ref().map(|c| &c.records);
     // Each commit is compared with its parent on its own, so the walk splits
@@ -171,6 +168,38 @@ pub fn walk(repo: &Repository, filter: &PathFilter) -> Result<Walk, git2::Error>
             })
             .collect();
         cache.store(records.iter().map(|(o, r)| (*o, r)));
+    }
+    Ok(out)
+}
+
+/// HEAD's history, parents before children. The cache's order (the history
+/// of the tip it was written for) is reused when that tip is HEAD or one of
+/// its ancestors; only the commits since are walked.
+fn commits_in_order(
+    repo: &Repository,
+    tip: Oid,
+    cache: Option<&super::walk_cache::WalkCache>,
+) -> Result<Vec<Oid>, git2::Error> {
+    let cached = cache.map(|c| c.order.as_slice()).unwrap_or(&[]);
+    let base = cached
+        .last()
+        .copied()
+        .filter(|&old| old == tip || repo.graph_descendant_of(tip, old).unwrap_or(false));
+    let mut revwalk = repo.revwalk()?;
+    revwalk.push(tip)?;
+    revwalk.set_sorting(Sort::TOPOLOGICAL | Sort::REVERSE)?;
+    let Some(old) = base else {
+        return revwalk.collect();
+    };
+    if old == tip {
+        return Ok(cached.to_vec());
+    }
+    // Commits reachable from the old tip are already in order; the new ones
+    // have their parents among them or among themselves.
+    revwalk.hide(old)?;
+    let mut out = cached.to_vec();
+    for oid in revwalk {
+        out.push(oid?);
     }
     Ok(out)
 }

@@ -23,6 +23,8 @@ pub struct WalkCache {
     file: PathBuf,
     key: String,
     pub records: HashMap<Oid, Record>,
+    /// The commits as stored: the tip's history, parents before children.
+    pub order: Vec<Oid>,
 }
 
 fn escape(p: &str) -> String {
@@ -54,6 +56,7 @@ impl WalkCache {
             file,
             key: key.to_string(),
             records: HashMap::new(),
+            order: Vec::new(),
         };
         let Ok(text) = std::fs::read_to_string(&cache.file) else {
             return cache;
@@ -68,6 +71,7 @@ impl WalkCache {
             match f.as_slice() {
                 ["C", oid, secs, off, other, parents] => {
                     if let Some((o, r)) = current.take() {
+                        cache.order.push(o);
                         cache.records.insert(o, r);
                     }
                     let parsed = (|| {
@@ -96,10 +100,7 @@ impl WalkCache {
                     match parsed {
                         Some(p) => current = Some(p),
                         None => {
-                            return WalkCache {
-                                records: HashMap::new(),
-                                ..cache
-                            };
+                            return cache.emptied();
                         }
                     }
                 }
@@ -107,18 +108,12 @@ impl WalkCache {
                     let (Some((_, r)), Some(old), Some(new)) =
                         (current.as_mut(), oid_or_none(old), oid_or_none(new))
                     else {
-                        return WalkCache {
-                            records: HashMap::new(),
-                            ..cache
-                        };
+                        return cache.emptied();
                     };
                     r.changes.push((unescape(path), old, new));
                 }
                 _ => {
-                    return WalkCache {
-                        records: HashMap::new(),
-                        ..cache
-                    };
+                    return cache.emptied();
                 }
             }
         }
@@ -126,6 +121,15 @@ impl WalkCache {
             cache.records.insert(o, r);
         }
         cache
+    }
+
+    /// A cache that could not be read: nothing known.
+    fn emptied(self) -> WalkCache {
+        WalkCache {
+            records: HashMap::new(),
+            order: Vec::new(),
+            ..self
+        }
     }
 
     /// Writes the records of `commits` (in order), replacing the file.

@@ -9,7 +9,6 @@ use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, FixedOffset};
 use rayon::prelude::*;
-use serde::de::DeserializeOwned;
 
 use crate::diag::{Diagnostic, Located};
 use crate::error::{Error, Result};
@@ -18,7 +17,7 @@ use crate::policy::Policy;
 use crate::rules;
 
 pub use layout::{Kind, classify, parse_report_name};
-pub use source::{SourceDoc, SourceError, locate_in_text};
+pub use source::{Fault, SourceDoc, SourceError, locate_in_text};
 
 /// A record and the repository-relative path it came from.
 #[derive(Debug, Clone)]
@@ -77,8 +76,21 @@ pub struct Repo {
 }
 
 /// The outcome of reading one file.
+/// A record read into its type.
+enum Typed {
+    Team(Team),
+    Campaign(Campaign),
+    Results(Results),
+    Minutes(Minutes),
+    Purchase(Purchase),
+    Approval(Approval),
+    Incident(Incident),
+}
+
 enum Loaded {
-    Toml(Kind, SourceDoc),
+    /// A TOML record, its source kept for spans; read on the loading
+    /// threads, so each file is parsed once and in parallel.
+    Toml(Kind, SourceDoc, Result<Typed, SourceError>),
     Text(Kind, String),
     Listed(Kind),
     Finding(Diagnostic),
@@ -309,98 +321,83 @@ impl Repo {
                 }
                 self.texts.insert(rel, text);
             }
-            Loaded::Toml(kind, doc) => {
-                match kind {
-                    Kind::Policy => {}
-                    Kind::Team => {
-                        if let Some(t) = self.typed::<Team>(&doc) {
-                            self.team = t;
-                            self.has_team = true;
-                        }
-                    }
-                    Kind::Campaign { folder } => {
-                        if let Some(v) = self.typed(&doc) {
-                            self.campaign_dir(&folder).campaign = Some(Record {
-                                path: rel.clone(),
-                                value: v,
-                            });
+            Loaded::Toml(kind, doc, typed) => {
+                let value = match typed {
+                    Ok(v) => Some(v),
+                    Err(e) => {
+                        let rule = if e.fault == Fault::Syntax {
+                            &rules::F001
                         } else {
-                            self.campaign_dir(&folder);
+                            &rules::F002
+                        };
+                        let mut d = Diagnostic::new(rule, e.at, e.message);
+                        if let Some(h) = e.help {
+                            d = d.help(h);
+                        }
+                        self.findings.push(d);
+                        if e.fault == Fault::Syntax {
+                            return; // nothing to point into
+                        }
+                        None
+                    }
+                };
+                match (kind, value) {
+                    (Kind::Team, Some(Typed::Team(t))) => {
+                        self.team = t;
+                        self.has_team = true;
+                    }
+                    (Kind::Campaign { folder }, v) => {
+                        let dir = self.campaign_dir(&folder);
+                        if let Some(Typed::Campaign(c)) = v {
+                            dir.campaign = Some(Record {
+                                path: rel.clone(),
+                                value: c,
+                            });
                         }
                     }
-                    Kind::Results { folder } => {
-                        let v = self.typed(&doc);
-                        self.campaign_dir(&folder).results = v.map(|value| Record {
+                    (Kind::Results { folder }, Some(Typed::Results(r))) => {
+                        self.campaign_dir(&folder).results = Some(Record {
                             path: rel.clone(),
-                            value,
-                        });
+                            value: r,
+                        })
                     }
-                    Kind::CampaignMinutes { folder } => {
-                        if let Some(value) = self.typed(&doc) {
-                            self.campaign_dir(&folder).minutes.push(Record {
-                                path: rel.clone(),
-                                value,
-                            });
-                        }
+                    (Kind::CampaignMinutes { folder }, Some(Typed::Minutes(m))) => {
+                        self.campaign_dir(&folder).minutes.push(Record {
+                            path: rel.clone(),
+                            value: m,
+                        })
                     }
-                    Kind::Purchase { folder } => {
-                        if let Some(value) = self.typed(&doc) {
-                            self.campaign_dir(&folder).purchases.push(Record {
-                                path: rel.clone(),
-                                value,
-                            });
-                        }
+                    (Kind::Purchase { folder }, Some(Typed::Purchase(p))) => {
+                        self.campaign_dir(&folder).purchases.push(Record {
+                            path: rel.clone(),
+                            value: p,
+                        })
                     }
-                    Kind::Approval { folder } => {
-                        if let Some(value) = self.typed(&doc) {
-                            self.campaign_dir(&folder).approvals.push(Record {
-                                path: rel.clone(),
-                                value,
-                            });
-                        }
+                    (Kind::Approval { folder }, Some(Typed::Approval(a))) => {
+                        self.campaign_dir(&folder).approvals.push(Record {
+                            path: rel.clone(),
+                            value: a,
+                        })
                     }
-                    Kind::DeptMinutes { .. } => {
-                        if let Some(value) = self.typed(&doc) {
-                            self.dept_minutes.push(Record {
-                                path: rel.clone(),
-                                value,
-                            });
-                        }
+                    (Kind::DeptMinutes { .. }, Some(Typed::Minutes(m))) => {
+                        self.dept_minutes.push(Record {
+                            path: rel.clone(),
+                            value: m,
+                        })
                     }
-                    Kind::DeptApproval => {
-                        if let Some(value) = self.typed(&doc) {
-                            self.dept_approvals.push(Record {
-                                path: rel.clone(),
-                                value,
-                            });
-                        }
+                    (Kind::DeptApproval, Some(Typed::Approval(a))) => {
+                        self.dept_approvals.push(Record {
+                            path: rel.clone(),
+                            value: a,
+                        })
                     }
-                    Kind::Incident => {
-                        if let Some(value) = self.typed(&doc) {
-                            self.incidents.push(Record {
-                                path: rel.clone(),
-                                value,
-                            });
-                        }
-                    }
-                    _ => return,
+                    (Kind::Incident, Some(Typed::Incident(x))) => self.incidents.push(Record {
+                        path: rel.clone(),
+                        value: x,
+                    }),
+                    _ => {}
                 }
                 self.docs.insert(rel, doc);
-            }
-        }
-    }
-
-    /// Deserializes a record, turning a schema error into an F002 finding.
-    fn typed<T: DeserializeOwned>(&mut self, doc: &SourceDoc) -> Option<T> {
-        match doc.deserialize::<T>() {
-            Ok(v) => Some(v),
-            Err(e) => {
-                let mut d = Diagnostic::new(&rules::F002, e.at, e.message);
-                if let Some(h) = e.help {
-                    d = d.help(h);
-                }
-                self.findings.push(d);
-                None
             }
         }
     }
@@ -573,14 +570,18 @@ fn load_one(root: &Path, rel: &str, is_link: bool, max_bytes: u64) -> Loaded {
     if let Kind::Content { .. } | Kind::Touchpoints { .. } = kind {
         return Loaded::Text(kind, text);
     }
-    match SourceDoc::parse(rel, &text) {
-        Ok(doc) => Loaded::Toml(kind, doc),
-        Err(e) => {
-            let mut d = Diagnostic::new(&rules::F001, e.at, e.message);
-            if let Some(h) = e.help {
-                d = d.help(h);
-            }
-            Loaded::Finding(d)
+    let doc = SourceDoc::new(rel, text);
+    let typed = match &kind {
+        Kind::Team => doc.deserialize().map(Typed::Team),
+        Kind::Campaign { .. } => doc.deserialize().map(Typed::Campaign),
+        Kind::Results { .. } => doc.deserialize().map(Typed::Results),
+        Kind::CampaignMinutes { .. } | Kind::DeptMinutes { .. } => {
+            doc.deserialize().map(Typed::Minutes)
         }
-    }
+        Kind::Purchase { .. } => doc.deserialize().map(Typed::Purchase),
+        Kind::Approval { .. } | Kind::DeptApproval => doc.deserialize().map(Typed::Approval),
+        Kind::Incident => doc.deserialize().map(Typed::Incident),
+        _ => return Loaded::Skip,
+    };
+    Loaded::Toml(kind, doc, typed)
 }

@@ -1,6 +1,7 @@
 //! One TOML file as mkt holds it: its text, the parsed document (kept for
 //! spans), and a way to turn a key path into a file:line:column.
 
+use std::cell::OnceCell;
 use std::ops::Range;
 
 use serde::de::DeserializeOwned;
@@ -8,56 +9,90 @@ use toml_edit::{ImDocument, Item};
 
 use crate::diag::Located;
 
-/// A parsed TOML file.
+/// A TOML file: its text, read once into its record type; the document
+/// with spans is parsed only when a finding needs a line and column.
 #[derive(Debug)]
 pub struct SourceDoc {
     pub file: String,
-    doc: ImDocument<String>,
-    line_starts: Vec<usize>,
+    text: String,
+    doc: OnceCell<Option<ImDocument<String>>>,
+    line_starts: OnceCell<Vec<usize>>,
+}
+
+/// What kind of fault a file has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fault {
+    /// Not TOML (rule F001).
+    Syntax,
+    /// TOML, but not the record's schema (rule F002).
+    Schema,
 }
 
 /// Why a file could not be read as its record kind, located.
 #[derive(Debug, Clone)]
 pub struct SourceError {
+    pub fault: Fault,
     pub at: Located,
     pub message: String,
     pub help: Option<String>,
 }
 
 impl SourceDoc {
-    /// Parses `text`; a syntax error comes back located (rule F001).
+    pub fn new(file: &str, text: String) -> SourceDoc {
+        SourceDoc {
+            file: file.to_string(),
+            text,
+            doc: OnceCell::new(),
+            line_starts: OnceCell::new(),
+        }
+    }
+
+    /// Reads `text` and checks it is TOML; a syntax error comes back located.
     pub fn parse(file: &str, text: &str) -> Result<SourceDoc, SourceError> {
-        let line_starts = line_starts(text);
-        match ImDocument::parse(text.to_string()) {
-            Ok(doc) => Ok(SourceDoc {
-                file: file.to_string(),
-                doc,
-                line_starts,
-            }),
-            Err(e) => {
-                let span = e.span().unwrap_or(0..0);
-                let at = locate_span(file, text, &line_starts, span);
-                Err(SourceError {
-                    at,
-                    message: format!("invalid TOML: {}", e.message().trim()),
-                    help: None,
-                })
-            }
+        let doc = SourceDoc::new(file, text.to_string());
+        match doc.syntax_error() {
+            Some(e) => Err(e),
+            None => Ok(doc),
         }
     }
 
     pub fn text(&self) -> &str {
-        self.doc.raw()
+        &self.text
     }
 
-    /// Deserializes the document; a schema error comes back located (rule F002),
-    /// with "did you mean" for a misspelt key.
+    fn doc(&self) -> Option<&ImDocument<String>> {
+        self.doc
+            .get_or_init(|| ImDocument::parse(self.text.clone()).ok())
+            .as_ref()
+    }
+
+    fn syntax_error(&self) -> Option<SourceError> {
+        match ImDocument::parse(self.text.clone()) {
+            Ok(doc) => {
+                let _ = self.doc.set(Some(doc));
+                None
+            }
+            Err(e) => Some(SourceError {
+                fault: Fault::Syntax,
+                at: self.locate_span(e.span().unwrap_or(0..0)),
+                message: format!("invalid TOML: {}", e.message().trim()),
+                help: None,
+            }),
+        }
+    }
+
+    /// Reads the file into its record type in one pass. A syntax error comes
+    /// back as such (F001), a schema error (F002) located, with "did you
+    /// mean" for a misspelt key.
     pub fn deserialize<T: DeserializeOwned>(&self) -> Result<T, SourceError> {
-        toml_edit::de::from_document(self.doc.clone()).map_err(|e| {
-            let span = e.span().unwrap_or(0..0);
+        toml::from_str(&self.text).map_err(|e| {
+            if let Some(syntax) = self.syntax_error() {
+                return syntax;
+            }
             let (message, help) = explain_schema_error(e.message());
             SourceError {
-                at: self.locate_span(span),
+                fault: Fault::Schema,
+                at: self.locate_span(e.span().unwrap_or(0..0)),
                 message,
                 help,
             }
@@ -65,7 +100,8 @@ impl SourceDoc {
     }
 
     pub fn locate_span(&self, span: Range<usize>) -> Located {
-        locate_span(&self.file, self.text(), &self.line_starts, span)
+        let starts = self.line_starts.get_or_init(|| line_starts(&self.text));
+        locate_span(&self.file, &self.text, starts, span)
     }
 
     /// The value at a key path (`["budget", "allocation", "reserve"]`; a
@@ -78,7 +114,7 @@ impl SourceDoc {
     }
 
     fn span_of(&self, path: &[&str]) -> Option<Range<usize>> {
-        let mut node = Node::Item(self.doc.as_item());
+        let mut node = Node::Item(self.doc()?.as_item());
         let mut best = None;
         for seg in path {
             let Some((key_span, next)) = node.child(seg) else {
