@@ -79,7 +79,7 @@ pub struct Repo {
 /// A record read into its type.
 enum Typed {
     Team(Team),
-    Campaign(Campaign),
+    Campaign(Box<Campaign>),
     Results(Results),
     Minutes(Minutes),
     Purchase(Purchase),
@@ -90,7 +90,7 @@ enum Typed {
 enum Loaded {
     /// A TOML record, its source kept for spans; read on the loading
     /// threads, so each file is parsed once and in parallel.
-    Toml(Kind, SourceDoc, Result<Typed, SourceError>),
+    Toml(Kind, Box<(SourceDoc, Result<Typed, SourceError>)>),
     Text(Kind, String),
     Listed(Kind),
     Finding(Diagnostic),
@@ -321,7 +321,8 @@ impl Repo {
                 }
                 self.texts.insert(rel, text);
             }
-            Loaded::Toml(kind, doc, typed) => {
+            Loaded::Toml(kind, loaded) => {
+                let (doc, typed) = *loaded;
                 let value = match typed {
                     Ok(v) => Some(v),
                     Err(e) => {
@@ -351,7 +352,7 @@ impl Repo {
                         if let Some(Typed::Campaign(c)) = v {
                             dir.campaign = Some(Record {
                                 path: rel.clone(),
-                                value: c,
+                                value: *c,
                             });
                         }
                     }
@@ -573,7 +574,7 @@ fn load_one(root: &Path, rel: &str, is_link: bool, max_bytes: u64) -> Loaded {
     let doc = SourceDoc::new(rel, text);
     let typed = match &kind {
         Kind::Team => doc.deserialize().map(Typed::Team),
-        Kind::Campaign { .. } => doc.deserialize().map(Typed::Campaign),
+        Kind::Campaign { .. } => doc.deserialize().map(|c| Typed::Campaign(Box::new(c))),
         Kind::Results { .. } => doc.deserialize().map(Typed::Results),
         Kind::CampaignMinutes { .. } | Kind::DeptMinutes { .. } => {
             doc.deserialize().map(Typed::Minutes)
@@ -583,5 +584,5 @@ fn load_one(root: &Path, rel: &str, is_link: bool, max_bytes: u64) -> Loaded {
         Kind::Incident => doc.deserialize().map(Typed::Incident),
         _ => return Loaded::Skip,
     };
-    Loaded::Toml(kind, doc, typed)
+    Loaded::Toml(kind, Box::new((doc, typed)))
 }
