@@ -1,5 +1,5 @@
 //! Every signature a verification needs, checked in one batch: commit
-//! objects read once, SSH signatures verified in-process on all cores,
+//! objects read and SSH signatures verified in-process on all cores,
 //! OpenPGP signatures through gpg with results cached by commit id.
 
 use std::collections::HashMap;
@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use git2::Oid;
 use rayon::prelude::*;
 
-use crate::git::{GpgVerifier, RawCommit, SignerKey, verify_ssh};
+use crate::git::{GpgVerifier, RawCommit, SignerKey, verify_ssh_many};
 
 #[derive(Debug, Clone)]
 pub enum SigOutcome {
@@ -18,50 +18,96 @@ pub enum SigOutcome {
     Good(SignerKey),
 }
 
+/// What one worker found for its commits: outcomes, and the raw commits
+/// still to be checked by gpg.
+type Found = (Vec<(Oid, SigOutcome)>, Vec<(Oid, RawCommit)>);
+
 /// Checks the signatures of `commits`; the raw commits are returned too
 /// (their messages identify rebased approvals).
 pub fn check(
     repo: &git2::Repository,
     commits: &[Oid],
 ) -> (HashMap<Oid, SigOutcome>, HashMap<Oid, RawCommit>) {
-    let raws: Vec<(Oid, Result<RawCommit, String>)> = commits
-        .iter()
-        .map(|&oid| {
-            (
-                oid,
-                RawCommit::read(repo, oid).map_err(|e| e.message().to_string()),
-            )
-        })
-        .collect();
-    let mut out: HashMap<Oid, SigOutcome> = raws
-        .par_iter()
-        .filter_map(|(oid, raw)| {
-            let outcome = match raw {
-                Err(e) => SigOutcome::Bad(format!("cannot read the commit: {e}")),
-                Ok(raw) => match raw.signatures.as_slice() {
-                    [] => SigOutcome::Unsigned,
-                    [sig] if sig.contains("BEGIN SSH SIGNATURE") => {
-                        match verify_ssh(sig, &raw.payload) {
-                            Ok(key) => SigOutcome::Good(SignerKey::Ssh(key)),
-                            Err(e) => SigOutcome::Bad(e),
-                        }
-                    }
-                    [sig] if sig.contains("BEGIN PGP SIGNATURE") => return None, // gpg, below
-                    [_] => SigOutcome::Bad("the signature is neither SSH nor OpenPGP".into()),
-                    _ => {
-                        SigOutcome::Bad("the commit carries more than one signature header".into())
-                    }
-                },
+    let path = repo.path().to_path_buf();
+    // Each worker opens its own handle: git2 repositories are not shared
+    // between threads.
+    let found: Vec<Found> = commits
+        .par_chunks(256)
+        .map(|chunk| {
+            let mut outcomes = Vec::with_capacity(chunk.len());
+            let mut raws = Vec::with_capacity(chunk.len());
+            let repo = match git2::Repository::open(&path) {
+                Ok(r) => r,
+                Err(e) => {
+                    let why = format!("cannot open the repository: {}", e.message());
+                    return (
+                        chunk
+                            .iter()
+                            .map(|o| (*o, SigOutcome::Bad(why.clone())))
+                            .collect(),
+                        raws,
+                    );
+                }
             };
-            Some((*oid, outcome))
+            let mut ssh: Vec<usize> = Vec::new();
+            for &oid in chunk {
+                match RawCommit::read(&repo, oid) {
+                    Err(e) => outcomes.push((
+                        oid,
+                        SigOutcome::Bad(format!("cannot read the commit: {}", e.message())),
+                    )),
+                    Ok(raw) => {
+                        match raw.signatures.as_slice() {
+                            [] => outcomes.push((oid, SigOutcome::Unsigned)),
+                            [sig] if sig.contains("BEGIN SSH SIGNATURE") => ssh.push(raws.len()),
+                            [sig] if sig.contains("BEGIN PGP SIGNATURE") => {} // gpg, below
+                            [_] => outcomes.push((
+                                oid,
+                                SigOutcome::Bad("the signature is neither SSH nor OpenPGP".into()),
+                            )),
+                            _ => outcomes.push((
+                                oid,
+                                SigOutcome::Bad(
+                                    "the commit carries more than one signature header".into(),
+                                ),
+                            )),
+                        }
+                        raws.push((oid, raw));
+                    }
+                }
+            }
+            let items: Vec<(&str, &[u8])> = ssh
+                .iter()
+                .map(|&i| {
+                    (
+                        raws[i].1.signatures[0].as_str(),
+                        raws[i].1.payload.as_slice(),
+                    )
+                })
+                .collect();
+            for (&i, r) in ssh.iter().zip(verify_ssh_many(&items)) {
+                outcomes.push((
+                    raws[i].0,
+                    match r {
+                        Ok(key) => SigOutcome::Good(SignerKey::Ssh(key)),
+                        Err(e) => SigOutcome::Bad(e),
+                    },
+                ));
+            }
+            (outcomes, raws)
         })
         .collect();
+    let mut out: HashMap<Oid, SigOutcome> = HashMap::with_capacity(commits.len());
+    let mut raws: HashMap<Oid, RawCommit> = HashMap::with_capacity(commits.len());
+    for (outcomes, rs) in found {
+        out.extend(outcomes);
+        raws.extend(rs);
+    }
     let mut gpg: Option<GpgVerifier> = None;
     for (oid, raw) in &raws {
         if out.contains_key(oid) {
             continue;
         }
-        let Ok(raw) = raw else { continue };
         let verifier = gpg.get_or_insert_with(|| GpgVerifier::new(repo));
         let outcome = match verifier.verify(&oid.to_string(), &raw.signatures[0], &raw.payload) {
             Ok(fpr) => SigOutcome::Good(SignerKey::OpenPgp(fpr)),
@@ -69,9 +115,5 @@ pub fn check(
         };
         out.insert(*oid, outcome);
     }
-    let raws = raws
-        .into_iter()
-        .filter_map(|(oid, r)| r.ok().map(|r| (oid, r)))
-        .collect();
     (out, raws)
 }

@@ -11,7 +11,7 @@ pub use approve_commit::{CommitError, OneFileCommit, commit_one_file};
 pub use commit::{Identity, commit_paths, configured_identity};
 pub use commitobj::RawCommit;
 pub use history::{CommitMeta, PathChange, PathFilter, Walk, commit_time, walk};
-pub use sign::{GpgVerifier, Signer, SignerKey, configured_signer, verify_ssh};
+pub use sign::{GpgVerifier, Signer, SignerKey, configured_signer, verify_ssh, verify_ssh_many};
 
 /// Object reads without re-hashing: libgit2 checks every object's SHA-1
 /// (collision-detecting, slow) on read, which costs more than the whole

@@ -271,6 +271,80 @@ pub fn verify_ssh(armored: &str, payload: &[u8]) -> Result<PublicKey, String> {
 /// is definite: about the signature, not about this machine's keyring.
 type Verdict = (Result<String, String>, bool);
 
+/// Verifies many SSH signatures (namespace `git`) over their payloads, as
+/// `verify_ssh` does one. Ed25519 signatures — what teams use — are checked
+/// together with ed25519-dalek's batch verification, about twice as fast;
+/// should a batch fail, each of its signatures is checked alone to find the
+/// bad ones. Other key types are checked one by one.
+pub fn verify_ssh_many(items: &[(&str, &[u8])]) -> Vec<Result<PublicKey, String>> {
+    struct Ed {
+        at: usize,
+        message: Vec<u8>,
+        signature: ed25519_dalek::Signature,
+        key: ed25519_dalek::VerifyingKey,
+    }
+    let mut out: Vec<Option<Result<PublicKey, String>>> = vec![None; items.len()];
+    let mut batch: Vec<Ed> = Vec::new();
+    let mut keys: Vec<Option<PublicKey>> = vec![None; items.len()];
+    for (at, (armored, payload)) in items.iter().enumerate() {
+        let parsed = SshSig::from_pem(armored.trim_end())
+            .map_err(|e| format!("not a readable SSH signature: {e}"));
+        let sig = match parsed {
+            Ok(sig) if sig.namespace() != "git" => {
+                out[at] = Some(Err(format!(
+                    "signed for namespace `{}`, not `git`",
+                    sig.namespace()
+                )));
+                continue;
+            }
+            Ok(sig) => sig,
+            Err(e) => {
+                out[at] = Some(Err(e));
+                continue;
+            }
+        };
+        let ed = match (sig.public_key(), sig.algorithm()) {
+            (ssh_key::public::KeyData::Ed25519(pk), ssh_key::Algorithm::Ed25519) => {
+                let key = ed25519_dalek::VerifyingKey::from_bytes(&pk.0).ok();
+                let signature = ed25519_dalek::Signature::from_slice(sig.signature_bytes()).ok();
+                let message = SshSig::signed_data("git", sig.hash_alg(), payload).ok();
+                match (key, signature, message) {
+                    (Some(key), Some(signature), Some(message)) => Some(Ed {
+                        at,
+                        message,
+                        signature,
+                        key,
+                    }),
+                    _ => None,
+                }
+            }
+            _ => None,
+        };
+        keys[at] = Some(PublicKey::from(sig.public_key().clone()));
+        match ed {
+            Some(e) => batch.push(e),
+            None => out[at] = Some(verify_ssh(armored, payload)),
+        }
+    }
+    let bad = "the signature does not match the commit".to_string();
+    for chunk in batch.chunks(64) {
+        let messages: Vec<&[u8]> = chunk.iter().map(|e| e.message.as_slice()).collect();
+        let signatures: Vec<ed25519_dalek::Signature> = chunk.iter().map(|e| e.signature).collect();
+        let verifying: Vec<ed25519_dalek::VerifyingKey> = chunk.iter().map(|e| e.key).collect();
+        let all_good = ed25519_dalek::verify_batch(&messages, &signatures, &verifying).is_ok();
+        for e in chunk {
+            let good = all_good || e.key.verify_strict(&e.message, &e.signature).is_ok();
+            out[e.at] = Some(match (good, keys[e.at].take()) {
+                (true, Some(k)) => Ok(k),
+                _ => Err(bad.clone()),
+            });
+        }
+    }
+    out.into_iter()
+        .map(|r| r.unwrap_or_else(|| Err("not checked".into())))
+        .collect()
+}
+
 /// Verifies OpenPGP signatures with gpg, once per commit: results are kept
 /// in `.git/mkt/gpg-verified` (commits never change).
 pub struct GpgVerifier {
@@ -393,5 +467,44 @@ impl Drop for GpgVerifier {
             text.push_str(&format!("{oid} {kind} {}\n", v.replace('\n', " ")));
         }
         let _ = crate::fsutil::write_atomic(&self.cache_file, text.as_bytes());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_bad_signature_in_a_batch_is_found_and_the_good_ones_kept() {
+        let key = PrivateKey::random(&mut rand_core::OsRng, ssh_key::Algorithm::Ed25519).unwrap();
+        let sign = |msg: &[u8]| {
+            key.sign("git", HashAlg::Sha512, msg)
+                .unwrap()
+                .to_pem(LineEnding::LF)
+                .unwrap()
+        };
+        let (a, b, c) = (sign(b"one"), sign(b"two"), sign(b"three"));
+        let other_ns = key
+            .sign("file", HashAlg::Sha512, b"four")
+            .unwrap()
+            .to_pem(LineEnding::LF)
+            .unwrap();
+        let items: Vec<(&str, &[u8])> = vec![
+            (&a, b"one"),
+            (&b, b"tampered"),
+            (&c, b"three"),
+            (&other_ns, b"four"),
+            ("garbage", b"x"),
+        ];
+        let r = verify_ssh_many(&items);
+        assert_eq!(r[0].as_ref().unwrap(), key.public_key());
+        assert!(r[1].as_ref().unwrap_err().contains("does not match"));
+        assert!(r[2].is_ok());
+        assert!(r[3].as_ref().unwrap_err().contains("namespace"));
+        assert!(r[4].is_err());
+        // The same verdicts as one at a time.
+        for ((sig, msg), batch) in items.iter().zip(&r) {
+            assert_eq!(verify_ssh(sig, msg).is_ok(), batch.is_ok());
+        }
     }
 }

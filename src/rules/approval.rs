@@ -159,23 +159,21 @@ pub fn per_approval(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
         let Some(chain) = chain_for(repo, &c.approval.subject) else {
             continue;
         };
-        let at = repo.at(&c.path, &["stage"]);
+        // Located only when there is something to say: finding a key's span
+        // parses the file's document.
+        let at = || repo.at(&c.path, &["stage"]);
         if c.approval.decision == crate::model::ApprovalDecision::Reject {
             continue;
         }
         match chain.stages.iter().find(|s| s.name == c.approval.stage) {
             None => out.push(
-                Diagnostic::new(
-                    &A003,
-                    at.clone(),
-                    not_a_stage(ctx, &chain, &c.approval.stage),
-                )
-                .help(format!("this chain needs: {}", stage_list(&chain))),
+                Diagnostic::new(&A003, at(), not_a_stage(ctx, &chain, &c.approval.stage))
+                    .help(format!("this chain needs: {}", stage_list(&chain))),
             ),
             Some(stage) if !eligible(stage, c) => out.push(
                 Diagnostic::new(
                     &A003,
-                    at.clone(),
+                    at(),
                     format!(
                         "{} filled the {} step without being {}",
                         c.approval.approver,
@@ -245,7 +243,7 @@ pub fn per_approval(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
                     out.push(
                         Diagnostic::new(
                             &A002,
-                            at.clone(),
+                            at(),
                             format!("{} approved before {}", c.approval.stage, earlier.name),
                         )
                         .help(format!("the order is {}", stage_list(&chain))),
@@ -299,7 +297,7 @@ fn check_chain(ctx: &Ctx, p: &Progress, out: &mut Vec<Diagnostic>) {
         SubjectKind::Purchase => "needed_by",
         _ => "start",
     };
-    let at = repo.at(&chain.subject, &[key]);
+    let at = || repo.at(&chain.subject, &[key]);
     let missing: Vec<String> = p
         .open()
         .iter()
@@ -317,7 +315,7 @@ fn check_chain(ctx: &Ctx, p: &Progress, out: &mut Vec<Diagnostic>) {
             out.push(
                 Diagnostic::new(
                     &A006,
-                    at,
+                    at(),
                     format!(
                         "emergency work not approved by {due}: missing {}",
                         all_missing.join(", ")
@@ -356,7 +354,7 @@ fn check_chain(ctx: &Ctx, p: &Progress, out: &mut Vec<Diagnostic>) {
             out.push(
                 Diagnostic::new(
                     &A001,
-                    at,
+                    at(),
                     format!("work started {due}, before its chain was complete ({done})"),
                 )
                 .severity(Severity::Warning)
@@ -387,7 +385,7 @@ fn check_chain(ctx: &Ctx, p: &Progress, out: &mut Vec<Diagnostic>) {
         out.push(
             Diagnostic::new(
                 &A001,
-                at,
+                at(),
                 format!(
                     "{noun} {due} without its approvals: missing {}",
                     all_missing.join(", ")
@@ -399,7 +397,7 @@ fn check_chain(ctx: &Ctx, p: &Progress, out: &mut Vec<Diagnostic>) {
         out.push(
             Diagnostic::new(
                 &A001,
-                at,
+                at(),
                 format!(
                     "{noun} {due}, in {} days, and its chain is not complete: missing {}",
                     (due - ctx.today).num_days(),
