@@ -15,4 +15,5 @@ pub mod policy;
 pub mod repo;
 pub mod report;
 pub mod rules;
+pub mod suggest;
 pub mod templates;

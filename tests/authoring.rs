@@ -749,7 +749,7 @@ fn revise_makes_the_next_version_and_keeps_the_old_one() {
     refused(
         &t,
         &["revise", "春季促销-2026-05V1"],
-        &["there is no campaign 春季促销-2026-05V1"],
+        &["there is no campaign `春季促销-2026-05V1`"],
     );
     refused(
         &t,
@@ -943,8 +943,8 @@ fn minutes_refusals_leave_the_repository_unchanged() {
             at,
         ],
         &[
-            "there is no campaign 春季促销-2026-04V2",
-            "did you mean 春季促销-2026-04V1?",
+            "there is no campaign `春季促销-2026-04V2`",
+            "did you mean `春季促销-2026-04V1`?",
         ],
     );
     refused(

@@ -402,7 +402,7 @@ fn new_incident_refuses_bad_input_and_writes_nothing() {
                 &["--campaign", "春季促销-2026-04V1"],
             ]
             .concat(),
-            "there is no campaign 春季促销-2026-04V1",
+            "there is no campaign `春季促销-2026-04V1`",
         ),
         (
             [&at[..], &owner, &["--level", "huge"]].concat(),

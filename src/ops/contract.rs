@@ -221,17 +221,7 @@ fn encrypt(plain: &[u8], r: &Recipients) -> Result<Vec<u8>> {
 /// The campaign's contracts folder, refusing an unknown campaign.
 fn contracts_dir(repo: &Repo, id: &str) -> Result<String> {
     if repo.campaign(id).is_none() {
-        let err = Error::user(format!("there is no campaign {id}"));
-        let near = repo
-            .campaigns
-            .keys()
-            .map(|k| (strsim::jaro_winkler(id, k), k))
-            .filter(|(s, _)| *s > 0.85)
-            .max_by(|a, b| a.0.total_cmp(&b.0));
-        return Err(match near {
-            Some((_, k)) => err.hint(format!("did you mean {k}?")),
-            None => err.hint("`ls campaigns` lists the campaign IDs"),
-        });
+        return Err(repo.unknown_campaign(id));
     }
     Ok(format!("campaigns/{id}/contracts"))
 }

@@ -142,13 +142,8 @@ pub fn check_person(repo: &Repo, id: &str, what: &str) -> Result<()> {
         );
     }
     let ids: Vec<&str> = repo.team.people.iter().map(|p| p.id.as_str()).collect();
-    let near = ids
-        .iter()
-        .map(|c| (strsim::jaro_winkler(id, c), *c))
-        .filter(|(s, _)| *s > 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0));
-    Err(match near {
-        Some((_, c)) => err.hint(format!("did you mean `{c}`?")),
+    Err(match crate::suggest::closest(id, ids.iter().copied()) {
+        Some(c) => err.hint(format!("did you mean `{c}`?")),
         None => err.hint(format!("people in team.toml: {}", ids.join(", "))),
     })
 }

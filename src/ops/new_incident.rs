@@ -109,17 +109,9 @@ pub fn new_incident(repo: &Repo, plan: &IncidentPlan) -> Result<IncidentCreated>
     if let Some(id) = &plan.campaign
         && repo.campaign(id).is_none()
     {
-        let err = Error::user(format!("there is no campaign {id}"));
-        let near = repo
-            .campaigns
-            .keys()
-            .map(|k| (strsim::jaro_winkler(id, k), k))
-            .filter(|(s, _)| *s > 0.85)
-            .max_by(|a, b| a.0.total_cmp(&b.0));
-        return Err(match near {
-                Some((_, k)) => err.hint(format!("did you mean {k}?")),
-                None => err.hint("`ls campaigns` lists the campaign IDs; leave out --campaign for a department incident"),
-            });
+        return Err(repo
+            .unknown_campaign(id)
+            .hint("leave out --campaign for an incident of the department as a whole"));
     }
     let slug = match &plan.slug {
         Some(s) => {

@@ -164,17 +164,7 @@ fn place(
         )),
         (Some(id), _) => {
             let Some(c) = repo.campaign(id) else {
-                let err = Error::user(format!("there is no campaign {id}"));
-                let near = repo
-                    .campaigns
-                    .keys()
-                    .map(|k| (strsim::jaro_winkler(id, k), k))
-                    .filter(|(s, _)| *s > 0.85)
-                    .max_by(|a, b| a.0.total_cmp(&b.0));
-                return Err(match near {
-                    Some((_, k)) => err.hint(format!("did you mean {k}?")),
-                    None => err.hint("`ls campaigns` lists the campaign IDs"),
-                });
+                return Err(repo.unknown_campaign(id));
             };
             let newer = repo
                 .campaigns()

@@ -65,18 +65,7 @@ pub fn file_report(repo: &Repo, quarter: Quarter, markdown: &str, force: bool) -
 /// One campaign's attribution from its touchpoints.csv.
 pub fn attribution(repo: &Repo, id: &str) -> Result<CampaignAttribution> {
     let Some(dir) = repo.campaigns.get(id) else {
-        let mut err = Error::user(format!("there is no campaign `{id}`"));
-        let best = repo
-            .campaigns
-            .keys()
-            .map(|k| (strsim::jaro_winkler(id, k), k))
-            .filter(|(score, _)| *score > 0.7)
-            .max_by(|a, b| a.0.total_cmp(&b.0));
-        err = match best {
-            Some((_, k)) => err.hint(format!("did you mean `{k}`?")),
-            None => err.hint("campaign IDs are the folder names under campaigns/"),
-        };
-        return Err(err);
+        return Err(repo.unknown_campaign(id));
     };
     let Some(path) = &dir.touchpoints else {
         let expected = format!("campaigns/{id}/touchpoints.csv");

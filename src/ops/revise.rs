@@ -43,17 +43,7 @@ pub fn revise(repo: &Repo, id: &str) -> Result<Revised> {
             ))
             .hint("`mkt lint` says what is wrong with it; fix it first"));
         }
-        let err = Error::user(format!("there is no campaign {id}"));
-        let near = repo
-            .campaigns
-            .keys()
-            .map(|k| (strsim::jaro_winkler(id, k), k))
-            .filter(|(s, _)| *s > 0.85)
-            .max_by(|a, b| a.0.total_cmp(&b.0));
-        return Err(match near {
-            Some((_, k)) => err.hint(format!("did you mean {k}?")),
-            None => err.hint("`ls campaigns` lists the campaign IDs"),
-        });
+        return Err(repo.unknown_campaign(id));
     };
     let latest =
         latest_version(repo, &parsed.name, parsed.year, parsed.month).unwrap_or(parsed.version);

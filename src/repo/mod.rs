@@ -257,6 +257,15 @@ impl Repo {
         id
     }
 
+    /// The error for a campaign ID that does not exist, with the ID meant.
+    pub fn unknown_campaign(&self, id: &str) -> Error {
+        let err = Error::user(format!("there is no campaign `{id}`"));
+        match crate::suggest::closest(id, self.campaigns.keys().map(String::as_str)) {
+            Some(k) => err.hint(format!("did you mean `{k}`?")),
+            None => err.hint("campaign IDs are the folder names under campaigns/ (`mkt status` lists what is live)"),
+        }
+    }
+
     /// Refuses a shallow clone: its oldest commit seems to add every file,
     /// so minutes timing and approvals cannot be judged.
     pub fn require_full_history(&self) -> Result<()> {

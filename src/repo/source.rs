@@ -209,13 +209,8 @@ fn explain_schema_error(raw: &str) -> (String, Option<String>) {
     if let Some(rest) = raw.strip_prefix("unknown field `") {
         let (name, tail) = rest.split_once('`').unwrap_or((rest, ""));
         let expected: Vec<&str> = tail.split('`').skip(1).step_by(2).collect();
-        let best = expected
-            .iter()
-            .map(|e| (strsim::jaro_winkler(name, e), *e))
-            .filter(|(score, _)| *score > 0.8)
-            .max_by(|a, b| a.0.total_cmp(&b.0));
-        let help = match best {
-            Some((_, e)) => format!("did you mean `{e}`?"),
+        let help = match crate::suggest::closest(name, expected.iter().copied()) {
+            Some(e) => format!("did you mean `{e}`?"),
             None if expected.is_empty() => "remove it".to_string(),
             None => format!("known keys here: {}", expected.join(", ")),
         };

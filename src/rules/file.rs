@@ -107,14 +107,7 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
     check_references(ctx, out);
 }
 
-fn suggest<'a>(word: &str, choices: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    choices
-        .into_iter()
-        .map(|c| (strsim::jaro_winkler(word, c), c))
-        .filter(|(s, _)| *s > 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, c)| c)
-}
+use crate::suggest::closest as suggest;
 
 fn check_team(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
     let repo = ctx.repo;
