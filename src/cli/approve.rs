@@ -21,6 +21,13 @@ pub struct Args {
     /// Approve this purchase request of the campaign (its PO) instead
     #[arg(long, value_name = "PO")]
     pub purchase: Option<String>,
+    #[command(flatten)]
+    pub how: How,
+}
+
+/// What `mkt approve` and `mkt sign-off` share.
+#[derive(Debug, clap::Args)]
+pub struct How {
     /// Record a rejection instead of an approval
     #[arg(long)]
     pub reject: bool,
@@ -35,6 +42,24 @@ pub struct Args {
     pub key: Option<String>,
 }
 
+impl How {
+    pub fn options(
+        self,
+        subject: Subject,
+        global: &Global,
+        repo: &crate::repo::Repo,
+    ) -> ApproveOptions {
+        ApproveOptions {
+            subject,
+            reject: self.reject,
+            comment: self.comment,
+            stage: self.stage,
+            key: self.key,
+            now: global.clock(repo.policy.zone()),
+        }
+    }
+}
+
 pub fn run(global: &Global, args: Args) -> Outcome {
     let repo = global.open_repo()?;
     let subject = match args.purchase {
@@ -44,17 +69,7 @@ pub fn run(global: &Global, args: Args) -> Outcome {
         },
         None => Subject::Campaign(args.id),
     };
-    let done = approve(
-        &repo,
-        &ApproveOptions {
-            subject,
-            reject: args.reject,
-            comment: args.comment,
-            stage: args.stage,
-            key: args.key,
-            now: global.clock(repo.policy.zone()),
-        },
-    )?;
+    let done = approve(&repo, &args.how.options(subject, global, &repo))?;
     tell(&done);
     Ok(0)
 }

@@ -1,6 +1,6 @@
 use super::{Global, Outcome};
 use crate::error::Error;
-use crate::ops::approve::{ApproveOptions, Subject, approve};
+use crate::ops::approve::{Subject, approve};
 
 /// Sign off a file as a signed git commit: closing minutes (the director's
 /// 结项验收), other minutes (an attendee or the chair), copy (legal review),
@@ -15,16 +15,8 @@ use crate::ops::approve::{ApproveOptions, Subject, approve};
 pub struct Args {
     /// The file to sign off
     pub path: String,
-    /// Record a rejection instead
-    #[arg(long)]
-    pub reject: bool,
-    #[arg(long, default_value = "")]
-    pub comment: String,
-    #[arg(long)]
-    pub stage: Option<String>,
-    /// Sign with this key (a key file, public key, or OpenPGP key id)
-    #[arg(long)]
-    pub key: Option<String>,
+    #[command(flatten)]
+    pub how: super::approve::How,
 }
 
 pub fn run(global: &Global, args: Args) -> Outcome {
@@ -47,14 +39,9 @@ pub fn run(global: &Global, args: Args) -> Outcome {
         .collect();
     let done = approve(
         &repo,
-        &ApproveOptions {
-            subject: Subject::Path(rel.join("/")),
-            reject: args.reject,
-            comment: args.comment,
-            stage: args.stage,
-            key: args.key,
-            now: global.clock(repo.policy.zone()),
-        },
+        &args
+            .how
+            .options(Subject::Path(rel.join("/")), global, &repo),
     )?;
     super::approve::tell(&done);
     Ok(0)
