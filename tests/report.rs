@@ -235,6 +235,7 @@ fn q2_by_hand() -> Value {
                 // closed = closing minutes held and signed off: closing
                 // 2026-07-24, director's sign-off 2026-07-27, both before today
                 "status": "closed",
+                "waiting_for": [],
                 "cancelled_reason": null,
                 "start": "2026-04-10",
                 "end": "2026-07-15",
@@ -287,6 +288,7 @@ fn q2_by_hand() -> Value {
                 "owner_name": "陈静",
                 // closing 2026-05-13, signed off 2026-05-14
                 "status": "closed",
+                "waiting_for": [],
                 "cancelled_reason": null,
                 "start": "2026-05-02",
                 "end": "2026-05-10",
@@ -331,6 +333,7 @@ fn q2_by_hand() -> Value {
                 "owner_name": "刘洋",
                 // closing 2026-06-26, signed off 2026-06-29
                 "status": "closed",
+                "waiting_for": [],
                 "cancelled_reason": null,
                 "start": "2026-06-01",
                 "end": "2026-06-20",
@@ -868,6 +871,9 @@ fn campaigns_without_results_and_cancelled_ones() {
     let c = &v["campaigns"];
     assert_eq!(c[0]["cancelled_reason"], "预算调整，并入双十一");
     let new_year = &c[2];
+    // 45,000 is within the supervisor's limit: the supervisor step waits.
+    assert_eq!(new_year["waiting_for"], serde_json::json!(["supervisor"]));
+    assert_eq!(c[1]["waiting_for"], serde_json::json!([]));
     assert_eq!(new_year["has_results"], false);
     assert_eq!(new_year["spent_to_date_fen"], 0);
     assert_eq!(new_year["roi"], Value::Null);

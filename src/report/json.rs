@@ -105,12 +105,18 @@ fn campaign(c: &CampaignRow) -> Value {
         super::Status::Cancelled { reason } => ("cancelled", Some(reason.as_str())),
         s => (s.key(), None),
     };
+    // The steps an awaiting campaign waits for (SPEC 2: "and which stage").
+    let waiting: Vec<&str> = match &c.status {
+        super::Status::AwaitingApproval { waiting } => waiting.iter().map(String::as_str).collect(),
+        _ => Vec::new(),
+    };
     json!({
         "id": c.id,
         "title": c.title,
         "owner": c.owner,
         "owner_name": c.owner_name,
         "status": status,
+        "waiting_for": waiting,
         "cancelled_reason": cancelled,
         "start": c.start.to_string(),
         "end": c.end.to_string(),
