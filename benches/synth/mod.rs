@@ -460,3 +460,18 @@ fn sign_approvals(dir: &Path, keys: &HashMap<&str, PrivateKey>) {
         .unwrap();
     assert!(st.success());
 }
+
+/// The median of `runs` timed runs of `f`, after one untimed run that warms
+/// the page cache.
+pub fn median_time(runs: usize, mut f: impl FnMut()) -> std::time::Duration {
+    f();
+    let mut v: Vec<std::time::Duration> = (0..runs)
+        .map(|_| {
+            let t = std::time::Instant::now();
+            f();
+            t.elapsed()
+        })
+        .collect();
+    v.sort();
+    v[v.len() / 2]
+}
