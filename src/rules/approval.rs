@@ -16,7 +16,8 @@ declare_rule! {
     /// `approvals.supervisor_limit` by a supervisor, above it by the
     /// director; purchases by department head, finance and CEO. It warns
     /// `approvals.warn_days_before_start` days ahead. Only trusted, current
-    /// approvals count.
+    /// approvals count. A chain completed after the start stays on record
+    /// as a warning.
     ///
     /// ## Why
     /// 制度 四(一)：审批权限按金额分级管理; 制度 三(一)：采购审批需依次经过部门负责人、财务部及CEO签字.
