@@ -1515,3 +1515,21 @@ fn a001_approval_after_the_start_stays_on_record_as_a_warning() {
         "{f:#}"
     );
 }
+
+#[test]
+fn an_earlier_today_sees_the_chain_as_it_stood_then() {
+    // 春季促销 V2 (90,000, from 2026-03-01) was approved by the director on
+    // 2026-02-26 09:30 (examples/department/history.toml).
+    let t = TestRepo::example();
+    // On 2026-02-25 the approval had not been made: the start is 4 days off.
+    let json = t.lint_expect("2026-02-25", 0);
+    let a001 = findings(&json, "A001");
+    assert_eq!(a001.len(), 1, "{json:#}");
+    assert_eq!(
+        a001[0]["file"],
+        "campaigns/春季促销-2026-03V2/campaign.toml"
+    );
+    assert_eq!(a001[0]["severity"], "warning");
+    // From the day it was made, it counts.
+    assert_no(&t.lint_json("2026-02-26"), "A001");
+}

@@ -394,11 +394,22 @@ pub fn current(repo: &Repo, c: &Checked) -> bool {
 
 /// The chain's progress: trusted, current approvals by eligible people who
 /// are not the subject's owner, in order where the chain is ordered.
-pub fn progress<'a>(repo: &Repo, v: &'a Verification, chain: Chain) -> Progress<'a> {
+///
+/// `as_of` leaves out approvals committed after that moment, so a check run
+/// for an earlier day (`--today`) sees the chain as it stood then.
+pub fn progress<'a>(
+    repo: &Repo,
+    v: &'a Verification,
+    chain: Chain,
+    as_of: Option<DateTime<FixedOffset>>,
+) -> Progress<'a> {
     let mut filled: Vec<Option<&Checked>> = vec![None; chain.stages.len()];
     let mut rejected = None;
     let mut last_time: Option<usize> = None;
     for c in v.of_subject(&chain.subject) {
+        if as_of.is_some_and(|t| c.time.is_some_and(|at| at > t)) {
+            continue;
+        }
         if !c.trusted()
             || chain.owner.as_deref() == Some(c.approval.approver.as_str())
             || !current(repo, c)

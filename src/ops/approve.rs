@@ -107,7 +107,7 @@ fn who_can(repo: &Repo, stage: &Stage) -> Vec<String> {
 /// Picks the stage this person fills, or says why they cannot.
 fn pick_stage(repo: &Repo, chain: &Chain, person: &Person, asked: Option<&str>) -> Result<Stage> {
     let v = repo.verification();
-    let progress = approvals::progress(repo, v, chain.clone());
+    let progress = approvals::progress(repo, v, chain.clone(), None);
     let can = |s: &Stage| match &s.role {
         Some(role) => person.has_role(role),
         None => s.people.contains(&person.id),
@@ -371,7 +371,7 @@ pub fn approve(repo: &Repo, opts: &ApproveOptions) -> Result<Approved> {
     })?;
 
     // 5. What the chain still needs: what was open, less the step just taken.
-    let before = approvals::progress(repo, repo.verification(), chain.clone());
+    let before = approvals::progress(repo, repo.verification(), chain.clone(), None);
     let mut open: Vec<&Stage> = chain
         .stages
         .iter()

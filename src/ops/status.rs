@@ -122,7 +122,7 @@ pub fn approvals_waiting(ctx: &Ctx) -> Vec<DueItem> {
             continue;
         };
         let Some(due) = chain.due else { continue };
-        let p = progress(repo, v, chain);
+        let p = progress(repo, v, chain, Some(ctx.now));
         if p.complete() {
             continue;
         }

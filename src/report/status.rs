@@ -81,8 +81,9 @@ pub fn campaign_status(ctx: &Ctx, c: &Campaign) -> Status {
         .filter(|m| m.value.kind == "closing" && m.value.held_at.date(zone) <= ctx.today)
         .collect();
     let signed = closings.iter().any(|m| {
-        approvals::chain_for(repo, &m.path)
-            .is_some_and(|chain| approvals::progress(repo, repo.verification(), chain).complete())
+        approvals::chain_for(repo, &m.path).is_some_and(|chain| {
+            approvals::progress(repo, repo.verification(), chain, Some(ctx.now)).complete()
+        })
     });
     if signed {
         return Status::Closed;
@@ -91,7 +92,7 @@ pub fn campaign_status(ctx: &Ctx, c: &Campaign) -> Status {
         let Some(chain) = approvals::chain_for(repo, &path) else {
             return Status::Approved;
         };
-        let progress = approvals::progress(repo, repo.verification(), chain);
+        let progress = approvals::progress(repo, repo.verification(), chain, Some(ctx.now));
         return if progress.complete() {
             Status::Approved
         } else {

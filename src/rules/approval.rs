@@ -137,12 +137,12 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
     let v = repo.verification();
     for (dir, c) in ctx.live_campaigns() {
         if let Some(chain) = chain_for(repo, &c.path) {
-            let progress = approvals::progress(repo, v, chain);
+            let progress = approvals::progress(repo, v, chain, Some(ctx.now));
             check_chain(ctx, &progress, out);
         }
         for p in &dir.purchases {
             if let Some(chain) = chain_for(repo, &p.path) {
-                let progress = approvals::progress(repo, v, chain);
+                let progress = approvals::progress(repo, v, chain, Some(ctx.now));
                 check_chain(ctx, &progress, out);
             }
         }

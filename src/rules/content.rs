@@ -396,7 +396,7 @@ fn legal_review(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
                 continue;
             };
             let stages = chain.stages.clone();
-            let progress = approvals::progress(repo, v, chain);
+            let progress = approvals::progress(repo, v, chain, Some(ctx.now));
             if let Some(done) = progress.completed_at() {
                 // Signed off, but only after the copy could go out.
                 let day = done.with_timezone(&ctx.policy.zone()).date_naive();

@@ -311,7 +311,7 @@ fn signed_off(ctx: &Ctx, m: &Record<Minutes>, due: NaiveDate, out: &mut Vec<Diag
         .first()
         .map(|s| s.name.clone())
         .unwrap_or_default();
-    let progress = crate::approvals::progress(repo, repo.verification(), chain);
+    let progress = crate::approvals::progress(repo, repo.verification(), chain, Some(ctx.now));
     let on_time = progress
         .completed_at()
         .is_some_and(|t| t.with_timezone(&ctx.policy.zone()).date_naive() <= due);
