@@ -1514,3 +1514,28 @@ fn html_renders_in_headless_chromium_with_sized_charts_and_no_urls() {
     );
     assert!(dom.contains("618年中大促-2026-06V1"));
 }
+
+#[test]
+fn a_report_as_of_an_earlier_day_lists_only_the_approvals_made_by_then() {
+    let d = Dept::new();
+    // As of 2026-05-12, of Q2's twelve approvals (q2_by_hand) only those made
+    // by then: 04-07 and 04-09 sign-offs, the emergency group's three
+    // (05-02, 05-02, 05-03) and 618's budget (05-10). The purchase chain
+    // (05-13 …) and later sign-offs are yet to come.
+    let v = d.json(&["report", "--quarter", "2026Q2", "--today", "2026-05-12"]);
+    let days: Vec<String> = approval_rows(&v)
+        .into_iter()
+        .map(|r| r.0[..10].to_string())
+        .collect();
+    assert_eq!(
+        days,
+        [
+            "2026-04-07",
+            "2026-04-09",
+            "2026-05-02",
+            "2026-05-02",
+            "2026-05-03",
+            "2026-05-10"
+        ]
+    );
+}

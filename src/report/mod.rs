@@ -303,7 +303,7 @@ pub fn compute(
         campaigns,
         totals,
         channels: channels.rows(),
-        approvals: approvals(repo, quarter),
+        approvals: approvals(repo, quarter, now),
         meetings: meetings(&ctx, quarter),
         decisions: decisions(&ctx, quarter),
         findings: findings(&ctx, quarter, &folders),
@@ -572,13 +572,15 @@ impl ChannelAcc {
     }
 }
 
-fn approvals(repo: &Repo, quarter: Quarter) -> Vec<ApprovalRow> {
+/// Approvals and sign-offs dated in the quarter and committed by `now`.
+fn approvals(repo: &Repo, quarter: Quarter, now: DateTime<FixedOffset>) -> Vec<ApprovalRow> {
     let zone = repo.policy.zone();
     let mut out: Vec<ApprovalRow> = repo
         .verification()
         .approvals
         .iter()
         .filter(|c| quarter.contains(c.approval.at.date(zone)))
+        .filter(|c| c.time.is_none_or(|t| t <= now))
         .map(|c| {
             let v = &c.approval;
             ApprovalRow {
