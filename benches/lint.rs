@@ -10,9 +10,9 @@ mod synth;
 
 use synth::median_time as time;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 fn main() {
     let campaigns: usize = std::env::var("MKT_BENCH_CAMPAIGNS")
@@ -21,24 +21,15 @@ fn main() {
         .unwrap_or(2000);
     let tmp = tempfile::tempdir().unwrap();
     // MKT_BENCH_DIR keeps the generated repository for profiling.
-    let dir = std::env::var_os("MKT_BENCH_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| tmp.path().join("dept"));
-    if !dir.join(".git").exists() {
-        let t = Instant::now();
-        let (files, commits) = synth::generate(
-            &dir,
-            &synth::Shape {
-                campaigns,
-                dept_minutes: campaigns,
-                signed: false,
-            },
-        );
-        println!(
-            "generated {campaigns} campaigns, {files} files, {commits} commits in {:.1?}",
-            t.elapsed()
-        );
-    }
+    let dir = synth::prepared(
+        tmp.path(),
+        "dept",
+        &synth::Shape {
+            campaigns,
+            dept_minutes: campaigns,
+            signed: false,
+        },
+    );
     let mkt = env!("CARGO_BIN_EXE_mkt");
     let run = |cmd: &mut Command| {
         let out = cmd.output().unwrap();

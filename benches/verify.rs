@@ -12,9 +12,8 @@ mod synth;
 
 use synth::median_time as time;
 
-use std::path::PathBuf;
 use std::process::Command;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 fn main() {
     let env = |k: &str, d: usize| {
@@ -26,24 +25,15 @@ fn main() {
     let campaigns = env("MKT_BENCH_CAMPAIGNS", 2000);
     let git_n = env("MKT_BENCH_GIT_COMMITS", 500);
     let tmp = tempfile::tempdir().unwrap();
-    let dir = std::env::var_os("MKT_BENCH_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| tmp.path().join("signed"));
-    if !dir.join(".git").exists() {
-        let t = Instant::now();
-        let (files, commits) = synth::generate(
-            &dir,
-            &synth::Shape {
-                campaigns,
-                dept_minutes: campaigns,
-                signed: true,
-            },
-        );
-        println!(
-            "generated {campaigns} campaigns, {files} files, {commits} commits in {:.1?}",
-            t.elapsed()
-        );
-    }
+    let dir = synth::prepared(
+        tmp.path(),
+        "signed",
+        &synth::Shape {
+            campaigns,
+            dept_minutes: campaigns,
+            signed: true,
+        },
+    );
     let mkt = env!("CARGO_BIN_EXE_mkt");
     let out = Command::new(mkt)
         .args(["verify", "--format", "json"])

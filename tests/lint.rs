@@ -1014,51 +1014,44 @@ fn lint_fails(t: &TestRepo) -> String {
     stderr
 }
 
-#[test]
-fn invalid_policy_syntax_exits_2_with_position() {
+/// Edits the fresh repository's policy.toml, and checks lint cannot run and
+/// names the line and column where `needle` stands; returns stderr.
+fn policy_error_at(from: &str, to: &str, needle: &str) -> String {
     let t = TestRepo::new();
-    t.replace(
-        "policy.toml",
-        "max_file_bytes = 1048576",
-        "max_file_bytes = = 1048576",
-    );
-    let (line, col) = pos(&t.read("policy.toml"), "= 1048576");
+    t.replace("policy.toml", from, to);
+    let (line, col) = pos(&t.read("policy.toml"), needle);
     let stderr = lint_fails(&t);
     assert!(
         stderr.contains(&format!("policy.toml:{line}:{col}")),
         "expected policy.toml:{line}:{col} in: {stderr}"
+    );
+    stderr
+}
+
+#[test]
+fn invalid_policy_syntax_exits_2_with_position() {
+    policy_error_at(
+        "max_file_bytes = 1048576",
+        "max_file_bytes = = 1048576",
+        "= 1048576",
     );
 }
 
 #[test]
 fn invalid_policy_type_exits_2_with_position() {
-    let t = TestRepo::new();
-    t.replace(
-        "policy.toml",
+    policy_error_at(
         "reserve_min_percent = 10",
         "reserve_min_percent = \"十\"",
-    );
-    let (line, col) = pos(&t.read("policy.toml"), "\"十\"");
-    let stderr = lint_fails(&t);
-    assert!(
-        stderr.contains(&format!("policy.toml:{line}:{col}")),
-        "expected policy.toml:{line}:{col} in: {stderr}"
+        "\"十\"",
     );
 }
 
 #[test]
 fn invalid_policy_timezone_exits_2_with_position() {
-    let t = TestRepo::new();
-    t.replace(
-        "policy.toml",
+    let stderr = policy_error_at(
         "timezone = \"+08:00\"",
         "timezone = \"Asia/Shanghai\"",
-    );
-    let (line, col) = pos(&t.read("policy.toml"), "\"Asia/Shanghai\"");
-    let stderr = lint_fails(&t);
-    assert!(
-        stderr.contains(&format!("policy.toml:{line}:{col}")),
-        "expected policy.toml:{line}:{col} in: {stderr}"
+        "\"Asia/Shanghai\"",
     );
     assert!(stderr.contains("+08:00"), "{stderr}");
 }

@@ -475,3 +475,21 @@ pub fn median_time(runs: usize, mut f: impl FnMut()) -> std::time::Duration {
     v.sort();
     v[v.len() / 2]
 }
+
+/// The repository to benchmark: `MKT_BENCH_DIR` if set (generated there
+/// once and kept, for profiling), else a fresh one under `tmp`.
+pub fn prepared(tmp: &Path, name: &str, shape: &Shape) -> std::path::PathBuf {
+    let dir = std::env::var_os("MKT_BENCH_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| tmp.join(name));
+    if !dir.join(".git").exists() {
+        let t = std::time::Instant::now();
+        let (files, commits) = generate(&dir, shape);
+        println!(
+            "generated {} campaigns, {files} files, {commits} commits in {:.1?}",
+            shape.campaigns,
+            t.elapsed()
+        );
+    }
+    dir
+}

@@ -85,12 +85,12 @@ pub const STANDARD_ALLOCATION: &[(&str, i64)] = &[
 ];
 
 /// Sets the environment every git and mkt process of a test gets.
-fn isolate(env: &mut dyn FnMut(&str, Option<&std::ffi::OsStr>), home: &Path) {
-    env("HOME", Some(home.as_os_str()));
-    env("XDG_CONFIG_HOME", Some(home.join(".config").as_os_str()));
-    env("GIT_CONFIG_NOSYSTEM", Some("1".as_ref()));
-    env("GIT_CONFIG_GLOBAL", Some("/dev/null".as_ref()));
-    env("NO_COLOR", Some("1".as_ref()));
+fn isolate(mut cmd: StdCommand, home: &Path) -> StdCommand {
+    cmd.env("HOME", home)
+        .env("XDG_CONFIG_HOME", home.join(".config"))
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("NO_COLOR", "1");
     for var in [
         "GIT_DIR",
         "GIT_WORK_TREE",
@@ -107,38 +107,22 @@ fn isolate(env: &mut dyn FnMut(&str, Option<&std::ffi::OsStr>), home: &Path) {
         "MKT_TRUST_ROOT",
         "CLICOLOR_FORCE",
     ] {
-        env(var, None);
+        cmd.env_remove(var);
     }
+    cmd
 }
 
 /// `mkt` with the isolated environment, started in `cwd`, without `-C`.
 pub fn mkt_in(home: &Path, cwd: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("mkt").expect("the mkt binary is built");
-    isolate(
-        &mut |k, v| {
-            match v {
-                Some(v) => cmd.env(k, v),
-                None => cmd.env_remove(k),
-            };
-        },
-        home,
-    );
+    let bin = assert_cmd::cargo::cargo_bin("mkt");
+    let mut cmd = Command::from_std(isolate(StdCommand::new(bin), home));
     cmd.current_dir(cwd);
     cmd
 }
 
 /// `git` with the isolated environment, in `dir`; panics if git fails.
 pub fn git_in(home: &Path, dir: &Path, args: &[&str], date: Option<&str>) -> String {
-    let mut cmd = StdCommand::new("git");
-    isolate(
-        &mut |k, v| {
-            match v {
-                Some(v) => cmd.env(k, v),
-                None => cmd.env_remove(k),
-            };
-        },
-        home,
-    );
+    let mut cmd = isolate(StdCommand::new("git"), home);
     if let Some(d) = date {
         cmd.env("GIT_AUTHOR_DATE", d).env("GIT_COMMITTER_DATE", d);
     }
