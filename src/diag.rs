@@ -46,9 +46,50 @@ impl Located {
     }
 }
 
+/// A rule: its stable code, kebab-case name, default severity, one-line
+/// summary and full explanation. Rules are declared (with `declare_rule!`)
+/// and decided in `rules/`; a diagnostic points at the rule it reports.
+#[derive(Debug)]
+pub struct Rule {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub severity: Severity,
+    pub summary: &'static str,
+    /// Markdown: what it checks, why (the policy clause), example, fix.
+    pub explain: &'static str,
+}
+
+impl Rule {
+    /// The explanation with the doc comments' leading space removed.
+    pub fn explanation(&self) -> String {
+        self.explain
+            .lines()
+            .map(|l| l.strip_prefix(' ').unwrap_or(l))
+            .collect::<Vec<_>>()
+            .join("\n")
+            .trim()
+            .to_string()
+    }
+}
+
+/// Declares a rule; the doc comment above becomes its explanation.
+#[macro_export]
+macro_rules! declare_rule {
+    ($(#[doc = $doc:literal])* $code:ident, $name:literal, $sev:ident, $summary:literal) => {
+        $(#[doc = $doc])*
+        pub static $code: $crate::diag::Rule = $crate::diag::Rule {
+            code: stringify!($code),
+            name: $name,
+            severity: $crate::diag::Severity::$sev,
+            summary: $summary,
+            explain: concat!($($doc, "\n"),*),
+        };
+    };
+}
+
 #[derive(Debug, Clone)]
 pub struct Diagnostic {
-    pub code: &'static str,
+    pub rule: &'static Rule,
     pub severity: Severity,
     pub at: Located,
     pub message: String,
@@ -58,9 +99,9 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn new(rule: &crate::rules::Rule, at: Located, message: impl Into<String>) -> Diagnostic {
+    pub fn new(rule: &'static Rule, at: Located, message: impl Into<String>) -> Diagnostic {
         Diagnostic {
-            code: rule.code,
+            rule,
             severity: rule.severity,
             at,
             message: message.into(),
@@ -84,14 +125,16 @@ impl Diagnostic {
         self
     }
 
+    pub fn code(&self) -> &'static str {
+        self.rule.code
+    }
+
     pub fn rule_name(&self) -> &'static str {
-        crate::rules::lookup(self.code)
-            .map(|r| r.name)
-            .unwrap_or("")
+        self.rule.name
     }
 
     fn sort_key(&self) -> (&str, usize, usize, &str) {
-        (&self.at.file, self.at.line, self.at.column, self.code)
+        (&self.at.file, self.at.line, self.at.column, self.rule.code)
     }
 }
 
@@ -112,10 +155,12 @@ pub enum Format {
     Sarif,
 }
 
-/// Renders findings. `source` gives a file's text for snippets (text format only).
+/// Renders findings. `rules` are every rule checked (SARIF lists them);
+/// `source` gives a file's text for snippets (text format only).
 pub fn render(
     format: Format,
     diags: &[Diagnostic],
+    rules: &[&Rule],
     source: &dyn Fn(&str) -> Option<String>,
     color: bool,
 ) -> String {
@@ -123,7 +168,7 @@ pub fn render(
         Format::Text => render_text(diags, source, color),
         Format::Json => render_json(diags),
         Format::Github => render_github(diags),
-        Format::Sarif => render_sarif(diags),
+        Format::Sarif => render_sarif(diags, rules),
     }
 }
 
@@ -148,7 +193,7 @@ fn render_text(
         let text = texts
             .entry(d.at.file.as_str())
             .or_insert_with(|| source(&d.at.file));
-        let mut msg = level.title(&d.message).id(d.code);
+        let mut msg = level.title(&d.message).id(d.rule.code);
         match (text.as_deref(), &d.at.span) {
             (Some(src), Some(span)) if span.end <= src.len() => {
                 let mut ann = level.span(span.clone());
@@ -220,8 +265,8 @@ fn json_findings(diags: &[Diagnostic]) -> Vec<JsonFinding<'_>> {
     diags
         .iter()
         .map(|d| JsonFinding {
-            code: d.code,
-            rule: d.rule_name(),
+            code: d.rule.code,
+            rule: d.rule.name,
             severity: d.severity,
             file: &d.at.file,
             line: d.at.line,
@@ -266,15 +311,15 @@ fn render_github(diags: &[Diagnostic]) -> String {
             gh_escape_property(&d.at.file),
             d.at.line,
             d.at.column,
-            gh_escape_property(&format!("{} {}", d.code, d.rule_name())),
+            gh_escape_property(&format!("{} {}", d.rule.code, d.rule.name)),
             gh_escape_data(&text)
         );
     }
     out
 }
 
-fn render_sarif(diags: &[Diagnostic]) -> String {
-    let rules: Vec<_> = crate::rules::RULES
+fn render_sarif(diags: &[Diagnostic], rules: &[&Rule]) -> String {
+    let rules: Vec<_> = rules
         .iter()
         .map(|r| {
             serde_json::json!({
@@ -295,7 +340,7 @@ fn render_sarif(diags: &[Diagnostic]) -> String {
                 text.push_str(h);
             }
             serde_json::json!({
-                "ruleId": d.code,
+                "ruleId": d.rule.code,
                 "level": d.severity.as_str(),
                 "message": { "text": text },
                 "locations": [{

@@ -15,5 +15,6 @@ pub mod policy;
 pub mod repo;
 pub mod report;
 pub mod rules;
+pub mod source;
 pub mod suggest;
 pub mod templates;

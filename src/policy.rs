@@ -133,7 +133,7 @@ impl Policy {
 
     /// Parses and checks a policy file's text; `file` is the name used in errors.
     pub fn parse(text: &str, file: &str) -> Result<Policy, PolicyError> {
-        let doc = crate::repo::SourceDoc::parse(file, text).map_err(|d| PolicyError {
+        let doc = crate::source::SourceDoc::parse(file, text).map_err(|d| PolicyError {
             at: d.at,
             message: d.message,
         })?;
@@ -145,7 +145,7 @@ impl Policy {
         Ok(policy)
     }
 
-    fn check(&self, doc: &crate::repo::SourceDoc) -> Result<(), PolicyError> {
+    fn check(&self, doc: &crate::source::SourceDoc) -> Result<(), PolicyError> {
         let fail = |path: &[&str], message: String| PolicyError {
             at: doc.locate(path),
             message,

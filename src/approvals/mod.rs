@@ -10,22 +10,42 @@ mod sigs;
 use std::collections::HashMap;
 
 use chrono::{DateTime, FixedOffset};
-use git2::Oid;
+use crate::git::Oid;
 
 use crate::model::Approval;
 use crate::repo::{Record, Repo};
-use crate::rules::{self, Rule};
 
 pub use chain::{Chain, Stage, SubjectKind, chain_for};
 pub use roster::{Roster, RosterChange, RosterHistory, key_fingerprint, key_valid_on};
 pub use sigs::SigOutcome;
 
-/// A problem found with one approval's signature or integrity.
+/// A problem found with one approval's signature or integrity. What it is
+/// called (S001–S004) is the signature rules' decision.
 #[derive(Debug, Clone)]
 pub struct Problem {
-    pub rule: &'static Rule,
+    pub kind: ProblemKind,
     pub message: String,
     pub help: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProblemKind {
+    /// The approval file is in the work tree but in no commit.
+    NotCommitted,
+    /// The commit that added it carries no signature (rebased or made by hand).
+    Unsigned,
+    /// The signature does not verify.
+    BadSignature,
+    /// Signed with a key the roster at that commit does not have.
+    UnknownKey,
+    /// Signed by someone other than the approver the file names.
+    WrongSigner,
+    /// Signed with the approver's key outside its validity.
+    KeyNotValid,
+    /// Changed, deleted and re-added, or edited since its approval commit.
+    Altered,
+    /// Added by a merge, or together with other changes.
+    NotOwnCommit,
 }
 
 /// One approval or sign-off file at HEAD, verified.
@@ -52,12 +72,6 @@ impl Checked {
         self.problems.is_empty()
     }
 
-    pub fn verdict(&self) -> String {
-        match self.problems.first() {
-            None => "ok".to_string(),
-            Some(p) => format!("{}: {}", p.rule.code, p.message),
-        }
-    }
 }
 
 /// An approval file that history added and later removed.
@@ -89,9 +103,9 @@ impl Verification {
     }
 }
 
-fn problem(rule: &'static Rule, message: impl Into<String>, help: impl Into<String>) -> Problem {
+fn problem(kind: ProblemKind, message: impl Into<String>, help: impl Into<String>) -> Problem {
     Problem {
-        rule,
+        kind,
         message: message.into(),
         help: help.into(),
     }
@@ -179,7 +193,7 @@ pub fn verify(repo: &Repo, trust: usize) -> Verification {
         let Some(add_pos) = evs.iter().rposition(|e| e.old.is_none() && e.new.is_some()) else {
             checked.approver_roles = roles_of(roster.at_head(), &rec.value.approver);
             checked.problems.push(problem(
-                &rules::S001,
+                ProblemKind::NotCommitted,
                 "this approval is not committed",
                 "approvals are made only by `mkt approve` / `mkt sign-off`, which commit and sign them",
             ));
@@ -198,14 +212,14 @@ pub fn verify(repo: &Repo, trust: usize) -> Verification {
         // Integrity (S003).
         if let Some(later) = evs.get(add_pos + 1) {
             checked.problems.push(problem(
-                &rules::S003,
+                ProblemKind::Altered,
                 format!("changed after its approval commit, in {}", short(walk.commits[later.commit].oid)),
                 "an approval never changes; restore it (git checkout <approval commit> -- <file>) or approve again",
             ));
         }
         if let Some(del) = evs[..add_pos].iter().rev().find(|e| e.new.is_none()) {
             checked.problems.push(problem(
-                &rules::S003,
+                ProblemKind::Altered,
                 format!(
                     "deleted in {} and added again",
                     short(walk.commits[del.commit].oid)
@@ -215,13 +229,13 @@ pub fn verify(repo: &Repo, trust: usize) -> Verification {
         }
         if meta.parents.len() > 1 {
             checked.problems.push(problem(
-                &rules::S003,
+                ProblemKind::NotOwnCommit,
                 format!("added by the merge {}", short(meta.oid)),
                 "an approval is its own signed commit; merge the branch that has it instead",
             ));
         } else if meta.other || changes_per_commit.get(&k).copied().unwrap_or(0) > 1 {
             checked.problems.push(problem(
-                &rules::S003,
+                ProblemKind::NotOwnCommit,
                 format!("added by {} together with other changes", short(meta.oid)),
                 "an approval commit holds exactly its one file; approve again with `mkt approve`",
             ));
@@ -231,7 +245,7 @@ pub fn verify(repo: &Repo, trust: usize) -> Verification {
             && evs.get(add_pos + 1).is_none()
         {
             checked.problems.push(problem(
-                &rules::S003,
+                ProblemKind::Altered,
                 "edited since its approval commit (uncommitted)",
                 "an approval never changes; restore it with git checkout -- <file>",
             ));
@@ -243,7 +257,7 @@ pub fn verify(repo: &Repo, trust: usize) -> Verification {
                 checked.key = Some(key.fingerprint());
                 match applies.owner_of(key) {
                     None => checked.problems.push(problem(
-                        &rules::S002,
+                        ProblemKind::UnknownKey,
                         format!("signed with key {}, which is not in the roster at that commit", key.fingerprint()),
                         "add the key to team.toml (in a commit signed by an admin), then approve again",
                     )),
@@ -251,13 +265,13 @@ pub fn verify(repo: &Repo, trust: usize) -> Verification {
                         checked.signer = Some(person.id.clone());
                         if person.id != rec.value.approver {
                             checked.problems.push(problem(
-                                &rules::S002,
+                                ProblemKind::WrongSigner,
                                 format!("signed by {}, but the file names {} as approver", person.id, rec.value.approver),
                                 "only the approver can sign their approval; they run `mkt approve` themselves",
                             ));
                         } else if !key_valid_on(entry, meta.time.date_naive()) {
                             checked.problems.push(problem(
-                                &rules::S004,
+                                ProblemKind::KeyNotValid,
                                 format!(
                                     "signed on {} with a key valid {} – {}",
                                     meta.time.date_naive(),
@@ -271,7 +285,7 @@ pub fn verify(repo: &Repo, trust: usize) -> Verification {
                 }
             }
             Some(SigOutcome::Bad(why)) => checked.problems.push(problem(
-                &rules::S002,
+                ProblemKind::BadSignature,
                 format!("the signature of {} is not good: {why}", short(meta.oid)),
                 "approve again with `mkt approve`",
             )),
@@ -294,7 +308,7 @@ pub fn verify(repo: &Repo, trust: usize) -> Verification {
                         "approvals are signed commits made by `mkt approve`; approve again",
                     ),
                 };
-                checked.problems.push(problem(&rules::S001, msg, help));
+                checked.problems.push(problem(ProblemKind::Unsigned, msg, help));
             }
         }
         approvals.push(checked);
@@ -453,7 +467,7 @@ fn roles_of(roster: &Roster, person: &str) -> Vec<String> {
 
 /// Whether a change at a merge is only what another parent already had.
 fn brought_by_merge(
-    repo: &git2::Repository,
+    repo: &crate::git::Repository,
     walk: &crate::git::Walk,
     change: &crate::git::PathChange,
 ) -> bool {
@@ -461,12 +475,10 @@ fn brought_by_merge(
     let Some(new) = change.new else {
         return false;
     };
-    parents.iter().skip(1).any(|p| {
-        repo.find_commit(*p)
-            .and_then(|c| c.tree())
-            .and_then(|t| t.get_path(std::path::Path::new(&change.path)))
-            .is_ok_and(|e| e.id() == new)
-    })
+    parents
+        .iter()
+        .skip(1)
+        .any(|p| crate::git::entry_at(repo, *p, &change.path) == Some(new))
 }
 
 pub fn short(oid: Oid) -> String {
@@ -474,20 +486,19 @@ pub fn short(oid: Oid) -> String {
 }
 
 /// The blob id of a work-tree file, as git would store it.
-fn repo_blob_of(repo: &Repo, path: &str) -> Result<Oid, git2::Error> {
-    repo.blob_id(path)
-        .ok_or_else(|| git2::Error::from_str(&format!("{path} cannot be read")))
+fn repo_blob_of(repo: &Repo, path: &str) -> Result<Oid, ()> {
+    repo.blob_id(path).ok_or(())
 }
 
 /// Finds the signed original of a rebased approval: a signed commit with
 /// the same message, in the reflogs or anywhere in the object store.
 struct RebasedLookup<'r> {
-    repo: &'r git2::Repository,
+    repo: &'r crate::git::Repository,
     signed_by_message: Option<HashMap<String, Oid>>,
 }
 
 impl<'r> RebasedLookup<'r> {
-    fn new(repo: &'r git2::Repository) -> Self {
+    fn new(repo: &'r crate::git::Repository) -> Self {
         RebasedLookup {
             repo,
             signed_by_message: None,
@@ -502,17 +513,7 @@ impl<'r> RebasedLookup<'r> {
         let map = self.signed_by_message.get_or_insert_with(|| {
             // Read once, and only when an unsigned approval turns up.
             let mut map = HashMap::new();
-            let Ok(odb) = repo.odb() else { return map };
-            let mut commits = Vec::new();
-            let _ = odb.foreach(|oid| {
-                if let Ok((_, kind)) = odb.read_header(*oid)
-                    && kind == git2::ObjectType::Commit
-                {
-                    commits.push(*oid);
-                }
-                true
-            });
-            for oid in commits {
+            for oid in crate::git::all_commits(repo) {
                 if let Ok(raw) = crate::git::RawCommit::read(repo, oid)
                     && raw.signatures.len() == 1
                     && raw.message.contains("Mkt-Approval:")

@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
-use git2::Oid;
+use crate::git::Oid;
 use ssh_key::{HashAlg, PublicKey};
 
 use super::sigs::SigOutcome;
@@ -111,7 +111,7 @@ impl RosterHistory {
 /// Works out the roster at every commit. `trust` is the index of the
 /// trust-root commit; changes up to it count as they are.
 pub fn build(
-    repo: &git2::Repository,
+    repo: &crate::git::Repository,
     walk: &Walk,
     index: &HashMap<Oid, usize>,
     trust: usize,

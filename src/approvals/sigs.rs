@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use git2::Oid;
+use crate::git::Oid;
 use rayon::prelude::*;
 
 use crate::git::{GpgVerifier, RawCommit, SignerKey, verify_ssh_many};
@@ -25,10 +25,10 @@ type Found = (Vec<(Oid, SigOutcome)>, Vec<(Oid, RawCommit)>);
 /// Checks the signatures of `commits`; the raw commits are returned too
 /// (their messages identify rebased approvals).
 pub fn check(
-    repo: &git2::Repository,
+    repo: &crate::git::Repository,
     commits: &[Oid],
 ) -> (HashMap<Oid, SigOutcome>, HashMap<Oid, RawCommit>) {
-    let path = repo.path().to_path_buf();
+    let path = crate::git::git_dir(repo);
     // Each worker opens its own handle: git2 repositories are not shared
     // between threads.
     let found: Vec<Found> = commits
@@ -36,10 +36,10 @@ pub fn check(
         .map(|chunk| {
             let mut outcomes = Vec::with_capacity(chunk.len());
             let mut raws = Vec::with_capacity(chunk.len());
-            let repo = match git2::Repository::open(&path) {
+            let repo = match crate::git::open(&path) {
                 Ok(r) => r,
                 Err(e) => {
-                    let why = format!("cannot open the repository: {}", e.message());
+                    let why = format!("cannot open the repository: {e}");
                     return (
                         chunk
                             .iter()

@@ -29,6 +29,7 @@ pub fn run(global: &Global, args: Args) -> Outcome {
     let text = diag::render(
         args.format,
         &result.findings,
+        crate::rules::RULES,
         &|f| repo.source_text(f),
         true,
     );

@@ -57,13 +57,13 @@ pub fn run(global: &Global, args: Args) -> Outcome {
         let mut problems: Vec<String> = c
             .problems
             .iter()
-            .map(|p| format!("{}: {}", p.rule.code, p.message))
+            .map(|p| format!("{}: {}", crate::rules::rule_of(p.kind).code, p.message))
             .collect();
         problems.extend(
             chain_findings
                 .iter()
                 .filter(|d| d.at.file == c.path)
-                .map(|d| format!("{}: {}", d.code, d.message)),
+                .map(|d| format!("{}: {}", d.rule.code, d.message)),
         );
         rows.push(Row {
             kind: "approval",

@@ -69,7 +69,7 @@ pub fn attribution(repo: &Repo, id: &str) -> Result<CampaignAttribution> {
     };
     let Some(path) = &dir.touchpoints else {
         let expected = format!("campaigns/{id}/touchpoints.csv");
-        if let Some(d) = repo.findings.iter().find(|d| d.at.file == expected) {
+        if let Some(d) = repo.faults.iter().find(|d| d.at.file == expected) {
             return Err(
                 Error::user(format!("{expected} cannot be read: {}", d.message)).hint(
                     d.help

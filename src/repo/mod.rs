@@ -2,7 +2,6 @@
 //! for diagnostics, and what history says about it. Rules read only this.
 
 mod layout;
-mod source;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -10,14 +9,57 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, FixedOffset};
 use rayon::prelude::*;
 
-use crate::diag::{Diagnostic, Located};
+use crate::diag::Located;
 use crate::error::{Error, Result};
 use crate::model::{Approval, Campaign, Incident, Minutes, Purchase, Results, Team};
 use crate::policy::Policy;
-use crate::rules;
 
 pub use layout::{Kind, classify, parse_report_name};
-pub use source::{Fault, SourceDoc, SourceError, locate_in_text};
+pub use crate::source::{Fault, SourceDoc, SourceError, locate_in_text};
+
+/// Why a file could not be taken in as a record. Loading says what went
+/// wrong; the file rules (F001–F003) decide what it is called.
+#[derive(Debug, Clone)]
+pub struct LoadFault {
+    pub kind: FaultKind,
+    pub at: Located,
+    pub message: String,
+    pub help: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FaultKind {
+    /// Not TOML.
+    Syntax,
+    /// TOML, but not the record's schema.
+    Schema,
+    /// The file exists but cannot be read, is too large or is not UTF-8.
+    Unreadable,
+    /// Not where any record belongs.
+    Misplaced,
+    /// A symbolic link.
+    Symlink,
+    /// A file name that is not UTF-8.
+    BadName,
+    /// A required file is missing.
+    Missing,
+}
+
+impl LoadFault {
+    fn new(kind: FaultKind, at: Located, message: impl Into<String>) -> LoadFault {
+        LoadFault {
+            kind,
+            at,
+            message: message.into(),
+            help: None,
+        }
+    }
+
+    fn help(mut self, help: impl Into<String>) -> LoadFault {
+        self.help = Some(help.into());
+        self
+    }
+}
 
 /// A record and the repository-relative path it came from.
 #[derive(Debug, Clone)]
@@ -65,14 +107,14 @@ pub struct Repo {
     pub history: crate::git::Walk,
     /// Approvals and sign-offs of department subjects (minutes, reports).
     pub dept_approvals: Vec<Record<Approval>>,
-    /// Findings made while loading (F001, F002, F003).
-    pub findings: Vec<Diagnostic>,
-    pub git: git2::Repository,
+    /// Files that could not be taken in as records.
+    pub faults: Vec<LoadFault>,
+    pub git: crate::git::Repository,
     /// The index in `history` of the trust-root commit (SPEC 5).
     pub trust_root: usize,
     verification: std::cell::OnceCell<crate::approvals::Verification>,
     /// Blob ids of work-tree files, as git would hash them, once each.
-    blob_ids: std::cell::RefCell<HashMap<String, Option<git2::Oid>>>,
+    blob_ids: std::cell::RefCell<HashMap<String, Option<crate::git::Oid>>>,
 }
 
 /// The outcome of reading one file.
@@ -93,23 +135,20 @@ enum Loaded {
     Toml(Kind, Box<(SourceDoc, Result<Typed, SourceError>)>),
     Text(Kind, String),
     Listed(Kind),
-    Finding(Diagnostic),
+    Fault(LoadFault),
     Skip,
 }
 
 impl Repo {
     /// Finds the repository containing `dir` and loads it.
     pub fn open(dir: &Path) -> Result<Repo> {
-        let git = git2::Repository::discover(dir).map_err(|_| {
+        let git = crate::git::discover(dir).ok_or_else(|| {
             Error::user(format!("{} is not inside a git repository", dir.display()))
                 .hint("run `mkt init` to create a marketing repository, or pass -C DIR")
         })?;
-        let root = git
-            .workdir()
-            .ok_or_else(|| {
-                Error::user("this git repository has no work tree (bare); mkt needs one")
-            })?
-            .to_path_buf();
+        let root = crate::git::work_tree(&git).ok_or_else(|| {
+            Error::user("this git repository has no work tree (bare); mkt needs one")
+        })?;
         let policy_path = root.join("policy.toml");
         let policy_text = match std::fs::read(&policy_path) {
             Ok(bytes) => String::from_utf8(bytes).map_err(|e| {
@@ -144,7 +183,7 @@ impl Repo {
         Repo::load(git, root, policy)
     }
 
-    fn load(git: git2::Repository, root: PathBuf, policy: Policy) -> Result<Repo> {
+    fn load(git: crate::git::Repository, root: PathBuf, policy: Policy) -> Result<Repo> {
         let files = walk(&root)?;
         let max = policy.general.max_file_bytes;
         let loaded: Vec<(String, Loaded)> = files
@@ -172,23 +211,23 @@ impl Repo {
             trust_root: 0,
             verification: std::cell::OnceCell::new(),
             blob_ids: std::cell::RefCell::new(HashMap::new()),
-            findings: Vec::new(),
+            faults: Vec::new(),
             git,
         };
         for (rel, l) in loaded {
             // A stray file that git ignores (an editor's backup, `.DS_Store`) is not the team's.
-            if let Loaded::Finding(d) = &l
-                && d.code == rules::F003.code
-                && repo.git.is_path_ignored(&rel).unwrap_or(false)
+            if let Loaded::Fault(f) = &l
+                && f.kind == FaultKind::Misplaced
+                && crate::git::is_ignored(&repo.git, &rel)
             {
                 continue;
             }
             repo.add(rel, l);
         }
-        if !repo.has_team && !repo.findings.iter().any(|d| d.at.file == "team.toml") {
-            repo.findings.push(
-                Diagnostic::new(
-                    &rules::F002,
+        if !repo.has_team && !repo.faults.iter().any(|f| f.at.file == "team.toml") {
+            repo.faults.push(
+                LoadFault::new(
+                    FaultKind::Missing,
                     Located::file("team.toml"),
                     "team.toml is missing",
                 )
@@ -241,11 +280,11 @@ impl Repo {
 
     /// The git blob id of a work-tree file (what `git hash-object` gives),
     /// from the text already loaded where there is one.
-    pub fn blob_id(&self, path: &str) -> Option<git2::Oid> {
+    pub fn blob_id(&self, path: &str) -> Option<crate::git::Oid> {
         if let Some(id) = self.blob_ids.borrow().get(path) {
             return *id;
         }
-        let hash = |bytes: &[u8]| git2::Oid::hash_object(git2::ObjectType::Blob, bytes).ok();
+        let hash = crate::git::hash_blob;
         let id = match (self.docs.get(path), self.texts.get(path)) {
             (Some(doc), _) => hash(doc.text().as_bytes()),
             (None, Some(text)) => hash(text.as_bytes()),
@@ -255,6 +294,11 @@ impl Repo {
         };
         self.blob_ids.borrow_mut().insert(path.to_string(), id);
         id
+    }
+
+    /// What `path` holds in HEAD's tree (none: not committed).
+    pub fn at_head(&self, path: &str) -> Option<crate::git::Oid> {
+        crate::git::entry_at_head(&self.git, path)
     }
 
     /// The error for a campaign ID that does not exist, with the ID meant.
@@ -285,16 +329,11 @@ impl Repo {
     /// Sets the trust root (`--trust-root REV` / `MKT_TRUST_ROOT`): the
     /// commit whose team.toml is trusted as it is.
     pub fn set_trust_root(&mut self, rev: &str) -> Result<()> {
-        let oid = self
-            .git
-            .revparse_single(rev)
-            .and_then(|o| o.peel_to_commit())
-            .map_err(|_| {
-                Error::user(format!(
-                    "trust root `{rev}` is not a commit of this repository"
-                ))
-            })?
-            .id();
+        let oid = crate::git::resolve_commit(&self.git, rev).ok_or_else(|| {
+            Error::user(format!(
+                "trust root `{rev}` is not a commit of this repository"
+            ))
+        })?;
         self.trust_root = self
             .history
             .commits
@@ -310,7 +349,7 @@ impl Repo {
     fn add(&mut self, rel: String, loaded: Loaded) {
         match loaded {
             Loaded::Skip => {}
-            Loaded::Finding(d) => self.findings.push(d),
+            Loaded::Fault(f) => self.faults.push(f),
             Loaded::Listed(kind) => match kind {
                 Kind::Contract { folder } => self.campaign_dir(&folder).contracts.push(rel),
                 Kind::Report { year, quarter } => {
@@ -335,16 +374,16 @@ impl Repo {
                 let value = match typed {
                     Ok(v) => Some(v),
                     Err(e) => {
-                        let rule = if e.fault == Fault::Syntax {
-                            &rules::F001
-                        } else {
-                            &rules::F002
+                        let kind = match e.fault {
+                            Fault::Syntax => FaultKind::Syntax,
+                            Fault::Schema => FaultKind::Schema,
                         };
-                        let mut d = Diagnostic::new(rule, e.at, e.message);
-                        if let Some(h) = e.help {
-                            d = d.help(h);
-                        }
-                        self.findings.push(d);
+                        self.faults.push(LoadFault {
+                            kind,
+                            at: e.at,
+                            message: e.message,
+                            help: e.help,
+                        });
                         if e.fault == Fault::Syntax {
                             return; // nothing to point into
                         }
@@ -498,9 +537,9 @@ fn load_one(root: &Path, rel: &str, is_link: bool, max_bytes: u64) -> Loaded {
         return Loaded::Skip; // policy.toml was read (and checked) by Repo::open
     }
     if let Kind::Misplaced(why) = kind {
-        return Loaded::Finding(
-            Diagnostic::new(
-                &rules::F003,
+        return Loaded::Fault(
+            LoadFault::new(
+                FaultKind::Misplaced,
                 Located::file(rel),
                 format!("`{rel}` is not where any record belongs"),
             )
@@ -508,15 +547,15 @@ fn load_one(root: &Path, rel: &str, is_link: bool, max_bytes: u64) -> Loaded {
         );
     }
     if is_link {
-        return Loaded::Finding(
-            Diagnostic::new(&rules::F003, Located::file(rel), format!("`{rel}` is a symbolic link"))
+        return Loaded::Fault(
+            LoadFault::new(FaultKind::Symlink, Located::file(rel), format!("`{rel}` is a symbolic link"))
                 .help("mkt reads only plain files; a link could point outside the repository. Replace it with the file itself"),
         );
     }
     if rel.contains('\u{FFFD}') {
-        return Loaded::Finding(
-            Diagnostic::new(
-                &rules::F003,
+        return Loaded::Fault(
+            LoadFault::new(
+                FaultKind::BadName,
                 Located::file(rel),
                 "this file name is not valid UTF-8",
             )
@@ -525,8 +564,8 @@ fn load_one(root: &Path, rel: &str, is_link: bool, max_bytes: u64) -> Loaded {
     }
     let path = root.join(rel);
     let cannot = |e: std::io::Error| {
-        Loaded::Finding(Diagnostic::new(
-            &rules::F001,
+        Loaded::Fault(LoadFault::new(
+            FaultKind::Unreadable,
             Located::file(rel),
             format!("cannot read: {e}"),
         ))
@@ -545,9 +584,9 @@ fn load_one(root: &Path, rel: &str, is_link: bool, max_bytes: u64) -> Loaded {
         return Loaded::Listed(kind);
     }
     if len > max_bytes {
-        return Loaded::Finding(
-            Diagnostic::new(
-                &rules::F001,
+        return Loaded::Fault(
+            LoadFault::new(
+                FaultKind::Unreadable,
                 Located::file(rel),
                 format!("file is {len} bytes, more than a record may be ({max_bytes})"),
             )
@@ -567,9 +606,9 @@ fn load_one(root: &Path, rel: &str, is_link: bool, max_bytes: u64) -> Loaded {
             let valid = e.utf8_error().valid_up_to();
             let good = String::from_utf8_lossy(&e.as_bytes()[..valid]).into_owned();
             let at = locate_in_text(rel, &good, valid..valid);
-            return Loaded::Finding(
-                Diagnostic::new(
-                    &rules::F001,
+            return Loaded::Fault(
+                LoadFault::new(
+                    FaultKind::Unreadable,
                     Located { span: None, ..at },
                     "file is not valid UTF-8 text",
                 )

@@ -599,7 +599,7 @@ fn approvals(repo: &Repo, quarter: Quarter, now: DateTime<FixedOffset>) -> Vec<A
                 approver_name: name_of(repo, &v.approver),
                 at: v.at.resolve(zone),
                 amount: v.amount,
-                verdict: Some(c.verdict()),
+                verdict: Some(rules::verdict(c)),
             }
         })
         .collect();
@@ -718,8 +718,8 @@ fn findings(ctx: &Ctx, quarter: Quarter, folders: &BTreeSet<&str>) -> Vec<Findin
         if !touches(&d.at.file) {
             continue;
         }
-        let row = by_rule.entry(d.code).or_insert_with(|| FindingRow {
-            code: d.code,
+        let row = by_rule.entry(d.rule.code).or_insert_with(|| FindingRow {
+            code: d.rule.code,
             name: d.rule_name(),
             severity: d.severity,
             count: 0,

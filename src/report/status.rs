@@ -65,12 +65,7 @@ pub fn campaign_status(ctx: &Ctx, c: &Campaign) -> Status {
     }
     let repo = ctx.repo;
     let path = format!("campaigns/{}/campaign.toml", c.id);
-    let committed = repo
-        .git
-        .head()
-        .ok()
-        .and_then(|h| h.peel_to_tree().ok())
-        .is_some_and(|t| t.get_path(std::path::Path::new(&path)).is_ok());
+    let committed = repo.at_head(&path).is_some();
     if !committed {
         return Status::Draft;
     }

@@ -8,6 +8,7 @@ use std::collections::BTreeSet;
 use super::{Ctx, declare_rule};
 use crate::diag::Diagnostic;
 use crate::policy::{GROUPS, ROLES};
+use crate::repo::FaultKind;
 
 declare_rule! {
     /// ## What it checks
@@ -102,12 +103,30 @@ declare_rule! {
 }
 
 pub fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
+    check_loading(ctx, out);
     check_team(ctx, out);
     check_dates(ctx, out);
     check_references(ctx, out);
 }
 
 use crate::suggest::closest as suggest;
+
+/// What loading could not take in: F001 for what cannot be read, F002 for
+/// what does not fit its schema, F003 for what is not a record's file.
+fn check_loading(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
+    for f in &ctx.repo.faults {
+        let rule = match f.kind {
+            FaultKind::Syntax | FaultKind::Unreadable => &F001,
+            FaultKind::Schema | FaultKind::Missing => &F002,
+            FaultKind::Misplaced | FaultKind::Symlink | FaultKind::BadName => &F003,
+        };
+        let mut d = Diagnostic::new(rule, f.at.clone(), f.message.clone());
+        if let Some(h) = &f.help {
+            d = d.help(h.clone());
+        }
+        out.push(d);
+    }
+}
 
 fn check_team(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
     let repo = ctx.repo;

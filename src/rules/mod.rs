@@ -15,7 +15,7 @@ use std::collections::BTreeSet;
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
 
-use crate::diag::{Diagnostic, Severity};
+use crate::diag::Diagnostic;
 use crate::model::{Campaign, Minutes};
 use crate::policy::Policy;
 use crate::repo::{CampaignDir, Record, Repo};
@@ -30,34 +30,10 @@ pub use deadline::{
 pub use file::{F001, F002, F003, F004};
 pub use incident::D008;
 pub use naming::{CampaignId, N001, N002, N003, check_name, parse_campaign_id};
-pub use signature::{S001, S002, S003, S004, S005};
+pub use signature::{S001, S002, S003, S004, S005, rule_of, verdict};
 
-/// A rule: its stable code, kebab-case name, default severity, one-line
-/// summary and full explanation.
-#[derive(Debug)]
-pub struct Rule {
-    pub code: &'static str,
-    pub name: &'static str,
-    pub severity: Severity,
-    pub summary: &'static str,
-    /// Markdown: what it checks, why (the policy clause), example, fix.
-    pub explain: &'static str,
-}
-
-/// Declares a rule; the doc comment above becomes its explanation.
-macro_rules! declare_rule {
-    ($(#[doc = $doc:literal])* $code:ident, $name:literal, $sev:ident, $summary:literal) => {
-        $(#[doc = $doc])*
-        pub static $code: $crate::rules::Rule = $crate::rules::Rule {
-            code: stringify!($code),
-            name: $name,
-            severity: $crate::diag::Severity::$sev,
-            summary: $summary,
-            explain: concat!($($doc, "\n"),*),
-        };
-    };
-}
-pub(crate) use declare_rule;
+pub use crate::diag::Rule;
+pub(crate) use crate::declare_rule;
 
 /// Every rule mkt checks, in code order.
 pub static RULES: &[&Rule] = &[
@@ -71,19 +47,6 @@ pub fn lookup(code: &str) -> Option<&'static Rule> {
         .iter()
         .copied()
         .find(|r| r.code.eq_ignore_ascii_case(code) || r.name == code)
-}
-
-impl Rule {
-    /// The explanation with the doc comments' leading space removed.
-    pub fn explanation(&self) -> String {
-        self.explain
-            .lines()
-            .map(|l| l.strip_prefix(' ').unwrap_or(l))
-            .collect::<Vec<_>>()
-            .join("\n")
-            .trim()
-            .to_string()
-    }
 }
 
 /// What every rule sees: the loaded repository and the moment of the check.
@@ -141,7 +104,7 @@ impl<'a> Ctx<'a> {
 
 /// Runs every rule and returns all findings, sorted.
 pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
-    let mut out = ctx.repo.findings.clone();
+    let mut out = Vec::new();
     file::check(ctx, &mut out);
     naming::check(ctx, &mut out);
     deadline::check(ctx, &mut out);

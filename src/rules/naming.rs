@@ -168,7 +168,7 @@ fn check_ids(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
     let max = ctx.policy.naming.name_max_chars;
     for dir in repo.campaigns.values() {
         let Some(c) = &dir.campaign else {
-            if !repo.findings.iter().any(|d| {
+            if !repo.faults.iter().any(|d| {
                 d.at.file
                     .starts_with(&format!("campaigns/{}/campaign.toml", dir.folder))
             }) {

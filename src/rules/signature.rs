@@ -2,8 +2,8 @@
 //! approver, untouched since, with a key valid at the time; the roster
 //! changes only by an admin's signed commit.
 
-use super::{Ctx, declare_rule};
-use crate::approvals::short;
+use super::{Ctx, Rule, declare_rule};
+use crate::approvals::{Checked, ProblemKind, short};
 use crate::diag::{Diagnostic, Located};
 
 declare_rule! {
@@ -116,13 +116,31 @@ declare_rule! {
     S005, "roster-unsigned", Error, "team.toml changed in a commit not signed by an admin"
 }
 
+/// The rule a verification problem breaks.
+pub fn rule_of(kind: ProblemKind) -> &'static Rule {
+    match kind {
+        ProblemKind::NotCommitted | ProblemKind::Unsigned => &S001,
+        ProblemKind::BadSignature | ProblemKind::UnknownKey | ProblemKind::WrongSigner => &S002,
+        ProblemKind::Altered | ProblemKind::NotOwnCommit => &S003,
+        ProblemKind::KeyNotValid => &S004,
+    }
+}
+
+/// One approval's verdict: `ok`, or its first problem with the rule's code.
+pub fn verdict(c: &Checked) -> String {
+    match c.problems.first() {
+        None => "ok".to_string(),
+        Some(p) => format!("{}: {}", rule_of(p.kind).code, p.message),
+    }
+}
+
 pub fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
     let v = ctx.repo.verification();
     for c in &v.approvals {
         for p in &c.problems {
             out.push(
                 Diagnostic::new(
-                    p.rule,
+                    rule_of(p.kind),
                     ctx.repo.at(&c.path, &["approver"]),
                     p.message.clone(),
                 )
@@ -143,17 +161,7 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
     }
     // team.toml now must be the roster that counts.
     let trusted = v.roster.at_head().blob;
-    let current = ctx
-        .repo
-        .git
-        .head()
-        .ok()
-        .and_then(|h| h.peel_to_tree().ok())
-        .and_then(|t| {
-            t.get_path(std::path::Path::new("team.toml"))
-                .ok()
-                .map(|e| e.id())
-        });
+    let current = ctx.repo.at_head("team.toml");
     if current.is_some() && current != trusted {
         let last_bad = v.roster.changes.iter().rev().find(|c| !c.accepted);
         let (why, when) = match last_bad {
