@@ -18,3 +18,4 @@ pub mod rules;
 pub mod source;
 pub mod suggest;
 pub mod templates;
+pub mod view;

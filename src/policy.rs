@@ -284,6 +284,11 @@ impl Policy {
         Ok(())
     }
 
+    /// The day an instant falls on in the policy's time zone.
+    pub fn day_of(&self, instant: chrono::DateTime<FixedOffset>) -> chrono::NaiveDate {
+        instant.with_timezone(&self.zone()).date_naive()
+    }
+
     pub fn zone(&self) -> FixedOffset {
         parse_zone(&self.general.timezone)
             .unwrap_or_else(|| FixedOffset::east_opt(8 * 3600).unwrap())

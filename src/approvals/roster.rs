@@ -35,6 +35,11 @@ impl Roster {
         Roster { team, blob, keys }
     }
 
+    /// The people who hold a role in this roster, in roster order.
+    pub fn holders<'a>(&'a self, role: &'a str) -> impl Iterator<Item = &'a crate::model::Person> + 'a {
+        self.team.people.iter().filter(move |p| p.has_role(role))
+    }
+
     /// The person and key entry a signing key belongs to.
     pub fn owner_of(&self, key: &SignerKey) -> Option<(&crate::model::Person, &Key)> {
         let (pi, ki) = *self.keys.get(&signer_fingerprint(key))?;

@@ -1,7 +1,7 @@
 use super::new_campaign::next_steps;
 use super::{Global, Outcome, print, say};
 use crate::ops::revise::revise;
-use crate::rules::Ctx;
+use crate::view::View;
 
 const EXAMPLES: &str = "Examples:
   mkt revise 春季促销-2026-03V1     # writes campaigns/春季促销-2026-03V2/campaign.toml
@@ -27,7 +27,7 @@ pub fn run(global: &Global, args: Args) -> Outcome {
     let zone = repo.policy.zone();
     let today = global.today(zone);
     let kickoff_held = repo.campaign(&args.id).is_some_and(|c| {
-        Ctx::new(&repo, today, global.now(zone))
+        View::new(&repo, today, global.now(zone))
             .lineage_minutes(&c.value)
             .iter()
             .any(|m| m.value.kind == "kickoff")

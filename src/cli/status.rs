@@ -5,7 +5,7 @@ use crate::error::Error;
 use crate::ops::new_campaign::check_person;
 use crate::ops::status::{DueItem, Status, StatusOptions, status};
 use crate::repo::Repo;
-use crate::rules::Ctx;
+use crate::view::View;
 
 const EXAMPLES: &str = "Examples:
   mkt status --today 2026-11-25
@@ -53,7 +53,7 @@ pub fn run(global: &Global, args: Args) -> Outcome {
     if let Some(p) = &args.person {
         check_person(&repo, p, "person")?;
     }
-    let ctx = Ctx::new(&repo, global.today(zone), global.now(zone));
+    let ctx = View::new(&repo, global.today(zone), global.now(zone));
     let s = status(
         &ctx,
         &StatusOptions {

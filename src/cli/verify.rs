@@ -46,10 +46,10 @@ struct Row {
 pub fn run(global: &Global, args: Args) -> Outcome {
     let repo = global.open_repo()?;
     repo.require_full_history()?;
-    let v = repo.verification();
     // Beyond the signature: role, owner, staleness and order (A002–A005).
     let zone = repo.policy.zone();
-    let ctx = crate::rules::Ctx::new(&repo, global.today(zone), global.now(zone));
+    let ctx = crate::view::View::new(&repo, global.today(zone), global.now(zone));
+    let v = &ctx.verification;
     let mut chain_findings = Vec::new();
     crate::rules::per_approval(&ctx, &mut chain_findings);
     let mut rows = Vec::new();

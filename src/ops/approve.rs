@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, FixedOffset};
 
-use crate::approvals::{self, Chain, Stage, SubjectKind, chain_for};
+use crate::approvals::{self, Chain, Stage, SubjectKind, Verification, chain_for};
 use crate::error::{Error, Result};
 use crate::git::{self, CommitError, OneFileCommit, Signer};
 use crate::model::{ApprovalDecision, Person};
@@ -91,22 +91,21 @@ fn subject_path(repo: &Repo, s: &Subject) -> Result<String> {
 }
 
 /// Who can take a step, in the roster.
-fn who_can(repo: &Repo, stage: &Stage) -> Vec<String> {
-    let roster = &repo.verification().roster.at_head().team;
+fn who_can(v: &Verification, stage: &Stage) -> Vec<String> {
     match &stage.role {
-        Some(role) => roster
-            .people
-            .iter()
-            .filter(|p| p.has_role(role))
-            .map(|p| p.id.clone())
-            .collect(),
+        Some(role) => v.roster.at_head().holders(role).map(|p| p.id.clone()).collect(),
         None => stage.people.clone(),
     }
 }
 
 /// Picks the stage this person fills, or says why they cannot.
-fn pick_stage(repo: &Repo, chain: &Chain, person: &Person, asked: Option<&str>) -> Result<Stage> {
-    let v = repo.verification();
+fn pick_stage(
+    repo: &Repo,
+    v: &Verification,
+    chain: &Chain,
+    person: &Person,
+    asked: Option<&str>,
+) -> Result<Stage> {
     let progress = approvals::progress(repo, v, chain.clone(), None);
     let can = |s: &Stage| match &s.role {
         Some(role) => person.has_role(role),
@@ -230,6 +229,7 @@ fn next_file(repo: &Repo, dir: &str, stage: &str, person: &str) -> String {
 
 pub fn approve(repo: &Repo, opts: &ApproveOptions) -> Result<Approved> {
     let subject = subject_path(repo, &opts.subject)?;
+    let v = &approvals::verify(repo, repo.trust_root);
     let chain = chain_for(repo, &subject).ok_or_else(|| {
         Error::user(format!("{subject} has no approval chain")).hint(
             "campaigns, purchases, minutes, copy and quarterly reports are approved or signed off",
@@ -257,7 +257,7 @@ pub fn approve(repo: &Repo, opts: &ApproveOptions) -> Result<Approved> {
     let signer: Signer =
         git::configured_signer(&repo.git, opts.key.as_deref()).map_err(Error::user)?;
     let key = signer.key();
-    let roster = repo.verification().roster.at_head();
+    let roster = v.roster.at_head();
     let (person, entry) = roster.owner_of(&key).ok_or_else(|| {
         Error::user(format!(
             "your signing key {} is not in team.toml",
@@ -286,7 +286,7 @@ pub fn approve(repo: &Repo, opts: &ApproveOptions) -> Result<Approved> {
         ))
         .hint("another person with the role approves"));
     }
-    let stage = pick_stage(repo, &chain, person, opts.stage.as_deref())?;
+    let stage = pick_stage(repo, v, &chain, person, opts.stage.as_deref())?;
     let blob = committed_blob(repo, &subject)?;
 
     // 3. The approval file.
@@ -371,7 +371,7 @@ pub fn approve(repo: &Repo, opts: &ApproveOptions) -> Result<Approved> {
     })?;
 
     // 5. What the chain still needs: what was open, less the step just taken.
-    let before = approvals::progress(repo, repo.verification(), chain.clone(), None);
+    let before = approvals::progress(repo, v, chain.clone(), None);
     let mut open: Vec<&Stage> = chain
         .stages
         .iter()
@@ -386,7 +386,7 @@ pub fn approve(repo: &Repo, opts: &ApproveOptions) -> Result<Approved> {
     }
     let remaining: Vec<(Stage, Vec<String>)> = open
         .into_iter()
-        .map(|s| (s.clone(), who_can(repo, s)))
+        .map(|s| (s.clone(), who_can(v, s)))
         .collect();
     let complete = !opts.reject && remaining.is_empty();
     Ok(Approved {

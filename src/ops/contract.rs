@@ -51,7 +51,8 @@ struct Recipients {
 /// everyone with a reading role in the trusted roster (team.toml as signed
 /// by an admin, SPEC 5).
 fn recipients(repo: &Repo, today: NaiveDate) -> Result<Recipients> {
-    let roster = &repo.verification().roster.at_head().team;
+    let v = crate::approvals::verify(repo, repo.trust_root);
+    let roster = &v.roster.at_head().team;
     let mut r = Recipients {
         holders: Vec::new(),
         keys: Vec::new(),
@@ -187,7 +188,8 @@ fn stanza_tags(bytes: &[u8]) -> BTreeSet<String> {
 /// Who in the signed roster a contract is encrypted to, by person id.
 pub fn encrypted_to(repo: &Repo, bytes: &[u8]) -> Vec<String> {
     let tags = stanza_tags(bytes);
-    let roster = &repo.verification().roster.at_head().team;
+    let v = crate::approvals::verify(repo, repo.trust_root);
+    let roster = &v.roster.at_head().team;
     let mut out: Vec<String> = roster
         .people
         .iter()

@@ -4,7 +4,8 @@ use chrono::{DateTime, FixedOffset, NaiveDate};
 
 use crate::diag::{Diagnostic, Severity};
 use crate::repo::Repo;
-use crate::rules::{self, Ctx};
+use crate::rules;
+use crate::view::View;
 
 pub struct LintResult {
     pub findings: Vec<Diagnostic>,
@@ -24,7 +25,7 @@ impl LintResult {
 }
 
 pub fn lint(repo: &Repo, today: NaiveDate, now: DateTime<FixedOffset>) -> LintResult {
-    let ctx = Ctx::new(repo, today, now);
+    let ctx = View::new(repo, today, now);
     LintResult {
         findings: rules::check(&ctx),
     }

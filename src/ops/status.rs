@@ -13,7 +13,8 @@ use serde::Serialize;
 
 use crate::model::{Minutes, Quarter};
 use crate::repo::Record;
-use crate::rules::{Ctx, closing_due, first_activity, kickoff_window};
+use crate::view::View;
+use crate::rules::{closing_due, first_activity, kickoff_window};
 
 /// What kind of thing is due.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -86,7 +87,7 @@ impl DueItem {
 }
 
 /// A source of due items.
-pub type Source = fn(&Ctx) -> Vec<DueItem>;
+pub type Source = fn(&View) -> Vec<DueItem>;
 
 /// Every source, by name.
 pub static SOURCES: &[(&str, Source)] = &[
@@ -99,10 +100,10 @@ pub static SOURCES: &[(&str, Source)] = &[
 /// Approval chains still open, with whom they wait for: campaign budgets
 /// and purchases before they are needed, emergency work after its start,
 /// closing sign-offs of closing minutes held, and copy's legal review.
-pub fn approvals_waiting(ctx: &Ctx) -> Vec<DueItem> {
+pub fn approvals_waiting(ctx: &View) -> Vec<DueItem> {
     use crate::approvals::{SubjectKind, chain_for, progress};
     let repo = ctx.repo;
-    let v = repo.verification();
+    let v = &ctx.verification;
     let roster = &v.roster.at_head().team;
     let mut subjects: Vec<String> = Vec::new();
     for (dir, c) in ctx.live_campaigns() {
@@ -192,7 +193,7 @@ pub struct Status {
     pub items: Vec<DueItem>,
 }
 
-pub fn status(ctx: &Ctx, opts: &StatusOptions) -> Status {
+pub fn status(ctx: &View, opts: &StatusOptions) -> Status {
     let mut items: Vec<DueItem> = SOURCES.iter().flat_map(|(_, s)| s(ctx)).collect();
     for i in &mut items {
         i.days_left = (i.due - ctx.today).num_days();
@@ -238,7 +239,7 @@ fn dedup(mut people: Vec<String>) -> Vec<String> {
 /// the start: the kickoff (its window, D001). From the start: a review for
 /// each quarter of the campaign that has begun (D002), and the closing
 /// (D003). A missed one stays listed, overdue, until the campaign is closed.
-pub fn meetings(ctx: &Ctx) -> Vec<DueItem> {
+pub fn meetings(ctx: &View) -> Vec<DueItem> {
     let zone = ctx.policy.zone();
     let mut out = Vec::new();
     for (dir, c) in ctx.live_campaigns() {
@@ -309,7 +310,7 @@ pub fn meetings(ctx: &Ctx) -> Vec<DueItem> {
 
 /// Quarterly reports not filed, from the department's first quarter to
 /// this one (D007). The role that signs reports off is named.
-pub fn reports(ctx: &Ctx) -> Vec<DueItem> {
+pub fn reports(ctx: &View) -> Vec<DueItem> {
     let Some(first) = first_activity(ctx) else {
         return Vec::new();
     };
@@ -346,7 +347,7 @@ pub fn reports(ctx: &Ctx) -> Vec<DueItem> {
 
 /// Decisions (决议) not done that have a due date (D005), with their owner
 /// (责任人); the meeting's attendees are concerned too.
-pub fn decisions(ctx: &Ctx) -> Vec<DueItem> {
+pub fn decisions(ctx: &View) -> Vec<DueItem> {
     let mut out = Vec::new();
     let campaign_minutes = ctx
         .repo

@@ -112,7 +112,6 @@ pub struct Repo {
     pub git: crate::git::Repository,
     /// The index in `history` of the trust-root commit (SPEC 5).
     pub trust_root: usize,
-    verification: std::cell::OnceCell<crate::approvals::Verification>,
     /// Blob ids of work-tree files, as git would hash them, once each.
     blob_ids: std::cell::RefCell<HashMap<String, Option<crate::git::Oid>>>,
 }
@@ -209,7 +208,6 @@ impl Repo {
             history: crate::git::Walk::default(),
             dept_approvals: Vec::new(),
             trust_root: 0,
-            verification: std::cell::OnceCell::new(),
             blob_ids: std::cell::RefCell::new(HashMap::new()),
             faults: Vec::new(),
             git,
@@ -320,12 +318,6 @@ impl Repo {
         Ok(())
     }
 
-    /// Every approval, sign-off and roster change, verified (once).
-    pub fn verification(&self) -> &crate::approvals::Verification {
-        self.verification
-            .get_or_init(|| crate::approvals::verify(self, self.trust_root))
-    }
-
     /// Sets the trust root (`--trust-root REV` / `MKT_TRUST_ROOT`): the
     /// commit whose team.toml is trusted as it is.
     pub fn set_trust_root(&mut self, rev: &str) -> Result<()> {
@@ -342,7 +334,6 @@ impl Repo {
             .ok_or_else(|| {
                 Error::user(format!("trust root `{rev}` is not in the history of HEAD"))
             })?;
-        self.verification = std::cell::OnceCell::new();
         Ok(())
     }
 

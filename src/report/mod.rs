@@ -24,7 +24,8 @@ use rust_decimal::{Decimal, RoundingStrategy};
 use crate::diag::Severity;
 use crate::model::{ApprovalDecision, Campaign, Money, Quarter};
 use crate::repo::{CampaignDir, Record, Repo};
-use crate::rules::{self, Ctx};
+use crate::rules;
+use crate::view::View;
 
 pub use attribution::{CampaignAttribution, ChannelCredit, Credit, Model};
 pub use status::{Status, campaign_status};
@@ -244,7 +245,7 @@ pub fn compute(
     today: NaiveDate,
     now: DateTime<FixedOffset>,
 ) -> QuarterReport {
-    let ctx = Ctx::new(repo, today, now);
+    let ctx = View::new(repo, today, now);
     let (first, last) = (quarter.first_day(), quarter.last_day());
     let in_quarter = |d: NaiveDate| first <= d && d <= last && d <= today;
 
@@ -303,7 +304,7 @@ pub fn compute(
         campaigns,
         totals,
         channels: channels.rows(),
-        approvals: approvals(repo, quarter, now),
+        approvals: approvals(&ctx, quarter, now),
         meetings: meetings(&ctx, quarter),
         decisions: decisions(&ctx, quarter),
         findings: findings(&ctx, quarter, &folders),
@@ -321,7 +322,7 @@ fn name_of(repo: &Repo, id: &str) -> String {
 }
 
 fn campaign_row(
-    ctx: &Ctx,
+    ctx: &View,
     dir: &CampaignDir,
     v: &Campaign,
     in_quarter: &dyn Fn(NaiveDate) -> bool,
@@ -573,10 +574,11 @@ impl ChannelAcc {
 }
 
 /// Approvals and sign-offs dated in the quarter and committed by `now`.
-fn approvals(repo: &Repo, quarter: Quarter, now: DateTime<FixedOffset>) -> Vec<ApprovalRow> {
+fn approvals(ctx: &View, quarter: Quarter, now: DateTime<FixedOffset>) -> Vec<ApprovalRow> {
+    let repo = ctx.repo;
     let zone = repo.policy.zone();
-    let mut out: Vec<ApprovalRow> = repo
-        .verification()
+    let mut out: Vec<ApprovalRow> = ctx
+        .verification
         .approvals
         .iter()
         .filter(|c| quarter.contains(c.approval.at.date(zone)))
@@ -609,7 +611,7 @@ fn approvals(repo: &Repo, quarter: Quarter, now: DateTime<FixedOffset>) -> Vec<A
 
 /// Every minutes file (campaign and department) held in the quarter, up to now.
 fn held_in<'a>(
-    ctx: &'a Ctx,
+    ctx: &'a View,
     quarter: Quarter,
 ) -> impl Iterator<Item = &'a Record<crate::model::Minutes>> + 'a {
     let zone = ctx.policy.zone();
@@ -624,7 +626,7 @@ fn held_in<'a>(
         })
 }
 
-fn meetings(ctx: &Ctx, quarter: Quarter) -> Vec<MeetingRow> {
+fn meetings(ctx: &View, quarter: Quarter) -> Vec<MeetingRow> {
     let mut by_kind: BTreeMap<&str, MeetingRow> = BTreeMap::new();
     for m in held_in(ctx, quarter) {
         let Some((_, on_time)) = rules::minutes_timing(ctx, m) else {
@@ -658,7 +660,7 @@ fn meetings(ctx: &Ctx, quarter: Quarter) -> Vec<MeetingRow> {
     rows
 }
 
-fn decisions(ctx: &Ctx, quarter: Quarter) -> Vec<DecisionRow> {
+fn decisions(ctx: &View, quarter: Quarter) -> Vec<DecisionRow> {
     let mut by_owner: BTreeMap<String, DecisionRow> = BTreeMap::new();
     for m in held_in(ctx, quarter) {
         for d in &m.value.decisions {
@@ -693,7 +695,7 @@ fn decisions(ctx: &Ctx, quarter: Quarter) -> Vec<DecisionRow> {
 
 /// Lint findings about the quarter: in the files of its campaigns, its
 /// meetings, incidents and report, and the repository-wide files.
-fn findings(ctx: &Ctx, quarter: Quarter, folders: &BTreeSet<&str>) -> Vec<FindingRow> {
+fn findings(ctx: &View, quarter: Quarter, folders: &BTreeSet<&str>) -> Vec<FindingRow> {
     let zone = ctx.policy.zone();
     let mut files: BTreeSet<String> = held_in(ctx, quarter).map(|m| m.path.clone()).collect();
     files.extend(

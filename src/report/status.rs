@@ -3,7 +3,7 @@
 
 use crate::approvals;
 use crate::model::Campaign;
-use crate::rules::Ctx;
+use crate::view::View;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Status {
@@ -54,7 +54,7 @@ impl Status {
 
 /// The status of `c` on `ctx.today`: the one place status is worked out.
 /// Closed means the closing meeting was held and signed off.
-pub fn campaign_status(ctx: &Ctx, c: &Campaign) -> Status {
+pub fn campaign_status(ctx: &View, c: &Campaign) -> Status {
     if c.is_cancelled() {
         return Status::Cancelled {
             reason: c.cancelled.trim().to_string(),
@@ -77,7 +77,7 @@ pub fn campaign_status(ctx: &Ctx, c: &Campaign) -> Status {
         .collect();
     let signed = closings.iter().any(|m| {
         approvals::chain_for(repo, &m.path).is_some_and(|chain| {
-            approvals::progress(repo, repo.verification(), chain, Some(ctx.now)).complete()
+            approvals::progress(repo, &ctx.verification, chain, Some(ctx.now)).complete()
         })
     });
     if signed {
@@ -87,7 +87,7 @@ pub fn campaign_status(ctx: &Ctx, c: &Campaign) -> Status {
         let Some(chain) = approvals::chain_for(repo, &path) else {
             return Status::Approved;
         };
-        let progress = approvals::progress(repo, repo.verification(), chain, Some(ctx.now));
+        let progress = approvals::progress(repo, &ctx.verification, chain, Some(ctx.now));
         return if progress.complete() {
             Status::Approved
         } else {

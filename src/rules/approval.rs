@@ -5,7 +5,7 @@
 
 use chrono::Duration;
 
-use super::{Ctx, declare_rule};
+use super::{View, declare_rule};
 use crate::approvals::{self, Chain, Progress, SubjectKind, chain_for, eligible};
 use crate::diag::{Diagnostic, Severity};
 
@@ -132,9 +132,9 @@ declare_rule! {
     A006, "emergency-approval-late", Error, "emergency work not approved within N days after start"
 }
 
-pub fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
+pub fn check(ctx: &View, out: &mut Vec<Diagnostic>) {
     let repo = ctx.repo;
-    let v = repo.verification();
+    let v = &ctx.verification;
     for (dir, c) in ctx.live_campaigns() {
         if let Some(chain) = chain_for(repo, &c.path) {
             let progress = approvals::progress(repo, v, chain, Some(ctx.now));
@@ -153,9 +153,9 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
 /// The checks of each approval itself, whatever its subject: role (A003),
 /// owner (A004), staleness (A005), order (A002). `mkt verify` shows these
 /// in its verdicts too.
-pub fn per_approval(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
+pub fn per_approval(ctx: &View, out: &mut Vec<Diagnostic>) {
     let repo = ctx.repo;
-    let v = repo.verification();
+    let v = &ctx.verification;
     for c in &v.approvals {
         let Some(chain) = chain_for(repo, &c.approval.subject) else {
             continue;
@@ -273,7 +273,7 @@ fn stage_list(chain: &Chain) -> String {
         .join(sep)
 }
 
-fn not_a_stage(ctx: &Ctx, chain: &Chain, stage: &str) -> String {
+fn not_a_stage(ctx: &View, chain: &Chain, stage: &str) -> String {
     let a = &ctx.policy.approvals;
     if chain.kind == SubjectKind::Campaign
         && stage == a.below_limit_role
@@ -290,7 +290,7 @@ fn not_a_stage(ctx: &Ctx, chain: &Chain, stage: &str) -> String {
     format!("`{stage}` is not a step of this chain")
 }
 
-fn check_chain(ctx: &Ctx, p: &Progress, out: &mut Vec<Diagnostic>) {
+fn check_chain(ctx: &View, p: &Progress, out: &mut Vec<Diagnostic>) {
     let chain = &p.chain;
     let Some(due) = chain.due else { return };
     let repo = ctx.repo;

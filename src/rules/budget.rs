@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use rust_decimal::Decimal;
 
-use super::{Ctx, declare_rule};
+use super::{View, declare_rule};
 use crate::diag::Diagnostic;
 use crate::model::Money;
 
@@ -95,7 +95,7 @@ pub fn percent(part: Money, whole: Money) -> String {
     format!("{} %", p.round_dp(1).normalize())
 }
 
-pub fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
+pub fn check(ctx: &View, out: &mut Vec<Diagnostic>) {
     let repo = ctx.repo;
     let b = &ctx.policy.budget;
     for (dir, c) in repo.campaigns() {

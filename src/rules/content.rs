@@ -4,7 +4,7 @@
 
 use std::ops::Range;
 
-use super::{Ctx, declare_rule};
+use super::{View, declare_rule};
 use crate::approvals::{self, chain_for, eligible};
 use crate::diag::{Diagnostic, Located, Severity};
 use crate::model::ApprovalDecision;
@@ -123,7 +123,7 @@ pub fn is_age(head: &[u8]) -> bool {
     head.starts_with(AGE_HEADER) || head.starts_with(AGE_ARMOR)
 }
 
-pub fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
+pub fn check(ctx: &View, out: &mut Vec<Diagnostic>) {
     let repo = ctx.repo;
     let c = &ctx.policy.content;
     for dir in repo.campaigns.values() {
@@ -382,9 +382,9 @@ fn claim_finding(path: &str, text: &str, claim: Claim) -> Diagnostic {
 }
 
 /// C003: every copy file of a started campaign has a current legal sign-off.
-fn legal_review(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
+fn legal_review(ctx: &View, out: &mut Vec<Diagnostic>) {
     let repo = ctx.repo;
-    let v = repo.verification();
+    let v = &ctx.verification;
     let role = &ctx.policy.approvals.copy_signoff_role;
     for (dir, c) in ctx.live_campaigns() {
         let start = c.value.start.0;
@@ -484,10 +484,9 @@ fn on_date(c: &approvals::Checked) -> String {
 }
 
 /// `sun.li (legal)` or `a person with the legal role`.
-fn who(ctx: &Ctx, role: &str) -> String {
+fn who(ctx: &View, role: &str) -> String {
     let people: Vec<&str> = ctx
-        .repo
-        .verification()
+        .verification
         .roster
         .at_head()
         .team

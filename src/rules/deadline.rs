@@ -3,7 +3,7 @@
 
 use chrono::{Duration, NaiveDate};
 
-use super::{Ctx, declare_rule};
+use super::{View, declare_rule};
 use crate::diag::{Diagnostic, Located};
 use crate::model::{Campaign, Minutes, Quarter};
 use crate::policy::Policy;
@@ -163,7 +163,7 @@ declare_rule! {
     D007, "report-overdue", Error, "quarterly report not filed N days after the quarter"
 }
 
-pub fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
+pub fn check(ctx: &View, out: &mut Vec<Diagnostic>) {
     for (_, c) in ctx.live_campaigns() {
         let minutes = ctx.lineage_minutes(&c.value);
         kickoff(ctx, c, &minutes, out);
@@ -184,7 +184,7 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
 }
 
 fn held_dates<'a>(
-    ctx: &Ctx,
+    ctx: &View,
     minutes: &[&'a Record<Minutes>],
     kind: &str,
 ) -> Vec<(NaiveDate, &'a Record<Minutes>)> {
@@ -197,7 +197,7 @@ fn held_dates<'a>(
 }
 
 fn kickoff(
-    ctx: &Ctx,
+    ctx: &View,
     c: &Record<Campaign>,
     minutes: &[&Record<Minutes>],
     out: &mut Vec<Diagnostic>,
@@ -234,7 +234,7 @@ fn kickoff(
 }
 
 fn reviews(
-    ctx: &Ctx,
+    ctx: &View,
     c: &Record<Campaign>,
     minutes: &[&Record<Minutes>],
     out: &mut Vec<Diagnostic>,
@@ -270,7 +270,7 @@ fn reviews(
 }
 
 fn closing(
-    ctx: &Ctx,
+    ctx: &View,
     c: &Record<Campaign>,
     minutes: &[&Record<Minutes>],
     out: &mut Vec<Diagnostic>,
@@ -301,7 +301,7 @@ fn closing(
 }
 
 /// The director's closing sign-off (结项验收) of the closing minutes, by the due date.
-fn signed_off(ctx: &Ctx, m: &Record<Minutes>, due: NaiveDate, out: &mut Vec<Diagnostic>) {
+fn signed_off(ctx: &View, m: &Record<Minutes>, due: NaiveDate, out: &mut Vec<Diagnostic>) {
     let repo = ctx.repo;
     let Some(chain) = crate::approvals::chain_for(repo, &m.path) else {
         return;
@@ -311,7 +311,7 @@ fn signed_off(ctx: &Ctx, m: &Record<Minutes>, due: NaiveDate, out: &mut Vec<Diag
         .first()
         .map(|s| s.name.clone())
         .unwrap_or_default();
-    let progress = crate::approvals::progress(repo, repo.verification(), chain, Some(ctx.now));
+    let progress = crate::approvals::progress(repo, &ctx.verification, chain, Some(ctx.now));
     let on_time = progress
         .completed_at()
         .is_some_and(|t| t.with_timezone(&ctx.policy.zone()).date_naive() <= due);
@@ -336,7 +336,7 @@ fn signed_off(ctx: &Ctx, m: &Record<Minutes>, due: NaiveDate, out: &mut Vec<Diag
 /// How long minutes took to be recorded (first commit, or now while
 /// uncommitted) and whether that is within `deadlines.minutes_within_hours`;
 /// `None` for a meeting yet to come. D004 and the quarterly report share it.
-pub fn minutes_timing(ctx: &Ctx, m: &Record<Minutes>) -> Option<(Duration, bool)> {
+pub fn minutes_timing(ctx: &View, m: &Record<Minutes>) -> Option<(Duration, bool)> {
     let held = m.value.held_at.resolve(ctx.policy.zone());
     if held > ctx.now {
         return None;
@@ -352,7 +352,7 @@ pub fn minutes_timing(ctx: &Ctx, m: &Record<Minutes>) -> Option<(Duration, bool)
     Some((took, took <= limit))
 }
 
-fn minutes_late(ctx: &Ctx, m: &Record<Minutes>, out: &mut Vec<Diagnostic>) {
+fn minutes_late(ctx: &View, m: &Record<Minutes>, out: &mut Vec<Diagnostic>) {
     let Some((took, false)) = minutes_timing(ctx, m) else {
         return; // on time, or a meeting yet to come
     };
@@ -388,7 +388,7 @@ pub fn human_duration(d: Duration) -> String {
     }
 }
 
-fn decisions(ctx: &Ctx, m: &Record<Minutes>, out: &mut Vec<Diagnostic>) {
+fn decisions(ctx: &View, m: &Record<Minutes>, out: &mut Vec<Diagnostic>) {
     for (i, d) in m.value.decisions.iter().enumerate() {
         let idx = i.to_string();
         let owner_missing = d.owner.as_deref().is_none_or(|o| o.trim().is_empty());
@@ -449,7 +449,7 @@ pub fn closing_due(policy: &Policy, c: &Campaign) -> NaiveDate {
 /// The department's first day of activity up to today (the start of a
 /// campaign not cancelled, or a department meeting): quarterly reports are due from its
 /// quarter on (D007 and `mkt status`).
-pub fn first_activity(ctx: &Ctx) -> Option<NaiveDate> {
+pub fn first_activity(ctx: &View) -> Option<NaiveDate> {
     let zone = ctx.policy.zone();
     ctx.repo
         .campaigns()
@@ -465,7 +465,7 @@ pub fn first_activity(ctx: &Ctx) -> Option<NaiveDate> {
         .min()
 }
 
-fn reports(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
+fn reports(ctx: &View, out: &mut Vec<Diagnostic>) {
     let Some(first) = first_activity(ctx) else {
         return;
     };

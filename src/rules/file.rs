@@ -5,7 +5,7 @@
 
 use std::collections::BTreeSet;
 
-use super::{Ctx, declare_rule};
+use super::{View, declare_rule};
 use crate::diag::Diagnostic;
 use crate::policy::{GROUPS, ROLES};
 use crate::repo::FaultKind;
@@ -102,7 +102,7 @@ declare_rule! {
     F004, "unknown-reference", Error, "an owner, attendee, approver or campaign that does not exist"
 }
 
-pub fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
+pub fn check(ctx: &View, out: &mut Vec<Diagnostic>) {
     check_loading(ctx, out);
     check_team(ctx, out);
     check_dates(ctx, out);
@@ -113,7 +113,7 @@ use crate::suggest::closest as suggest;
 
 /// What loading could not take in: F001 for what cannot be read, F002 for
 /// what does not fit its schema, F003 for what is not a record's file.
-fn check_loading(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
+fn check_loading(ctx: &View, out: &mut Vec<Diagnostic>) {
     for f in &ctx.repo.faults {
         let rule = match f.kind {
             FaultKind::Syntax | FaultKind::Unreadable => &F001,
@@ -128,7 +128,7 @@ fn check_loading(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn check_team(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
+fn check_team(ctx: &View, out: &mut Vec<Diagnostic>) {
     let repo = ctx.repo;
     let mut ids = BTreeSet::new();
     for (i, p) in repo.team.people.iter().enumerate() {
@@ -169,7 +169,7 @@ fn check_team(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn check_dates(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
+fn check_dates(ctx: &View, out: &mut Vec<Diagnostic>) {
     let repo = ctx.repo;
     let categories: Vec<&str> = ctx
         .policy
@@ -263,7 +263,7 @@ fn check_dates(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn check_references(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
+fn check_references(ctx: &View, out: &mut Vec<Diagnostic>) {
     let repo = ctx.repo;
     if !repo.has_team {
         return; // team.toml itself is reported; every name would be unknown

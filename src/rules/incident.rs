@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Duration, FixedOffset};
 
-use super::{Ctx, declare_rule};
+use super::{View, declare_rule};
 use crate::diag::Diagnostic;
 use crate::model::Incident;
 use crate::repo::Record;
@@ -48,7 +48,7 @@ pub fn span_words(d: Duration) -> String {
     }
 }
 
-pub fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
+pub fn check(ctx: &View, out: &mut Vec<Diagnostic>) {
     let d = &ctx.policy.deadlines;
     for inc in &ctx.repo.incidents {
         let steps = [
@@ -75,7 +75,7 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
 
 #[allow(clippy::too_many_arguments)]
 fn step(
-    ctx: &Ctx,
+    ctx: &View,
     inc: &Record<Incident>,
     key: &str,
     at: Option<crate::model::Timestamp>,

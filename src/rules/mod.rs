@@ -11,14 +11,7 @@ mod incident;
 mod naming;
 mod signature;
 
-use std::collections::BTreeSet;
-
-use chrono::{DateTime, FixedOffset, NaiveDate};
-
 use crate::diag::Diagnostic;
-use crate::model::{Campaign, Minutes};
-use crate::policy::Policy;
-use crate::repo::{CampaignDir, Record, Repo};
 
 pub use approval::{A001, A002, A003, A004, A005, A006, per_approval};
 pub use budget::{B001, B002, B003};
@@ -49,61 +42,10 @@ pub fn lookup(code: &str) -> Option<&'static Rule> {
         .find(|r| r.code.eq_ignore_ascii_case(code) || r.name == code)
 }
 
-/// What every rule sees: the loaded repository and the moment of the check.
-pub struct Ctx<'a> {
-    pub repo: &'a Repo,
-    pub policy: &'a Policy,
-    pub today: NaiveDate,
-    pub now: DateTime<FixedOffset>,
-    superseded: BTreeSet<&'a str>,
-}
-
-impl<'a> Ctx<'a> {
-    pub fn new(repo: &'a Repo, today: NaiveDate, now: DateTime<FixedOffset>) -> Ctx<'a> {
-        Ctx {
-            repo,
-            policy: &repo.policy,
-            today,
-            now,
-            superseded: repo.superseded(),
-        }
-    }
-
-    pub fn is_superseded(&self, id: &str) -> bool {
-        self.superseded.contains(id)
-    }
-
-    /// Campaigns the deadline rules apply to: not cancelled, not superseded.
-    pub fn live_campaigns(
-        &self,
-    ) -> impl Iterator<Item = (&'a CampaignDir, &'a Record<Campaign>)> + '_ {
-        self.repo
-            .campaigns()
-            .filter(move |(_, c)| !c.value.is_cancelled() && !self.is_superseded(&c.value.id))
-    }
-
-    /// Minutes of a campaign and of every version it supersedes: a meeting
-    /// held for V1 still counts once V2 replaces it.
-    pub fn lineage_minutes(&self, campaign: &'a Campaign) -> Vec<&'a Record<Minutes>> {
-        let mut out = Vec::new();
-        let mut seen = BTreeSet::new();
-        let mut id = Some(campaign.id.as_str());
-        while let Some(cur) = id {
-            if !seen.insert(cur) {
-                break;
-            }
-            let Some(dir) = self.repo.campaigns.get(cur) else {
-                break;
-            };
-            out.extend(dir.minutes.iter());
-            id = dir.campaign.as_ref().and_then(|c| c.value.supersedes());
-        }
-        out
-    }
-}
+pub use crate::view::View;
 
 /// Runs every rule and returns all findings, sorted.
-pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
+pub fn check(ctx: &View) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     file::check(ctx, &mut out);
     naming::check(ctx, &mut out);
@@ -120,6 +62,7 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::BTreeSet;
 
     #[test]
     fn every_rule_is_explained() {

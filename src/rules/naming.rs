@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use chrono::Datelike;
 
-use super::{Ctx, declare_rule};
+use super::{View, declare_rule};
 use crate::diag::Diagnostic;
 use crate::model::Minutes;
 use crate::repo::Record;
@@ -157,13 +157,13 @@ pub fn parse_campaign_id(id: &str, max_chars: usize) -> Result<CampaignId, Strin
     })
 }
 
-pub fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
+pub fn check(ctx: &View, out: &mut Vec<Diagnostic>) {
     check_ids(ctx, out);
     check_versions(ctx, out);
     check_minutes_names(ctx, out);
 }
 
-fn check_ids(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
+fn check_ids(ctx: &View, out: &mut Vec<Diagnostic>) {
     let repo = ctx.repo;
     let max = ctx.policy.naming.name_max_chars;
     for dir in repo.campaigns.values() {
@@ -233,7 +233,7 @@ fn check_ids(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn check_versions(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
+fn check_versions(ctx: &View, out: &mut Vec<Diagnostic>) {
     let repo = ctx.repo;
     let max = ctx.policy.naming.name_max_chars;
     let mut families: BTreeMap<(String, i32, u32), BTreeMap<u32, &Record<crate::model::Campaign>>> =
@@ -326,7 +326,7 @@ fn check_versions(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn check_minutes_names(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
+fn check_minutes_names(ctx: &View, out: &mut Vec<Diagnostic>) {
     let campaign_kinds = &ctx.policy.naming.campaign_minutes_kinds;
     for m in ctx.repo.campaigns.values().flat_map(|d| d.minutes.iter()) {
         check_minutes_name(ctx, m, None, out);
@@ -360,7 +360,7 @@ fn check_minutes_names(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
 }
 
 fn check_minutes_name(
-    ctx: &Ctx,
+    ctx: &View,
     m: &Record<Minutes>,
     year_folder: Option<&str>,
     out: &mut Vec<Diagnostic>,

@@ -2,7 +2,7 @@
 //! approver, untouched since, with a key valid at the time; the roster
 //! changes only by an admin's signed commit.
 
-use super::{Ctx, Rule, declare_rule};
+use super::{View, Rule, declare_rule};
 use crate::approvals::{Checked, ProblemKind, short};
 use crate::diag::{Diagnostic, Located};
 
@@ -134,8 +134,8 @@ pub fn verdict(c: &Checked) -> String {
     }
 }
 
-pub fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
-    let v = ctx.repo.verification();
+pub fn check(ctx: &View, out: &mut Vec<Diagnostic>) {
+    let v = &ctx.verification;
     for c in &v.approvals {
         for p in &c.problems {
             out.push(

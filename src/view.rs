@@ -1,0 +1,75 @@
+//! One view of the repository per run: the loaded records, their
+//! verification (built once, before any rule asks), and the moment of the
+//! check. Rules, the report and the commands read only this.
+
+use std::collections::BTreeSet;
+
+use chrono::{DateTime, FixedOffset, NaiveDate};
+
+use crate::approvals::Verification;
+use crate::model::{Campaign, Minutes};
+use crate::policy::Policy;
+use crate::repo::{CampaignDir, Record, Repo};
+
+pub struct View<'a> {
+    pub repo: &'a Repo,
+    pub policy: &'a Policy,
+    /// Every approval, sign-off and roster change in history, verified.
+    pub verification: Verification,
+    /// The day of the check, in the policy's time zone.
+    pub today: NaiveDate,
+    pub now: DateTime<FixedOffset>,
+    superseded: BTreeSet<&'a str>,
+}
+
+impl<'a> View<'a> {
+    pub fn new(repo: &'a Repo, today: NaiveDate, now: DateTime<FixedOffset>) -> View<'a> {
+        View {
+            repo,
+            policy: &repo.policy,
+            verification: crate::approvals::verify(repo, repo.trust_root),
+            today,
+            now,
+            superseded: repo.superseded(),
+        }
+    }
+
+    /// The day an instant falls on in the policy's time zone: every date
+    /// mkt compares or prints is this day, whatever offset a writer or a
+    /// committer used.
+    pub fn day_of(&self, instant: DateTime<FixedOffset>) -> NaiveDate {
+        self.policy.day_of(instant)
+    }
+
+    pub fn is_superseded(&self, id: &str) -> bool {
+        self.superseded.contains(id)
+    }
+
+    /// Campaigns the deadline rules apply to: not cancelled, not superseded.
+    pub fn live_campaigns(
+        &self,
+    ) -> impl Iterator<Item = (&'a CampaignDir, &'a Record<Campaign>)> + '_ {
+        self.repo
+            .campaigns()
+            .filter(move |(_, c)| !c.value.is_cancelled() && !self.is_superseded(&c.value.id))
+    }
+
+    /// Minutes of a campaign and of every version it supersedes: a meeting
+    /// held for V1 still counts once V2 replaces it.
+    pub fn lineage_minutes(&self, campaign: &'a Campaign) -> Vec<&'a Record<Minutes>> {
+        let mut out = Vec::new();
+        let mut seen = BTreeSet::new();
+        let mut id = Some(campaign.id.as_str());
+        while let Some(cur) = id {
+            if !seen.insert(cur) {
+                break;
+            }
+            let Some(dir) = self.repo.campaigns.get(cur) else {
+                break;
+            };
+            out.extend(dir.minutes.iter());
+            id = dir.campaign.as_ref().and_then(|c| c.value.supersedes());
+        }
+        out
+    }
+}
