@@ -7,11 +7,11 @@
 
 use std::sync::OnceLock;
 
-use chrono::FixedOffset;
+use chrono::{Duration, FixedOffset, NaiveDate};
 use serde::Deserialize;
 
 use crate::diag::Located;
-use crate::model::{Money, parse_zone};
+use crate::model::{Campaign, Money, parse_zone};
 
 /// The default policy, as shipped.
 pub const DEFAULT_POLICY: &str = include_str!("../policy.toml");
@@ -282,6 +282,56 @@ impl Policy {
             ));
         }
         Ok(())
+    }
+
+    /// The reserve range for `total` (B002, `new-campaign`): the least and
+    /// the largest reserve, to the fen, that lie within
+    /// `reserve_min_percent`–`reserve_max_percent` of it. The least rounds
+    /// up and the largest down, so both ends are themselves in range.
+    pub fn reserve_range(&self, total: Money) -> (Money, Money) {
+        // In i128: total × percent can overflow i64; the share (percent ≤ 100) fits.
+        let t = i128::from(total.fen());
+        let min = (t * i128::from(self.budget.reserve_min_percent)).div_euclid(100)
+            + i128::from((t * i128::from(self.budget.reserve_min_percent)).rem_euclid(100) != 0);
+        let max = (t * i128::from(self.budget.reserve_max_percent)).div_euclid(100);
+        (Money(min as i64), Money(max as i64))
+    }
+
+    /// Whether `reserve` is within the policy's share of `total`.
+    pub fn reserve_in_range(&self, total: Money, reserve: Money) -> bool {
+        let (min, max) = self.reserve_range(total);
+        min <= reserve && reserve <= max
+    }
+
+    /// The days the kickoff may be held (D001, `status`, `new-campaign`):
+    /// from `kickoff_days_before_start` before the start to the day before
+    /// it; emergency work may hold it up to `emergency_days_after_start`
+    /// days after the start.
+    pub fn kickoff_window(&self, c: &Campaign) -> (NaiveDate, NaiveDate) {
+        let start = c.start.0;
+        let from = start - Duration::days(self.deadlines.kickoff_days_before_start);
+        let until = if c.emergency {
+            start + Duration::days(self.approvals.emergency_days_after_start)
+        } else {
+            start - Duration::days(1)
+        };
+        (from, until)
+    }
+
+    /// The day a campaign's approval chain must be complete by (A001,
+    /// A006): its start, or for emergency work `emergency_days_after_start`
+    /// days after it.
+    pub fn approve_by(&self, c: &Campaign) -> NaiveDate {
+        if c.emergency {
+            c.start.0 + Duration::days(self.approvals.emergency_days_after_start)
+        } else {
+            c.start.0
+        }
+    }
+
+    /// The last day the closing meeting may be held (D003, `status`).
+    pub fn closing_due(&self, c: &Campaign) -> NaiveDate {
+        c.end.0 + Duration::days(self.deadlines.closing_days_after_end)
     }
 
     /// The day an instant falls on in the policy's time zone.

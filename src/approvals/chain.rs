@@ -87,13 +87,13 @@ pub fn chain_for(repo: &Repo, subject: &str) -> Option<Chain> {
                 (
                     SubjectKind::Emergency,
                     a.emergency_group.iter().map(|r| Stage::role(r)).collect(),
-                    c.start.0 + Duration::days(a.emergency_days_after_start),
+                    policy.approve_by(c),
                 )
             } else {
                 (
                     SubjectKind::Campaign,
                     vec![Stage::role(policy.budget_role(c.budget.total))],
-                    c.start.0,
+                    policy.approve_by(c),
                 )
             };
             Some(Chain {

@@ -9,8 +9,8 @@ mod sigs;
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, FixedOffset};
 use crate::git::Oid;
+use chrono::{DateTime, FixedOffset};
 
 use crate::model::Approval;
 use crate::repo::{Record, Repo};
@@ -71,7 +71,6 @@ impl Checked {
     pub fn trusted(&self) -> bool {
         self.problems.is_empty()
     }
-
 }
 
 /// An approval file that history added and later removed.
@@ -169,7 +168,7 @@ pub fn verify(repo: &Repo, trust: usize) -> Verification {
     to_check.dedup();
     let (sigs, raws) = sigs::check(&repo.git, &to_check);
     let roster = roster::build(&repo.git, walk, &index, trust, &sigs, |k| {
-        walk.commits[k].time
+        repo.policy.day_of(walk.commits[k].time)
     });
     let mut rebased_lookup = RebasedLookup::new(&repo.git);
 
@@ -269,12 +268,12 @@ pub fn verify(repo: &Repo, trust: usize) -> Verification {
                                 format!("signed by {}, but the file names {} as approver", person.id, rec.value.approver),
                                 "only the approver can sign their approval; they run `mkt approve` themselves",
                             ));
-                        } else if !key_valid_on(entry, meta.time.date_naive()) {
+                        } else if !key_valid_on(entry, repo.policy.day_of(meta.time)) {
                             checked.problems.push(problem(
                                 ProblemKind::KeyNotValid,
                                 format!(
                                     "signed on {} with a key valid {} – {}",
-                                    meta.time.date_naive(),
+                                    repo.policy.day_of(meta.time),
                                     entry.valid_from.map_or("…".to_string(), |d| d.to_string()),
                                     entry.valid_until.map_or("…".to_string(), |d| d.to_string())
                                 ),
@@ -308,7 +307,9 @@ pub fn verify(repo: &Repo, trust: usize) -> Verification {
                         "approvals are signed commits made by `mkt approve`; approve again",
                     ),
                 };
-                checked.problems.push(problem(ProblemKind::Unsigned, msg, help));
+                checked
+                    .problems
+                    .push(problem(ProblemKind::Unsigned, msg, help));
             }
         }
         approvals.push(checked);

@@ -6,8 +6,8 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, FixedOffset, NaiveDate};
 use crate::git::Oid;
+use chrono::NaiveDate;
 use ssh_key::{HashAlg, PublicKey};
 
 use super::sigs::SigOutcome;
@@ -36,7 +36,10 @@ impl Roster {
     }
 
     /// The people who hold a role in this roster, in roster order.
-    pub fn holders<'a>(&'a self, role: &'a str) -> impl Iterator<Item = &'a crate::model::Person> + 'a {
+    pub fn holders<'a>(
+        &'a self,
+        role: &'a str,
+    ) -> impl Iterator<Item = &'a crate::model::Person> + 'a {
         self.team.people.iter().filter(move |p| p.has_role(role))
     }
 
@@ -121,7 +124,7 @@ pub fn build(
     index: &HashMap<Oid, usize>,
     trust: usize,
     sigs: &HashMap<Oid, SigOutcome>,
-    time_of: impl Fn(usize) -> DateTime<FixedOffset>,
+    day_of: impl Fn(usize) -> NaiveDate,
 ) -> RosterHistory {
     let mut h = RosterHistory {
         versions: vec![Roster::default()],
@@ -198,7 +201,7 @@ pub fn build(
                             change.signer = Some(p.id.clone());
                             if !p.has_role("admin") {
                                 Err(format!("signed by {}, who is not an admin", p.id))
-                            } else if !key_valid_on(entry, time_of(k).date_naive()) {
+                            } else if !key_valid_on(entry, day_of(k)) {
                                 Err(format!(
                                     "signed by {} with a key outside its validity dates",
                                     p.id

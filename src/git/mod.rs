@@ -12,11 +12,11 @@ pub use approve_commit::{CommitError, OneFileCommit, commit_one_file};
 pub use commit::{Identity, commit_paths, configured_identity};
 pub use commitobj::RawCommit;
 pub use git2::{Oid, Repository};
+pub use history::{CommitMeta, PathChange, PathFilter, Walk, commit_time, walk};
 pub use repository::{
     all_commits, discover, entry_at, entry_at_head, git_dir, hash_blob, is_ignored, open,
     resolve_commit, work_tree,
 };
-pub use history::{CommitMeta, PathChange, PathFilter, Walk, commit_time, walk};
 pub use sign::{GpgVerifier, Signer, SignerKey, configured_signer, verify_ssh, verify_ssh_many};
 
 /// Object reads without re-hashing: libgit2 checks every object's SHA-1

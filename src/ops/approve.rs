@@ -93,7 +93,12 @@ fn subject_path(repo: &Repo, s: &Subject) -> Result<String> {
 /// Who can take a step, in the roster.
 fn who_can(v: &Verification, stage: &Stage) -> Vec<String> {
     match &stage.role {
-        Some(role) => v.roster.at_head().holders(role).map(|p| p.id.clone()).collect(),
+        Some(role) => v
+            .roster
+            .at_head()
+            .holders(role)
+            .map(|p| p.id.clone())
+            .collect(),
         None => stage.people.clone(),
     }
 }
@@ -265,11 +270,11 @@ pub fn approve(repo: &Repo, opts: &ApproveOptions) -> Result<Approved> {
         ))
         .hint("add it to your entry's [[people.keys]] (an admin signs that change), or pass --key")
     })?;
-    if !approvals::key_valid_on(entry, opts.now.date_naive()) {
+    let today = repo.policy.day_of(opts.now);
+    if !approvals::key_valid_on(entry, today) {
         return Err(Error::user(format!(
-            "your key {} is not valid on {} (see its dates in team.toml)",
+            "your key {} is not valid on {today} (see its dates in team.toml)",
             key.fingerprint(),
-            opts.now.date_naive()
         )));
     }
 

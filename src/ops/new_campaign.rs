@@ -11,7 +11,7 @@ use crate::fsutil;
 use crate::model::{Campaign, Money};
 use crate::policy::Policy;
 use crate::repo::{Repo, SourceDoc};
-use crate::rules::{CampaignId, check_name, closing_due, kickoff_window, parse_campaign_id};
+use crate::rules::{CampaignId, check_name, parse_campaign_id};
 use crate::templates;
 
 /// The three phases of a campaign: 预热, 爆发, 长尾.
@@ -71,23 +71,18 @@ pub struct NextSteps {
 impl NextSteps {
     pub fn of(policy: &Policy, c: &Campaign) -> NextSteps {
         let a = &policy.approvals;
-        let (approver_roles, approve_by) = if c.emergency {
-            (
-                a.emergency_group.clone(),
-                c.start.0 + Duration::days(a.emergency_days_after_start),
-            )
+        let approver_roles = if c.emergency {
+            a.emergency_group.clone()
         } else {
-            (
-                vec![policy.budget_role(c.budget.total).to_string()],
-                c.start.0,
-            )
+            vec![policy.budget_role(c.budget.total).to_string()]
         };
+        let approve_by = policy.approve_by(c);
         NextSteps {
-            kickoff: kickoff_window(policy, c),
+            kickoff: policy.kickoff_window(c),
             approver_roles,
             approve_by,
             emergency: c.emergency,
-            closing_by: closing_due(policy, c),
+            closing_by: policy.closing_due(c),
         }
     }
 }
@@ -150,19 +145,13 @@ pub fn check_person(repo: &Repo, id: &str, what: &str) -> Result<()> {
 
 /// The reserve range for `total`, in money: (min, max), to the fen.
 pub fn reserve_range(policy: &Policy, total: Money) -> (Money, Money) {
-    let t = i128::from(total.fen().max(0));
-    let min = (t * i128::from(policy.budget.reserve_min_percent) + 99) / 100;
-    let max = t * i128::from(policy.budget.reserve_max_percent) / 100;
-    (Money(min as i64), Money(max as i64))
+    policy.reserve_range(total)
 }
 
 /// Refuses a reserve outside the policy's share of the total (B002).
 pub fn check_reserve(policy: &Policy, total: Money, reserve: Money) -> Result<()> {
     let b = &policy.budget;
-    let r100 = i128::from(reserve.fen()) * 100;
-    let lo = i128::from(total.fen()) * i128::from(b.reserve_min_percent);
-    let hi = i128::from(total.fen()) * i128::from(b.reserve_max_percent);
-    if total.fen() > 0 && (r100 < lo || r100 > hi) {
+    if total.fen() > 0 && !policy.reserve_in_range(total, reserve) {
         let (min, max) = reserve_range(policy, total);
         return Err(Error::user(format!(
             "reserve {reserve} is outside the policy's {}–{} % of total {total}",

@@ -13,8 +13,8 @@ use serde::Serialize;
 
 use crate::model::{Minutes, Quarter};
 use crate::repo::Record;
+use crate::rules::first_activity;
 use crate::view::View;
-use crate::rules::{closing_due, first_activity, kickoff_window};
 
 /// What kind of thing is due.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -267,7 +267,7 @@ pub fn meetings(ctx: &View) -> Vec<DueItem> {
             i
         };
         if held("kickoff").is_empty() && ctx.today <= v.end.0 {
-            let (from, until) = kickoff_window(ctx.policy, v);
+            let (from, until) = ctx.policy.kickoff_window(v);
             let mut i = with(item(
                 DueKind::Kickoff,
                 &v.id,
@@ -296,7 +296,7 @@ pub fn meetings(ctx: &View) -> Vec<DueItem> {
                 )));
             }
         }
-        let due = closing_due(ctx.policy, v);
+        let due = ctx.policy.closing_due(v);
         out.push(with(item(
             DueKind::Closing,
             &v.id,

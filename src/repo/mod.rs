@@ -14,8 +14,8 @@ use crate::error::{Error, Result};
 use crate::model::{Approval, Campaign, Incident, Minutes, Purchase, Results, Team};
 use crate::policy::Policy;
 
-pub use layout::{Kind, classify, parse_report_name};
 pub use crate::source::{Fault, SourceDoc, SourceError, locate_in_text};
+pub use layout::{Kind, classify, parse_report_name};
 
 /// Why a file could not be taken in as a record. Loading says what went
 /// wrong; the file rules (F001–F003) decide what it is called.

@@ -622,7 +622,7 @@ fn held_in<'a>(
         .chain(ctx.repo.dept_minutes.iter())
         .filter(move |m| {
             let held = m.value.held_at.resolve(zone);
-            quarter.contains(held.date_naive()) && held <= ctx.now
+            quarter.contains(ctx.day_of(held)) && held <= ctx.now
         })
 }
 

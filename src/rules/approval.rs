@@ -331,7 +331,7 @@ fn check_chain(ctx: &View, p: &Progress, out: &mut Vec<Diagnostic>) {
         }
         for c in p.filled.iter().flatten() {
             if let Some(t) = c.time
-                && t.date_naive() > due
+                && ctx.day_of(t) > due
             {
                 out.push(
                     Diagnostic::new(
@@ -340,7 +340,7 @@ fn check_chain(ctx: &View, p: &Progress, out: &mut Vec<Diagnostic>) {
                         format!(
                             "{} approved on {}, after the deadline {due}",
                             c.approval.approver,
-                            t.date_naive()
+                            ctx.day_of(t)
                         ),
                     )
                     .help("a late approval stays on record as late"),
@@ -350,7 +350,7 @@ fn check_chain(ctx: &View, p: &Progress, out: &mut Vec<Diagnostic>) {
         return;
     }
     if let Some(done) = p.completed_at() {
-        let done = done.with_timezone(&ctx.policy.zone()).date_naive();
+        let done = ctx.day_of(done);
         if done > due {
             out.push(
                 Diagnostic::new(

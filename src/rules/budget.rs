@@ -132,20 +132,13 @@ pub fn check(ctx: &View, out: &mut Vec<Diagnostic>) {
                 );
         }
         let reserve = v.budget.reserve();
-        // reserve / total within [min, max] %, in integers: reserve*100 vs total*pct
-        let r100 = i128::from(reserve.fen()) * 100;
-        let lo = i128::from(total.fen()) * i128::from(b.reserve_min_percent);
-        let hi = i128::from(total.fen()) * i128::from(b.reserve_max_percent);
-        if total.fen() > 0 && (r100 < lo || r100 > hi) {
+        if total.fen() > 0 && !ctx.policy.reserve_in_range(total, reserve) {
             let at = if alloc.contains_key("reserve") {
                 repo.at(&c.path, &["budget", "allocation", "reserve"])
             } else {
                 repo.at(&c.path, &["budget", "allocation"])
             };
-            // In i128 like the check above: total × percent can overflow i64;
-            // the share (percent ≤ 100) always fits.
-            let share = |pct: u32| Money((i128::from(total.fen()) * i128::from(pct) / 100) as i64);
-            let (min, max) = (share(b.reserve_min_percent), share(b.reserve_max_percent));
+            let (min, max) = ctx.policy.reserve_range(total);
             out.push(
                 Diagnostic::new(
                     &B002,

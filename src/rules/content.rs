@@ -399,7 +399,7 @@ fn legal_review(ctx: &View, out: &mut Vec<Diagnostic>) {
             let progress = approvals::progress(repo, v, chain, Some(ctx.now));
             if let Some(done) = progress.completed_at() {
                 // Signed off, but only after the copy could go out.
-                let day = done.with_timezone(&ctx.policy.zone()).date_naive();
+                let day = ctx.day_of(done);
                 if day > start {
                     out.push(
                         Diagnostic::new(
@@ -428,7 +428,7 @@ fn legal_review(ctx: &View, out: &mut Vec<Diagnostic>) {
                         format!(
                             "{} rejected this copy{}; {} started {start}",
                             r.approval.approver,
-                            on_date(r),
+                            on_date(ctx, r),
                             c.value.id
                         ),
                     )
@@ -455,7 +455,7 @@ fn legal_review(ctx: &View, out: &mut Vec<Diagnostic>) {
                     format!(
                         "this copy changed after {} signed it off{}: the sign-off is stale, and {} started {start}",
                         s.approval.approver,
-                        on_date(s),
+                        on_date(ctx, s),
                         c.value.id
                     ),
                 )
@@ -477,9 +477,9 @@ fn legal_review(ctx: &View, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn on_date(c: &approvals::Checked) -> String {
+fn on_date(ctx: &View, c: &approvals::Checked) -> String {
     c.time
-        .map(|t| format!(" on {}", t.date_naive()))
+        .map(|t| format!(" on {}", ctx.day_of(t)))
         .unwrap_or_default()
 }
 

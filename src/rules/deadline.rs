@@ -6,7 +6,6 @@ use chrono::{Duration, NaiveDate};
 use super::{View, declare_rule};
 use crate::diag::{Diagnostic, Located};
 use crate::model::{Campaign, Minutes, Quarter};
-use crate::policy::Policy;
 use crate::repo::Record;
 
 declare_rule! {
@@ -204,7 +203,7 @@ fn kickoff(
 ) {
     let v = &c.value;
     let start = v.start.0;
-    let (from, until) = kickoff_window(ctx.policy, v);
+    let (from, until) = ctx.policy.kickoff_window(v);
     if ctx.today < start {
         return; // not due yet
     }
@@ -276,7 +275,7 @@ fn closing(
     out: &mut Vec<Diagnostic>,
 ) {
     let v = &c.value;
-    let due = closing_due(ctx.policy, v);
+    let due = ctx.policy.closing_due(v);
     if ctx.today <= due {
         return;
     }
@@ -314,14 +313,14 @@ fn signed_off(ctx: &View, m: &Record<Minutes>, due: NaiveDate, out: &mut Vec<Dia
     let progress = crate::approvals::progress(repo, &ctx.verification, chain, Some(ctx.now));
     let on_time = progress
         .completed_at()
-        .is_some_and(|t| t.with_timezone(&ctx.policy.zone()).date_naive() <= due);
+        .is_some_and(|t| ctx.day_of(t) <= due);
     if on_time {
         return;
     }
     let message = match progress.completed_at() {
         Some(t) => format!(
             "the closing was signed off on {}, after {due}",
-            t.date_naive()
+            ctx.day_of(t)
         ),
         None => format!("the closing minutes have no {role} sign-off, due by {due}"),
     };
@@ -425,25 +424,6 @@ fn decisions(ctx: &View, m: &Record<Minutes>, out: &mut Vec<Diagnostic>) {
             );
         }
     }
-}
-
-/// The days a kickoff may be held on: from `kickoff_days_before_start`
-/// days before the start to the day before it (emergency work: up to
-/// `emergency_days_after_start` days after the start). D001 and `mkt status`.
-pub fn kickoff_window(policy: &Policy, c: &Campaign) -> (NaiveDate, NaiveDate) {
-    let start = c.start.0;
-    let from = start - Duration::days(policy.deadlines.kickoff_days_before_start);
-    let until = if c.emergency {
-        start + Duration::days(policy.approvals.emergency_days_after_start)
-    } else {
-        start - Duration::days(1)
-    };
-    (from, until)
-}
-
-/// The last day the closing meeting may be held (D003 and `mkt status`).
-pub fn closing_due(policy: &Policy, c: &Campaign) -> NaiveDate {
-    c.end.0 + Duration::days(policy.deadlines.closing_days_after_end)
 }
 
 /// The department's first day of activity up to today (the start of a

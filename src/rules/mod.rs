@@ -16,17 +16,14 @@ use crate::diag::Diagnostic;
 pub use approval::{A001, A002, A003, A004, A005, A006, per_approval};
 pub use budget::{B001, B002, B003};
 pub use content::{C001, C002, C003, C004, is_age};
-pub use deadline::{
-    D001, D002, D003, D004, D005, D006, D007, closing_due, first_activity, kickoff_window,
-    minutes_timing,
-};
+pub use deadline::{D001, D002, D003, D004, D005, D006, D007, first_activity, minutes_timing};
 pub use file::{F001, F002, F003, F004};
 pub use incident::D008;
 pub use naming::{CampaignId, N001, N002, N003, check_name, parse_campaign_id};
 pub use signature::{S001, S002, S003, S004, S005, rule_of, verdict};
 
-pub use crate::diag::Rule;
 pub(crate) use crate::declare_rule;
+pub use crate::diag::Rule;
 
 /// Every rule mkt checks, in code order.
 pub static RULES: &[&Rule] = &[

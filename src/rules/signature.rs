@@ -2,7 +2,7 @@
 //! approver, untouched since, with a key valid at the time; the roster
 //! changes only by an admin's signed commit.
 
-use super::{View, Rule, declare_rule};
+use super::{Rule, View, declare_rule};
 use crate::approvals::{Checked, ProblemKind, short};
 use crate::diag::{Diagnostic, Located};
 
@@ -170,7 +170,7 @@ pub fn check(ctx: &View, out: &mut Vec<Diagnostic>) {
                 format!(
                     "{} ({})",
                     short(ctx.repo.history.commits[c.commit].oid),
-                    ctx.repo.history.commits[c.commit].time.date_naive()
+                    ctx.day_of(ctx.repo.history.commits[c.commit].time)
                 ),
             ),
             None => ("not signed by an admin".into(), "history".into()),
