@@ -192,7 +192,7 @@ fn gather(
         "--name",
         "项目名称 name",
         Offer::Nothing,
-        |s| crate::rules::check_name(s, max).map(|_| s.to_string()),
+        |s| crate::model::check_name(s, max).map(|_| s.to_string()),
     )?;
     let next_month = (today.with_day(1).unwrap_or(today)) + Months::new(1);
     let start = ask.value(

@@ -2,6 +2,7 @@
 //! Unknown keys are errors everywhere: a typo must not silently vanish.
 
 mod campaign;
+mod campaign_id;
 mod minutes;
 mod money;
 mod other;
@@ -11,6 +12,7 @@ mod team;
 mod time;
 
 pub use campaign::{Budget, Campaign, Channel, Phase, Targets};
+pub use campaign_id::{CampaignId, check_name, parse_campaign_id};
 pub use minutes::{AgendaItem, Decision, Minutes};
 pub use money::{Money, MoneyError, Ratio};
 pub use other::{Approval, ApprovalDecision, Incident, IncidentLevel, Purchase};

@@ -9,9 +9,9 @@ use chrono::{Datelike, Duration, NaiveDate};
 use crate::error::{Error, Result};
 use crate::fsutil;
 use crate::model::{Campaign, Money};
+use crate::model::{CampaignId, check_name, parse_campaign_id};
 use crate::policy::Policy;
 use crate::repo::{Repo, SourceDoc};
-use crate::rules::{CampaignId, check_name, parse_campaign_id};
 use crate::templates;
 
 /// The three phases of a campaign: 预热, 爆发, 长尾.

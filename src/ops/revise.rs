@@ -9,8 +9,8 @@ use toml_edit::{DocumentMut, Item, Value};
 use super::new_campaign::{NextSteps, latest_version, parse_written};
 use crate::error::{Error, Result};
 use crate::fsutil;
+use crate::model::{CampaignId, parse_campaign_id};
 use crate::repo::Repo;
-use crate::rules::{CampaignId, parse_campaign_id};
 
 #[derive(Debug)]
 pub struct Revised {

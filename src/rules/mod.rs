@@ -19,7 +19,7 @@ pub use content::{C001, C002, C003, C004, is_age};
 pub use deadline::{D001, D002, D003, D004, D005, D006, D007, first_activity, minutes_timing};
 pub use file::{F001, F002, F003, F004};
 pub use incident::D008;
-pub use naming::{CampaignId, N001, N002, N003, check_name, parse_campaign_id};
+pub use naming::{N001, N002, N003};
 pub use signature::{S001, S002, S003, S004, S005, rule_of, verdict};
 
 pub(crate) use crate::declare_rule;

@@ -6,7 +6,7 @@ use chrono::Datelike;
 
 use super::{View, declare_rule};
 use crate::diag::Diagnostic;
-use crate::model::Minutes;
+use crate::model::{CampaignId, Minutes, parse_campaign_id};
 use crate::repo::Record;
 
 declare_rule! {
@@ -82,79 +82,6 @@ declare_rule! {
     /// ## Fix
     /// Rename the file to `2026-02-25-kickoff.toml`, or correct `held_at`.
     N003, "minutes-file-name", Error, "minutes file name matches date and kind inside"
-}
-
-/// The parts of a campaign ID.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CampaignId {
-    pub name: String,
-    pub year: i32,
-    pub month: u32,
-    pub version: u32,
-}
-
-impl CampaignId {
-    pub fn format(name: &str, year: i32, month: u32, version: u32) -> String {
-        format!("{name}-{year:04}-{month:02}V{version}")
-    }
-}
-
-/// Checks a campaign name against the naming rule; the error says why not.
-pub fn check_name(name: &str, max_chars: usize) -> Result<(), String> {
-    if name.is_empty() {
-        return Err("the name is empty".into());
-    }
-    if name.starts_with('.') {
-        return Err("the name starts with a dot".into());
-    }
-    if name.contains("..") {
-        return Err("the name contains `..`".into());
-    }
-    if let Some(c) = name
-        .chars()
-        .find(|c| !(c.is_alphanumeric() || *c == '_' || *c == '·'))
-    {
-        let shown = if c.is_control() || c.is_whitespace() {
-            format!("{:?}", c)
-        } else {
-            format!("`{c}`")
-        };
-        return Err(format!(
-            "the name contains {shown}; use letters, digits, `_` or `·`"
-        ));
-    }
-    let n = name.chars().count();
-    if n > max_chars {
-        return Err(format!("the name is {n} characters; at most {max_chars}"));
-    }
-    Ok(())
-}
-
-/// Reads `春季促销-2026-03V1`.
-pub fn parse_campaign_id(id: &str, max_chars: usize) -> Result<CampaignId, String> {
-    let shape = || format!("`{id}` does not follow 名称-YYYY-MMV<n> (like 春季促销-2026-03V1)");
-    let (rest, version) = id.rsplit_once('V').ok_or_else(shape)?;
-    let version: u32 = version.parse().map_err(|_| shape())?;
-    if version == 0 || !id.ends_with(&version.to_string()) {
-        return Err(shape());
-    }
-    let (rest, month) = rest.rsplit_once('-').ok_or_else(shape)?;
-    let (name, year) = rest.rsplit_once('-').ok_or_else(shape)?;
-    if year.len() != 4 || month.len() != 2 {
-        return Err(shape());
-    }
-    let year: i32 = year.parse().map_err(|_| shape())?;
-    let month: u32 = month.parse().map_err(|_| shape())?;
-    if !(1..=12).contains(&month) {
-        return Err(format!("`{id}`: month {month:02} does not exist"));
-    }
-    check_name(name, max_chars)?;
-    Ok(CampaignId {
-        name: name.to_string(),
-        year,
-        month,
-        version,
-    })
 }
 
 pub fn check(ctx: &View, out: &mut Vec<Diagnostic>) {
