@@ -80,6 +80,9 @@ pub struct CampaignDir {
     /// Copy: paths of content/*.md|*.txt, text in `Repo::texts`.
     pub content: Vec<String>,
     pub contracts: Vec<String>,
+    /// The first bytes of each contract (enough to tell an age file), or
+    /// why they could not be read.
+    pub contract_heads: HashMap<String, std::result::Result<Vec<u8>, String>>,
     /// touchpoints.csv, text in `Repo::texts`.
     pub touchpoints: Option<String>,
 }
@@ -134,6 +137,8 @@ enum Loaded {
     Toml(Kind, Box<(SourceDoc, Result<Typed, SourceError>)>),
     Text(Kind, String),
     Listed(Kind),
+    /// A contract: listed, with its first bytes.
+    Contract(Kind, std::result::Result<Vec<u8>, String>),
     Fault(LoadFault),
     Skip,
 }
@@ -341,6 +346,13 @@ impl Repo {
         match loaded {
             Loaded::Skip => {}
             Loaded::Fault(f) => self.faults.push(f),
+            Loaded::Contract(kind, head) => {
+                if let Kind::Contract { folder } = kind {
+                    let dir = self.campaign_dir(&folder);
+                    dir.contracts.push(rel.clone());
+                    dir.contract_heads.insert(rel, head);
+                }
+            }
             Loaded::Listed(kind) => match kind {
                 Kind::Contract { folder } => self.campaign_dir(&folder).contracts.push(rel),
                 Kind::Report { year, quarter } => {
@@ -522,6 +534,9 @@ fn walk(root: &Path) -> Result<Vec<(String, bool)>> {
     Ok(out)
 }
 
+/// How much of a contract is read while loading.
+const HEAD_BYTES: usize = 64;
+
 fn load_one(root: &Path, rel: &str, is_link: bool, max_bytes: u64) -> Loaded {
     let kind = classify(rel);
     if let Kind::Other | Kind::Policy = kind {
@@ -570,8 +585,17 @@ fn load_one(root: &Path, rel: &str, is_link: bool, max_bytes: u64) -> Loaded {
         Ok(m) => m.len(),
         Err(e) => return cannot(e),
     };
-    // Contracts and filed reports are listed, not read as records: no size limit.
-    if let Kind::Contract { .. } | Kind::Report { .. } = kind {
+    // Contracts and filed reports are listed, not read as records: no size
+    // limit. Of a contract only the start is read, to tell an age file.
+    if let Kind::Contract { .. } = kind {
+        let mut head = Vec::with_capacity(HEAD_BYTES);
+        let read = std::io::Read::read_to_end(
+            &mut std::io::Read::take(&mut file, HEAD_BYTES as u64),
+            &mut head,
+        );
+        return Loaded::Contract(kind, read.map(|_| head).map_err(|e| e.to_string()));
+    }
+    if let Kind::Report { .. } = kind {
         return Loaded::Listed(kind);
     }
     if len > max_bytes {

@@ -140,7 +140,7 @@ pub fn check(ctx: &View, out: &mut Vec<Diagnostic>) {
             }
         }
         for path in &dir.contracts {
-            contract(repo, path, out);
+            contract(dir, path, out);
         }
     }
     legal_review(ctx, out);
@@ -504,16 +504,13 @@ fn who(ctx: &View, role: &str) -> String {
 
 /// C004: a contract file that does not start like an age file. The loader
 /// lists contracts without reading them; only their first bytes are read.
-fn contract(repo: &crate::repo::Repo, path: &str, out: &mut Vec<Diagnostic>) {
-    use std::io::Read;
-    let mut head = Vec::with_capacity(AGE_ARMOR.len());
-    let read = std::fs::File::open(repo.root.join(path)).and_then(|f| {
-        f.take(AGE_ARMOR.len() as u64).read_to_end(&mut head)?;
-        Ok(())
-    });
-    if read.is_ok() && is_age(&head) {
-        return;
-    }
+fn contract(dir: &crate::repo::CampaignDir, path: &str, out: &mut Vec<Diagnostic>) {
+    let read = match dir.contract_heads.get(path) {
+        Some(Ok(head)) if is_age(head) => return,
+        Some(Ok(_)) => Ok(()),
+        Some(Err(e)) => Err(e.clone()),
+        None => Err("it was not loaded".to_string()),
+    };
     let id = path.split('/').nth(1).unwrap_or("<ID>");
     let name = path.rsplit('/').next().unwrap_or(path);
     let message = match read {
