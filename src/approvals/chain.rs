@@ -1,7 +1,7 @@
 //! Approval chains, from the policy only (SPEC 4.4): who must approve a
 //! subject, in which order, by when.
 
-use chrono::{Duration, NaiveDate};
+use chrono::NaiveDate;
 
 use crate::model::Quarter;
 use crate::policy::Policy;
@@ -27,31 +27,53 @@ pub enum SubjectKind {
     Report,
 }
 
-/// One step of a chain.
+/// One step of a chain: who may fill it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Stage {
-    /// The name written in approval files: the role, or `attendee`/`chair`.
-    pub name: String,
-    /// The role the approver must hold, if the step is by role.
-    pub role: Option<String>,
-    /// The people who may fill the step, if it is by person.
-    pub people: Vec<String>,
+pub enum Stage {
+    /// Anyone holding the role (its name is the stage's name).
+    Role(String),
+    /// The meeting's chair signs its minutes off.
+    Chair(String),
+    /// Any attendee signs the minutes off (a meeting without a chair).
+    Attendee(Vec<String>),
 }
 
 impl Stage {
     fn role(role: &str) -> Stage {
-        Stage {
-            name: role.to_string(),
-            role: Some(role.to_string()),
-            people: Vec::new(),
+        Stage::Role(role.to_string())
+    }
+
+    /// The name written in approval files' `stage`.
+    pub fn name(&self) -> &str {
+        match self {
+            Stage::Role(r) => r,
+            Stage::Chair(_) => "chair",
+            Stage::Attendee(_) => "attendee",
+        }
+    }
+
+    /// The role the approver must hold, if the step is by role.
+    pub fn role_name(&self) -> Option<&str> {
+        match self {
+            Stage::Role(r) => Some(r),
+            _ => None,
+        }
+    }
+
+    /// The people who may fill the step, if it is by person.
+    pub fn people(&self) -> &[String] {
+        match self {
+            Stage::Role(_) => &[],
+            Stage::Chair(p) => std::slice::from_ref(p),
+            Stage::Attendee(p) => p,
         }
     }
 
     /// Who may fill the step, for messages: `the director` or `li.na or wang.fang`.
     pub fn who(&self) -> String {
-        match &self.role {
+        match self.role_name() {
             Some(r) => format!("a {r}"),
-            None => self.people.join(" or "),
+            None => self.people().join(" or "),
         }
     }
 }
@@ -146,24 +168,15 @@ pub fn chain_for(repo: &Repo, subject: &str) -> Option<Chain> {
                     subject: subject.to_string(),
                     stages: vec![Stage::role(&a.closing_signoff_role)],
                     ordered: false,
-                    due: c
-                        .map(|c| c.end.0 + Duration::days(policy.deadlines.closing_days_after_end)),
+                    due: c.map(|c| policy.closing_due(c)),
                     owner: None,
                     campaign: Some(folder.clone()),
                     approvals_dir,
                 });
             }
             let stage = match &m.chair {
-                Some(chair) => Stage {
-                    name: "chair".into(),
-                    role: None,
-                    people: vec![chair.clone()],
-                },
-                None => Stage {
-                    name: "attendee".into(),
-                    role: None,
-                    people: m.attendees.clone(),
-                },
+                Some(chair) => Stage::Chair(chair.clone()),
+                None => Stage::Attendee(m.attendees.clone()),
             };
             Some(Chain {
                 kind: SubjectKind::Minutes,

@@ -395,10 +395,10 @@ impl Progress<'_> {
 /// Whether an approval may fill a stage: the stage matches and the approver
 /// holds its role (in the roster of the approval's commit) or is named.
 pub fn eligible(stage: &Stage, c: &Checked) -> bool {
-    c.approval.stage == stage.name
-        && match &stage.role {
+    c.approval.stage == stage.name()
+        && match stage.role_name() {
             Some(role) => c.approver_roles.iter().any(|r| r == role),
-            None => stage.people.contains(&c.approval.approver),
+            None => stage.people().contains(&c.approval.approver),
         }
 }
 

@@ -97,6 +97,6 @@ pub fn tell(done: &Approved) {
         } else {
             people.join(", ")
         };
-        say(&format!("still needed: {} — {who}", stage.name));
+        say(&format!("still needed: {} — {who}", stage.name()));
     }
 }

@@ -19,12 +19,12 @@ pub struct Campaign {
     pub objective: String,
     #[serde(default)]
     pub emergency: bool,
-    /// The ID of the version this one replaces; empty when none.
-    #[serde(default)]
-    pub supersedes: String,
-    /// A reason, when the campaign was cancelled; empty otherwise.
-    #[serde(default)]
-    pub cancelled: String,
+    /// The ID of the version this one replaces (the file writes `""` for none).
+    #[serde(default, deserialize_with = "super::text::optional")]
+    pub supersedes: Option<String>,
+    /// Why the campaign was cancelled, if it was (`""`: it was not).
+    #[serde(default, deserialize_with = "super::text::optional")]
+    pub cancelled: Option<String>,
     pub budget: Budget,
     #[serde(default)]
     pub phases: Vec<Phase>,
@@ -36,12 +36,11 @@ pub struct Campaign {
 
 impl Campaign {
     pub fn is_cancelled(&self) -> bool {
-        !self.cancelled.trim().is_empty()
+        self.cancelled.is_some()
     }
 
     pub fn supersedes(&self) -> Option<&str> {
-        let s = self.supersedes.trim();
-        (!s.is_empty()).then_some(s)
+        self.supersedes.as_deref()
     }
 }
 

@@ -9,6 +9,7 @@ mod other;
 mod quarter;
 mod results;
 mod team;
+mod text;
 mod time;
 
 pub use campaign::{Budget, Campaign, Channel, Phase, Targets};

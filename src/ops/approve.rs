@@ -52,10 +52,9 @@ fn subject_path(repo: &Repo, s: &Subject) -> Result<String> {
                 Error::user(format!("there is no campaign `{id}`"))
                     .hint("`mkt status` lists the campaigns; IDs look like 春季促销-2026-03V1")
             })?;
-            if c.value.is_cancelled() {
+            if let Some(why) = &c.value.cancelled {
                 return Err(Error::user(format!(
-                    "{id} is cancelled ({}); there is nothing to approve",
-                    c.value.cancelled
+                    "{id} is cancelled ({why}); there is nothing to approve"
                 )));
             }
             if repo.superseded().contains(id.as_str()) {
@@ -92,14 +91,14 @@ fn subject_path(repo: &Repo, s: &Subject) -> Result<String> {
 
 /// Who can take a step, in the roster.
 fn who_can(v: &Verification, stage: &Stage) -> Vec<String> {
-    match &stage.role {
+    match stage.role_name() {
         Some(role) => v
             .roster
             .at_head()
             .holders(role)
             .map(|p| p.id.clone())
             .collect(),
-        None => stage.people.clone(),
+        None => stage.people().to_vec(),
     }
 }
 
@@ -112,14 +111,14 @@ fn pick_stage(
     asked: Option<&str>,
 ) -> Result<Stage> {
     let progress = approvals::progress(repo, v, chain.clone(), None);
-    let can = |s: &Stage| match &s.role {
+    let can = |s: &Stage| match s.role_name() {
         Some(role) => person.has_role(role),
-        None => s.people.contains(&person.id),
+        None => s.people().contains(&person.id),
     };
     let open = progress.open();
     if let Some(asked) = asked {
-        let Some(i) = chain.stages.iter().position(|s| s.name == asked) else {
-            let names: Vec<&str> = chain.stages.iter().map(|s| s.name.as_str()).collect();
+        let Some(i) = chain.stages.iter().position(|s| s.name() == asked) else {
+            let names: Vec<&str> = chain.stages.iter().map(|s| s.name()).collect();
             return Err(Error::user(format!(
                 "`{asked}` is not a step of this chain; its steps are {}",
                 names.join(", ")
@@ -131,8 +130,11 @@ fn pick_stage(
                 done.approval.approver
             )));
         }
-        if !open.iter().any(|s| s.name == asked) {
-            let first = open.first().map(|s| s.name.clone()).unwrap_or_default();
+        if !open.iter().any(|s| s.name() == asked) {
+            let first = open
+                .first()
+                .map(|s| s.name().to_string())
+                .unwrap_or_default();
             return Err(Error::user(format!(
                 "out of order: the {first} step comes before {asked}"
             )));
@@ -163,7 +165,7 @@ fn pick_stage(
         return Err(Error::user(format!(
             "{} already filled the {} step; each step is approved once",
             done.map(|c| c.approval.approver.as_str()).unwrap_or(""),
-            s.name
+            s.name()
         )));
     }
     if chain.ordered
@@ -175,16 +177,16 @@ fn pick_stage(
     {
         let first = open
             .first()
-            .map(|s| format!("{} ({})", s.name, s.who()))
+            .map(|s| format!("{} ({})", s.name(), s.who()))
             .unwrap_or_default();
         return Err(Error::user(format!(
             "out of order: {first} approves before {}",
-            later.0.name
+            later.0.name()
         )));
     }
     let needed: Vec<String> = open
         .iter()
-        .map(|s| format!("{} ({})", s.name, s.who()))
+        .map(|s| format!("{} ({})", s.name(), s.who()))
         .collect();
     Err(Error::user(format!(
         "{} has no role this chain needs now: it waits for {}",
@@ -318,7 +320,7 @@ pub fn approve(repo: &Repo, opts: &ApproveOptions) -> Result<Approved> {
         ApprovalDecision::Reject => "reject",
         ApprovalDecision::SignOff => "sign-off",
     });
-    doc["stage"] = toml_edit::value(stage.name.as_str());
+    doc["stage"] = toml_edit::value(stage.name());
     doc["approver"] = toml_edit::value(person.id.as_str());
     let at: toml_edit::Datetime = opts
         .now
@@ -334,7 +336,7 @@ pub fn approve(repo: &Repo, opts: &ApproveOptions) -> Result<Approved> {
         };
     }
     doc["comment"] = toml_edit::value(opts.comment.as_str());
-    let file = next_file(repo, &chain.approvals_dir, &stage.name, &person.id);
+    let file = next_file(repo, &chain.approvals_dir, stage.name(), &person.id);
     let content = doc.to_string();
 
     // 4. One signed commit holding exactly that file.
@@ -345,9 +347,9 @@ pub fn approve(repo: &Repo, opts: &ApproveOptions) -> Result<Approved> {
         .filter(|_| is_budget)
         .unwrap_or_else(|| subject.clone());
     let word = if opts.reject {
-        format!("{} rejected", stage.name)
+        format!("{} rejected", stage.name())
     } else {
-        stage.name.clone()
+        stage.name().to_string()
     };
     let message = format!(
         "{verb}({what}): {word} by {}\n\nMkt-Approval: {file}\n",
@@ -381,7 +383,7 @@ pub fn approve(repo: &Repo, opts: &ApproveOptions) -> Result<Approved> {
         .stages
         .iter()
         .zip(&before.filled)
-        .filter(|(s, f)| f.is_none() && s.name != stage.name)
+        .filter(|(s, f)| f.is_none() && s.name() != stage.name())
         .map(|(s, _)| s)
         .collect();
     if opts.reject {
@@ -397,7 +399,7 @@ pub fn approve(repo: &Repo, opts: &ApproveOptions) -> Result<Approved> {
     Ok(Approved {
         file,
         commit,
-        stage: stage.name,
+        stage: stage.name().to_string(),
         person: person.id.clone(),
         decision,
         remaining,

@@ -63,10 +63,7 @@ pub fn revise(repo: &Repo, id: &str) -> Result<Revised> {
         .map_err(|e| Error::internal(format!("{}: {e}", old.path)))?;
     set_keeping_comment(&mut doc, "id", &new_id);
     set_keeping_comment(&mut doc, "supersedes", id);
-    let was_cancelled = old
-        .value
-        .is_cancelled()
-        .then(|| old.value.cancelled.trim().to_string());
+    let was_cancelled = old.value.cancelled.clone();
     if was_cancelled.is_some() {
         set_keeping_comment(&mut doc, "cancelled", "");
     }

@@ -153,23 +153,23 @@ pub fn approvals_waiting(ctx: &View) -> Vec<DueItem> {
             _ => format!("mkt sign-off {subject}"),
         };
         for stage in p.open() {
-            let people: Vec<String> = match &stage.role {
+            let people: Vec<String> = match stage.role_name() {
                 Some(role) => roster
                     .people
                     .iter()
                     .filter(|x| x.has_role(role) && Some(&x.id) != owner.as_ref())
                     .map(|x| x.id.clone())
                     .collect(),
-                None => stage.people.clone(),
+                None => stage.people().to_vec(),
             };
             let mut i = item(
                 DueKind::Approval,
                 p.chain.campaign.as_deref().unwrap_or(&subject),
-                format!("{what_for}: {} ({command})", stage.name),
+                format!("{what_for}: {} ({command})", stage.name()),
                 due,
                 &subject,
             );
-            i.role = stage.role.clone();
+            i.role = stage.role_name().map(str::to_string);
             i.owner = (people.len() == 1).then(|| people[0].clone());
             i.people = dedup(people);
             out.push(i);

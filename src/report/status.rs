@@ -57,7 +57,7 @@ impl Status {
 pub fn campaign_status(ctx: &View, c: &Campaign) -> Status {
     if c.is_cancelled() {
         return Status::Cancelled {
-            reason: c.cancelled.trim().to_string(),
+            reason: c.cancelled.clone().unwrap_or_default(),
         };
     }
     if ctx.is_superseded(&c.id) {
@@ -92,7 +92,11 @@ pub fn campaign_status(ctx: &View, c: &Campaign) -> Status {
             Status::Approved
         } else {
             Status::AwaitingApproval {
-                waiting: progress.open().iter().map(|s| s.name.clone()).collect(),
+                waiting: progress
+                    .open()
+                    .iter()
+                    .map(|s| s.name().to_string())
+                    .collect(),
             }
         };
     }

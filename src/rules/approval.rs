@@ -166,7 +166,7 @@ pub fn per_approval(ctx: &View, out: &mut Vec<Diagnostic>) {
         if c.approval.decision == crate::model::ApprovalDecision::Reject {
             continue;
         }
-        match chain.stages.iter().find(|s| s.name == c.approval.stage) {
+        match chain.stages.iter().find(|s| s.name() == c.approval.stage) {
             None => out.push(
                 Diagnostic::new(&A003, at(), not_a_stage(ctx, &chain, &c.approval.stage))
                     .help(format!("this chain needs: {}", stage_list(&chain))),
@@ -178,7 +178,7 @@ pub fn per_approval(ctx: &View, out: &mut Vec<Diagnostic>) {
                     format!(
                         "{} filled the {} step without being {}",
                         c.approval.approver,
-                        stage.name,
+                        stage.name(),
                         stage.who()
                     ),
                 )
@@ -211,7 +211,7 @@ pub fn per_approval(ctx: &View, out: &mut Vec<Diagnostic>) {
                     && chain
                         .stages
                         .iter()
-                        .any(|s| s.name == o.approval.stage && eligible(s, o))
+                        .any(|s| s.name() == o.approval.stage && eligible(s, o))
                     && matches!((o.commit, c.commit), (Some(later), Some(k)) if later > k)
                     && o.trusted()
                     && approvals::current(repo, o)
@@ -231,11 +231,14 @@ pub fn per_approval(ctx: &View, out: &mut Vec<Diagnostic>) {
             );
         }
         if chain.ordered
-            && let Some(i) = chain.stages.iter().position(|s| s.name == c.approval.stage)
+            && let Some(i) = chain
+                .stages
+                .iter()
+                .position(|s| s.name() == c.approval.stage)
         {
             for earlier in &chain.stages[..i] {
                 let before = v.of_subject(&chain.subject).any(|o| {
-                    o.approval.stage == earlier.name
+                    o.approval.stage == earlier.name()
                         && o.trusted()
                         && o.commit.is_some()
                         && o.commit < c.commit
@@ -245,7 +248,7 @@ pub fn per_approval(ctx: &View, out: &mut Vec<Diagnostic>) {
                         Diagnostic::new(
                             &A002,
                             at(),
-                            format!("{} approved before {}", c.approval.stage, earlier.name),
+                            format!("{} approved before {}", c.approval.stage, earlier.name()),
                         )
                         .help(format!("the order is {}", stage_list(&chain))),
                     );
@@ -268,7 +271,7 @@ fn stage_list(chain: &Chain) -> String {
     chain
         .stages
         .iter()
-        .map(|s| s.name.as_str())
+        .map(|s| s.name())
         .collect::<Vec<_>>()
         .join(sep)
 }
@@ -302,14 +305,14 @@ fn check_chain(ctx: &View, p: &Progress, out: &mut Vec<Diagnostic>) {
     let missing: Vec<String> = p
         .open()
         .iter()
-        .map(|s| format!("{} ({})", s.name, s.who()))
+        .map(|s| format!("{} ({})", s.name(), s.who()))
         .collect();
     let all_missing: Vec<String> = chain
         .stages
         .iter()
         .zip(&p.filled)
         .filter(|(_, f)| f.is_none())
-        .map(|(s, _)| s.name.clone())
+        .map(|(s, _)| s.name().to_string())
         .collect();
     if chain.kind == SubjectKind::Emergency {
         if !p.complete() && ctx.today > due {

@@ -308,7 +308,7 @@ fn signed_off(ctx: &View, m: &Record<Minutes>, due: NaiveDate, out: &mut Vec<Dia
     let role = chain
         .stages
         .first()
-        .map(|s| s.name.clone())
+        .map(|s| s.name().to_string())
         .unwrap_or_default();
     let progress = crate::approvals::progress(repo, &ctx.verification, chain, Some(ctx.now));
     let on_time = progress
