@@ -24,10 +24,25 @@ pub struct View<'a> {
 
 impl<'a> View<'a> {
     pub fn new(repo: &'a Repo, today: NaiveDate, now: DateTime<FixedOffset>) -> View<'a> {
+        View::with_verification(
+            repo,
+            crate::approvals::verify(repo, repo.trust_root),
+            today,
+            now,
+        )
+    }
+
+    /// A view over a verification already made (with a progress bar, say).
+    pub fn with_verification(
+        repo: &'a Repo,
+        verification: Verification,
+        today: NaiveDate,
+        now: DateTime<FixedOffset>,
+    ) -> View<'a> {
         View {
             repo,
             policy: &repo.policy,
-            verification: crate::approvals::verify(repo, repo.trust_root),
+            verification,
             today,
             now,
             superseded: repo.superseded(),

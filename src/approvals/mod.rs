@@ -17,7 +17,7 @@ use crate::repo::{Record, Repo};
 
 pub use chain::{Chain, Stage, SubjectKind, chain_for};
 pub use roster::{Roster, RosterChange, RosterHistory, key_fingerprint, key_valid_on};
-pub use sigs::SigOutcome;
+pub use sigs::{SigOutcome, Tick};
 
 /// A problem found with one approval's signature or integrity. What it is
 /// called (S001–S004) is the signature rules' decision.
@@ -113,6 +113,17 @@ fn problem(kind: ProblemKind, message: impl Into<String>, help: impl Into<String
 /// Verifies every approval and roster change in HEAD's history. `trust` is
 /// the trust-root commit's index in the walk (0: the root commit).
 pub fn verify(repo: &Repo, trust: usize) -> Verification {
+    verify_with_progress(repo, trust, &|_| {}, &|_| {})
+}
+
+/// `verify`, telling `start` how many signatures there are to check and
+/// `step` as they are checked.
+pub fn verify_with_progress(
+    repo: &Repo,
+    trust: usize,
+    start: &dyn Fn(usize),
+    step: &sigs::Tick<'_>,
+) -> Verification {
     let walk = &repo.history;
     let index: HashMap<Oid, usize> = walk
         .commits
@@ -166,7 +177,8 @@ pub fn verify(repo: &Repo, trust: usize) -> Verification {
         .collect();
     to_check.sort();
     to_check.dedup();
-    let (sigs, raws) = sigs::check(&repo.git, &to_check);
+    start(to_check.len());
+    let (sigs, raws) = sigs::check(&repo.git, &to_check, step);
     let roster = roster::build(&repo.git, walk, &index, trust, &sigs, |k| {
         repo.policy.day_of(walk.commits[k].time)
     });

@@ -9,6 +9,9 @@ use rayon::prelude::*;
 
 use crate::git::{GpgVerifier, RawCommit, SignerKey, verify_ssh_many};
 
+/// Told how many more signatures are checked (a progress bar listens).
+pub type Tick<'a> = dyn Fn(usize) + Sync + 'a;
+
 #[derive(Debug, Clone)]
 pub enum SigOutcome {
     /// No `gpgsig` header.
@@ -23,10 +26,12 @@ pub enum SigOutcome {
 type Found = (Vec<(Oid, SigOutcome)>, Vec<(Oid, RawCommit)>);
 
 /// Checks the signatures of `commits`; the raw commits are returned too
-/// (their messages identify rebased approvals).
+/// (their messages identify rebased approvals). `progress` hears how many
+/// more commits are checked, from any thread.
 pub fn check(
     repo: &crate::git::Repository,
     commits: &[Oid],
+    progress: &Tick<'_>,
 ) -> (HashMap<Oid, SigOutcome>, HashMap<Oid, RawCommit>) {
     let path = crate::git::git_dir(repo);
     // Each worker opens its own handle: git2 repositories are not shared
@@ -94,6 +99,7 @@ pub fn check(
                     },
                 ));
             }
+            progress(chunk.len());
             (outcomes, raws)
         })
         .collect();
@@ -114,6 +120,7 @@ pub fn check(
             Err(e) => SigOutcome::Bad(e),
         };
         out.insert(*oid, outcome);
+        progress(1);
     }
     (out, raws)
 }

@@ -17,22 +17,7 @@ pub fn run(global: &Global, cmd: Command) -> Outcome {
     match cmd {
         Command::AllowedSigners => {
             let repo = global.open_repo()?;
-            let mut out = String::new();
-            for p in &repo.team.people {
-                let principal = if p.email.is_empty() { &p.id } else { &p.email };
-                for k in &p.keys {
-                    let Some(ssh) = &k.ssh else { continue };
-                    let mut opts = vec!["namespaces=\"git\"".to_string()];
-                    if let Some(f) = k.valid_from {
-                        opts.push(format!("valid-after=\"{}\"", f.0.format("%Y%m%d")));
-                    }
-                    if let Some(u) = k.valid_until {
-                        opts.push(format!("valid-before=\"{}\"", u.0.format("%Y%m%d")));
-                    }
-                    out.push_str(&format!("{principal} {} {}\n", opts.join(","), ssh.trim()));
-                }
-            }
-            print(&out);
+            print(&crate::ops::team::allowed_signers(&repo));
             Ok(0)
         }
     }

@@ -1,8 +1,8 @@
 use comfy_table::{Table, presets::ASCII_MARKDOWN};
-use serde::Serialize;
+use indicatif::{ProgressBar, ProgressStyle};
 
 use super::{Global, Outcome, print};
-use crate::approvals::short;
+use crate::view::View;
 
 /// Verify every approval, sign-off and roster change in history: who signed
 /// what, with which key, and the verdict — the signature (S001–S004), and
@@ -30,96 +30,22 @@ pub enum Format {
     Json,
 }
 
-#[derive(Serialize)]
-struct Row {
-    kind: &'static str,
-    subject: String,
-    stage: String,
-    person: String,
-    key: String,
-    commit: String,
-    date: String,
-    ok: bool,
-    verdict: String,
-}
-
 pub fn run(global: &Global, args: Args) -> Outcome {
     let repo = global.open_repo()?;
     repo.require_full_history()?;
-    // Beyond the signature: role, owner, staleness and order (A002–A005).
     let zone = repo.policy.zone();
-    let ctx = crate::view::View::new(&repo, global.today(zone), global.now(zone));
-    let v = &ctx.verification;
-    let mut chain_findings = Vec::new();
-    crate::rules::per_approval(&ctx, &mut chain_findings);
-    let mut rows = Vec::new();
-    for c in &v.approvals {
-        let mut problems: Vec<String> = c
-            .problems
-            .iter()
-            .map(|p| format!("{}: {}", crate::rules::rule_of(p.kind).code, p.message))
-            .collect();
-        problems.extend(
-            chain_findings
-                .iter()
-                .filter(|d| d.at.file == c.path)
-                .map(|d| format!("{}: {}", d.rule.code, d.message)),
-        );
-        rows.push(Row {
-            kind: "approval",
-            subject: c.approval.subject.clone(),
-            stage: c.approval.stage.clone(),
-            person: c.approval.approver.clone(),
-            key: c.key.clone().unwrap_or_default(),
-            commit: c.commit_oid.map(short).unwrap_or_default(),
-            date: c
-                .time
-                .map(|t| t.date_naive().to_string())
-                .unwrap_or_default(),
-            ok: problems.is_empty(),
-            verdict: if problems.is_empty() {
-                "ok".to_string()
-            } else {
-                problems.join("; ")
-            },
-        });
-    }
-    for d in &v.deleted {
-        rows.push(Row {
-            kind: "approval",
-            subject: d.path.clone(),
-            stage: String::new(),
-            person: String::new(),
-            key: String::new(),
-            commit: short(repo.history.commits[d.commit].oid),
-            date: repo.history.commits[d.commit].time.date_naive().to_string(),
-            ok: false,
-            verdict: "S003: approval file deleted".into(),
-        });
-    }
-    for r in &v.roster.changes {
-        let meta = &repo.history.commits[r.commit];
-        rows.push(Row {
-            kind: "roster",
-            subject: "team.toml".into(),
-            stage: "roster change".into(),
-            person: r.signer.clone().unwrap_or_default(),
-            key: r.key.clone().unwrap_or_default(),
-            commit: short(meta.oid),
-            date: meta.time.date_naive().to_string(),
-            ok: r.accepted,
-            verdict: if r.accepted {
-                if r.commit <= repo.trust_root {
-                    "ok (trust root)".into()
-                } else {
-                    "ok".into()
-                }
-            } else {
-                format!("S005: {}", r.problem.clone().unwrap_or_default())
-            },
-        });
-    }
-    let failed = rows.iter().filter(|r| !r.ok).count();
+    let bar = progress_bar(args.format);
+    let verification = crate::approvals::verify_with_progress(
+        &repo,
+        repo.trust_root,
+        &|n| bar.set_length(n as u64),
+        &|n| bar.inc(n as u64),
+    );
+    bar.finish_and_clear();
+    let view = View::with_verification(&repo, verification, global.today(zone), global.now(zone));
+    let verified = crate::ops::verify::verify(&view);
+    let failed = verified.failed();
+    let rows = &verified.entries;
     match args.format {
         Format::Json => {
             let v = serde_json::json!({ "version": 1, "checked": rows.len(), "failed": failed, "entries": rows });
@@ -133,7 +59,7 @@ pub fn run(global: &Global, args: Args) -> Outcome {
             t.load_preset(ASCII_MARKDOWN).set_header([
                 "subject", "stage", "person", "key", "commit", "date", "verdict",
             ]);
-            for r in &rows {
+            for r in rows {
                 t.add_row([
                     &r.subject,
                     &r.stage,
@@ -148,6 +74,21 @@ pub fn run(global: &Global, args: Args) -> Outcome {
         }
     }
     Ok(if failed > 0 { 1 } else { 0 })
+}
+
+/// A bar on stderr while signatures are checked; hidden off a terminal and
+/// under `--format json`.
+fn progress_bar(format: Format) -> ProgressBar {
+    use std::io::IsTerminal;
+    if matches!(format, Format::Json) || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(0);
+    bar.set_style(
+        ProgressStyle::with_template("verifying signatures {bar:30} {pos}/{len}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    bar
 }
 
 fn short_key(k: &str) -> String {

@@ -11,3 +11,5 @@ pub mod new_minutes;
 pub mod report;
 pub mod revise;
 pub mod status;
+pub mod team;
+pub mod verify;

@@ -1,0 +1,110 @@
+//! `mkt verify`: every approval, sign-off and roster change in history, with
+//! its verdict: the signature (S001–S005) and whether the approval still
+//! holds (A002–A005).
+
+use serde::Serialize;
+
+use crate::approvals::short;
+use crate::rules;
+use crate::view::View;
+
+/// One line of the verification.
+#[derive(Debug, Serialize)]
+pub struct Entry {
+    pub kind: &'static str,
+    pub subject: String,
+    pub stage: String,
+    pub person: String,
+    pub key: String,
+    pub commit: String,
+    /// The commit's day in the policy's time zone.
+    pub date: String,
+    pub ok: bool,
+    pub verdict: String,
+}
+
+pub struct Verified {
+    pub entries: Vec<Entry>,
+}
+
+impl Verified {
+    pub fn failed(&self) -> usize {
+        self.entries.iter().filter(|e| !e.ok).count()
+    }
+}
+
+pub fn verify(view: &View) -> Verified {
+    let repo = view.repo;
+    let v = &view.verification;
+    let mut chain_findings = Vec::new();
+    rules::per_approval(view, &mut chain_findings);
+    let day = |k: usize| view.day_of(repo.history.commits[k].time).to_string();
+    let mut entries = Vec::new();
+    for c in &v.approvals {
+        let mut problems: Vec<String> = c
+            .problems
+            .iter()
+            .map(|p| format!("{}: {}", rules::rule_of(p.kind).code, p.message))
+            .collect();
+        problems.extend(
+            chain_findings
+                .iter()
+                .filter(|d| d.at.file == c.path)
+                .map(|d| format!("{}: {}", d.rule.code, d.message)),
+        );
+        entries.push(Entry {
+            kind: "approval",
+            subject: c.approval.subject.clone(),
+            stage: c.approval.stage.clone(),
+            person: c.approval.approver.clone(),
+            key: c.key.clone().unwrap_or_default(),
+            commit: c.commit_oid.map(short).unwrap_or_default(),
+            date: c.commit.map(day).unwrap_or_default(),
+            ok: problems.is_empty(),
+            verdict: if problems.is_empty() {
+                "ok".to_string()
+            } else {
+                problems.join("; ")
+            },
+        });
+    }
+    for d in &v.deleted {
+        entries.push(Entry {
+            kind: "approval",
+            subject: d.path.clone(),
+            stage: String::new(),
+            person: String::new(),
+            key: String::new(),
+            commit: short(repo.history.commits[d.commit].oid),
+            date: day(d.commit),
+            ok: false,
+            verdict: format!("{}: approval file deleted", rules::S003.code),
+        });
+    }
+    for r in &v.roster.changes {
+        entries.push(Entry {
+            kind: "roster",
+            subject: "team.toml".into(),
+            stage: "roster change".into(),
+            person: r.signer.clone().unwrap_or_default(),
+            key: r.key.clone().unwrap_or_default(),
+            commit: short(repo.history.commits[r.commit].oid),
+            date: day(r.commit),
+            ok: r.accepted,
+            verdict: if r.accepted {
+                if r.commit <= repo.trust_root {
+                    "ok (trust root)".into()
+                } else {
+                    "ok".into()
+                }
+            } else {
+                format!(
+                    "{}: {}",
+                    rules::S005.code,
+                    r.problem.clone().unwrap_or_default()
+                )
+            },
+        });
+    }
+    Verified { entries }
+}
