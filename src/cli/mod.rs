@@ -212,4 +212,10 @@ fn report_error(e: &Error) {
     if let Some(h) = &e.hint {
         say(&format!("{cyan}help{cyan:#}: {h}"));
     }
+    if e.kind == crate::error::ErrorKind::Internal {
+        say(&format!(
+            "{cyan}note{cyan:#}: this is a bug in mkt {}, not something you did; please report it with the command you ran and the message above",
+            env!("CARGO_PKG_VERSION")
+        ));
+    }
 }

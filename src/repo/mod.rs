@@ -10,7 +10,7 @@ use chrono::{DateTime, FixedOffset};
 use rayon::prelude::*;
 
 use crate::diag::Located;
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::model::{Approval, Campaign, Incident, Minutes, Purchase, Results, Team};
 use crate::policy::Policy;
 
@@ -266,8 +266,10 @@ impl Repo {
                 )
             },
         };
-        repo.history = crate::git::walk(&repo.git, &filter)
-            .map_err(|e| Error::internal(format!("reading history: {e}")))?;
+        repo.history = crate::git::walk(&repo.git, &filter).map_err(|e| {
+            Error::new(ErrorKind::Io, format!("reading history: {e}"))
+                .hint("check that the repository is readable and not damaged (`git fsck`)")
+        })?;
         let first_added = repo.history.first_added();
         repo.first_added = first_added
             .into_iter()
@@ -519,7 +521,10 @@ fn walk(root: &Path) -> Result<Vec<(String, bool)>> {
         .into_iter()
         .filter_entry(|e| !(e.depth() == 1 && e.file_name() == ".git"));
     for entry in it {
-        let entry = entry.map_err(|e| Error::internal(format!("reading the work tree: {e}")))?;
+        let entry = entry.map_err(|e| {
+            Error::new(ErrorKind::Io, format!("reading the work tree: {e}"))
+                .hint("check the permissions of the folder named")
+        })?;
         let ft = entry.file_type();
         if ft.is_dir() {
             continue;
