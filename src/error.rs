@@ -68,9 +68,3 @@ impl fmt::Display for Error {
 }
 
 impl std::error::Error for Error {}
-
-impl From<git2::Error> for Error {
-    fn from(e: git2::Error) -> Error {
-        Error::internal(format!("git: {}", e.message()))
-    }
-}

@@ -75,3 +75,67 @@ pub fn all_commits(repo: &Repository) -> Vec<Oid> {
 pub fn git_dir(repo: &Repository) -> PathBuf {
     repo.path().to_path_buf()
 }
+
+/// Opens the repository whose work tree is `dir`, or makes one there with
+/// `main` as its first branch.
+pub fn open_or_init(dir: &Path) -> Result<Repository, git2::Error> {
+    match Repository::open(dir) {
+        Ok(r) if r.workdir().is_some_and(|w| same_dir(w, dir)) => Ok(r),
+        _ => Repository::init_opts(dir, git2::RepositoryInitOptions::new().initial_head("main")),
+    }
+}
+
+fn same_dir(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
+}
+
+/// A string from the repository's git configuration (local, global,
+/// system, as git reads them).
+pub fn config_string(repo: &Repository, key: &str) -> Option<String> {
+    repo.config().ok()?.get_string(key).ok()
+}
+
+/// Why `path` at HEAD cannot be had.
+#[derive(Debug, PartialEq, Eq)]
+pub enum AtHead {
+    /// The branch has no commit yet.
+    NoCommit,
+    /// HEAD's tree has no such path.
+    NotCommitted,
+}
+
+/// What `path` holds in HEAD's tree, or why there is nothing.
+pub fn entry_at_head_or(repo: &Repository, path: &str) -> Result<Oid, AtHead> {
+    let tree = repo
+        .head()
+        .and_then(|h| h.peel_to_tree())
+        .map_err(|_| AtHead::NoCommit)?;
+    tree.get_path(Path::new(path))
+        .map(|e| e.id())
+        .map_err(|_| AtHead::NotCommitted)
+}
+
+/// A git error as mkt reports it: what the user can fix (a lock another git
+/// holds, a missing ref, a permission) is theirs, with a hint; the rest is
+/// unexpected.
+impl From<git2::Error> for crate::error::Error {
+    fn from(e: git2::Error) -> crate::error::Error {
+        use crate::error::Error;
+        use git2::{ErrorClass, ErrorCode};
+        let msg = format!("git: {}", e.message());
+        match (e.code(), e.class()) {
+            (ErrorCode::Locked, _) => Error::user(msg).hint(
+                "another git command holds the lock (an editor's git panel, a running commit): wait for it and run again; if none is running, remove the stale .lock file named",
+            ),
+            (ErrorCode::NotFound | ErrorCode::UnbornBranch, _) => Error::user(msg)
+                .hint("the branch or object named does not exist here; check the name, or commit first"),
+            (ErrorCode::Exists, _) => Error::user(msg),
+            (_, ErrorClass::Os | ErrorClass::Filesystem) => Error::new(crate::error::ErrorKind::Io, msg)
+                .hint("check that the repository's files are readable and writable, and the disk is not full"),
+            _ => Error::internal(msg),
+        }
+    }
+}

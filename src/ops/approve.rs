@@ -35,7 +35,7 @@ pub struct ApproveOptions {
 #[derive(Debug)]
 pub struct Approved {
     pub file: String,
-    pub commit: git2::Oid,
+    pub commit: git::Oid,
     pub stage: String,
     pub person: String,
     pub decision: ApprovalDecision,
@@ -196,26 +196,20 @@ fn pick_stage(
 }
 
 /// The blob id of the subject as committed at HEAD, refusing uncommitted changes.
-fn committed_blob(repo: &Repo, path: &str) -> Result<git2::Oid> {
-    let head_tree = repo
-        .git
-        .head()
-        .and_then(|h| h.peel_to_tree())
-        .map_err(|_| Error::user("the repository has no commit yet"))?;
-    let entry = head_tree
-        .get_path(std::path::Path::new(path))
-        .map_err(|_| {
-            Error::user(format!("{path} is not committed yet"))
-                .hint("commit it first: approvals bind a committed file")
-        })?;
+fn committed_blob(repo: &Repo, path: &str) -> Result<git::Oid> {
+    let committed = git::entry_at_head_or(&repo.git, path).map_err(|e| match e {
+        git::AtHead::NoCommit => Error::user("the repository has no commit yet"),
+        git::AtHead::NotCommitted => Error::user(format!("{path} is not committed yet"))
+            .hint("commit it first: approvals bind a committed file"),
+    })?;
     let bytes =
         std::fs::read(repo.root.join(path)).map_err(|e| Error::io(&repo.root.join(path), e))?;
-    let now = git2::Oid::hash_object(git2::ObjectType::Blob, &bytes)?;
-    if now != entry.id() {
+    let now = git::hash_blob(&bytes);
+    if now != Some(committed) {
         return Err(Error::user(format!("{path} has uncommitted changes"))
             .hint("commit or discard them first: an approval binds the file as committed"));
     }
-    Ok(entry.id())
+    Ok(committed)
 }
 
 fn next_file(repo: &Repo, dir: &str, stage: &str, person: &str) -> String {

@@ -342,8 +342,7 @@ pub fn key_file(repo: &Repo, key: Option<&str>) -> Result<PathBuf> {
     if let Some(k) = key {
         return Ok(expand(k));
     }
-    let cfg = repo.git.config().map_err(Error::from)?;
-    let Ok(k) = cfg.get_string("user.signingkey") else {
+    let Some(k) = crate::git::config_string(&repo.git, "user.signingkey") else {
         return Err(Error::user("no key to decrypt with")
             .hint("pass --key with your SSH private key file, like --key ~/.ssh/id_ed25519"));
     };

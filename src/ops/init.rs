@@ -73,14 +73,8 @@ pub fn init(opts: &InitOptions) -> Result<Initialized> {
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     // libgit2 resolves a relative path against itself once more; hand it an absolute one.
     let dir = &dir.canonicalize().map_err(|e| Error::io(dir, e))?;
-    let repo = match git2::Repository::open(dir) {
-        Ok(r) if r.workdir().is_some_and(|w| same_dir(w, dir)) => r,
-        _ => git2::Repository::init_opts(
-            dir,
-            git2::RepositoryInitOptions::new().initial_head("main"),
-        )?,
-    };
-    let root = repo.workdir().unwrap_or(dir).to_path_buf();
+    let repo = git::open_or_init(dir)?;
+    let root = git::work_tree(&repo).unwrap_or_else(|| dir.to_path_buf());
     if opts.example {
         return replay_example(&repo, &root);
     }
@@ -119,13 +113,6 @@ pub fn init(opts: &InitOptions) -> Result<Initialized> {
     })
 }
 
-fn same_dir(a: &Path, b: &Path) -> bool {
-    match (a.canonicalize(), b.canonicalize()) {
-        (Ok(a), Ok(b)) => a == b,
-        _ => false,
-    }
-}
-
 fn to_chrono(dt: &toml::value::Datetime) -> Option<DateTime<FixedOffset>> {
     DateTime::parse_from_rfc3339(&dt.to_string()).ok()
 }
@@ -143,11 +130,11 @@ pub const DEMO_KEYS: &str = "mkt-demo-keys";
 
 /// Gives every person of the example roster a fresh ed25519 key: the
 /// public half goes into team.toml, the private half into `.git/mkt-demo-keys/<id>`.
-fn demo_keys(repo: &git2::Repository, team_text: &str) -> Result<String> {
+fn demo_keys(repo: &git::Repository, team_text: &str) -> Result<String> {
     let mut doc: toml_edit::DocumentMut = team_text
         .parse()
         .map_err(|e| Error::internal(format!("example team: {e}")))?;
-    let dir = repo.path().join(DEMO_KEYS);
+    let dir = git::git_dir(repo).join(DEMO_KEYS);
     std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
     let people = doc["people"]
         .as_array_of_tables_mut()
@@ -183,7 +170,7 @@ fn demo_keys(repo: &git2::Repository, team_text: &str) -> Result<String> {
     Ok(doc.to_string())
 }
 
-fn replay_example(repo: &git2::Repository, root: &Path) -> Result<Initialized> {
+fn replay_example(repo: &git::Repository, root: &Path) -> Result<Initialized> {
     let manifest = std::str::from_utf8(example_file("history.toml")?)
         .map_err(|_| Error::internal("example history is not UTF-8"))?;
     let history: History =
@@ -261,7 +248,7 @@ fn sign_as(root: &Path, person: &str, subject: &str, at: DateTime<FixedOffset>) 
         },
         _ => Subject::Path(subject.to_string()),
     };
-    let key = repo.git.path().join(DEMO_KEYS).join(person);
+    let key = git::git_dir(&repo.git).join(DEMO_KEYS).join(person);
     approve(
         &repo,
         &ApproveOptions {
