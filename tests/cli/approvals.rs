@@ -3,11 +3,8 @@
 //! a temporary GNUPGHOME), driven through the real `mkt` binary and real git.
 //! No process sees the developer's git, ssh or gpg setup: each gets its own
 //! HOME and GNUPGHOME, no system or global git config and no ssh agent.
-//!
-//! Self-contained on purpose: tests/common is being changed concurrently.
 
 use std::collections::HashMap;
-use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::{Command as StdCommand, Output};
 
@@ -33,34 +30,6 @@ const PEOPLE: &[(&str, &str, &[&str])] = &[
     ("chen.jing", "陈静", &["finance"]),
     ("liu.yang", "刘洋", &["ceo"]),
     ("sun.li", "孙丽", &["legal"]),
-];
-
-/// Variables no test process may inherit.
-const CLEARED: &[&str] = &[
-    "GIT_DIR",
-    "GIT_WORK_TREE",
-    "GIT_INDEX_FILE",
-    "GIT_OBJECT_DIRECTORY",
-    "GIT_ALTERNATE_OBJECT_DIRECTORIES",
-    "GIT_CEILING_DIRECTORIES",
-    "GIT_AUTHOR_NAME",
-    "GIT_AUTHOR_EMAIL",
-    "GIT_AUTHOR_DATE",
-    "GIT_COMMITTER_NAME",
-    "GIT_COMMITTER_EMAIL",
-    "GIT_COMMITTER_DATE",
-    "GIT_CONFIG",
-    "GIT_CONFIG_PARAMETERS",
-    "GIT_CONFIG_COUNT",
-    "GIT_EDITOR",
-    "EDITOR",
-    "VISUAL",
-    "SSH_AUTH_SOCK",
-    "SSH_AGENT_PID",
-    "GPG_AGENT_INFO",
-    "MKT_TODAY",
-    "MKT_TRUST_ROOT",
-    "CLICOLOR_FORCE",
 ];
 
 /// How the roster is set up.
@@ -148,16 +117,8 @@ impl Dept {
     /// A command with the isolated environment, in the work tree.
     fn cmd(&self, program: impl AsRef<std::ffi::OsStr>) -> StdCommand {
         let mut c = StdCommand::new(program);
-        for k in CLEARED {
-            c.env_remove(k);
-        }
-        let home: OsString = self.home.clone().into();
-        c.env("HOME", &home)
-            .env("XDG_CONFIG_HOME", self.home.join(".config"))
-            .env("GNUPGHOME", &self.gnupg)
-            .env("GIT_CONFIG_NOSYSTEM", "1")
-            .env("GIT_CONFIG_GLOBAL", "/dev/null")
-            .env("NO_COLOR", "1");
+        crate::common::clean_env(&mut c, &self.home);
+        c.env("GNUPGHOME", &self.gnupg);
         if self.root.is_dir() {
             c.current_dir(&self.root);
         }

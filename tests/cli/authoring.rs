@@ -7,12 +7,9 @@
 //! a script. Every refusal is checked to leave the repository exactly as it
 //! was (`git status --porcelain` and the file list).
 
-mod common;
-
 use std::path::Path;
-use std::process::Command as StdCommand;
 
-use common::*;
+use crate::common::*;
 use rexpect::process::{Signal, WaitStatus};
 use rexpect::session::{PtySession, spawn_command};
 use serde_json::Value;
@@ -158,30 +155,10 @@ fn planned() -> TestRepo {
 /// `mkt -C <root> ARGS` in a pseudo-terminal: stdin, stdout and stderr are
 /// the terminal, `CI` is unset, the environment isolated as in `common`.
 fn pty(t: &TestRepo, args: &[&str]) -> PtySession {
-    let mut cmd = StdCommand::new(env!("CARGO_BIN_EXE_mkt"));
+    let mut cmd = tool(&t.home, env!("CARGO_BIN_EXE_mkt"));
     cmd.current_dir(t.tmp()).arg("-C").arg(&t.root).args(args);
-    for var in [
-        "CI",
-        "GIT_DIR",
-        "GIT_WORK_TREE",
-        "GIT_INDEX_FILE",
-        "GIT_AUTHOR_NAME",
-        "GIT_AUTHOR_EMAIL",
-        "GIT_COMMITTER_NAME",
-        "GIT_COMMITTER_EMAIL",
-        "MKT_TRUST_ROOT",
-        "CLICOLOR_FORCE",
-    ] {
-        cmd.env_remove(var);
-    }
-    cmd.env("HOME", &t.home)
-        .env("XDG_CONFIG_HOME", t.home.join(".config"))
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("NO_COLOR", "1")
-        .env("TERM", "xterm")
-        .env("LANG", "C.UTF-8")
-        .env("MKT_TODAY", &t.today);
+    clean_env(&mut cmd, &t.home);
+    cmd.env("TERM", "xterm").env("MKT_TODAY", &t.today);
     spawn_command(cmd, Some(30_000)).expect("mkt starts in a pseudo-terminal")
 }
 

@@ -2,11 +2,9 @@
 //! new-incident` and `mkt contract`, on real repositories with real git,
 //! real SSH keys (ssh-keygen) and the real binary.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 
-use common::*;
+use crate::common::*;
 use predicates::prelude::*;
 use rexpect::session::spawn_command;
 use serde_json::Value;
@@ -598,7 +596,7 @@ fn rekey_lets_a_new_finance_person_read_the_contracts() {
 
     // 周敏 joins finance: a key of her own, the roster change signed by the admin.
     let key = t.home.join(".ssh").join("zhou.min");
-    let status = std::process::Command::new("ssh-keygen")
+    let status = tool(&t.home, "ssh-keygen")
         .args([
             "-q",
             "-t",
@@ -702,7 +700,7 @@ fn adding_a_banned_claim_to_the_example_copy() {
 /// Makes a key with ssh-keygen; returns (private key file, public key line).
 fn keygen(t: &TestRepo, name: &str, kind: &[&str]) -> (PathBuf, String) {
     let key = t.home.join(".ssh").join(name);
-    let status = std::process::Command::new("ssh-keygen")
+    let status = tool(&t.home, "ssh-keygen")
         .args(["-q", "-C", &format!("{name}@mkt-test")])
         .args(kind)
         .arg("-f")
@@ -762,7 +760,7 @@ fn a_passphrase_protected_key_is_asked_for_its_passphrase_once() {
 
     // In a terminal: asked once (not once per recipient), then decrypted.
     let out = t.tmp().join("opened.txt");
-    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_mkt"));
+    let mut cmd = tool(&t.home, env!("CARGO_BIN_EXE_mkt"));
     cmd.current_dir(t.tmp())
         .arg("-C")
         .arg(&t.root)
@@ -770,13 +768,7 @@ fn a_passphrase_protected_key_is_asked_for_its_passphrase_once() {
         .arg(&key)
         .arg("--out")
         .arg(&out)
-        .env_remove("CI")
-        .env("HOME", &t.home)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("NO_COLOR", "1")
         .env("TERM", "xterm")
-        .env("LANG", "C.UTF-8")
         .env("MKT_TODAY", &t.today);
     let mut p = spawn_command(cmd, Some(30_000)).unwrap();
     p.exp_string("passphrase for").unwrap();

@@ -5,9 +5,7 @@
 //! column (in characters), severity and exit code. Where it is cheap, the
 //! fix is applied and the repository is clean again.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use predicates::prelude::*;
 use serde_json::Value;
 

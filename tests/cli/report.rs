@@ -40,15 +40,10 @@ impl Dept {
 
     /// `mkt` with a pinned clock and no view of the developer's git setup.
     fn mkt(&self) -> Command {
-        let mut c = Command::cargo_bin("mkt").unwrap();
-        c.env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("HOME", &self.home)
-            .env("GIT_CONFIG_NOSYSTEM", "1")
-            .env("GIT_CONFIG_GLOBAL", "/dev/null")
-            .env("MKT_TODAY", TODAY)
-            .env("NO_COLOR", "1");
-        c
+        let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_mkt"));
+        crate::common::clean_env(&mut c, &self.home);
+        c.env("MKT_TODAY", TODAY);
+        Command::from_std(c)
     }
 
     /// `mkt -C <root> <args>`: stdout on success.
@@ -98,12 +93,9 @@ impl Dept {
     /// Plain git in the department, committing as `who` (id, name) at `at`:
     /// what anyone can do by hand, without `mkt` and without a signature.
     fn git(&self, (who, name): (&str, &str), at: &str, args: &[&str]) -> String {
-        let out = std::process::Command::new("git")
-            .env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("HOME", &self.home)
-            .env("GIT_CONFIG_NOSYSTEM", "1")
-            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        let mut git = std::process::Command::new("git");
+        crate::common::clean_env(&mut git, &self.home);
+        let out = git
             .env("GIT_AUTHOR_DATE", at)
             .env("GIT_COMMITTER_DATE", at)
             .args(["-c", &format!("user.name={name}")])
@@ -1468,7 +1460,7 @@ fn html_renders_in_headless_chromium_with_sized_charts_and_no_urls() {
     let url = format!("file://{}", page.display());
     let browser = |extra: &[String]| {
         let profile = TempDir::new().unwrap();
-        let out = std::process::Command::new(&chromium)
+        let out = crate::common::tool(&d.home, &chromium)
             .args([
                 "--headless",
                 "--no-sandbox",
@@ -1483,7 +1475,6 @@ fn html_renders_in_headless_chromium_with_sized_charts_and_no_urls() {
             .arg(format!("--user-data-dir={}", profile.path().display()))
             .args(extra)
             .arg(&url)
-            .env("HOME", &d.home)
             .output()
             .unwrap();
         assert!(

@@ -3,9 +3,7 @@
 //! of an instant in the policy's time zone — whatever offset the writer of a
 //! file or the committer used.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 
 const ID: &str = "春季促销-2026-03V1";

@@ -84,31 +84,34 @@ pub const STANDARD_ALLOCATION: &[(&str, i64)] = &[
     ("reserve", 10000),
 ];
 
-/// Sets the environment every git and mkt process of a test gets.
-fn isolate(mut cmd: StdCommand, home: &Path) -> StdCommand {
-    cmd.env("HOME", home)
+/// The one environment every process a test starts gets (mkt, git,
+/// ssh-keygen, gpg, a pseudo-terminal): nothing of the developer's leaks in
+/// — no ssh-agent, no `git -c` (`GIT_CONFIG_PARAMETERS`), no EDITOR, no
+/// `GIT_*`, no `CI`, no locale or zone — only the search path, a temp
+/// `HOME` (with its own GNUPGHOME) and git told to read no system or
+/// global configuration. A test adds what it means to set.
+pub fn clean_env(cmd: &mut StdCommand, home: &Path) {
+    cmd.env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", home)
         .env("XDG_CONFIG_HOME", home.join(".config"))
+        .env("GNUPGHOME", home.join(".gnupg"))
         .env("GIT_CONFIG_NOSYSTEM", "1")
         .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("LANG", "C.UTF-8")
+        .env("TZ", "UTC")
         .env("NO_COLOR", "1");
-    for var in [
-        "GIT_DIR",
-        "GIT_WORK_TREE",
-        "GIT_INDEX_FILE",
-        "GIT_OBJECT_DIRECTORY",
-        "GIT_CEILING_DIRECTORIES",
-        "GIT_AUTHOR_NAME",
-        "GIT_AUTHOR_EMAIL",
-        "GIT_AUTHOR_DATE",
-        "GIT_COMMITTER_NAME",
-        "GIT_COMMITTER_EMAIL",
-        "GIT_COMMITTER_DATE",
-        "MKT_TODAY",
-        "MKT_TRUST_ROOT",
-        "CLICOLOR_FORCE",
-    ] {
-        cmd.env_remove(var);
-    }
+}
+
+/// Any program (ssh-keygen, gpg, mkt in a pseudo-terminal) in the one test
+/// environment.
+pub fn tool(home: &Path, program: impl AsRef<std::ffi::OsStr>) -> StdCommand {
+    isolate(StdCommand::new(program), home)
+}
+
+/// `cmd` with the one test environment (`clean_env`).
+fn isolate(mut cmd: StdCommand, home: &Path) -> StdCommand {
+    clean_env(&mut cmd, home);
     cmd
 }
 
@@ -536,7 +539,7 @@ fn make_keys(home: &Path) -> Vec<TestPerson> {
         .iter()
         .map(|(id, _, _)| {
             let file = dir.join(id);
-            let child = StdCommand::new("ssh-keygen")
+            let child = tool(home, "ssh-keygen")
                 .args(["-q", "-t", "ed25519", "-N", "", "-C"])
                 .arg(format!("{id}@mkt-test"))
                 .arg("-f")

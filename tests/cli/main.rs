@@ -1,0 +1,14 @@
+//! mkt's integration tests: one binary, a module per command area. Every
+//! test runs the real `mkt` and real git on a real repository in a temp
+//! dir, with real keys (ssh-keygen, gpg), in the one environment that
+//! `common::clean_env` gives every process.
+
+mod common;
+
+mod approvals;
+mod authoring;
+mod content;
+mod layering;
+mod lint;
+mod report;
+mod view;
