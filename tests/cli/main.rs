@@ -11,4 +11,5 @@ mod content;
 mod layering;
 mod lint;
 mod report;
+mod screens;
 mod view;
