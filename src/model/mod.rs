@@ -1,11 +1,13 @@
 //! The records of a marketing repository, as serde types (SPEC sections 2, 5).
 //! Unknown keys are errors everywhere: a typo must not silently vanish.
 
+mod approval;
 mod campaign;
 mod campaign_id;
+mod incident;
 mod minutes;
 mod money;
-mod other;
+mod purchase;
 mod quarter;
 mod results;
 mod team;
@@ -16,7 +18,9 @@ pub use campaign::{Budget, Campaign, Channel, Phase, Targets};
 pub use campaign_id::{CampaignId, check_name, parse_campaign_id};
 pub use minutes::{AgendaItem, Decision, Minutes};
 pub use money::{Money, MoneyError, Ratio};
-pub use other::{Approval, ApprovalDecision, Incident, IncidentLevel, Purchase};
+pub use approval::{Approval, ApprovalDecision};
+pub use incident::{Incident, IncidentLevel};
+pub use purchase::Purchase;
 pub use quarter::Quarter;
 pub use results::{ChannelKpi, Kpi, Results, Spend};
 pub use team::{Key, Person, Team};

@@ -346,8 +346,9 @@ fn check_references(ctx: &View, out: &mut Vec<Diagnostic>) {
     }
     for inc in &repo.incidents {
         person(&inc.path, &["owner"], &inc.value.owner, "owner", out);
-        let c = inc.value.campaign.trim();
-        if !c.is_empty() && repo.campaign(c).is_none() {
+        if let Some(c) = inc.value.campaign.as_deref()
+            && repo.campaign(c).is_none()
+        {
             out.push(Diagnostic::new(
                 &F004,
                 repo.at(&inc.path, &["campaign"]),

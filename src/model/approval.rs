@@ -1,0 +1,30 @@
+//! approvals/<NN>-<stage>-<person>.toml — one approval or sign-off, written
+//! only by `mkt approve` / `mkt sign-off` and added by its own signed commit.
+
+use serde::Deserialize;
+
+use super::money::Money;
+use super::time::Timestamp;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Approval {
+    pub subject: String,
+    pub subject_blob: String,
+    pub decision: ApprovalDecision,
+    pub stage: String,
+    pub approver: String,
+    pub at: Timestamp,
+    #[serde(default)]
+    pub amount: Option<Money>,
+    #[serde(default)]
+    pub comment: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ApprovalDecision {
+    Approve,
+    Reject,
+    SignOff,
+}
