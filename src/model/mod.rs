@@ -14,12 +14,12 @@ mod team;
 mod text;
 mod time;
 
+pub use approval::{Approval, ApprovalDecision};
 pub use campaign::{Budget, Campaign, Channel, Phase, Targets};
 pub use campaign_id::{CampaignId, check_name, parse_campaign_id};
+pub use incident::{Incident, IncidentLevel};
 pub use minutes::{AgendaItem, Decision, Minutes};
 pub use money::{Money, MoneyError, Ratio};
-pub use approval::{Approval, ApprovalDecision};
-pub use incident::{Incident, IncidentLevel};
 pub use purchase::Purchase;
 pub use quarter::Quarter;
 pub use results::{ChannelKpi, Kpi, Results, Spend};

@@ -1,0 +1,105 @@
+//! Sealing and opening: age encryption to the readers' SSH keys, and
+//! decryption with a person's own key (asking for its passphrase).
+
+use super::*;
+
+/// Asks the person for the passphrase of their key, if one can be asked.
+pub type PassphraseFn = Arc<dyn Fn(&str) -> Option<String> + Send + Sync>;
+
+pub(super) fn encrypt(plain: &[u8], r: &Recipients) -> Result<Vec<u8>> {
+    let enc = age::Encryptor::with_recipients(r.keys.iter().map(|k| k as &dyn age::Recipient))
+        .map_err(|e| Error::internal(format!("encrypting: {e}")))?;
+    let mut out = Vec::with_capacity(plain.len() + 512);
+    let mut w = enc
+        .wrap_output(&mut out)
+        .map_err(|e| Error::internal(format!("encrypting: {e}")))?;
+    w.write_all(plain)
+        .and_then(|_| w.finish().map(|_| ()))
+        .map_err(|e| Error::internal(format!("encrypting: {e}")))?;
+    Ok(out)
+}
+
+/// The person's private key, as an age identity.
+pub(super) fn identity(path: &Path, ask: Option<PassphraseFn>) -> Result<Box<dyn age::Identity>> {
+    let shown = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|e| {
+        Error::user(format!("cannot read the key {shown}: {e}"))
+            .hint("pass --key with your SSH private key file")
+    })?;
+    let id = age::ssh::Identity::from_buffer(BufReader::new(&bytes[..]), Some(shown.clone()))
+        .map_err(|_| {
+            Error::user(format!("{shown} is not an SSH private key")).hint(
+                "pass --key with the private half (like ~/.ssh/id_ed25519, not the .pub file)",
+            )
+        })?;
+    match id {
+        age::ssh::Identity::Unencrypted(_) => Ok(Box::new(id)),
+        // Asked once and decrypted here, not by age once per recipient.
+        age::ssh::Identity::Encrypted(_) => {
+            let Some(ask) = ask else {
+                return Err(Error::user(format!(
+                    "{shown} is protected by a passphrase and there is nobody to ask for it"
+                ))
+                .hint("run the command in a terminal (without CI or --no-input) to be asked"));
+            };
+            let key = ssh_key::PrivateKey::from_openssh(&bytes)
+                .map_err(|e| Error::user(format!("{shown}: {e}")))?;
+            let pass = ask(&format!("密码 passphrase for {shown}"))
+                .ok_or_else(|| Error::user("no passphrase given; nothing was decrypted"))?;
+            let open = key
+                .decrypt(pass.as_bytes())
+                .map_err(|_| Error::user(format!("wrong passphrase for {shown}")))?;
+            if !matches!(
+                open.algorithm(),
+                ssh_key::Algorithm::Ed25519 | ssh_key::Algorithm::Rsa { .. }
+            ) {
+                return Err(Error::user(format!(
+                    "{shown} cannot decrypt age files: {} keys are not supported; only ssh-ed25519 and ssh-rsa",
+                    open.algorithm()
+                )));
+            }
+            let pem = open
+                .to_openssh(ssh_key::LineEnding::LF)
+                .map_err(|e| Error::internal(format!("{shown}: {e}")))?;
+            let id = age::ssh::Identity::from_buffer(BufReader::new(pem.as_bytes()), None)
+                .map_err(|e| Error::internal(format!("{shown}: {e}")))?;
+            Ok(Box::new(id))
+        }
+        age::ssh::Identity::Unsupported(k) => Err(Error::user(format!(
+            "{shown} cannot decrypt age files: {}",
+            match k {
+                age::ssh::UnsupportedKey::Type(t) | age::ssh::UnsupportedKey::Hardware(t) =>
+                    format!("{t} keys are not supported; only ssh-ed25519 and ssh-rsa"),
+                age::ssh::UnsupportedKey::EncryptedPem =>
+                    "an encrypted PEM key; convert it with `ssh-keygen -p -o`".to_string(),
+                age::ssh::UnsupportedKey::EncryptedSsh(c) =>
+                    format!("its cipher {c} is not supported"),
+            }
+        ))),
+    }
+}
+
+/// Why a contract did not open for this key.
+pub(super) enum Refused {
+    NotForYou,
+    Other(String),
+}
+
+pub(super) fn decrypt(
+    bytes: &[u8],
+    id: &dyn age::Identity,
+) -> std::result::Result<Vec<u8>, Refused> {
+    let reader = age::armor::ArmoredReader::new(bytes);
+    let d = age::Decryptor::new(reader).map_err(|e| Refused::Other(e.to_string()))?;
+    let mut r = d.decrypt(std::iter::once(id)).map_err(|e| match e {
+        age::DecryptError::NoMatchingKeys => Refused::NotForYou,
+        age::DecryptError::KeyDecryptionFailed => {
+            Refused::Other("the key's passphrase is wrong".into())
+        }
+        e => Refused::Other(e.to_string()),
+    })?;
+    let mut out = Vec::new();
+    r.read_to_end(&mut out)
+        .map_err(|e| Refused::Other(format!("the file is damaged: {e}")))?;
+    Ok(out)
+}
