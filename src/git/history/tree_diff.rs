@@ -1,298 +1,28 @@
-//! Reading history once. Each commit is compared with its first parent by
-//! tree object ids, descending only into folders that changed and that can
-//! hold wanted files. Tree objects are parsed here, from their raw bytes,
-//! and a commit's trees are kept for its child: a large folder (campaigns/
-//! with thousands of entries) is read once per change, and no diff
-//! machinery or process is involved.
+//! Comparing two trees on their raw bytes: entries parsed in place, a
+//! shared prefix and suffix of a large folder skipped, subtrees with the
+//! same id on both sides never read.
 
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use chrono::{DateTime, FixedOffset, TimeZone};
-use git2::{Oid, Repository, Sort};
+use git2::{Oid, Repository};
 
-/// Which paths a history walk looks at.
-pub struct PathFilter<'a> {
-    /// Whether a folder may hold wanted files.
-    pub descend: &'a (dyn Fn(&str) -> bool + Sync),
-    /// Whether a file is wanted.
-    pub wanted: &'a (dyn Fn(&str) -> bool + Sync),
-    /// Names this filter (and its version) for the cache of what each
-    /// commit changed; `None`: no cache.
-    pub cache_key: Option<&'a str>,
-}
-
-/// One commit of HEAD's history.
-#[derive(Debug, Clone)]
-pub struct CommitMeta {
-    pub oid: Oid,
-    pub time: DateTime<FixedOffset>,
-    pub parents: Vec<Oid>,
-    /// Whether the commit changed anything besides the wanted files listed
-    /// in `Walk::changes` (seen for free while comparing trees).
-    pub other: bool,
-}
-
-/// A wanted file that a commit added (`old` none), changed, or removed
-/// (`new` none), compared with the commit's first parent.
-#[derive(Debug, Clone)]
-pub struct PathChange {
-    /// Index into `Walk::commits`.
-    pub commit: usize,
-    pub path: String,
-    pub old: Option<Oid>,
-    pub new: Option<Oid>,
-}
-
-/// HEAD's history, read once: every commit (parents before children) and
-/// every change to a wanted file.
-#[derive(Debug, Default)]
-pub struct Walk {
-    pub commits: Vec<CommitMeta>,
-    pub changes: Vec<PathChange>,
-    /// A shallow clone: the oldest commits are missing, and the first one
-    /// present seems to add everything.
-    pub shallow: bool,
-}
-
-impl Walk {
-    /// When each wanted path was first added, by commit time. A file
-    /// renamed (as N003 asks, to fix its name) keeps the time its content
-    /// was first committed under a wanted path.
-    pub fn first_added(&self) -> HashMap<String, DateTime<FixedOffset>> {
-        let mut out = HashMap::new();
-        let mut content_first: HashMap<Oid, DateTime<FixedOffset>> = HashMap::new();
-        for c in &self.changes {
-            let (None, Some(blob)) = (c.old, c.new) else {
-                continue;
-            };
-            let time = self.commits[c.commit].time;
-            let first = *content_first.entry(blob).or_insert(time);
-            out.entry(c.path.clone()).or_insert(first);
-        }
-        out
-    }
-}
-
-/// Reads HEAD's history. An unborn HEAD gives an empty walk.
-pub fn walk(repo: &Repository, filter: &PathFilter) -> Result<Walk, git2::Error> {
-    super::fast_reads();
-    let shallow = repo.is_shallow();
-    let head = match repo.head() {
-        Ok(h) => h,
-        Err(e)
-            if e.code() == git2::ErrorCode::UnbornBranch
-                || e.code() == git2::ErrorCode::NotFound =>
-        {
-            return Ok(Walk {
-                shallow,
-                ..Walk::default()
-            });
-        }
-        Err(e) => return Err(e),
-    };
-    let Some(tip) = head.target() else {
-        return Ok(Walk {
-            shallow,
-            ..Walk::default()
-        });
-    };
-    let cache = filter
-        .cache_key
-        .map(|key| super::walk_cache::WalkCache::load(repo, key));
-    let oids = commits_in_order(repo, tip, cache.as_ref())?;
-    let known: Option<&HashMap<Oid, super::walk_cache::Record>> =
-        cache.as_ref().map(|c| &c.records);
-    // Each commit is compared with its parent on its own, so the walk splits
-    // into contiguous runs, one per core, each with its own handle on the
-    // repository; the runs are joined back in history's order.
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .clamp(1, 8);
-    let chunk = oids.len().div_ceil(threads).max(256);
-    let path = repo.path().to_path_buf();
-    type Run = Result<(Vec<CommitMeta>, Vec<PathChange>), git2::Error>;
-    let runs: Vec<Run> = std::thread::scope(|s| {
-        let handles: Vec<_> = oids
-            .chunks(chunk)
-            .enumerate()
-            .map(|(i, run)| {
-                let path = &path;
-                s.spawn(move || {
-                    let repo = Repository::open(path)?;
-                    changes_in(&repo, run, i * chunk, filter, known)
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| {
-                h.join()
-                    .unwrap_or_else(|_| Err(git2::Error::from_str("history reader panicked")))
-            })
-            .collect()
-    });
-    let mut out = Walk {
-        shallow,
-        ..Walk::default()
-    };
-    for run in runs {
-        let (commits, changes) = run?;
-        out.commits.extend(commits);
-        out.changes.extend(changes);
-    }
-    if let Some(cache) = &cache
-        && out
-            .commits
-            .iter()
-            .any(|c| !cache.records.contains_key(&c.oid))
-    {
-        let mut by_commit: Vec<Vec<Changed>> = vec![Vec::new(); out.commits.len()];
-        for c in &out.changes {
-            by_commit[c.commit].push((c.path.clone(), c.old, c.new));
-        }
-        let records: Vec<(Oid, super::walk_cache::Record)> = out
-            .commits
-            .iter()
-            .zip(by_commit)
-            .map(|(c, changes)| {
-                (
-                    c.oid,
-                    super::walk_cache::Record {
-                        time: c.time,
-                        parents: c.parents.clone(),
-                        other: c.other,
-                        changes,
-                    },
-                )
-            })
-            .collect();
-        cache.store(records.iter().map(|(o, r)| (*o, r)));
-    }
-    Ok(out)
-}
-
-/// HEAD's history, parents before children. The cache's order (the history
-/// of the tip it was written for) is reused when that tip is HEAD or one of
-/// its ancestors; only the commits since are walked.
-fn commits_in_order(
-    repo: &Repository,
-    tip: Oid,
-    cache: Option<&super::walk_cache::WalkCache>,
-) -> Result<Vec<Oid>, git2::Error> {
-    let cached = cache.map(|c| c.order.as_slice()).unwrap_or(&[]);
-    let base = cached
-        .last()
-        .copied()
-        .filter(|&old| old == tip || repo.graph_descendant_of(tip, old).unwrap_or(false));
-    let mut revwalk = repo.revwalk()?;
-    revwalk.push(tip)?;
-    revwalk.set_sorting(Sort::TOPOLOGICAL | Sort::REVERSE)?;
-    let Some(old) = base else {
-        return revwalk.collect();
-    };
-    if old == tip {
-        return Ok(cached.to_vec());
-    }
-    // Commits reachable from the old tip are already in order; the new ones
-    // have their parents among them or among themselves.
-    revwalk.hide(old)?;
-    let mut out = cached.to_vec();
-    for oid in revwalk {
-        out.push(oid?);
-    }
-    Ok(out)
-}
-
-/// The commits of `run` and their changes to wanted files, in order;
-/// `first` is the index of the run's first commit in the whole walk.
-fn changes_in(
-    repo: &Repository,
-    run: &[Oid],
-    first: usize,
-    filter: &PathFilter,
-    known: Option<&HashMap<Oid, super::walk_cache::Record>>,
-) -> Result<(Vec<CommitMeta>, Vec<PathChange>), git2::Error> {
-    let mut commits = Vec::with_capacity(run.len());
-    let mut changes = Vec::new();
-    let mut trees = TreeCache::new(repo)?;
-    for (i, &oid) in run.iter().enumerate() {
-        if let Some(r) = known.and_then(|k| k.get(&oid)) {
-            changes.extend(r.changes.iter().map(|(path, old, new)| PathChange {
-                commit: first + i,
-                path: path.clone(),
-                old: *old,
-                new: *new,
-            }));
-            commits.push(CommitMeta {
-                oid,
-                time: r.time,
-                parents: r.parents.clone(),
-                other: r.other,
-            });
-            continue;
-        }
-        let commit = repo.find_commit(oid)?;
-        let parent_tree = match commit.parent_ids().next() {
-            Some(p) => Some(trees.get(repo.find_commit(p)?.tree_id(), None)?),
-            None => None,
-        };
-        let tree = trees.get(commit.tree_id(), parent_tree.as_deref())?;
-        let mut found = Found::default();
-        diff_trees(
-            &mut trees,
-            parent_tree.as_deref(),
-            Some(&tree),
-            "",
-            filter,
-            &mut found,
-        )?;
-        trees.next_generation();
-        let other = found.other;
-        changes.extend(
-            found
-                .changes
-                .into_iter()
-                .map(|(path, old, new)| PathChange {
-                    commit: first + i,
-                    path,
-                    old,
-                    new,
-                }),
-        );
-        commits.push(CommitMeta {
-            oid,
-            time: commit_time(&commit),
-            parents: commit.parent_ids().collect(),
-            other,
-        });
-    }
-    Ok((commits, changes))
-}
-
-pub fn commit_time(commit: &git2::Commit) -> DateTime<FixedOffset> {
-    let t = commit.time();
-    let off = FixedOffset::east_opt(t.offset_minutes() * 60)
-        .unwrap_or_else(|| FixedOffset::east_opt(0).unwrap());
-    off.timestamp_opt(t.seconds(), 0)
-        .single()
-        .unwrap_or_else(|| off.timestamp_opt(0, 0).unwrap())
-}
+use super::PathFilter;
 
 /// A wanted file's path, with its blob before and after.
-type Changed = (String, Option<Oid>, Option<Oid>);
+pub(super) type Changed = (String, Option<Oid>, Option<Oid>);
 
 #[derive(Default)]
-struct Found {
-    changes: Vec<Changed>,
+pub(super) struct Found {
+    pub(super) changes: Vec<Changed>,
     /// Something outside the wanted files differs.
-    other: bool,
+    pub(super) other: bool,
 }
 
 /// Wanted files that differ between two trees (either may be absent), in
 /// folders the filter descends into. Both trees are sorted, so they are
 /// merged in one pass; a subtree with the same id on both sides is skipped.
-fn diff_trees(
+pub(super) fn diff_trees(
     trees: &mut TreeCache,
     old: Option<&RawTree>,
     new: Option<&RawTree>,
@@ -381,7 +111,12 @@ fn diff_trees(
 }
 
 /// Git sorts tree entries by name, a folder's name as if it ended in `/`.
-fn git_order(at: &RawTree, a: &RawEntry, bt: &RawTree, b: &RawEntry) -> std::cmp::Ordering {
+pub(super) fn git_order(
+    at: &RawTree,
+    a: &RawEntry,
+    bt: &RawTree,
+    b: &RawEntry,
+) -> std::cmp::Ordering {
     let slash = |e: &RawEntry| {
         if e.kind == EntryKind::Tree {
             Some(b'/')
@@ -399,14 +134,14 @@ fn git_order(at: &RawTree, a: &RawEntry, bt: &RawTree, b: &RawEntry) -> std::cmp
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum EntryKind {
+pub(super) enum EntryKind {
     Tree,
     Blob,
     Other,
 }
 
 /// The length of the common prefix of `a` and `b`, up to `max`.
-fn mismatch(a: &[u8], b: &[u8], max: usize) -> usize {
+pub(super) fn mismatch(a: &[u8], b: &[u8], max: usize) -> usize {
     // Compare in blocks (memcmp), then bytes within the first differing block.
     let mut i = 0;
     while i + 64 <= max && a[i..i + 64] == b[i..i + 64] {
@@ -419,7 +154,7 @@ fn mismatch(a: &[u8], b: &[u8], max: usize) -> usize {
 }
 
 /// The length of the common suffix of `a` and `b`, up to `max`.
-fn mismatch_rev(a: &[u8], b: &[u8], max: usize) -> usize {
+pub(super) fn mismatch_rev(a: &[u8], b: &[u8], max: usize) -> usize {
     let (la, lb) = (a.len(), b.len());
     let mut i = 0;
     while i + 64 <= max && a[la - i - 64..la - i] == b[lb - i - 64..lb - i] {
@@ -432,7 +167,7 @@ fn mismatch_rev(a: &[u8], b: &[u8], max: usize) -> usize {
 }
 
 /// Reads the entry at `i`: `<mode> <name>\0<id>`; returns it and where the next starts.
-fn parse_entry(data: &[u8], i: usize, oid_len: usize) -> Option<(RawEntry, usize)> {
+pub(super) fn parse_entry(data: &[u8], i: usize, oid_len: usize) -> Option<(RawEntry, usize)> {
     let sp = i + memchr::memchr(b' ', &data[i..])?;
     let nul = sp + 1 + memchr::memchr(0, &data[sp + 1..])?;
     let kind = match &data[i..sp] {
@@ -457,7 +192,7 @@ fn parse_entry(data: &[u8], i: usize, oid_len: usize) -> Option<(RawEntry, usize
 
 /// One entry of a raw tree: offsets into the tree's bytes.
 #[derive(Clone)]
-struct RawEntry {
+pub(super) struct RawEntry {
     start: u32,
     name: (u32, u32),
     oid: u32,
@@ -465,7 +200,7 @@ struct RawEntry {
 }
 
 /// A tree object's bytes (`<mode> <name>\0<20-byte id>` repeated) and its entries.
-struct RawTree {
+pub(super) struct RawTree {
     data: Vec<u8>,
     entries: Vec<RawEntry>,
     oid_len: usize,
@@ -586,14 +321,14 @@ impl RawTree {
 
 /// Trees read for the last commit, kept for the next one: in a walk from
 /// parent to child, a commit's trees come back as its child's parent trees.
-struct TreeCache<'r> {
+pub(super) struct TreeCache<'r> {
     odb: git2::Odb<'r>,
     current: HashMap<Oid, Rc<RawTree>>,
     previous: HashMap<Oid, Rc<RawTree>>,
 }
 
 impl<'r> TreeCache<'r> {
-    fn new(repo: &'r Repository) -> Result<Self, git2::Error> {
+    pub(super) fn new(repo: &'r Repository) -> Result<Self, git2::Error> {
         Ok(TreeCache {
             odb: repo.odb()?,
             current: HashMap::new(),
@@ -603,7 +338,11 @@ impl<'r> TreeCache<'r> {
 
     /// The tree `id`; `base`, a tree it likely differs little from (its
     /// parent's version), lets most of its entries be taken over unparsed.
-    fn get(&mut self, id: Oid, base: Option<&RawTree>) -> Result<Rc<RawTree>, git2::Error> {
+    pub(super) fn get(
+        &mut self,
+        id: Oid,
+        base: Option<&RawTree>,
+    ) -> Result<Rc<RawTree>, git2::Error> {
         if let Some(t) = self.current.get(&id) {
             return Ok(t.clone());
         }
@@ -630,7 +369,7 @@ impl<'r> TreeCache<'r> {
         Ok(t)
     }
 
-    fn next_generation(&mut self) {
+    pub(super) fn next_generation(&mut self) {
         self.previous = std::mem::take(&mut self.current);
     }
 }

@@ -1,0 +1,283 @@
+//! Reading history once. Each commit is compared with its first parent by
+//! tree object ids, descending only into folders that changed and that can
+//! hold wanted files. Tree objects are parsed here, from their raw bytes,
+//! and a commit's trees are kept for its child: a large folder (campaigns/
+//! with thousands of entries) is read once per change, and no diff
+//! machinery or process is involved.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, FixedOffset, TimeZone};
+use git2::{Oid, Repository, Sort};
+
+mod tree_diff;
+
+use tree_diff::{Changed, Found, TreeCache, diff_trees};
+
+/// Which paths a history walk looks at.
+pub struct PathFilter<'a> {
+    /// Whether a folder may hold wanted files.
+    pub descend: &'a (dyn Fn(&str) -> bool + Sync),
+    /// Whether a file is wanted.
+    pub wanted: &'a (dyn Fn(&str) -> bool + Sync),
+    /// Names this filter (and its version) for the cache of what each
+    /// commit changed; `None`: no cache.
+    pub cache_key: Option<&'a str>,
+}
+
+/// One commit of HEAD's history.
+#[derive(Debug, Clone)]
+pub struct CommitMeta {
+    pub oid: Oid,
+    pub time: DateTime<FixedOffset>,
+    pub parents: Vec<Oid>,
+    /// Whether the commit changed anything besides the wanted files listed
+    /// in `Walk::changes` (seen for free while comparing trees).
+    pub other: bool,
+}
+
+/// A wanted file that a commit added (`old` none), changed, or removed
+/// (`new` none), compared with the commit's first parent.
+#[derive(Debug, Clone)]
+pub struct PathChange {
+    /// Index into `Walk::commits`.
+    pub commit: usize,
+    pub path: String,
+    pub old: Option<Oid>,
+    pub new: Option<Oid>,
+}
+
+/// HEAD's history, read once: every commit (parents before children) and
+/// every change to a wanted file.
+#[derive(Debug, Default)]
+pub struct Walk {
+    pub commits: Vec<CommitMeta>,
+    pub changes: Vec<PathChange>,
+    /// A shallow clone: the oldest commits are missing, and the first one
+    /// present seems to add everything.
+    pub shallow: bool,
+}
+
+impl Walk {
+    /// When each wanted path was first added, by commit time. A file
+    /// renamed (as N003 asks, to fix its name) keeps the time its content
+    /// was first committed under a wanted path.
+    pub fn first_added(&self) -> HashMap<String, DateTime<FixedOffset>> {
+        let mut out = HashMap::new();
+        let mut content_first: HashMap<Oid, DateTime<FixedOffset>> = HashMap::new();
+        for c in &self.changes {
+            let (None, Some(blob)) = (c.old, c.new) else {
+                continue;
+            };
+            let time = self.commits[c.commit].time;
+            let first = *content_first.entry(blob).or_insert(time);
+            out.entry(c.path.clone()).or_insert(first);
+        }
+        out
+    }
+}
+
+/// Reads HEAD's history. An unborn HEAD gives an empty walk.
+pub fn walk(repo: &Repository, filter: &PathFilter) -> Result<Walk, git2::Error> {
+    super::fast_reads();
+    let shallow = repo.is_shallow();
+    let head = match repo.head() {
+        Ok(h) => h,
+        Err(e)
+            if e.code() == git2::ErrorCode::UnbornBranch
+                || e.code() == git2::ErrorCode::NotFound =>
+        {
+            return Ok(Walk {
+                shallow,
+                ..Walk::default()
+            });
+        }
+        Err(e) => return Err(e),
+    };
+    let Some(tip) = head.target() else {
+        return Ok(Walk {
+            shallow,
+            ..Walk::default()
+        });
+    };
+    let cache = filter
+        .cache_key
+        .map(|key| super::walk_cache::WalkCache::load(repo, key));
+    let oids = commits_in_order(repo, tip, cache.as_ref())?;
+    let known: Option<&HashMap<Oid, super::walk_cache::Record>> =
+        cache.as_ref().map(|c| &c.records);
+    // Each commit is compared with its parent on its own, so the walk splits
+    // into contiguous runs, one per core, each with its own handle on the
+    // repository; the runs are joined back in history's order.
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 8);
+    let chunk = oids.len().div_ceil(threads).max(256);
+    let path = repo.path().to_path_buf();
+    type Run = Result<(Vec<CommitMeta>, Vec<PathChange>), git2::Error>;
+    let runs: Vec<Run> = std::thread::scope(|s| {
+        let handles: Vec<_> = oids
+            .chunks(chunk)
+            .enumerate()
+            .map(|(i, run)| {
+                let path = &path;
+                s.spawn(move || {
+                    let repo = Repository::open(path)?;
+                    changes_in(&repo, run, i * chunk, filter, known)
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| Err(git2::Error::from_str("history reader panicked")))
+            })
+            .collect()
+    });
+    let mut out = Walk {
+        shallow,
+        ..Walk::default()
+    };
+    for run in runs {
+        let (commits, changes) = run?;
+        out.commits.extend(commits);
+        out.changes.extend(changes);
+    }
+    if let Some(cache) = &cache
+        && out
+            .commits
+            .iter()
+            .any(|c| !cache.records.contains_key(&c.oid))
+    {
+        let mut by_commit: Vec<Vec<Changed>> = vec![Vec::new(); out.commits.len()];
+        for c in &out.changes {
+            by_commit[c.commit].push((c.path.clone(), c.old, c.new));
+        }
+        let records: Vec<(Oid, super::walk_cache::Record)> = out
+            .commits
+            .iter()
+            .zip(by_commit)
+            .map(|(c, changes)| {
+                (
+                    c.oid,
+                    super::walk_cache::Record {
+                        time: c.time,
+                        parents: c.parents.clone(),
+                        other: c.other,
+                        changes,
+                    },
+                )
+            })
+            .collect();
+        cache.store(records.iter().map(|(o, r)| (*o, r)));
+    }
+    Ok(out)
+}
+
+/// HEAD's history, parents before children. The cache's order (the history
+/// of the tip it was written for) is reused when that tip is HEAD or one of
+/// its ancestors; only the commits since are walked.
+fn commits_in_order(
+    repo: &Repository,
+    tip: Oid,
+    cache: Option<&super::walk_cache::WalkCache>,
+) -> Result<Vec<Oid>, git2::Error> {
+    let cached = cache.map(|c| c.order.as_slice()).unwrap_or(&[]);
+    let base = cached
+        .last()
+        .copied()
+        .filter(|&old| old == tip || repo.graph_descendant_of(tip, old).unwrap_or(false));
+    let mut revwalk = repo.revwalk()?;
+    revwalk.push(tip)?;
+    revwalk.set_sorting(Sort::TOPOLOGICAL | Sort::REVERSE)?;
+    let Some(old) = base else {
+        return revwalk.collect();
+    };
+    if old == tip {
+        return Ok(cached.to_vec());
+    }
+    // Commits reachable from the old tip are already in order; the new ones
+    // have their parents among them or among themselves.
+    revwalk.hide(old)?;
+    let mut out = cached.to_vec();
+    for oid in revwalk {
+        out.push(oid?);
+    }
+    Ok(out)
+}
+
+/// The commits of `run` and their changes to wanted files, in order;
+/// `first` is the index of the run's first commit in the whole walk.
+fn changes_in(
+    repo: &Repository,
+    run: &[Oid],
+    first: usize,
+    filter: &PathFilter,
+    known: Option<&HashMap<Oid, super::walk_cache::Record>>,
+) -> Result<(Vec<CommitMeta>, Vec<PathChange>), git2::Error> {
+    let mut commits = Vec::with_capacity(run.len());
+    let mut changes = Vec::new();
+    let mut trees = TreeCache::new(repo)?;
+    for (i, &oid) in run.iter().enumerate() {
+        if let Some(r) = known.and_then(|k| k.get(&oid)) {
+            changes.extend(r.changes.iter().map(|(path, old, new)| PathChange {
+                commit: first + i,
+                path: path.clone(),
+                old: *old,
+                new: *new,
+            }));
+            commits.push(CommitMeta {
+                oid,
+                time: r.time,
+                parents: r.parents.clone(),
+                other: r.other,
+            });
+            continue;
+        }
+        let commit = repo.find_commit(oid)?;
+        let parent_tree = match commit.parent_ids().next() {
+            Some(p) => Some(trees.get(repo.find_commit(p)?.tree_id(), None)?),
+            None => None,
+        };
+        let tree = trees.get(commit.tree_id(), parent_tree.as_deref())?;
+        let mut found = Found::default();
+        diff_trees(
+            &mut trees,
+            parent_tree.as_deref(),
+            Some(&tree),
+            "",
+            filter,
+            &mut found,
+        )?;
+        trees.next_generation();
+        let other = found.other;
+        changes.extend(
+            found
+                .changes
+                .into_iter()
+                .map(|(path, old, new)| PathChange {
+                    commit: first + i,
+                    path,
+                    old,
+                    new,
+                }),
+        );
+        commits.push(CommitMeta {
+            oid,
+            time: commit_time(&commit),
+            parents: commit.parent_ids().collect(),
+            other,
+        });
+    }
+    Ok((commits, changes))
+}
+
+pub fn commit_time(commit: &git2::Commit) -> DateTime<FixedOffset> {
+    let t = commit.time();
+    let off = FixedOffset::east_opt(t.offset_minutes() * 60)
+        .unwrap_or_else(|| FixedOffset::east_opt(0).unwrap());
+    off.timestamp_opt(t.seconds(), 0)
+        .single()
+        .unwrap_or_else(|| off.timestamp_opt(0, 0).unwrap())
+}
