@@ -3,8 +3,8 @@
 
 use rust_decimal::{Decimal, RoundingStrategy};
 
-use super::KpiValue;
 use crate::model::Money;
+use crate::report::KpiValue;
 
 /// `200,000` or `1,234.50`: yuan, grouped by thousands.
 pub fn money(m: Money) -> String {

@@ -6,10 +6,10 @@
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde_json::{Value, json};
 
-use super::{
+use crate::model::Money;
+use crate::report::{
     CampaignAttribution, CampaignRow, ChannelCredit, Credit, KpiRow, KpiValue, Model, QuarterReport,
 };
-use crate::model::Money;
 
 pub fn render(r: &QuarterReport) -> String {
     let v = json!({
@@ -102,12 +102,14 @@ fn ratio(d: Decimal) -> Value {
 
 fn campaign(c: &CampaignRow) -> Value {
     let (status, cancelled) = match &c.status {
-        super::Status::Cancelled { reason } => ("cancelled", Some(reason.as_str())),
+        crate::report::Status::Cancelled { reason } => ("cancelled", Some(reason.as_str())),
         s => (s.key(), None),
     };
     // The steps an awaiting campaign waits for (SPEC 2: "and which stage").
     let waiting: Vec<&str> = match &c.status {
-        super::Status::AwaitingApproval { waiting } => waiting.iter().map(String::as_str).collect(),
+        crate::report::Status::AwaitingApproval { waiting } => {
+            waiting.iter().map(String::as_str).collect()
+        }
         _ => Vec::new(),
     };
     json!({
@@ -162,7 +164,7 @@ fn kpi(k: &KpiRow) -> Value {
     })
 }
 
-fn problem(p: &super::Problem) -> Value {
+fn problem(p: &crate::report::Problem) -> Value {
     json!({"file": p.file, "line": p.line, "message": p.message})
 }
 

@@ -2,7 +2,7 @@
 //! and html renderers so that all three say the same thing the same way.
 
 use super::human::{count, credit, fen_decimal, kpi_value, money, opt_money, opt_percent, percent};
-use super::{CampaignAttribution, KpiState, Model, QuarterReport, Section};
+use crate::report::{CampaignAttribution, KpiState, Model, QuarterReport, Section};
 
 /// One table: a title, a header, rows of cells, which columns are numbers
 /// (right-aligned), what to say when there are no rows, and notes under it.
@@ -106,13 +106,13 @@ pub fn grids(r: &QuarterReport) -> Vec<Grid> {
         ]);
     }
     for c in &r.campaigns {
-        if let super::Status::Cancelled { reason } = &c.status {
+        if let crate::report::Status::Cancelled { reason } = &c.status {
             g.notes.push(format!("{} was cancelled: {reason}", c.id));
         }
     }
     if r.campaigns
         .iter()
-        .any(|c| matches!(c.status, super::Status::Cancelled { .. }))
+        .any(|c| matches!(c.status, crate::report::Status::Cancelled { .. }))
     {
         g.notes
             .push("The total budget leaves cancelled campaigns out.".to_string());
@@ -150,7 +150,7 @@ pub fn grids(r: &QuarterReport) -> Vec<Grid> {
     let active = r
         .campaigns
         .iter()
-        .filter(|c| !matches!(c.status, super::Status::Cancelled { .. }));
+        .filter(|c| !matches!(c.status, crate::report::Status::Cancelled { .. }));
     for c in active {
         for k in &c.kpis {
             let target = match k.state {
@@ -174,7 +174,7 @@ pub fn grids(r: &QuarterReport) -> Vec<Grid> {
     let no_results: Vec<&str> = r
         .campaigns
         .iter()
-        .filter(|c| !c.has_results && !matches!(c.status, super::Status::Cancelled { .. }))
+        .filter(|c| !c.has_results && !matches!(c.status, crate::report::Status::Cancelled { .. }))
         .map(|c| c.id.as_str())
         .collect();
     if !no_results.is_empty() {
@@ -239,7 +239,7 @@ pub fn grids(r: &QuarterReport) -> Vec<Grid> {
             a.at.format("%Y-%m-%d %H:%M").to_string(),
             a.campaign.clone(),
             a.stage.clone(),
-            super::decision_word(a.decision).to_string(),
+            crate::report::decision_word(a.decision).to_string(),
             a.approver_name.clone(),
             opt_money(a.amount, ""),
             a.verdict.clone().unwrap_or_else(|| "—".to_string()),
@@ -267,7 +267,8 @@ pub fn grids(r: &QuarterReport) -> Vec<Grid> {
         ]);
     }
     if r.meetings.len() > 1 {
-        let sum = |f: fn(&super::MeetingRow) -> usize| r.meetings.iter().map(f).sum::<usize>();
+        let sum =
+            |f: fn(&crate::report::MeetingRow) -> usize| r.meetings.iter().map(f).sum::<usize>();
         g.rows.push(vec![
             "total".to_string(),
             sum(|m| m.held).to_string(),

@@ -3,8 +3,8 @@
 
 use comfy_table::{CellAlignment, Table, presets::ASCII_MARKDOWN};
 
-use super::QuarterReport;
 use super::grid::{self, Grid};
+use crate::report::QuarterReport;
 
 pub fn render(r: &QuarterReport) -> String {
     let mut out = format!("{}\n{}\n", grid::title(r), grid::summary(r));

@@ -11,10 +11,10 @@ use std::fmt::Write as _;
 use chrono::{Datelike, NaiveDate};
 use unicode_width::UnicodeWidthStr;
 
-use super::QuarterReport;
 use super::grid::{self, Grid};
 use super::human::money;
 use crate::model::Money;
+use crate::report::QuarterReport;
 
 /// Chart width in px; the page scales it down on narrow screens and paper.
 const WIDTH: i64 = 880;
@@ -74,7 +74,7 @@ pub fn render(r: &QuarterReport) -> String {
         let _ = writeln!(out, "<section>\n<h2>{}</h2>", esc(&g.title));
         grid_html(&mut out, &g);
         match g.section {
-            super::Section::Campaigns if !r.campaigns.is_empty() => {
+            crate::report::Section::Campaigns if !r.campaigns.is_empty() => {
                 figure(
                     &mut out,
                     &budget_chart(r),
@@ -86,7 +86,7 @@ pub fn render(r: &QuarterReport) -> String {
                     "Phases over the quarter; a triangle marks a campaign that continues beyond it.",
                 );
             }
-            super::Section::Channels => {
+            crate::report::Section::Channels => {
                 if let Some(svg) = channel_chart(r) {
                     figure(&mut out, &svg, "Spend by channel in the quarter.");
                 }

@@ -4,8 +4,8 @@
 
 use rust_decimal::{Decimal, RoundingStrategy};
 
-use super::{KpiValue, Model, QuarterReport, Section, Status};
 use crate::model::Money;
+use crate::report::{KpiValue, Model, QuarterReport, Section, Status};
 
 pub fn render(r: &QuarterReport, section: Section) -> String {
     let mut rows: Vec<Vec<String>> = Vec::new();
@@ -130,7 +130,7 @@ pub fn render(r: &QuarterReport, section: Section) -> String {
                     a.path.clone(),
                     a.subject.clone(),
                     a.stage.clone(),
-                    super::decision_word(a.decision).to_string(),
+                    crate::report::decision_word(a.decision).to_string(),
                     a.approver.clone(),
                     a.approver_name.clone(),
                     opt_money(a.amount),

@@ -1,7 +1,7 @@
 //! The report as Markdown: what `--write` files under reports/.
 
-use super::QuarterReport;
 use super::grid::{self, Grid};
+use crate::report::QuarterReport;
 
 pub fn render(r: &QuarterReport) -> String {
     let mut out = format!("# {}\n\n{}\n", grid::title(r), grid::summary(r));
