@@ -4,10 +4,12 @@
 
 mod approval;
 mod budget;
-mod content;
+mod contract;
+mod copy;
 mod deadline;
 mod file;
 mod incident;
+mod legal;
 mod naming;
 mod signature;
 
@@ -15,10 +17,12 @@ use crate::diag::Diagnostic;
 
 pub use approval::{A001, A002, A003, A004, A005, A006, per_approval};
 pub use budget::{B001, B002, B003};
-pub use content::{C001, C002, C003, C004, is_age};
+pub use contract::{C004, is_age};
+pub use copy::{C001, C002};
 pub use deadline::{D001, D002, D003, D004, D005, D006, D007, first_activity, minutes_timing};
 pub use file::{F001, F002, F003, F004};
 pub use incident::D008;
+pub use legal::C003;
 pub use naming::{N001, N002, N003};
 pub use signature::{S001, S002, S003, S004, S005, rule_of, verdict};
 
@@ -51,7 +55,9 @@ pub fn check(ctx: &View) -> Vec<Diagnostic> {
     approval::check(ctx, &mut out);
     signature::check(ctx, &mut out);
     incident::check(ctx, &mut out);
-    content::check(ctx, &mut out);
+    copy::check(ctx, &mut out);
+    legal::check(ctx, &mut out);
+    contract::check(ctx, &mut out);
     crate::diag::sort(&mut out);
     out
 }

@@ -1,13 +1,10 @@
-//! Content rules (SPEC 4.5): what copy may say (C001, C002), that legal
-//! has signed it off before it goes out (C003), and that contracts are
-//! stored encrypted (C004).
+//! Copy rules (广告法, 规范 六): no absolute terms (C001), no result claim
+//! without its period and source (C002).
 
 use std::ops::Range;
 
 use super::{View, declare_rule};
-use crate::approvals::{self, chain_for, eligible};
-use crate::diag::{Diagnostic, Located, Severity};
-use crate::model::ApprovalDecision;
+use crate::diag::Diagnostic;
 use crate::policy::Content;
 use crate::repo::locate_in_text;
 
@@ -64,65 +61,6 @@ declare_rule! {
     C002, "unsourced-claim", Warning, "a result claim without period and source (warning)"
 }
 
-declare_rule! {
-    /// ## What it checks
-    /// Once a campaign has started, each of its copy files has a legal
-    /// sign-off (`mkt sign-off <file>` by a person with the role
-    /// `approvals.copy_signoff_role`) that is trusted and still current: a
-    /// file edited after its sign-off is reported as stale. A sign-off made
-    /// only after the start is a warning that stays on record: the copy
-    /// could go out unreviewed. Superseded and cancelled campaigns are left
-    /// out.
-    ///
-    /// ## Why
-    /// 制度 六(一)：内容发布前需经过法务部审核; 规范 六(一)1：所有推广内容需经过法务审核.
-    /// SPEC 4.5: copy must have a legal sign-off before the campaign starts.
-    ///
-    /// ## Example
-    /// ```text
-    /// campaigns/中秋礼盒-2026-09V1/content/团购推文.md   start 2026-09-01, no sign-off
-    /// ```
-    ///
-    /// ## Fix
-    /// Legal reviews the copy as committed and signs it off:
-    /// `mkt sign-off campaigns/中秋礼盒-2026-09V1/content/团购推文.md`. After an
-    /// edit, legal signs off the new text again (or restore the signed text).
-    C003, "legal-review-missing", Error, "copy without legal sign-off by the start"
-}
-
-declare_rule! {
-    /// ## What it checks
-    /// Every file in `campaigns/<ID>/contracts/` is an age-encrypted file:
-    /// it starts with the header `age-encryption.org/v1` (or is ASCII-armored
-    /// age). The extension alone proves nothing.
-    ///
-    /// ## Why
-    /// 制度 三(二)：重要合同需加密存储，仅总监与财务部可调阅. A plaintext
-    /// contract in the repository can be read by everyone who can clone it.
-    ///
-    /// ## Example
-    /// ```text
-    /// campaigns/618年中大促-2026-06V1/contracts/媒体投放合同.pdf
-    /// ```
-    ///
-    /// ## Fix
-    /// Encrypt it for the director and finance, and delete the plaintext:
-    /// `mkt contract add 618年中大促-2026-06V1 ~/Downloads/媒体投放合同.pdf`.
-    /// If the plaintext was ever committed it is still in history: rewrite it
-    /// out, and tell the leads.
-    C004, "plaintext-contract", Error, "a file in contracts/ that is not encrypted"
-}
-
-/// The first bytes of every binary age file.
-pub const AGE_HEADER: &[u8] = b"age-encryption.org/v1\n";
-/// The first line of an ASCII-armored age file.
-pub const AGE_ARMOR: &[u8] = b"-----BEGIN AGE ENCRYPTED FILE-----";
-
-/// Whether bytes start like an age file.
-pub fn is_age(head: &[u8]) -> bool {
-    head.starts_with(AGE_HEADER) || head.starts_with(AGE_ARMOR)
-}
-
 pub fn check(ctx: &View, out: &mut Vec<Diagnostic>) {
     let repo = ctx.repo;
     let c = &ctx.policy.content;
@@ -139,11 +77,7 @@ pub fn check(ctx: &View, out: &mut Vec<Diagnostic>) {
                 out.push(claim_finding(path, text, claim));
             }
         }
-        for path in &dir.contracts {
-            contract(dir, path, out);
-        }
     }
-    legal_review(ctx, out);
 }
 
 /// Byte spans of the absolute terms in `text`, the allow-list applied.
@@ -381,149 +315,6 @@ fn claim_finding(path: &str, text: &str, claim: Claim) -> Diagnostic {
     .help("say when it was measured and where the number comes from, next to it: （统计周期：2026年1月1日至3月31日；数据来源：公司订单系统）")
 }
 
-/// C003: every copy file of a started campaign has a current legal sign-off.
-fn legal_review(ctx: &View, out: &mut Vec<Diagnostic>) {
-    let repo = ctx.repo;
-    let v = &ctx.verification;
-    let role = &ctx.policy.approvals.copy_signoff_role;
-    for (dir, c) in ctx.live_campaigns() {
-        let start = c.value.start.0;
-        if ctx.today < start {
-            continue;
-        }
-        for path in &dir.content {
-            let Some(chain) = chain_for(repo, path) else {
-                continue;
-            };
-            let stages = chain.stages.clone();
-            let progress = approvals::progress(repo, v, chain, Some(ctx.now));
-            if let Some(done) = progress.completed_at() {
-                // Signed off, but only after the copy could go out.
-                let day = ctx.day_of(done);
-                if day > start {
-                    out.push(
-                        Diagnostic::new(
-                            &C003,
-                            Located::file(path.clone()),
-                            format!(
-                                "{role} signed this copy off on {day}, after {} started {start}",
-                                c.value.id
-                            ),
-                        )
-                        .severity(Severity::Warning)
-                        .help(
-                            "have copy signed off before the start next time; this stays on record",
-                        ),
-                    );
-                }
-                continue;
-            }
-            let sign_off = format!("mkt sign-off {path}");
-            let at = Located::file(path.clone());
-            if let Some(r) = progress.rejected {
-                out.push(
-                    Diagnostic::new(
-                        &C003,
-                        at,
-                        format!(
-                            "{} rejected this copy{}; {} started {start}",
-                            r.approval.approver,
-                            on_date(ctx, r),
-                            c.value.id
-                        ),
-                    )
-                    .help(format!(
-                        "revise the copy, commit it, and have {role} sign it off: {sign_off}"
-                    )),
-                );
-                continue;
-            }
-            // A sign-off that would count but for the text having changed.
-            let stale = v
-                .of_subject(path)
-                .filter(|s| {
-                    s.trusted()
-                        && s.approval.decision != ApprovalDecision::Reject
-                        && stages.iter().any(|st| eligible(st, s))
-                        && !approvals::current(repo, s)
-                })
-                .last();
-            let d = match stale {
-                Some(s) => Diagnostic::new(
-                    &C003,
-                    at,
-                    format!(
-                        "this copy changed after {} signed it off{}: the sign-off is stale, and {} started {start}",
-                        s.approval.approver,
-                        on_date(ctx, s),
-                        c.value.id
-                    ),
-                )
-                .help(format!(
-                    "commit the new text and have {role} sign it off again ({sign_off}), or restore the text that was signed off"
-                )),
-                None => Diagnostic::new(
-                    &C003,
-                    at,
-                    format!(
-                        "this copy has no sign-off by {role}, and {} started {start}",
-                        c.value.id
-                    ),
-                )
-                .help(format!("{} reviews it and runs: {sign_off}", who(ctx, role))),
-            };
-            out.push(d);
-        }
-    }
-}
-
-fn on_date(ctx: &View, c: &approvals::Checked) -> String {
-    c.time
-        .map(|t| format!(" on {}", ctx.day_of(t)))
-        .unwrap_or_default()
-}
-
-/// `sun.li (legal)` or `a person with the legal role`.
-fn who(ctx: &View, role: &str) -> String {
-    let people: Vec<&str> = ctx
-        .verification
-        .roster
-        .at_head()
-        .team
-        .people
-        .iter()
-        .filter(|p| p.has_role(role))
-        .map(|p| p.id.as_str())
-        .collect();
-    if people.is_empty() {
-        format!("a person with the {role} role")
-    } else {
-        format!("{} ({role})", people.join(" or "))
-    }
-}
-
-/// C004: a contract file that does not start like an age file. The loader
-/// lists contracts without reading them; only their first bytes are read.
-fn contract(dir: &crate::repo::CampaignDir, path: &str, out: &mut Vec<Diagnostic>) {
-    let read = match dir.contract_heads.get(path) {
-        Some(Ok(head)) if is_age(head) => return,
-        Some(Ok(_)) => Ok(()),
-        Some(Err(e)) => Err(e.clone()),
-        None => Err("it was not loaded".to_string()),
-    };
-    let id = path.split('/').nth(1).unwrap_or("<ID>");
-    let name = path.rsplit('/').next().unwrap_or(path);
-    let message = match read {
-        Err(e) => format!("cannot read this contract to check it is encrypted: {e}"),
-        Ok(()) => format!("{name} is not encrypted: it has no age header (age-encryption.org/v1)"),
-    };
-    out.push(
-        Diagnostic::new(&C004, Located::file(path), message).help(format!(
-            "encrypt it for the director and finance with `mkt contract add {id} <file>`, then delete this file; if it was ever committed, it is still in history"
-        )),
-    );
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -589,13 +380,5 @@ mod tests {
         assert!(claims("企业团购满20盒可免费定制贺卡。").is_empty());
         // 100% is C001's, not C002's.
         assert!(claims("100%好评").is_empty());
-    }
-
-    #[test]
-    fn recognises_age_files() {
-        assert!(is_age(b"age-encryption.org/v1\n-> X25519 abc\n"));
-        assert!(is_age(b"-----BEGIN AGE ENCRYPTED FILE-----\n"));
-        assert!(!is_age(b"%PDF-1.7"));
-        assert!(!is_age(b"age-encryption.org/v2\n"));
     }
 }
