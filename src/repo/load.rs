@@ -1,0 +1,396 @@
+//! Loading: every file of the work tree read once, in parallel, straight
+//! into its record type; history read once for the paths rules need.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use super::*;
+
+/// The outcome of reading one file.
+/// A record read into its type.
+enum Typed {
+    Team(Team),
+    Campaign(Box<Campaign>),
+    Results(Results),
+    Minutes(Minutes),
+    Purchase(Purchase),
+    Approval(Approval),
+    Incident(Incident),
+}
+
+enum Loaded {
+    /// A TOML record, its source kept for spans; read on the loading
+    /// threads, so each file is parsed once and in parallel.
+    Toml(Kind, Box<(SourceDoc, Result<Typed, SourceError>)>),
+    Text(Kind, String),
+    Listed(Kind),
+    /// A contract: listed, with its first bytes.
+    Contract(Kind, std::result::Result<Vec<u8>, String>),
+    Fault(LoadFault),
+    Skip,
+}
+
+impl Repo {
+    pub(super) fn load(git: crate::git::Repository, root: PathBuf, policy: Policy) -> Result<Repo> {
+        let files = walk(&root)?;
+        let max = policy.general.max_file_bytes;
+        let loaded: Vec<(String, Loaded)> = files
+            .into_par_iter()
+            .map(|(rel, is_link)| {
+                let l = load_one(&root, &rel, is_link, max);
+                (rel, l)
+            })
+            .collect();
+
+        let mut repo = Repo {
+            root,
+            policy,
+            team: Team::default(),
+            has_team: false,
+            campaigns: BTreeMap::new(),
+            dept_minutes: Vec::new(),
+            incidents: Vec::new(),
+            reports: BTreeMap::new(),
+            docs: HashMap::new(),
+            texts: HashMap::new(),
+            first_added: HashMap::new(),
+            history: crate::git::Walk::default(),
+            dept_approvals: Vec::new(),
+            trust_root: 0,
+            blob_ids: std::cell::RefCell::new(HashMap::new()),
+            faults: Vec::new(),
+            git,
+        };
+        for (rel, l) in loaded {
+            // A stray file that git ignores (an editor's backup, `.DS_Store`) is not the team's.
+            if let Loaded::Fault(f) = &l
+                && f.kind == FaultKind::Misplaced
+                && crate::git::is_ignored(&repo.git, &rel)
+            {
+                continue;
+            }
+            repo.add(rel, l);
+        }
+        if !repo.has_team && !repo.faults.iter().any(|f| f.at.file == "team.toml") {
+            repo.faults.push(
+                LoadFault::new(
+                    FaultKind::Missing,
+                    Located::file("team.toml"),
+                    "team.toml is missing",
+                )
+                .help("every marketing repository has a roster; `mkt init` writes one to fill in"),
+            );
+        }
+        // Every minutes file in history, not only today's (a renamed file
+        // keeps the time its content was first committed); every approval
+        // and roster change, for verification.
+        let filter = crate::git::PathFilter {
+            // Bump when what the filter takes in changes.
+            cache_key: Some("minutes+approvals+team/1"),
+            descend: &|p: &str| {
+                let parts: Vec<&str> = p.split('/').collect();
+                matches!(
+                    parts.as_slice(),
+                    ["campaigns"]
+                        | ["campaigns", _]
+                        | ["campaigns", _, "minutes" | "approvals"]
+                        | ["minutes"]
+                        | ["minutes", _]
+                        | ["approvals"]
+                )
+            },
+            wanted: &|p: &str| {
+                matches!(
+                    classify(p),
+                    Kind::CampaignMinutes { .. }
+                        | Kind::DeptMinutes { .. }
+                        | Kind::Approval { .. }
+                        | Kind::DeptApproval
+                        | Kind::Team
+                )
+            },
+        };
+        repo.history = crate::git::walk(&repo.git, &filter).map_err(|e| {
+            Error::new(ErrorKind::Io, format!("reading history: {e}"))
+                .hint("check that the repository is readable and not damaged (`git fsck`)")
+        })?;
+        let first_added = repo.history.first_added();
+        repo.first_added = first_added
+            .into_iter()
+            .filter(|(p, _)| {
+                matches!(
+                    classify(p),
+                    Kind::CampaignMinutes { .. } | Kind::DeptMinutes { .. }
+                )
+            })
+            .collect();
+        Ok(repo)
+    }
+
+    fn add(&mut self, rel: String, loaded: Loaded) {
+        match loaded {
+            Loaded::Skip => {}
+            Loaded::Fault(f) => self.faults.push(f),
+            Loaded::Contract(kind, head) => {
+                if let Kind::Contract { folder } = kind {
+                    let dir = self.campaign_dir(&folder);
+                    dir.contracts.push(rel.clone());
+                    dir.contract_heads.insert(rel, head);
+                }
+            }
+            Loaded::Listed(kind) => match kind {
+                Kind::Contract { folder } => self.campaign_dir(&folder).contracts.push(rel),
+                Kind::Report { year, quarter } => {
+                    self.reports.insert((year, quarter), rel);
+                }
+                _ => {}
+            },
+            Loaded::Text(kind, text) => {
+                match kind {
+                    Kind::Content { folder } => {
+                        self.campaign_dir(&folder).content.push(rel.clone())
+                    }
+                    Kind::Touchpoints { folder } => {
+                        self.campaign_dir(&folder).touchpoints = Some(rel.clone())
+                    }
+                    _ => return,
+                }
+                self.texts.insert(rel, text);
+            }
+            Loaded::Toml(kind, loaded) => {
+                let (doc, typed) = *loaded;
+                let value = match typed {
+                    Ok(v) => Some(v),
+                    Err(e) => {
+                        let kind = match e.fault {
+                            Fault::Syntax => FaultKind::Syntax,
+                            Fault::Schema => FaultKind::Schema,
+                        };
+                        self.faults.push(LoadFault {
+                            kind,
+                            at: e.at,
+                            message: e.message,
+                            help: e.help,
+                        });
+                        if e.fault == Fault::Syntax {
+                            return; // nothing to point into
+                        }
+                        None
+                    }
+                };
+                match (kind, value) {
+                    (Kind::Team, Some(Typed::Team(t))) => {
+                        self.team = t;
+                        self.has_team = true;
+                    }
+                    (Kind::Campaign { folder }, v) => {
+                        let dir = self.campaign_dir(&folder);
+                        if let Some(Typed::Campaign(c)) = v {
+                            dir.campaign = Some(Record {
+                                path: rel.clone(),
+                                value: *c,
+                            });
+                        }
+                    }
+                    (Kind::Results { folder }, Some(Typed::Results(r))) => {
+                        self.campaign_dir(&folder).results = Some(Record {
+                            path: rel.clone(),
+                            value: r,
+                        })
+                    }
+                    (Kind::CampaignMinutes { folder }, Some(Typed::Minutes(m))) => {
+                        self.campaign_dir(&folder).minutes.push(Record {
+                            path: rel.clone(),
+                            value: m,
+                        })
+                    }
+                    (Kind::Purchase { folder }, Some(Typed::Purchase(p))) => {
+                        self.campaign_dir(&folder).purchases.push(Record {
+                            path: rel.clone(),
+                            value: p,
+                        })
+                    }
+                    (Kind::Approval { folder }, Some(Typed::Approval(a))) => {
+                        self.campaign_dir(&folder).approvals.push(Record {
+                            path: rel.clone(),
+                            value: a,
+                        })
+                    }
+                    (Kind::DeptMinutes { .. }, Some(Typed::Minutes(m))) => {
+                        self.dept_minutes.push(Record {
+                            path: rel.clone(),
+                            value: m,
+                        })
+                    }
+                    (Kind::DeptApproval, Some(Typed::Approval(a))) => {
+                        self.dept_approvals.push(Record {
+                            path: rel.clone(),
+                            value: a,
+                        })
+                    }
+                    (Kind::Incident, Some(Typed::Incident(x))) => self.incidents.push(Record {
+                        path: rel.clone(),
+                        value: x,
+                    }),
+                    _ => {}
+                }
+                self.docs.insert(rel, doc);
+            }
+        }
+    }
+
+    fn campaign_dir(&mut self, folder: &str) -> &mut CampaignDir {
+        self.campaigns
+            .entry(folder.to_string())
+            .or_insert_with(|| CampaignDir {
+                folder: folder.to_string(),
+                ..CampaignDir::default()
+            })
+    }
+}
+
+/// Lists every file below `root` except `.git`, as `/`-separated relative
+/// paths, with whether it is a symbolic link.
+fn walk(root: &Path) -> Result<Vec<(String, bool)>> {
+    let mut out = Vec::new();
+    let it = walkdir::WalkDir::new(root)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| !(e.depth() == 1 && e.file_name() == ".git"));
+    for entry in it {
+        let entry = entry.map_err(|e| {
+            Error::new(ErrorKind::Io, format!("reading the work tree: {e}"))
+                .hint("check the permissions of the folder named")
+        })?;
+        let ft = entry.file_type();
+        if ft.is_dir() {
+            continue;
+        }
+        let rel = entry.path().strip_prefix(root).unwrap_or(entry.path());
+        let rel: Vec<String> = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        out.push((rel.join("/"), ft.is_symlink()));
+    }
+    Ok(out)
+}
+
+/// How much of a contract is read while loading.
+const HEAD_BYTES: usize = 64;
+
+fn load_one(root: &Path, rel: &str, is_link: bool, max_bytes: u64) -> Loaded {
+    let kind = classify(rel);
+    if let Kind::Other | Kind::Policy = kind {
+        return Loaded::Skip; // policy.toml was read (and checked) by Repo::open
+    }
+    if let Kind::Misplaced(why) = kind {
+        return Loaded::Fault(
+            LoadFault::new(
+                FaultKind::Misplaced,
+                Located::file(rel),
+                format!("`{rel}` is not where any record belongs"),
+            )
+            .help(why),
+        );
+    }
+    if is_link {
+        return Loaded::Fault(
+            LoadFault::new(FaultKind::Symlink, Located::file(rel), format!("`{rel}` is a symbolic link"))
+                .help("mkt reads only plain files; a link could point outside the repository. Replace it with the file itself"),
+        );
+    }
+    if rel.contains('\u{FFFD}') {
+        return Loaded::Fault(
+            LoadFault::new(
+                FaultKind::BadName,
+                Located::file(rel),
+                "this file name is not valid UTF-8",
+            )
+            .help("rename the file; names are UTF-8 text"),
+        );
+    }
+    let path = root.join(rel);
+    let cannot = |e: std::io::Error| {
+        Loaded::Fault(LoadFault::new(
+            FaultKind::Unreadable,
+            Located::file(rel),
+            format!("cannot read: {e}"),
+        ))
+    };
+    // One open: the size from the handle, then the bytes, never more than the limit.
+    let mut file = match std::fs::File::open(&path) {
+        Ok(f) => f,
+        Err(e) => return cannot(e),
+    };
+    let len = match file.metadata() {
+        Ok(m) => m.len(),
+        Err(e) => return cannot(e),
+    };
+    // Contracts and filed reports are listed, not read as records: no size
+    // limit. Of a contract only the start is read, to tell an age file.
+    if let Kind::Contract { .. } = kind {
+        let mut head = Vec::with_capacity(HEAD_BYTES);
+        let read = std::io::Read::read_to_end(
+            &mut std::io::Read::take(&mut file, HEAD_BYTES as u64),
+            &mut head,
+        );
+        return Loaded::Contract(kind, read.map(|_| head).map_err(|e| e.to_string()));
+    }
+    if let Kind::Report { .. } = kind {
+        return Loaded::Listed(kind);
+    }
+    if len > max_bytes {
+        return Loaded::Fault(
+            LoadFault::new(
+                FaultKind::Unreadable,
+                Located::file(rel),
+                format!("file is {len} bytes, more than a record may be ({max_bytes})"),
+            )
+            .help("records are small text files; keep large material outside the repository or raise general.max_file_bytes"),
+        );
+    }
+    let mut bytes = Vec::with_capacity(len as usize);
+    if let Err(e) = std::io::Read::read_to_end(
+        &mut std::io::Read::take(&mut file, max_bytes + 1),
+        &mut bytes,
+    ) {
+        return cannot(e);
+    }
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let valid = e.utf8_error().valid_up_to();
+            let good = String::from_utf8_lossy(&e.as_bytes()[..valid]).into_owned();
+            let at = locate_in_text(rel, &good, valid..valid);
+            return Loaded::Fault(
+                LoadFault::new(
+                    FaultKind::Unreadable,
+                    Located { span: None, ..at },
+                    "file is not valid UTF-8 text",
+                )
+                .help("save the file as UTF-8 (editors call it \"UTF-8\" or \"Unicode\"; not GBK)"),
+            );
+        }
+    };
+    if let Kind::Content { .. } | Kind::Touchpoints { .. } = kind {
+        return Loaded::Text(kind, text);
+    }
+    let doc = SourceDoc::new(rel, text);
+    let typed = match &kind {
+        Kind::Team => doc.deserialize().map(Typed::Team),
+        Kind::Campaign { .. } => doc.deserialize().map(|c| Typed::Campaign(Box::new(c))),
+        Kind::Results { .. } => doc.deserialize().map(Typed::Results),
+        Kind::CampaignMinutes { .. } | Kind::DeptMinutes { .. } => {
+            doc.deserialize().map(Typed::Minutes)
+        }
+        Kind::Purchase { .. } => doc.deserialize().map(Typed::Purchase),
+        Kind::Approval { .. } | Kind::DeptApproval => doc.deserialize().map(Typed::Approval),
+        Kind::Incident => doc.deserialize().map(Typed::Incident),
+        _ => return Loaded::Skip,
+    };
+    Loaded::Toml(kind, Box::new((doc, typed)))
+}
