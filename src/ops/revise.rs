@@ -79,7 +79,13 @@ pub fn revise(repo: &Repo, id: &str) -> Result<Revised> {
     }
     fsutil::create_new(&file, out.as_bytes())?;
     Ok(Revised {
-        next: NextSteps::of(&repo.policy, &campaign),
+        next: NextSteps::of(
+            &repo.policy,
+            crate::approvals::verify(repo, repo.trust_root)
+                .roster
+                .at_head(),
+            &campaign,
+        ),
         id: new_id,
         path,
         file,

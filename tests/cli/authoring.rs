@@ -159,6 +159,11 @@ fn pty(t: &TestRepo, args: &[&str]) -> PtySession {
     cmd.current_dir(t.tmp()).arg("-C").arg(&t.root).args(args);
     clean_env(&mut cmd, &t.home);
     cmd.env("TERM", "xterm").env("MKT_TODAY", &t.today);
+    // The roster as committed is trusted, as `lint_at` trusts it.
+    let trust = t.git(&["log", "-1", "--format=%H", "--", "team.toml"]);
+    if !trust.trim().is_empty() {
+        cmd.env("MKT_TRUST_ROOT", trust.trim());
+    }
     spawn_command(cmd, Some(30_000)).expect("mkt starts in a pseudo-terminal")
 }
 

@@ -14,6 +14,17 @@ use crate::policy::Policy;
 use crate::repo::{Repo, SourceDoc};
 use crate::templates;
 
+mod defaults;
+mod next_steps;
+mod render;
+
+pub use defaults::{
+    check_reserve, default_allocation, default_phases, default_reserve, reserve_range,
+};
+pub use next_steps::NextSteps;
+use render::template_error;
+pub use render::{money, render, toml_key, toml_str};
+
 /// The three phases of a campaign: 预热, 爆发, 长尾.
 pub const PHASES: [&str; 3] = ["warm-up", "burst", "long-tail"];
 
@@ -51,40 +62,6 @@ pub struct Created {
     pub path: String,
     pub file: PathBuf,
     pub next: NextSteps,
-}
-
-/// What a plan needs once written (SPEC 4.2, 4.4).
-#[derive(Debug)]
-pub struct NextSteps {
-    /// The kickoff meeting's window, first and last day.
-    pub kickoff: (NaiveDate, NaiveDate),
-    /// The roles that approve the budget (one, or the emergency group).
-    pub approver_roles: Vec<String>,
-    /// The day by which the approvals are due: the start, or for emergency
-    /// work `approvals.emergency_days_after_start` days after it.
-    pub approve_by: NaiveDate,
-    pub emergency: bool,
-    /// The last day of the closing window.
-    pub closing_by: NaiveDate,
-}
-
-impl NextSteps {
-    pub fn of(policy: &Policy, c: &Campaign) -> NextSteps {
-        let a = &policy.approvals;
-        let approver_roles = if c.emergency {
-            a.emergency_group.clone()
-        } else {
-            vec![policy.budget_role(c.budget.total).to_string()]
-        };
-        let approve_by = policy.approve_by(c);
-        NextSteps {
-            kickoff: policy.kickoff_window(c),
-            approver_roles,
-            approve_by,
-            emergency: c.emergency,
-            closing_by: policy.closing_due(c),
-        }
-    }
 }
 
 /// The ID the plan gets: `{name}-{yyyy}-{mm}V1`. Refuses a name the naming
@@ -141,82 +118,6 @@ pub fn check_person(repo: &Repo, id: &str, what: &str) -> Result<()> {
         Some(c) => err.hint(format!("did you mean `{c}`?")),
         None => err.hint(format!("people in team.toml: {}", ids.join(", "))),
     })
-}
-
-/// The reserve range for `total`, in money: (min, max), to the fen.
-pub fn reserve_range(policy: &Policy, total: Money) -> (Money, Money) {
-    policy.reserve_range(total)
-}
-
-/// Refuses a reserve outside the policy's share of the total (B002).
-pub fn check_reserve(policy: &Policy, total: Money, reserve: Money) -> Result<()> {
-    let b = &policy.budget;
-    if total.fen() > 0 && !policy.reserve_in_range(total, reserve) {
-        let (min, max) = reserve_range(policy, total);
-        return Err(Error::user(format!(
-            "reserve {reserve} is outside the policy's {}–{} % of total {total}",
-            b.reserve_min_percent, b.reserve_max_percent
-        ))
-        .hint(format!(
-            "with total {total}, the reserve is between {min} and {max} (policy budget.reserve_*_percent)"
-        )));
-    }
-    Ok(())
-}
-
-/// The middle of the reserve range, in round hundreds of yuan where that
-/// stays in range.
-pub fn default_reserve(policy: &Policy, total: Money) -> Money {
-    let (min, max) = reserve_range(policy, total);
-    let mid = (min.fen() + max.fen()) / 2;
-    [10000, 100, 1]
-        .into_iter()
-        .map(|unit| Money(mid / unit * unit))
-        .find(|m| *m >= min && *m <= max && (m.fen() > 0 || max.fen() == 0))
-        .unwrap_or(Money(mid))
-}
-
-/// Splits what the reserve leaves evenly over the policy's categories, in
-/// round hundreds; the last takes the rest so the sum is exact.
-pub fn default_allocation(policy: &Policy, total: Money, reserve: Money) -> Vec<(String, Money)> {
-    let cats = &policy.budget.categories;
-    let rest = total - reserve;
-    let mut out = Vec::new();
-    if cats.is_empty() {
-        out.push(("reserve".to_string(), reserve));
-        return out;
-    }
-    let each = Money(rest.fen() / cats.len() as i64 / 10000 * 10000);
-    let mut left = rest;
-    for (i, c) in cats.iter().enumerate() {
-        let amount = if i + 1 == cats.len() { left } else { each };
-        left = left - amount;
-        out.push((c.clone(), amount));
-    }
-    out.push(("reserve".to_string(), reserve));
-    out
-}
-
-/// Three phases over `[start, end]`: about a quarter warm-up, a little under
-/// half burst, the rest long tail. Shorter than three days: one burst.
-pub fn default_phases(start: NaiveDate, end: NaiveDate, owner: &str) -> Vec<PhasePlan> {
-    let days = (end - start).num_days() + 1;
-    let phase = |name: &str, from: i64, len: i64| PhasePlan {
-        name: name.to_string(),
-        start: start + Duration::days(from),
-        end: start + Duration::days(from + len - 1),
-        owner: owner.to_string(),
-    };
-    if days < 3 {
-        return vec![phase("burst", 0, days.max(1))];
-    }
-    let warm = ((days + 2) / 4).max(1);
-    let burst = ((days * 45 + 50) / 100).clamp(1, days - warm - 1);
-    vec![
-        phase(PHASES[0], 0, warm),
-        phase(PHASES[1], warm, burst),
-        phase(PHASES[2], warm + burst, days - warm - burst),
-    ]
 }
 
 /// Checks the whole plan; the first problem comes back as the error.
@@ -350,7 +251,13 @@ pub fn new_campaign(repo: &Repo, plan: &CampaignPlan) -> Result<Created> {
     }
     fsutil::create_new(&file, text.as_bytes())?;
     Ok(Created {
-        next: NextSteps::of(&repo.policy, &campaign),
+        next: NextSteps::of(
+            &repo.policy,
+            crate::approvals::verify(repo, repo.trust_root)
+                .roster
+                .at_head(),
+            &campaign,
+        ),
         id,
         path,
         file,
@@ -364,137 +271,6 @@ pub fn parse_written(text: &str, id: &str) -> Result<Campaign> {
         .map_err(|e| template_error(id, &e.message, e.at.line))?;
     doc.deserialize::<Campaign>()
         .map_err(|e| template_error(id, &e.message, e.at.line))
-}
-
-fn template_error(id: &str, why: &str, line: usize) -> Error {
-    Error::config(format!(
-        "the campaign template does not make a valid plan for {id}: line {line}: {why}"
-    ))
-    .hint("fix templates/campaign.toml in this repository, or remove it to use the built-in one")
-}
-
-/// The template, filled.
-pub fn render(repo: &Repo, id: &str, plan: &CampaignPlan) -> Result<String> {
-    let template = templates::get(Some(&repo.root), "campaign.toml")
-        .ok_or_else(|| Error::internal("the built-in campaign template is missing"))?;
-    let values = [
-        ("id", toml_str(id)),
-        ("title", toml_str(&plan.title)),
-        ("owner", toml_str(&plan.owner)),
-        ("start", date(plan.start)),
-        ("end", date(plan.end)),
-        ("objective", toml_str(&plan.objective)),
-        ("emergency", plan.emergency.to_string()),
-        ("supersedes", toml_str("")),
-        ("total", money(plan.total)),
-        ("allocation", allocation_lines(&plan.allocation)),
-        ("phases", phase_blocks(&plan.phases)),
-        ("channels", channel_blocks(&plan.channels)),
-    ];
-    templates::fill(&template, &values).map_err(|why| {
-        Error::config(format!("templates/campaign.toml: {why}"))
-            .hint("fix the repository's own template, or remove it to use the built-in one")
-    })
-}
-
-/// A TOML basic string.
-pub fn toml_str(s: &str) -> String {
-    toml_edit::Value::from(s).to_string().trim().to_string()
-}
-
-/// A TOML key: bare where it can be.
-pub fn toml_key(s: &str) -> String {
-    let bare = !s.is_empty()
-        && s.chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
-    if bare { s.to_string() } else { toml_str(s) }
-}
-
-/// Money as the files write it: whole yuan, or a string with two decimals.
-pub fn money(m: Money) -> String {
-    if m.fen() % 100 == 0 {
-        m.to_string()
-    } else {
-        format!("\"{m}\"")
-    }
-}
-
-fn date(d: NaiveDate) -> String {
-    d.format("%Y-%m-%d").to_string()
-}
-
-/// `key = value`, then the comment padded to a column, as the template does.
-fn commented(line: String, comment: &str) -> String {
-    if comment.is_empty() {
-        return line;
-    }
-    let pad = 34usize.saturating_sub(unicode_width::UnicodeWidthStr::width(line.as_str()));
-    format!("{line}{:pad$}# {comment}", "", pad = pad.max(1))
-}
-
-fn category_label(cat: &str) -> &'static str {
-    match cat {
-        "channel" => "渠道投放",
-        "content" => "内容制作",
-        "event" => "活动执行",
-        "reserve" => "弹性预算",
-        _ => "",
-    }
-}
-
-fn phase_label(name: &str) -> &'static str {
-    match name {
-        "warm-up" => "预热",
-        "burst" => "爆发",
-        "long-tail" => "长尾",
-        _ => "",
-    }
-}
-
-fn allocation_lines(allocation: &[(String, Money)]) -> String {
-    allocation
-        .iter()
-        .map(|(k, v)| {
-            commented(
-                format!("{} = {}", toml_key(k), money(*v)),
-                category_label(k),
-            )
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
-fn phase_blocks(phases: &[PhasePlan]) -> String {
-    phases
-        .iter()
-        .map(|p| {
-            format!(
-                "[[phases]]\n{}\nstart = {}\nend = {}\nowner = {}",
-                commented(
-                    format!("name = {}", toml_str(&p.name)),
-                    phase_label(&p.name)
-                ),
-                date(p.start),
-                date(p.end),
-                toml_str(&p.owner)
-            )
-        })
-        .collect::<Vec<_>>()
-        .join("\n\n")
-}
-
-fn channel_blocks(channels: &[(String, Money)]) -> String {
-    channels
-        .iter()
-        .map(|(name, budget)| {
-            format!(
-                "[[channels]]\nname = {}\nbudget = {}",
-                toml_str(name),
-                money(*budget)
-            )
-        })
-        .collect::<Vec<_>>()
-        .join("\n\n")
 }
 
 #[cfg(test)]

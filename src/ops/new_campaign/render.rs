@@ -1,0 +1,134 @@
+//! The plan written from the campaign template, with its comments.
+
+use super::*;
+
+pub(super) fn template_error(id: &str, why: &str, line: usize) -> Error {
+    Error::config(format!(
+        "the campaign template does not make a valid plan for {id}: line {line}: {why}"
+    ))
+    .hint("fix templates/campaign.toml in this repository, or remove it to use the built-in one")
+}
+
+/// The template, filled.
+pub fn render(repo: &Repo, id: &str, plan: &CampaignPlan) -> Result<String> {
+    let template = templates::get(Some(&repo.root), "campaign.toml")
+        .ok_or_else(|| Error::internal("the built-in campaign template is missing"))?;
+    let values = [
+        ("id", toml_str(id)),
+        ("title", toml_str(&plan.title)),
+        ("owner", toml_str(&plan.owner)),
+        ("start", date(plan.start)),
+        ("end", date(plan.end)),
+        ("objective", toml_str(&plan.objective)),
+        ("emergency", plan.emergency.to_string()),
+        ("supersedes", toml_str("")),
+        ("total", money(plan.total)),
+        ("allocation", allocation_lines(&plan.allocation)),
+        ("phases", phase_blocks(&plan.phases)),
+        ("channels", channel_blocks(&plan.channels)),
+    ];
+    templates::fill(&template, &values).map_err(|why| {
+        Error::config(format!("templates/campaign.toml: {why}"))
+            .hint("fix the repository's own template, or remove it to use the built-in one")
+    })
+}
+
+/// A TOML basic string.
+pub fn toml_str(s: &str) -> String {
+    toml_edit::Value::from(s).to_string().trim().to_string()
+}
+
+/// A TOML key: bare where it can be.
+pub fn toml_key(s: &str) -> String {
+    let bare = !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if bare { s.to_string() } else { toml_str(s) }
+}
+
+/// Money as the files write it: whole yuan, or a string with two decimals.
+pub fn money(m: Money) -> String {
+    if m.fen() % 100 == 0 {
+        m.to_string()
+    } else {
+        format!("\"{m}\"")
+    }
+}
+
+pub(super) fn date(d: NaiveDate) -> String {
+    d.format("%Y-%m-%d").to_string()
+}
+
+/// `key = value`, then the comment padded to a column, as the template does.
+pub(super) fn commented(line: String, comment: &str) -> String {
+    if comment.is_empty() {
+        return line;
+    }
+    let pad = 34usize.saturating_sub(unicode_width::UnicodeWidthStr::width(line.as_str()));
+    format!("{line}{:pad$}# {comment}", "", pad = pad.max(1))
+}
+
+pub(super) fn category_label(cat: &str) -> &'static str {
+    match cat {
+        "channel" => "渠道投放",
+        "content" => "内容制作",
+        "event" => "活动执行",
+        "reserve" => "弹性预算",
+        _ => "",
+    }
+}
+
+pub(super) fn phase_label(name: &str) -> &'static str {
+    match name {
+        "warm-up" => "预热",
+        "burst" => "爆发",
+        "long-tail" => "长尾",
+        _ => "",
+    }
+}
+
+pub(super) fn allocation_lines(allocation: &[(String, Money)]) -> String {
+    allocation
+        .iter()
+        .map(|(k, v)| {
+            commented(
+                format!("{} = {}", toml_key(k), money(*v)),
+                category_label(k),
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+pub(super) fn phase_blocks(phases: &[PhasePlan]) -> String {
+    phases
+        .iter()
+        .map(|p| {
+            format!(
+                "[[phases]]\n{}\nstart = {}\nend = {}\nowner = {}",
+                commented(
+                    format!("name = {}", toml_str(&p.name)),
+                    phase_label(&p.name)
+                ),
+                date(p.start),
+                date(p.end),
+                toml_str(&p.owner)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n\n")
+}
+
+pub(super) fn channel_blocks(channels: &[(String, Money)]) -> String {
+    channels
+        .iter()
+        .map(|(name, budget)| {
+            format!(
+                "[[channels]]\nname = {}\nbudget = {}",
+                toml_str(name),
+                money(*budget)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n\n")
+}
