@@ -13,6 +13,31 @@ use serde::Deserialize;
 use crate::diag::Located;
 use crate::model::{Campaign, Money, parse_zone};
 
+/// How an allocation misses its total (B001, `new-campaign`): the sum, and
+/// how much over (`true`) or short (`false`) it is; `None` when exact.
+pub fn allocation_gap(
+    total: Money,
+    parts: impl IntoIterator<Item = Money>,
+) -> Option<(Money, Money, bool)> {
+    let sum: Money = parts.into_iter().sum();
+    match sum.cmp(&total) {
+        std::cmp::Ordering::Equal => None,
+        std::cmp::Ordering::Greater => Some((sum, sum - total, true)),
+        std::cmp::Ordering::Less => Some((sum, total - sum, false)),
+    }
+}
+
+/// The channels' budgets, when they sum to more than the channel
+/// allocation (B001, `new-campaign`).
+pub fn channels_over(
+    channel_allocation: Option<Money>,
+    channels: impl IntoIterator<Item = Money>,
+) -> Option<(Money, Money)> {
+    let alloc = channel_allocation?;
+    let sum: Money = channels.into_iter().sum();
+    (sum > alloc).then_some((sum, alloc))
+}
+
 /// The default policy, as shipped.
 pub const DEFAULT_POLICY: &str = include_str!("../policy.toml");
 

@@ -1,4 +1,4 @@
-use super::{Global, Outcome, say};
+use super::{Exit, Global, Outcome, say};
 use crate::ops::approve::{ApproveOptions, Approved, Subject, approve};
 
 /// Approve a campaign's budget, or a purchase, as a signed git commit.
@@ -71,7 +71,7 @@ pub fn run(global: &Global, args: Args) -> Outcome {
     };
     let done = approve(&repo, &args.how.options(subject, global, &repo))?;
     tell(&done);
-    Ok(0)
+    Ok(Exit::Clean)
 }
 
 /// Says what was committed and what the chain still needs.

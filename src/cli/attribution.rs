@@ -1,4 +1,4 @@
-use super::{Global, Outcome, print, say};
+use super::{Exit, Global, Outcome, print, say};
 use crate::ops::report::attribution;
 use crate::report::{Model, grid, json, table};
 
@@ -53,5 +53,5 @@ pub fn run(global: &Global, args: Args) -> Outcome {
         }
     };
     print(&text);
-    Ok(0)
+    Ok(Exit::Clean)
 }

@@ -1,7 +1,7 @@
 use clap::CommandFactory;
 use clap_complete::Shell;
 
-use super::{Cli, Global, Outcome, print};
+use super::{Cli, Exit, Global, Outcome, print};
 
 const EXAMPLES: &str = "Examples:
   mkt completions bash > ~/.local/share/bash-completion/completions/mkt
@@ -26,5 +26,5 @@ pub fn run(_global: &Global, args: Args) -> Outcome {
     let mut out = Vec::new();
     clap_complete::generate(args.shell, &mut cmd, "mkt", &mut out);
     print(&String::from_utf8_lossy(&out));
-    Ok(0)
+    Ok(Exit::Clean)
 }

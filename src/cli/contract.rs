@@ -3,7 +3,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::prompt::{InputArgs, Prompter};
-use super::{Global, Outcome, print, say};
+use super::{Exit, Global, Outcome, print, say};
 use crate::error::{Error, Result};
 use crate::ops::contract::{
     self, AddOptions, CONTRACT_ROLES, Holder, OpenOptions, PassphraseFn, RekeyOptions, Skipped,
@@ -175,7 +175,7 @@ fn add(global: &Global, a: AddArgs) -> Outcome {
         say("delete the plaintext copy once you no longer need it");
     }
     say(&format!("next: git add \"{}\" && git commit", done.path));
-    Ok(0)
+    Ok(Exit::Clean)
 }
 
 fn open(global: &Global, a: OpenArgs) -> Outcome {
@@ -196,7 +196,7 @@ fn open(global: &Global, a: OpenArgs) -> Outcome {
         (None, Some(o)) => say(&format!("decrypted {} to {}", opened.path, o.display())),
         (None, None) => {}
     }
-    Ok(0)
+    Ok(Exit::Clean)
 }
 
 /// The plaintext to standard output, raw (no colour stripping); binary
@@ -256,5 +256,5 @@ fn rekey(global: &Global, a: RekeyArgs) -> Outcome {
         "next: git add campaigns/*/contracts && git commit  (only {} can read them)",
         CONTRACT_ROLES.join(" and ")
     ));
-    Ok(0)
+    Ok(Exit::Clean)
 }

@@ -1,4 +1,4 @@
-use super::{Global, Outcome, print};
+use super::{Exit, Global, Outcome, print};
 use crate::error::Error;
 use crate::rules;
 
@@ -27,5 +27,5 @@ pub fn run(_global: &Global, args: Args) -> Outcome {
         rule.summary,
         rule.explanation()
     ));
-    Ok(0)
+    Ok(Exit::Clean)
 }

@@ -1,6 +1,6 @@
 use std::path::PathBuf;
 
-use super::{Global, Outcome, say};
+use super::{Exit, Global, Outcome, say};
 use crate::ops::init::{InitOptions, init};
 
 /// Create a marketing repository: git init, the default policy.toml, a
@@ -45,5 +45,5 @@ pub fn run(global: &Global, args: Args) -> Outcome {
         say(&format!("created a marketing repository in {shown}"));
         say("next: add your team to team.toml, then commit it");
     }
-    Ok(0)
+    Ok(Exit::Clean)
 }

@@ -1,4 +1,4 @@
-use super::{Global, Outcome, print};
+use super::{Exit, Global, Outcome, print};
 use crate::diag::{self, Format};
 use crate::ops::lint::lint;
 
@@ -34,7 +34,7 @@ pub fn run(global: &Global, args: Args) -> Outcome {
         true,
     );
     print(&text);
-    let code = if result.errors() > 0 { 1 } else { 0 };
+    let code = Exit::findings_if(result.errors() > 0);
     // The process ends now: freeing tens of thousands of parsed records
     // one by one would only delay the exit.
     std::mem::forget(result);

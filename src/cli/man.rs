@@ -2,7 +2,7 @@ use std::path::PathBuf;
 
 use clap::CommandFactory;
 
-use super::{Cli, Global, Outcome, print, say};
+use super::{Cli, Exit, Global, Outcome, print, say};
 use crate::error::{Error, Result};
 use crate::fsutil;
 
@@ -86,5 +86,5 @@ pub fn run(global: &Global, args: Args) -> Outcome {
             print(&String::from_utf8_lossy(roff));
         }
     }
-    Ok(0)
+    Ok(Exit::Clean)
 }

@@ -106,8 +106,31 @@ fn parse_git_date(v: &str) -> Option<DateTime<FixedOffset>> {
     zone.offset().timestamp_opt(secs, 0).single()
 }
 
-/// What a command hands back: the exit code (0 clean, 1 findings).
-pub type Outcome = Result<i32>;
+/// How a command that ran ends. A command that could not run returns an
+/// `Error` instead, whose exit status is 2.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    /// Exit status 0: nothing found that is an error.
+    Clean,
+    /// Exit status 1: findings (errors) to fix.
+    Findings,
+}
+
+impl Exit {
+    pub fn findings_if(found: bool) -> Exit {
+        if found { Exit::Findings } else { Exit::Clean }
+    }
+
+    pub fn code(self) -> i32 {
+        match self {
+            Exit::Clean => 0,
+            Exit::Findings => 1,
+        }
+    }
+}
+
+/// What a command hands back.
+pub type Outcome = Result<Exit>;
 
 /// The global context each command gets.
 pub struct Global {
@@ -196,7 +219,7 @@ pub fn main() -> i32 {
         Command::Man(a) => man::run(&global, a),
     };
     match result {
-        Ok(code) => code,
+        Ok(exit) => exit.code(),
         Err(e) => {
             report_error(&e);
             e.exit_code()

@@ -1,5 +1,5 @@
 use super::prompt::{InputArgs, Offer, Prompter};
-use super::{Global, Outcome, print, say};
+use super::{Exit, Global, Outcome, print, say};
 use crate::error::Error;
 use crate::ops::new_campaign::check_person;
 use crate::ops::new_incident::{IncidentPlan, new_incident, parse_level};
@@ -149,5 +149,5 @@ pub fn run(global: &Global, args: Args) -> Outcome {
         ));
     }
     say(&format!("next: git add \"{}\" && git commit", created.path));
-    Ok(0)
+    Ok(Exit::Clean)
 }

@@ -1,5 +1,5 @@
 use super::prompt::{InputArgs, Offer, Prompter};
-use super::{Global, Outcome, print, say};
+use super::{Exit, Global, Outcome, print, say};
 use crate::error::Result;
 use crate::ops::new_campaign::check_person;
 use crate::ops::new_minutes::{Belongs, MinutesPlan, belongs, new_minutes, parse_held_at};
@@ -160,7 +160,7 @@ pub fn run(global: &Global, args: Args) -> Outcome {
     )?;
     print(&format!("{}\n", created.path));
     tell(&repo, &created)?;
-    Ok(0)
+    Ok(Exit::Clean)
 }
 
 fn tell(repo: &crate::repo::Repo, c: &crate::ops::new_minutes::MinutesCreated) -> Result<()> {

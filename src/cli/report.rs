@@ -1,4 +1,4 @@
-use super::{Global, Outcome, print, say};
+use super::{Exit, Global, Outcome, print, say};
 use crate::error::Error;
 use crate::ops::report::{ReportOptions, file_report, parse_quarter, report};
 use crate::report::{Section, csv, html, json, markdown, table};
@@ -82,7 +82,7 @@ pub fn run(global: &Global, args: Args) -> Outcome {
     }
     let format = match (args.format, args.write) {
         (Some(f), _) => f,
-        (None, true) => return Ok(0),
+        (None, true) => return Ok(Exit::Clean),
         (None, false) => ReportFormat::Table,
     };
     let text = match format {
@@ -93,5 +93,5 @@ pub fn run(global: &Global, args: Args) -> Outcome {
         ReportFormat::Csv => csv::render(&r, args.section.unwrap_or(Section::Campaigns)),
     };
     print(&text);
-    Ok(0)
+    Ok(Exit::Clean)
 }

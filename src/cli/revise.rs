@@ -1,5 +1,5 @@
 use super::new_campaign::next_steps;
-use super::{Global, Outcome, print, say};
+use super::{Exit, Global, Outcome, print, say};
 use crate::ops::revise::revise;
 use crate::view::View;
 
@@ -50,5 +50,5 @@ pub fn run(global: &Global, args: Args) -> Outcome {
         "  commit it: git add campaigns/{id} && git commit -m \"plan: {id}\"",
         id = r.id
     ));
-    Ok(0)
+    Ok(Exit::Clean)
 }

@@ -1,6 +1,6 @@
 use comfy_table::{Table, presets::ASCII_MARKDOWN};
 
-use super::{Global, Outcome, print};
+use super::{Exit, Global, Outcome, print};
 use crate::rules::RULES;
 
 /// List every rule mkt checks: code, name, severity and summary.
@@ -48,5 +48,5 @@ pub fn run(_global: &Global, args: Args) -> Outcome {
             ));
         }
     }
-    Ok(0)
+    Ok(Exit::Clean)
 }

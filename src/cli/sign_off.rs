@@ -1,4 +1,4 @@
-use super::{Global, Outcome};
+use super::{Exit, Global, Outcome};
 use crate::error::Error;
 use crate::ops::approve::{Subject, approve};
 
@@ -44,5 +44,5 @@ pub fn run(global: &Global, args: Args) -> Outcome {
             .options(Subject::Path(rel.join("/")), global, &repo),
     )?;
     super::approve::tell(&done);
-    Ok(0)
+    Ok(Exit::Clean)
 }

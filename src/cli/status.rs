@@ -1,6 +1,6 @@
 use comfy_table::{CellAlignment, Table, presets::ASCII_MARKDOWN};
 
-use super::{Global, Outcome, print};
+use super::{Exit, Global, Outcome, print};
 use crate::error::Error;
 use crate::ops::new_campaign::check_person;
 use crate::ops::status::{DueItem, Status, StatusOptions, status};
@@ -69,7 +69,7 @@ pub fn run(global: &Global, args: Args) -> Outcome {
         }
         StatusFormat::Table => print(&render(&repo, &s)),
     }
-    Ok(0)
+    Ok(Exit::Clean)
 }
 
 /// `1 day left`, `today`, `26 days overdue`.

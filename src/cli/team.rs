@@ -1,4 +1,4 @@
-use super::{Global, Outcome, print};
+use super::{Exit, Global, Outcome, print};
 
 /// The roster (team.toml).
 #[derive(Debug, clap::Subcommand)]
@@ -18,7 +18,7 @@ pub fn run(global: &Global, cmd: Command) -> Outcome {
         Command::AllowedSigners => {
             let repo = global.open_repo()?;
             print(&crate::ops::team::allowed_signers(&repo));
-            Ok(0)
+            Ok(Exit::Clean)
         }
     }
 }

@@ -1,7 +1,7 @@
 use comfy_table::{Table, presets::ASCII_MARKDOWN};
 use indicatif::{ProgressBar, ProgressStyle};
 
-use super::{Global, Outcome, print};
+use super::{Exit, Global, Outcome, print};
 use crate::view::View;
 
 /// Verify every approval, sign-off and roster change in history: who signed
@@ -73,7 +73,7 @@ pub fn run(global: &Global, args: Args) -> Outcome {
             print(&format!("{t}\n{} checked, {failed} failed\n", rows.len()));
         }
     }
-    Ok(if failed > 0 { 1 } else { 0 })
+    Ok(Exit::findings_if(failed > 0))
 }
 
 /// A bar on stderr while signatures are checked; hidden off a terminal and

@@ -104,7 +104,7 @@ pub fn approvals_waiting(ctx: &View) -> Vec<DueItem> {
     use crate::approvals::{SubjectKind, chain_for, progress};
     let repo = ctx.repo;
     let v = &ctx.verification;
-    let roster = &v.roster.at_head().team;
+    let roster = v.roster.at_head();
     let mut subjects: Vec<String> = Vec::new();
     for (dir, c) in ctx.live_campaigns() {
         subjects.push(c.path.clone());
@@ -155,9 +155,8 @@ pub fn approvals_waiting(ctx: &View) -> Vec<DueItem> {
         for stage in p.open() {
             let people: Vec<String> = match stage.role_name() {
                 Some(role) => roster
-                    .people
-                    .iter()
-                    .filter(|x| x.has_role(role) && Some(&x.id) != owner.as_ref())
+                    .holders(role)
+                    .filter(|x| Some(&x.id) != owner.as_ref())
                     .map(|x| x.id.clone())
                     .collect(),
                 None => stage.people().to_vec(),
@@ -316,11 +315,10 @@ pub fn reports(ctx: &View) -> Vec<DueItem> {
     };
     let role = &ctx.policy.approvals.report_signoff_role;
     let holders: Vec<String> = ctx
-        .repo
-        .team
-        .people
-        .iter()
-        .filter(|p| p.has_role(role))
+        .verification
+        .roster
+        .at_head()
+        .holders(role)
         .map(|p| p.id.clone())
         .collect();
     let days = ctx.policy.deadlines.report_days_after_quarter;

@@ -8,6 +8,7 @@ use rust_decimal::Decimal;
 use super::{View, declare_rule};
 use crate::diag::Diagnostic;
 use crate::model::Money;
+use crate::policy::{allocation_gap, channels_over};
 
 declare_rule! {
     /// ## What it checks
@@ -102,13 +103,8 @@ pub fn check(ctx: &View, out: &mut Vec<Diagnostic>) {
         let v = &c.value;
         let total = v.budget.total;
         let alloc = &v.budget.allocation;
-        let sum: Money = alloc.values().copied().sum();
-        if sum != total {
-            let (word, diff) = if sum > total {
-                ("over", sum - total)
-            } else {
-                ("short", total - sum)
-            };
+        if let Some((sum, diff, over)) = allocation_gap(total, alloc.values().copied()) {
+            let word = if over { "over" } else { "short" };
             out.push(
                 Diagnostic::new(
                     &B001,
@@ -118,10 +114,10 @@ pub fn check(ctx: &View, out: &mut Vec<Diagnostic>) {
                 .help("the categories and the reserve add up exactly to budget.total"),
             );
         }
-        let channels: Money = v.channels.iter().map(|ch| ch.budget).sum();
-        if let Some(&channel_alloc) = alloc.get("channel")
-            && channels > channel_alloc
-        {
+        if let Some((channels, channel_alloc)) = channels_over(
+            alloc.get("channel").copied(),
+            v.channels.iter().map(|ch| ch.budget),
+        ) {
             out.push(
                     Diagnostic::new(
                         &B001,

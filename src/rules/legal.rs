@@ -140,10 +140,7 @@ fn who(ctx: &View, role: &str) -> String {
         .verification
         .roster
         .at_head()
-        .team
-        .people
-        .iter()
-        .filter(|p| p.has_role(role))
+        .holders(role)
         .map(|p| p.id.as_str())
         .collect();
     if people.is_empty() {

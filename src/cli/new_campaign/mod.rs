@@ -1,7 +1,7 @@
 use chrono::{Datelike, Months, NaiveDate};
 
 use super::prompt::{InputArgs, Offer, Prompter, missing};
-use super::{Global, Outcome, parse_date, print, say};
+use super::{Exit, Global, Outcome, parse_date, print, say};
 use crate::error::Error;
 use crate::model::Money;
 use crate::ops::new_campaign::{
@@ -170,10 +170,10 @@ pub fn run(global: &Global, args: Args) -> Outcome {
     let ask = Prompter::new(&args.input);
     let Some(plan) = gather(&repo, &ask, today, args)? else {
         say("nothing was written");
-        return Ok(1);
+        return Ok(Exit::Findings);
     };
     let created = new_campaign(&repo, &plan)?;
     print(&format!("{}\n", created.path));
     tell_next(&repo, &created, today);
-    Ok(0)
+    Ok(Exit::Clean)
 }

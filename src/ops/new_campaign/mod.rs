@@ -10,7 +10,7 @@ use crate::error::{Error, Result};
 use crate::fsutil;
 use crate::model::{Campaign, Money};
 use crate::model::{CampaignId, check_name, parse_campaign_id};
-use crate::policy::Policy;
+use crate::policy::{Policy, allocation_gap, channels_over};
 use crate::repo::{Repo, SourceDoc};
 use crate::templates;
 
@@ -163,13 +163,10 @@ pub fn check_plan(repo: &Repo, plan: &CampaignPlan) -> Result<String> {
             )));
         }
     }
-    let sum: Money = plan.allocation.iter().map(|(_, m)| *m).sum();
-    if sum != plan.total {
-        let (word, diff) = if sum > plan.total {
-            ("over", sum - plan.total)
-        } else {
-            ("short", plan.total - sum)
-        };
+    if let Some((sum, diff, over)) =
+        allocation_gap(plan.total, plan.allocation.iter().map(|(_, m)| *m))
+    {
+        let word = if over { "over" } else { "short" };
         return Err(Error::user(format!(
             "the allocation sums to {sum} but the total is {} ({diff} {word})",
             plan.total
@@ -218,14 +215,13 @@ pub fn check_plan(repo: &Repo, plan: &CampaignPlan) -> Result<String> {
             )));
         }
     }
-    let channels: Money = plan.channels.iter().map(|(_, m)| *m).sum();
     let channel_alloc = plan
         .allocation
         .iter()
         .find(|(c, _)| c == "channel")
         .map(|(_, m)| *m);
-    if let Some(alloc) = channel_alloc
-        && channels > alloc
+    if let Some((channels, alloc)) =
+        channels_over(channel_alloc, plan.channels.iter().map(|(_, m)| *m))
     {
         return Err(Error::user(format!(
             "the channels' budgets sum to {channels}, more than the channel allocation {alloc}"
