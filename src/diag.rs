@@ -326,7 +326,7 @@ fn render_sarif(diags: &[Diagnostic], rules: &[&Rule]) -> String {
                 "id": r.code,
                 "name": r.name,
                 "shortDescription": { "text": r.summary },
-                "fullDescription": { "text": r.explain },
+                "fullDescription": { "text": r.explanation() },
                 "defaultConfiguration": { "level": r.severity.as_str() },
             })
         })

@@ -53,12 +53,12 @@ impl Roster {
 
 /// A roster key's fingerprint in the form `SignerKey::fingerprint` gives.
 pub fn key_fingerprint(k: &Key) -> Option<String> {
-    if let Some(s) = &k.ssh {
-        return PublicKey::from_openssh(s.trim())
+    match &k.public {
+        crate::model::PublicKey::Ssh(s) => PublicKey::from_openssh(s.trim())
             .ok()
-            .map(|pk| pk.fingerprint(HashAlg::Sha256).to_string());
+            .map(|pk| pk.fingerprint(HashAlg::Sha256).to_string()),
+        crate::model::PublicKey::OpenPgp(f) => Some(normalize_pgp(f)),
     }
-    k.openpgp.as_ref().map(|f| normalize_pgp(f))
 }
 
 pub fn normalize_pgp(f: &str) -> String {

@@ -23,5 +23,5 @@ pub use money::{Money, MoneyError, Ratio};
 pub use purchase::Purchase;
 pub use quarter::Quarter;
 pub use results::{ChannelKpi, Kpi, Results, Spend};
-pub use team::{Key, Person, Team};
+pub use team::{Key, Person, PublicKey, Team};
 pub use time::{Date, Timestamp, parse_zone};

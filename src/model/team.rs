@@ -38,13 +38,68 @@ impl Person {
     }
 }
 
+/// A signing key of a person, with the days it counts.
 #[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(try_from = "KeyEntry")]
 pub struct Key {
-    /// An OpenSSH public key line: `ssh-ed25519 AAAA… comment`.
-    pub ssh: Option<String>,
-    /// An OpenPGP fingerprint.
-    pub openpgp: Option<String>,
+    pub public: PublicKey,
     pub valid_from: Option<Date>,
     pub valid_until: Option<Date>,
+}
+
+/// One key, of one kind.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PublicKey {
+    /// An OpenSSH public key line: `ssh-ed25519 AAAA… comment`.
+    Ssh(String),
+    /// An OpenPGP fingerprint.
+    OpenPgp(String),
+}
+
+impl Key {
+    /// The OpenSSH public key line, for an SSH key.
+    pub fn ssh(&self) -> Option<&str> {
+        match &self.public {
+            PublicKey::Ssh(line) => Some(line),
+            PublicKey::OpenPgp(_) => None,
+        }
+    }
+}
+
+/// `[[people.keys]]` as written: `ssh = "…"` or `openpgp = "…"`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct KeyEntry {
+    ssh: Option<String>,
+    openpgp: Option<String>,
+    valid_from: Option<Date>,
+    valid_until: Option<Date>,
+}
+
+impl TryFrom<KeyEntry> for Key {
+    type Error = String;
+
+    fn try_from(k: KeyEntry) -> Result<Key, String> {
+        let public = match (k.ssh, k.openpgp) {
+            (Some(s), None) => PublicKey::Ssh(s),
+            (None, Some(f)) => PublicKey::OpenPgp(f),
+            (Some(_), Some(_)) => {
+                return Err(
+                    "a key entry has both `ssh` and `openpgp`: write one [[people.keys]] per key"
+                        .into(),
+                );
+            }
+            (None, None) => {
+                return Err(
+                    "a key entry needs `ssh = \"ssh-ed25519 …\"` or `openpgp = \"<fingerprint>\"`"
+                        .into(),
+                );
+            }
+        };
+        Ok(Key {
+            public,
+            valid_from: k.valid_from,
+            valid_until: k.valid_until,
+        })
+    }
 }

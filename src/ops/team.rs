@@ -9,7 +9,7 @@ pub fn allowed_signers(repo: &Repo) -> String {
     for p in &repo.team.people {
         let principal = if p.email.is_empty() { &p.id } else { &p.email };
         for k in &p.keys {
-            let Some(ssh) = &k.ssh else { continue };
+            let Some(ssh) = k.ssh() else { continue };
             let mut opts = vec!["namespaces=\"git\"".to_string()];
             if let Some(f) = k.valid_from {
                 opts.push(format!("valid-after=\"{}\"", f.0.format("%Y%m%d")));

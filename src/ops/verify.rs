@@ -78,7 +78,7 @@ pub fn verify(view: &View) -> Verified {
             commit: short(repo.history.commits[d.commit].oid),
             date: day(d.commit),
             ok: false,
-            verdict: format!("{}: approval file deleted", rules::S003.code),
+            verdict: rules::deleted_verdict(),
         });
     }
     for r in &v.roster.changes {
@@ -91,19 +91,11 @@ pub fn verify(view: &View) -> Verified {
             commit: short(repo.history.commits[r.commit].oid),
             date: day(r.commit),
             ok: r.accepted,
-            verdict: if r.accepted {
-                if r.commit <= repo.trust_root {
-                    "ok (trust root)".into()
-                } else {
-                    "ok".into()
-                }
-            } else {
-                format!(
-                    "{}: {}",
-                    rules::S005.code,
-                    r.problem.clone().unwrap_or_default()
-                )
-            },
+            verdict: rules::roster_verdict(
+                r.accepted,
+                r.commit <= repo.trust_root,
+                r.problem.as_deref(),
+            ),
         });
     }
     Verified { entries }

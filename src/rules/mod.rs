@@ -24,7 +24,9 @@ pub use file::{F001, F002, F003, F004};
 pub use incident::D008;
 pub use legal::C003;
 pub use naming::{N001, N002, N003};
-pub use signature::{S001, S002, S003, S004, S005, rule_of, verdict};
+pub use signature::{
+    S001, S002, S003, S004, S005, deleted_verdict, roster_verdict, rule_of, verdict,
+};
 
 pub(crate) use crate::declare_rule;
 pub use crate::diag::Rule;

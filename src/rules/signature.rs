@@ -126,6 +126,21 @@ pub fn rule_of(kind: ProblemKind) -> &'static Rule {
     }
 }
 
+/// The verdict on an approval file that history added and later removed.
+pub fn deleted_verdict() -> String {
+    format!("{}: approval file deleted", S003.code)
+}
+
+/// The verdict on a roster change: `ok`, `ok (trust root)`, or why it does
+/// not count.
+pub fn roster_verdict(accepted: bool, at_trust_root: bool, problem: Option<&str>) -> String {
+    match (accepted, at_trust_root) {
+        (true, true) => "ok (trust root)".into(),
+        (true, false) => "ok".into(),
+        (false, _) => format!("{}: {}", S005.code, problem.unwrap_or_default()),
+    }
+}
+
 /// One approval's verdict: `ok`, or its first problem with the rule's code.
 pub fn verdict(c: &Checked) -> String {
     match c.problems.first() {

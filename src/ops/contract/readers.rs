@@ -51,7 +51,7 @@ pub(super) fn recipients(repo: &Repo, today: NaiveDate) -> Result<Recipients> {
         }
         let mut usable = 0;
         for k in &p.keys {
-            let Some(line) = k.ssh.as_deref().map(str::trim) else {
+            let Some(line) = k.ssh().map(str::trim) else {
                 r.skipped.push(Skipped {
                     person: p.id.clone(),
                     why: "an OpenPGP key; contracts are encrypted to SSH keys".into(),
@@ -98,7 +98,7 @@ pub(super) fn recipients(repo: &Repo, today: NaiveDate) -> Result<Recipients> {
             continue;
         }
         for k in &p.keys {
-            let Some(fp) = k.ssh.as_deref().and_then(|l| fingerprint(l.trim())) else {
+            let Some(fp) = k.ssh().and_then(|l| fingerprint(l.trim())) else {
                 continue;
             };
             if !r
@@ -177,8 +177,7 @@ pub fn encrypted_to(repo: &Repo, bytes: &[u8]) -> Vec<String> {
         .iter()
         .filter(|p| {
             p.keys.iter().any(|k| {
-                k.ssh
-                    .as_deref()
+                k.ssh()
                     .and_then(|l| age_tag(l.trim()))
                     .is_some_and(|t| tags.contains(&t))
             })
