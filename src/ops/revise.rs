@@ -6,9 +6,8 @@ use std::path::PathBuf;
 
 use toml_edit::{DocumentMut, Item, Value};
 
-use super::new_campaign::{NextSteps, latest_version, parse_written};
+use super::new_campaign::{NextSteps, latest_version, parse_written, write_plan};
 use crate::error::{Error, Result};
-use crate::fsutil;
 use crate::model::{CampaignId, parse_campaign_id};
 use crate::repo::Repo;
 
@@ -69,26 +68,12 @@ pub fn revise(repo: &Repo, id: &str) -> Result<Revised> {
     }
     let out = doc.to_string();
     let campaign = parse_written(&out, &new_id)?;
-    let path = format!("campaigns/{new_id}/campaign.toml");
-    let file = repo.root.join(&path);
-    if file.parent().is_some_and(|d| d.exists()) {
-        return Err(
-            Error::user(format!("the folder campaigns/{new_id}/ already exists"))
-                .hint("move it away or remove it if it is left over, then try again"),
-        );
-    }
-    fsutil::create_new(&file, out.as_bytes())?;
+    let path = write_plan(repo, &new_id, &out)?;
     Ok(Revised {
-        next: NextSteps::of(
-            &repo.policy,
-            crate::approvals::verify(repo, repo.trust_root)
-                .roster
-                .at_head(),
-            &campaign,
-        ),
+        next: NextSteps::signed(repo, &campaign),
         id: new_id,
+        file: repo.root.join(&path),
         path,
-        file,
         supersedes: id.to_string(),
         was_cancelled,
     })

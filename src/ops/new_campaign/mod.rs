@@ -233,10 +233,9 @@ pub fn check_plan(repo: &Repo, plan: &CampaignPlan) -> Result<String> {
 
 /// Checks the plan, fills the template and writes
 /// `campaigns/<ID>/campaign.toml`; nothing is written when any check fails.
-pub fn new_campaign(repo: &Repo, plan: &CampaignPlan) -> Result<Created> {
-    let id = check_plan(repo, plan)?;
-    let text = render(repo, &id, plan)?;
-    let campaign = parse_written(&text, &id)?;
+/// Writes a new plan to `campaigns/<id>/campaign.toml`, whole, refusing a
+/// folder that already exists; returns its path.
+pub fn write_plan(repo: &Repo, id: &str, text: &str) -> Result<String> {
     let path = format!("campaigns/{id}/campaign.toml");
     let file = repo.root.join(&path);
     if file.parent().is_some_and(|d| d.exists()) {
@@ -246,17 +245,19 @@ pub fn new_campaign(repo: &Repo, plan: &CampaignPlan) -> Result<Created> {
         );
     }
     fsutil::create_new(&file, text.as_bytes())?;
+    Ok(path)
+}
+
+pub fn new_campaign(repo: &Repo, plan: &CampaignPlan) -> Result<Created> {
+    let id = check_plan(repo, plan)?;
+    let text = render(repo, &id, plan)?;
+    let campaign = parse_written(&text, &id)?;
+    let path = write_plan(repo, &id, &text)?;
     Ok(Created {
-        next: NextSteps::of(
-            &repo.policy,
-            crate::approvals::verify(repo, repo.trust_root)
-                .roster
-                .at_head(),
-            &campaign,
-        ),
+        next: NextSteps::signed(repo, &campaign),
         id,
+        file: repo.root.join(&path),
         path,
-        file,
     })
 }
 

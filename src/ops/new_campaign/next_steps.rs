@@ -21,6 +21,12 @@ pub struct NextSteps {
 }
 
 impl NextSteps {
+    /// The next steps, with who approves from the roster as signed.
+    pub fn signed(repo: &Repo, c: &Campaign) -> NextSteps {
+        let v = crate::approvals::verify(repo, repo.trust_root);
+        NextSteps::of(&repo.policy, v.roster.at_head(), c)
+    }
+
     /// `roster`: the signed roster (never the work tree's team.toml).
     pub fn of(policy: &Policy, roster: &Roster, c: &Campaign) -> NextSteps {
         let a = &policy.approvals;
