@@ -8,6 +8,7 @@ mod common;
 mod approvals;
 mod authoring;
 mod content;
+mod harness;
 mod layering;
 mod lint;
 mod report;
