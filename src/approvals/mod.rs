@@ -165,13 +165,15 @@ pub fn verify_with_progress(
         m
     };
 
+    let ancestry = roster::Ancestry::of(walk, &index, trust);
     // The commits whose signatures matter: roster changes after the trust
     // root, and the commits that added approval files.
     let mut to_check: Vec<Oid> = walk
         .changes
         .iter()
         .filter(|c| {
-            (c.path == "team.toml" && c.commit > trust) || (is_approval(&c.path) && c.old.is_none())
+            (c.path == "team.toml" && !ancestry.before_trust[c.commit])
+                || (is_approval(&c.path) && c.old.is_none())
         })
         .map(|c| walk.commits[c.commit].oid)
         .collect();
@@ -179,7 +181,7 @@ pub fn verify_with_progress(
     to_check.dedup();
     start(to_check.len());
     let (sigs, raws) = sigs::check(&repo.git, &to_check, step);
-    let roster = roster::build(&repo.git, walk, &index, trust, &sigs, |k| {
+    let roster = roster::build(&repo.git, walk, &index, &ancestry, &sigs, |k| {
         repo.policy.day_of(walk.commits[k].time)
     });
     let mut rebased_lookup = RebasedLookup::new(&repo.git);

@@ -90,6 +90,53 @@ pub struct RosterChange {
     pub key: Option<String>,
     /// Why it did not count.
     pub problem: Option<String>,
+    /// The trust root or one of its ancestors: counted as it is.
+    pub at_trust_root: bool,
+}
+
+/// Where each commit stands to the trust root, by ancestry (never by walk
+/// position or date).
+#[derive(Debug, Default, Clone)]
+pub struct Ancestry {
+    /// The trust root is this commit or one of its ancestors: the roster
+    /// history that leads here starts at the trust root.
+    pub descends: Vec<bool>,
+    /// This commit is the trust root or one of its ancestors: its roster
+    /// counts as it is.
+    pub before_trust: Vec<bool>,
+}
+
+impl Ancestry {
+    /// `walk` lists parents before children; `trust` indexes the trust root.
+    pub fn of(walk: &Walk, index: &HashMap<Oid, usize>, trust: usize) -> Ancestry {
+        let n = walk.commits.len();
+        let mut a = Ancestry {
+            descends: vec![false; n],
+            before_trust: vec![false; n],
+        };
+        if trust >= n {
+            return a;
+        }
+        a.before_trust[trust] = true;
+        for k in (0..=trust).rev() {
+            if a.before_trust[k] {
+                for p in &walk.commits[k].parents {
+                    if let Some(&i) = index.get(p) {
+                        a.before_trust[i] = true;
+                    }
+                }
+            }
+        }
+        for k in 0..n {
+            a.descends[k] = k == trust
+                || walk.commits[k]
+                    .parents
+                    .iter()
+                    .filter_map(|p| index.get(p))
+                    .any(|&i| a.descends[i]);
+        }
+        a
+    }
 }
 
 #[derive(Debug, Default)]
@@ -116,13 +163,15 @@ impl RosterHistory {
     }
 }
 
-/// Works out the roster at every commit. `trust` is the index of the
-/// trust-root commit; changes up to it count as they are.
+/// Works out the roster at every commit. Changes in the trust root and its
+/// ancestors count as they are; a commit that does not descend from the
+/// trust root (another parentless history merged in) has no roster, so
+/// nothing it brings counts.
 pub fn build(
     repo: &crate::git::Repository,
     walk: &Walk,
     index: &HashMap<Oid, usize>,
-    trust: usize,
+    ancestry: &Ancestry,
     sigs: &HashMap<Oid, SigOutcome>,
     day_of: impl Fn(usize) -> NaiveDate,
 ) -> RosterHistory {
@@ -168,13 +217,23 @@ pub fn build(
                         .map_err(|e| format!("team.toml does not parse: {}", e.message()))
                 }),
         };
+        let as_is = ancestry.before_trust[k];
         let mut change = RosterChange {
             commit: k,
             accepted: false,
             signer: None,
             key: None,
             problem: None,
+            at_trust_root: as_is,
         };
+        if !as_is && !ancestry.descends[k] {
+            change.problem = Some(
+                "it is in a history that does not start at the trust root (another root commit merged in)".into(),
+            );
+            h.at_commit.push(base);
+            h.changes.push(change);
+            continue;
+        }
         // While the roster has no admin (a new repository), the first admins
         // sign the roster that names them: nobody else could.
         let bootstrap = match &team {
@@ -189,7 +248,7 @@ pub fn build(
             }
             _ => None,
         };
-        let verdict: Result<(), String> = if k <= trust {
+        let verdict: Result<(), String> = if as_is {
             Ok(())
         } else {
             let before = bootstrap.as_ref().unwrap_or(&h.versions[base]);

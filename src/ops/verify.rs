@@ -91,11 +91,7 @@ pub fn verify(view: &View) -> Verified {
             commit: short(repo.history.commits[r.commit].oid),
             date: day(r.commit),
             ok: r.accepted,
-            verdict: rules::roster_verdict(
-                r.accepted,
-                r.commit <= repo.trust_root,
-                r.problem.as_deref(),
-            ),
+            verdict: rules::roster_verdict(r.accepted, r.at_trust_root, r.problem.as_deref()),
         });
     }
     Verified { entries }

@@ -116,6 +116,7 @@ impl Repo {
             Error::new(ErrorKind::Io, format!("reading history: {e}"))
                 .hint("check that the repository is readable and not damaged (`git fsck`)")
         })?;
+        repo.trust_root = repo.history.first_parent_root().unwrap_or(0);
         let first_added = repo.history.first_added();
         repo.first_added = first_added
             .into_iter()

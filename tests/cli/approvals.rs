@@ -42,7 +42,7 @@ struct Setup {
 }
 
 /// A marketing repository with a signed roster, and everyone's keys.
-struct Dept {
+pub(crate) struct Dept {
     tmp: TempDir,
     /// The work tree (`<tmp>/repo`).
     root: PathBuf,
@@ -64,7 +64,7 @@ impl Drop for Dept {
 }
 
 impl Dept {
-    fn new() -> Dept {
+    pub(crate) fn new() -> Dept {
         Dept::build(Setup::default())
     }
 
@@ -129,7 +129,7 @@ impl Dept {
         self.tmp.path()
     }
 
-    fn keygen(&self, id: &str) {
+    pub(crate) fn keygen(&self, id: &str) {
         let out = self
             .cmd("ssh-keygen")
             .args(["-q", "-t", "ed25519", "-N", "", "-C"])
@@ -173,7 +173,7 @@ impl Dept {
             .to_string()
     }
 
-    fn ssh_pub(&self, id: &str) -> String {
+    pub(crate) fn ssh_pub(&self, id: &str) -> String {
         std::fs::read_to_string(self.keys.join(format!("{id}.pub")))
             .unwrap()
             .trim()
@@ -211,13 +211,13 @@ impl Dept {
         self.root.join(rel)
     }
 
-    fn write(&self, rel: &str, body: &str) {
+    pub(crate) fn write(&self, rel: &str, body: &str) {
         let p = self.path(rel);
         std::fs::create_dir_all(p.parent().unwrap()).unwrap();
         std::fs::write(&p, body).unwrap();
     }
 
-    fn read(&self, rel: &str) -> String {
+    pub(crate) fn read(&self, rel: &str) -> String {
         std::fs::read_to_string(self.path(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
     }
 
@@ -229,11 +229,11 @@ impl Dept {
     }
 
     /// git in the repository; panics when it fails; stdout.
-    fn git(&self, args: &[&str]) -> String {
+    pub(crate) fn git(&self, args: &[&str]) -> String {
         self.git_dated(args, None)
     }
 
-    fn git_at(&self, date: &str, args: &[&str]) -> String {
+    pub(crate) fn git_at(&self, date: &str, args: &[&str]) -> String {
         self.git_dated(args, Some(date))
     }
 
@@ -256,7 +256,7 @@ impl Dept {
         c.args(args).output().expect("git runs")
     }
 
-    fn head(&self) -> String {
+    pub(crate) fn head(&self) -> String {
         self.git(&["rev-parse", "HEAD"]).trim().to_string()
     }
 
@@ -271,13 +271,13 @@ impl Dept {
     }
 
     /// `git add -A` and an unsigned commit.
-    fn commit_all(&self, msg: &str, date: &str) {
+    pub(crate) fn commit_all(&self, msg: &str, date: &str) {
         self.git(&["add", "-A"]);
         self.git_at(date, &["commit", "-q", "--allow-empty", "-m", msg]);
     }
 
     /// Commits what is staged, signed by `person`'s SSH key with `git commit -S`.
-    fn commit_signed(&self, person: &str, msg: &str, date: &str) {
+    pub(crate) fn commit_signed(&self, person: &str, msg: &str, date: &str) {
         let key = format!("user.signingkey={}", self.key_path(person));
         self.git_at(
             date,
@@ -296,7 +296,7 @@ impl Dept {
     }
 
     /// `mkt -C <repo> ARGS`, today pinned.
-    fn mkt(&self, args: &[&str]) -> Command {
+    pub(crate) fn mkt(&self, args: &[&str]) -> Command {
         let mut c = self.cmd(assert_cmd::cargo::cargo_bin("mkt"));
         c.current_dir(self.tmp())
             .arg("-C")
@@ -382,7 +382,7 @@ impl Dept {
     }
 
     /// A campaign plan, committed; its path.
-    fn add_campaign(
+    pub(crate) fn add_campaign(
         &self,
         id: &str,
         start: &str,
@@ -421,7 +421,7 @@ impl Dept {
     /// An approval made by hand (not by mkt): the file written, staged
     /// alone and committed, signed with `signer`'s key or unsigned. Returns
     /// the commit id.
-    fn forge(
+    pub(crate) fn forge(
         &self,
         file: &str,
         subject: &str,
@@ -443,7 +443,7 @@ impl Dept {
     }
 
     /// `mkt lint --format json --today <today>`; exit 0 or 1, agreeing with the findings.
-    fn lint(&self, today: &str) -> Value {
+    pub(crate) fn lint(&self, today: &str) -> Value {
         let out = self
             .mkt(&["lint", "--format", "json", "--today", today])
             .output()
@@ -468,7 +468,7 @@ impl Dept {
     }
 
     /// `mkt verify --format json`: the exit code and the document.
-    fn verify(&self) -> (i32, Value) {
+    pub(crate) fn verify(&self) -> (i32, Value) {
         let out = self.mkt(&["verify", "--format", "json"]).output().unwrap();
         let code = out.status.code().expect("exited");
         assert!(
@@ -481,7 +481,7 @@ impl Dept {
     }
 
     /// Asserts `mkt verify` passes with every entry ok; returns the approval entries.
-    fn verify_ok(&self) -> Vec<Value> {
+    pub(crate) fn verify_ok(&self) -> Vec<Value> {
         let (code, json) = self.verify();
         let entries = json["entries"].as_array().unwrap().clone();
         assert!(

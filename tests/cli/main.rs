@@ -13,4 +13,5 @@ mod layering;
 mod lint;
 mod report;
 mod screens;
+mod trust;
 mod view;

@@ -59,6 +59,25 @@ pub struct Walk {
 }
 
 impl Walk {
+    /// The root commit reached from HEAD by first parents: the history the
+    /// branch itself grew from, whatever other root commits were merged in.
+    pub fn first_parent_root(&self) -> Option<usize> {
+        let index: HashMap<Oid, usize> = self
+            .commits
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.oid, i))
+            .collect();
+        let mut k = self.commits.len().checked_sub(1)?;
+        while let Some(p) = self.commits[k].parents.first() {
+            match index.get(p) {
+                Some(&i) => k = i,
+                None => break, // a shallow clone's edge
+            }
+        }
+        Some(k)
+    }
+
     /// When each wanted path was first added, by commit time. A file
     /// renamed (as N003 asks, to fix its name) keeps the time its content
     /// was first committed under a wanted path.

@@ -1,0 +1,149 @@
+//! Trust decided by history (issue 10): only the trust root bootstraps a
+//! roster. Each attack is built with plain git commands, as someone with
+//! push access and their own key could.
+
+use serde_json::Value;
+
+use crate::approvals::Dept;
+
+const ID: &str = "春季促销-2026-03V1";
+const AT: &str = "2026-02-15T10:00:00+08:00";
+
+fn entries(json: &Value) -> Vec<Value> {
+    json["entries"].as_array().cloned().unwrap_or_default()
+}
+
+/// An orphan root commit with the attacker's own team.toml (mallory, admin
+/// and director), signed with her key, merged into main taking her roster;
+/// then her "director" approval of the campaign, signed by her.
+fn orphan_roster_merged(d: &Dept) -> String {
+    d.keygen("mallory");
+    d.git(&["checkout", "-q", "--orphan", "evil"]);
+    d.git(&["rm", "-rfq", "."]);
+    d.write(
+        "team.toml",
+        &format!(
+            "[[people]]\nid = \"mallory\"\nname = \"马洛\"\nemail = \"mallory@example.com\"\nroles = [\"admin\", \"director\"]\n\n[[people.keys]]\nssh = \"{}\"\n",
+            d.ssh_pub("mallory")
+        ),
+    );
+    d.git(&["add", "team.toml"]);
+    d.commit_signed("mallory", "team: the roster", "2026-02-12T10:00:00+08:00");
+    d.git(&["checkout", "-q", "main"]);
+    d.git_at(
+        "2026-02-13T10:00:00+08:00",
+        &[
+            "merge",
+            "-q",
+            "--allow-unrelated-histories",
+            "-X",
+            "theirs",
+            "-m",
+            "merge evil",
+            "evil",
+        ],
+    );
+    let plan = format!("campaigns/{ID}/campaign.toml");
+    let file = format!("campaigns/{ID}/approvals/01-director-mallory.toml");
+    d.forge(&file, &plan, "director", "mallory", Some("mallory"), AT);
+    file
+}
+
+fn assert_orphan_does_not_count(d: &Dept, file: &str, trust_root: Option<&str>) {
+    let mut cmd = d.mkt(&["verify", "--format", "json"]);
+    if let Some(t) = trust_root {
+        cmd.env("MKT_TRUST_ROOT", t);
+    }
+    let out = cmd.output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let all = entries(&json);
+    let approval = all
+        .iter()
+        .find(|e| {
+            e["subject"]
+                .as_str()
+                .is_some_and(|s| s.ends_with("campaign.toml"))
+                && e["person"] == "mallory"
+        })
+        .unwrap_or_else(|| panic!("no approval by mallory: {json:#}"));
+    assert_eq!(approval["ok"], false, "{json:#}");
+    assert!(
+        approval["verdict"].as_str().unwrap().starts_with("S002"),
+        "{json:#}"
+    );
+    let rosters: Vec<&Value> = all.iter().filter(|e| e["kind"] == "roster").collect();
+    let evil_root = rosters
+        .iter()
+        .find(|e| {
+            e["verdict"]
+                .as_str()
+                .unwrap()
+                .contains("does not start at the trust root")
+        })
+        .unwrap_or_else(|| panic!("the orphan roster is not refused: {json:#}"));
+    assert_eq!(evil_root["ok"], false);
+    let _ = file;
+}
+
+#[test]
+fn an_orphan_root_with_its_own_roster_merged_in_counts_for_nothing() {
+    let d = Dept::new();
+    d.add_campaign(ID, "2026-03-01", "li.na", 80000, false);
+    let trusted = d.head();
+    let file = orphan_roster_merged(&d);
+    // No pinned trust root: the root reached by first parents from HEAD.
+    assert_orphan_does_not_count(&d, &file, None);
+    // Pinned at the signed roster's commit.
+    assert_orphan_does_not_count(&d, &file, Some(trusted.trim()));
+    let json = d.lint("2026-02-20");
+    let codes: Vec<&str> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["file"] == file.as_str() || f["file"] == "team.toml")
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    assert!(codes.contains(&"S002"), "{json:#}");
+    assert!(codes.contains(&"S005"), "{json:#}");
+}
+
+#[test]
+fn a_roster_change_by_an_admin_on_a_branch_counts_through_an_unsigned_merge() {
+    let d = Dept::new();
+    d.keygen("zhou.min");
+    d.git(&["checkout", "-q", "-b", "roster"]);
+    let team = d.read("team.toml");
+    d.write(
+        "team.toml",
+        &format!(
+            "{team}\n[[people]]\nid = \"zhou.min\"\nname = \"周敏\"\nemail = \"zhou.min@example.com\"\nroles = [\"finance\"]\n\n[[people.keys]]\nssh = \"{}\"\n",
+            d.ssh_pub("zhou.min")
+        ),
+    );
+    d.git(&["add", "team.toml"]);
+    d.commit_signed(
+        "zhang.wei",
+        "team: 周敏 joins finance",
+        "2026-01-10T10:00:00+08:00",
+    );
+    d.git(&["checkout", "-q", "main"]);
+    d.commit_all("work on main", "2026-01-11T10:00:00+08:00");
+    d.git_at(
+        "2026-01-12T10:00:00+08:00",
+        &["merge", "-q", "--no-ff", "-m", "merge roster", "roster"],
+    );
+    let rows = d.verify_ok();
+    assert!(rows.is_empty(), "no approvals yet: {rows:?}");
+    let (_, json) = d.verify();
+    let rosters: Vec<Value> = entries(&json)
+        .into_iter()
+        .filter(|e| e["kind"] == "roster")
+        .collect();
+    assert!(rosters.iter().all(|e| e["ok"] == true), "{json:#}");
+}
