@@ -49,8 +49,9 @@ pub struct Cli {
     #[arg(long, global = true, env = "MKT_TODAY", value_name = "YYYY-MM-DD", value_parser = parse_date)]
     pub today: Option<NaiveDate>,
 
-    /// The commit whose team.toml is trusted as it is (default: the root commit)
-    #[arg(long, global = true, env = "MKT_TRUST_ROOT", value_name = "REV")]
+    /// The full id of the commit whose team.toml is trusted as it is
+    /// (else git config mkt.trustRoot; else the root commit)
+    #[arg(long, global = true, env = "MKT_TRUST_ROOT", value_name = "COMMIT")]
     pub trust_root: Option<String>,
 
     #[command(subcommand)]
@@ -142,8 +143,17 @@ pub struct Global {
 impl Global {
     pub fn open_repo(&self) -> Result<Repo> {
         let mut repo = Repo::open(&self.dir)?;
-        if let Some(rev) = &self.trust_root {
-            repo.set_trust_root(rev)?;
+        let pinned = self
+            .trust_root
+            .clone()
+            .or_else(|| crate::git::config_string(&repo.git, "mkt.trustRoot"));
+        match pinned {
+            Some(id) => repo.set_trust_root(id.trim())?,
+            None if std::env::var_os("CI").is_some() => say(
+                "warning: no trust root is pinned, so the root commit's team.toml is trusted; \
+                 pin the commit in CI's own configuration: MKT_TRUST_ROOT=<full commit id>",
+            ),
+            None => {}
         }
         Ok(repo)
     }

@@ -16,7 +16,7 @@ use crate::view::View;
 /// Examples:
 ///   mkt verify
 ///   mkt verify --format json
-///   MKT_TRUST_ROOT=v1.0 mkt verify      # trust team.toml as of tag v1.0
+///   MKT_TRUST_ROOT=$(git rev-parse 'v1.0^{commit}') mkt verify   # trust team.toml as of v1.0
 #[derive(Debug, clap::Args)]
 #[command(verbatim_doc_comment)]
 pub struct Args {

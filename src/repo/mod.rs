@@ -176,6 +176,15 @@ impl Repo {
     /// Sets the trust root (`--trust-root REV` / `MKT_TRUST_ROOT`): the
     /// commit whose team.toml is trusted as it is.
     pub fn set_trust_root(&mut self, rev: &str) -> Result<()> {
+        let full = matches!(rev.len(), 40 | 64) && rev.bytes().all(|b| b.is_ascii_hexdigit());
+        if !full {
+            return Err(Error::user(format!(
+                "trust root `{rev}` is not a full commit id: a tag or a branch can be moved by anyone who can push"
+            ))
+            .hint(format!(
+                "pin the commit itself: MKT_TRUST_ROOT=$(git rev-parse '{rev}^{{commit}}')"
+            )));
+        }
         let oid = crate::git::resolve_commit(&self.git, rev).ok_or_else(|| {
             Error::user(format!(
                 "trust root `{rev}` is not a commit of this repository"

@@ -147,3 +147,93 @@ fn a_roster_change_by_an_admin_on_a_branch_counts_through_an_unsigned_merge() {
         .collect();
     assert!(rosters.iter().all(|e| e["ok"] == true), "{json:#}");
 }
+
+#[test]
+fn a_tag_or_branch_is_refused_as_trust_root_and_git_config_pins_one() {
+    let d = Dept::new();
+    let root = d.head();
+    d.git(&["tag", "v1.0"]);
+    for name in ["v1.0", "main", &root.trim()[..10]] {
+        let out = d
+            .mkt(&["verify", "--format", "json"])
+            .env("MKT_TRUST_ROOT", name)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{name}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("is not a full commit id"), "{name}: {err}");
+        assert!(err.contains("git rev-parse"), "{name}: {err}");
+    }
+    // Recorded in the clone's git config, it counts like MKT_TRUST_ROOT.
+    d.git(&["config", "mkt.trustRoot", "v1.0"]);
+    let out = d.mkt(&["verify", "--format", "json"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    d.git(&["config", "mkt.trustRoot", root.trim()]);
+    d.verify_ok();
+    // Under CI with nothing pinned: a warning, and the run goes on.
+    d.git(&["config", "--unset", "mkt.trustRoot"]);
+    let out = d
+        .mkt(&["verify", "--format", "json"])
+        .env("CI", "true")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("no trust root is pinned"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn an_unsigned_roster_change_forked_before_the_trust_root_never_counts() {
+    let d = Dept::new();
+    d.add_campaign(ID, "2026-03-01", "li.na", 80000, false);
+    let fork = d.head();
+    // The trust root: a later commit on main.
+    d.commit_all("work on main", "2026-02-11T10:00:00+08:00");
+    let trust = d.head();
+    // A branch from before it makes mallory an admin and director, unsigned.
+    d.keygen("mallory");
+    d.git(&["checkout", "-q", "-b", "side", fork.trim()]);
+    let team = d.read("team.toml");
+    d.write(
+        "team.toml",
+        &format!(
+            "{team}\n[[people]]\nid = \"mallory\"\nname = \"马洛\"\nemail = \"mallory@example.com\"\nroles = [\"admin\", \"director\"]\n\n[[people.keys]]\nssh = \"{}\"\n",
+            d.ssh_pub("mallory")
+        ),
+    );
+    d.commit_all("team: mallory", "2026-02-10T12:00:00+08:00");
+    // Merged with the branch as first parent, and main moved to it.
+    d.git_at(
+        "2026-02-12T10:00:00+08:00",
+        &["merge", "-q", "--no-ff", "-m", "merge main", "main"],
+    );
+    d.git(&["checkout", "-q", "main"]);
+    d.git(&["merge", "-q", "--ff-only", "side"]);
+    let plan = format!("campaigns/{ID}/campaign.toml");
+    let file = format!("campaigns/{ID}/approvals/01-director-mallory.toml");
+    d.forge(&file, &plan, "director", "mallory", Some("mallory"), AT);
+    let out = d
+        .mkt(&["verify", "--format", "json"])
+        .env("MKT_TRUST_ROOT", trust.trim())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let all = entries(&json);
+    let side = all
+        .iter()
+        .find(|e| e["kind"] == "roster" && e["ok"] == false)
+        .unwrap_or_else(|| panic!("the side branch's roster counted: {json:#}"));
+    assert!(
+        side["verdict"].as_str().unwrap().starts_with("S005"),
+        "{json:#}"
+    );
+    let approval = all
+        .iter()
+        .find(|e| e["person"] == "mallory")
+        .unwrap_or_else(|| panic!("{json:#}"));
+    assert_eq!(approval["ok"], false, "{json:#}");
+}
