@@ -431,19 +431,40 @@ impl GpgVerifier {
         }
         let out = child.wait_with_output().map_err(|e| e.to_string())?;
         let status = String::from_utf8_lossy(&out.stdout);
-        // VALIDSIG <fpr> <date> <ts> <expire> <ver> <res> <pk> <hash> <class> <primary-fpr>
-        for line in status.lines() {
-            let f: Vec<&str> = line.split_whitespace().collect();
-            if f.get(1) == Some(&"VALIDSIG") {
-                let primary = f.get(11).or(f.get(2)).copied().unwrap_or("");
-                return Ok((Ok(primary.to_ascii_uppercase()), true));
-            }
-        }
         if status.contains("NO_PUBKEY") {
             return Ok((
                 Err("gpg does not have the signer's public key (import it to verify)".into()),
                 false,
             ));
+        }
+        // A signature counts only when gpg calls it good with a valid key:
+        // an expired or revoked key, an expired signature or an error fail,
+        // even though gpg still prints VALIDSIG for some of them.
+        for (token, why) in [
+            ("EXPKEYSIG", "the OpenPGP key that made it has expired"),
+            ("REVKEYSIG", "the OpenPGP key that made it is revoked"),
+            ("EXPSIG", "the OpenPGP signature has expired"),
+            ("ERRSIG", "gpg could not check the OpenPGP signature"),
+        ] {
+            if status
+                .lines()
+                .any(|l| l.split_whitespace().nth(1) == Some(token))
+            {
+                // Expiry and revocation are facts about the key now, not the
+                // commit: asked again next time.
+                return Ok((Err(why.into()), false));
+            }
+        }
+        let good = status
+            .lines()
+            .any(|l| l.split_whitespace().nth(1) == Some("GOODSIG"));
+        // VALIDSIG <fpr> <date> <ts> <expire> <ver> <res> <pk> <hash> <class> <primary-fpr>
+        for line in status.lines().filter(|_| good) {
+            let f: Vec<&str> = line.split_whitespace().collect();
+            if f.get(1) == Some(&"VALIDSIG") {
+                let primary = f.get(11).or(f.get(2)).copied().unwrap_or("");
+                return Ok((Ok(primary.to_ascii_uppercase()), true));
+            }
         }
         let definite = status.lines().any(|l| l.contains(" BADSIG "));
         Ok((

@@ -2125,3 +2125,43 @@ fn a_signature_that_does_not_match_its_commit_is_s002() {
     let cached = d.read(".git/mkt/gpg-verified");
     assert!(cached.contains(&format!("{head} bad ")), "{cached}");
 }
+
+#[test]
+fn an_openpgp_approval_by_a_revoked_key_does_not_verify() {
+    let d = Dept::build(Setup {
+        openpgp: vec!["wang.fang"],
+        ..Setup::default()
+    });
+    let fpr = d.fprs["wang.fang"].clone();
+    let id = "春季促销-2026-03V1";
+    d.add_campaign(id, "2026-03-01", "li.na", 80000, false);
+    d.ok_as("wang.fang", APPROVED, &["approve", id]);
+    // The key is revoked (it was stolen): gpg made a revocation certificate
+    // when it made the key; importing it revokes the key in this keyring.
+    let cert = std::fs::read_to_string(d.gnupg.join("openpgp-revocs.d").join(format!("{fpr}.rev")))
+        .expect("gpg wrote a revocation certificate");
+    let cert = cert.replace(
+        ":-----BEGIN PGP PUBLIC KEY BLOCK-----",
+        "-----BEGIN PGP PUBLIC KEY BLOCK-----",
+    );
+    let file = d.tmp().join("revoke.asc");
+    std::fs::write(&file, cert).unwrap();
+    let out = d
+        .cmd("gpg")
+        .args(["--batch", "--import"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let (code, v) = d.verify();
+    assert_eq!(code, 1, "{v:#}");
+    let e = v["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["kind"] == "approval")
+        .cloned()
+        .unwrap();
+    assert_eq!(e["ok"], false, "{v:#}");
+    assert!(e["verdict"].as_str().unwrap().contains("revoked"), "{v:#}");
+}
