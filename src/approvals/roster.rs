@@ -27,6 +27,10 @@ impl Roster {
         let mut keys = HashMap::new();
         for (pi, p) in team.people.iter().enumerate() {
             for (ki, k) in p.keys.iter().enumerate() {
+                // A weak key is a roster finding (F002) and never signs.
+                if k.ssh().is_some_and(crate::git::ssh_key_is_weak) {
+                    continue;
+                }
                 if let Some(fp) = key_fingerprint(k) {
                     keys.insert(fp, (pi, ki));
                 }

@@ -17,7 +17,9 @@ pub use repository::{
     AtHead, all_commits, config_string, discover, entry_at, entry_at_head, entry_at_head_or,
     git_dir, hash_blob, is_ignored, open, open_or_init, resolve_commit, work_tree,
 };
-pub use sign::{GpgVerifier, Signer, SignerKey, configured_signer, verify_ssh, verify_ssh_many};
+pub use sign::{
+    GpgVerifier, Signer, SignerKey, configured_signer, ssh_key_is_weak, verify_ssh, verify_ssh_many,
+};
 
 /// Object reads without re-hashing: libgit2 checks every object's SHA-1
 /// (collision-detecting, slow) on read, which costs more than the whole

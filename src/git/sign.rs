@@ -250,11 +250,35 @@ fn gpg_fingerprint(program: &str, key_id: &str) -> Result<String, String> {
         .ok_or_else(|| format!("gpg lists no fingerprint for `{key_id}`"))
 }
 
+/// Why a weak key never verifies.
+const WEAK: &str =
+    "signed with a weak (small-order) ed25519 key, for which anyone can make a signature";
+
+/// Whether an OpenSSH public key line is an ed25519 key of small order: a
+/// signature "by" it can be made without any secret, so it never counts.
+pub fn ssh_key_is_weak(line: &str) -> bool {
+    PublicKey::from_openssh(line.trim())
+        .ok()
+        .is_some_and(|k| weak_key_data(k.key_data()))
+}
+
+fn weak_key_data(k: &ssh_key::public::KeyData) -> bool {
+    match k {
+        ssh_key::public::KeyData::Ed25519(pk) => {
+            ed25519_dalek::VerifyingKey::from_bytes(&pk.0).map_or(true, |v| v.is_weak())
+        }
+        _ => false,
+    }
+}
+
 /// Verifies an SSH signature over `payload` in namespace `git`; returns the
 /// key that made it.
 pub fn verify_ssh(armored: &str, payload: &[u8]) -> Result<PublicKey, String> {
     let sig = SshSig::from_pem(armored.trim_end())
         .map_err(|e| format!("not a readable SSH signature: {e}"))?;
+    if weak_key_data(sig.public_key()) {
+        return Err(WEAK.into());
+    }
     if sig.namespace() != "git" {
         return Err(format!(
             "signed for namespace `{}`, not `git`",
@@ -295,6 +319,12 @@ pub fn verify_ssh_many(items: &[(&str, &[u8])]) -> Vec<Result<PublicKey, String>
                     "signed for namespace `{}`, not `git`",
                     sig.namespace()
                 )));
+                continue;
+            }
+            // Batch verification is not strict: a weak key is refused
+            // before any batch sees it.
+            Ok(sig) if weak_key_data(sig.public_key()) => {
+                out[at] = Some(Err(WEAK.into()));
                 continue;
             }
             Ok(sig) => sig,

@@ -166,6 +166,18 @@ fn check_team(ctx: &View, out: &mut Vec<Diagnostic>) {
                 .help(format!("groups are {}", GROUPS.join(", "))),
             );
         }
+        for (j, k) in p.keys.iter().enumerate() {
+            if k.ssh().is_some_and(crate::git::ssh_key_is_weak) {
+                out.push(
+                    Diagnostic::new(
+                        &F002,
+                        repo.at("team.toml", &["people", &idx, "keys", &j.to_string(), "ssh"]),
+                        format!("{}'s key is a weak (small-order) ed25519 key: anyone could sign as them with it", p.id),
+                    )
+                    .help("remove this key; the person makes a real one with `ssh-keygen -t ed25519` and an admin adds it"),
+                );
+            }
+        }
     }
 }
 

@@ -2165,3 +2165,116 @@ fn an_openpgp_approval_by_a_revoked_key_does_not_verify() {
     assert_eq!(e["ok"], false, "{v:#}");
     assert!(e["verdict"].as_str().unwrap().contains("revoked"), "{v:#}");
 }
+
+/// Standard base64 with padding.
+fn b64(bytes: &[u8]) -> String {
+    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut s = String::new();
+    for c in bytes.chunks(3) {
+        let n = (u32::from(c[0]) << 16)
+            | (u32::from(*c.get(1).unwrap_or(&0)) << 8)
+            | u32::from(*c.get(2).unwrap_or(&0));
+        for i in 0..4 {
+            if i <= c.len() {
+                s.push(T[(n >> (18 - 6 * i) & 63) as usize] as char);
+            } else {
+                s.push('=');
+            }
+        }
+    }
+    s
+}
+
+/// An SSH wire-format string.
+fn wire(out: &mut Vec<u8>, bytes: &[u8]) {
+    out.extend_from_slice(&(bytes.len() as u32).to_be_bytes());
+    out.extend_from_slice(bytes);
+}
+
+#[test]
+fn a_weak_ed25519_key_in_the_roster_is_a_finding_and_never_signs() {
+    let d = Dept::new();
+    let id = "春季促销-2026-03V1";
+    // The identity point: a small-order key. With it, R = identity and
+    // s = 0 is a "signature" of any message, made without any secret.
+    let mut weak = [0u8; 32];
+    weak[0] = 1;
+    let mut key_blob = Vec::new();
+    wire(&mut key_blob, b"ssh-ed25519");
+    wire(&mut key_blob, &weak);
+    let key_line = format!("ssh-ed25519 {}", b64(&key_blob));
+    // The admin adds it to wang.fang (the director) in a signed roster change.
+    let team = d.read("team.toml");
+    let marker = "id = \"wang.fang\"";
+    let at = team.find(marker).unwrap();
+    let keys_at = at + team[at..].find("[[people.keys]]").unwrap();
+    let team = format!(
+        "{}[[people.keys]]\nssh = \"{key_line}\"\n\n{}",
+        &team[..keys_at],
+        &team[keys_at..]
+    );
+    d.write("team.toml", &team);
+    d.git(&["add", "team.toml"]);
+    d.commit_signed(
+        "zhang.wei",
+        "team: another key for 王芳",
+        "2026-01-06T09:00:00+08:00",
+    );
+    let plan = d.add_campaign(id, "2026-03-01", "li.na", 80000, false);
+
+    // Anyone forges wang.fang's approval with plain git plumbing.
+    let file = format!("campaigns/{id}/approvals/01-director-wang.fang.toml");
+    d.write(
+        &file,
+        &d.approval_text(&plan, "director", "wang.fang", APPROVED),
+    );
+    d.git(&["add", &file]);
+    let tree = d.git(&["write-tree"]);
+    let parent = d.head();
+    let mut sig = Vec::new();
+    sig.extend_from_slice(b"SSHSIG");
+    sig.extend_from_slice(&1u32.to_be_bytes());
+    wire(&mut sig, &key_blob);
+    wire(&mut sig, b"git");
+    wire(&mut sig, b"");
+    wire(&mut sig, b"sha512");
+    let mut inner = Vec::new();
+    wire(&mut inner, b"ssh-ed25519");
+    let mut rs = [0u8; 64];
+    rs[0] = 1; // R: the identity point; s: zero
+    wire(&mut inner, &rs);
+    wire(&mut sig, &inner);
+    let armored = b64(&sig);
+    let lines: Vec<&str> = armored
+        .as_bytes()
+        .chunks(70)
+        .map(|c| std::str::from_utf8(c).unwrap())
+        .collect();
+    let commit = format!(
+        "tree {}\nparent {}\nauthor 王芳 <wang.fang@example.com> 1771552800 +0800\ncommitter 王芳 <wang.fang@example.com> 1771552800 +0800\ngpgsig -----BEGIN SSH SIGNATURE-----\n {}\n -----END SSH SIGNATURE-----\n\napprove: director by wang.fang\n\nMkt-Approval: {file}\n",
+        tree.trim(),
+        parent.trim(),
+        lines.join("\n ")
+    );
+    let body = d.tmp().join("forged-commit");
+    std::fs::write(&body, commit).unwrap();
+    let forged = d.git(&["hash-object", "-t", "commit", "-w", body.to_str().unwrap()]);
+    d.git(&["update-ref", "refs/heads/main", forged.trim()]);
+
+    let (code, v) = d.verify();
+    assert_eq!(code, 1, "the forged approval verified: {v:#}");
+    let e = v["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["kind"] == "approval")
+        .cloned()
+        .unwrap();
+    assert_eq!(e["ok"], false, "{v:#}");
+    let json = d.lint(TODAY);
+    let weak = findings(&json, "F002");
+    assert!(
+        weak.iter().any(|f| msg(f).contains("weak (small-order)")),
+        "{json:#}"
+    );
+}
