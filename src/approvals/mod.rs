@@ -89,9 +89,40 @@ pub struct Verification {
     pub index: HashMap<Oid, usize>,
     /// Subject path -> its approvals' positions in `approvals`.
     by_subject: HashMap<String, Vec<usize>>,
+    /// Each commit's parents, as indices into the walk.
+    parents: Vec<Vec<usize>>,
 }
 
 impl Verification {
+    /// Whether commit `a` is an ancestor of commit `b` (indices into the
+    /// walk; a commit is not its own ancestor). "Before" in a chain means
+    /// this, never a position in the walk or a date.
+    pub fn is_ancestor(&self, a: usize, b: usize) -> bool {
+        if a >= b {
+            return false; // parents come before children in the walk
+        }
+        let mut seen = vec![false; b + 1];
+        let mut todo = vec![b];
+        while let Some(k) = todo.pop() {
+            for &p in self.parents.get(k).map(Vec::as_slice).unwrap_or(&[]) {
+                if p == a {
+                    return true;
+                }
+                // An ancestor of `a` cannot lead back to it.
+                if p > a && !seen[p] {
+                    seen[p] = true;
+                    todo.push(p);
+                }
+            }
+        }
+        false
+    }
+
+    /// `is_ancestor` for approvals' commits, when both are committed.
+    pub fn before(&self, a: Option<usize>, b: Option<usize>) -> bool {
+        matches!((a, b), (Some(a), Some(b)) if self.is_ancestor(a, b))
+    }
+
     /// Trusted approvals of a subject, oldest first.
     pub fn of_subject<'a>(&'a self, subject: &str) -> impl Iterator<Item = &'a Checked> + 'a {
         self.by_subject
@@ -354,12 +385,23 @@ pub fn verify_with_progress(
             .or_default()
             .push(i);
     }
+    let parents = walk
+        .commits
+        .iter()
+        .map(|c| {
+            c.parents
+                .iter()
+                .filter_map(|p| index.get(p).copied())
+                .collect()
+        })
+        .collect();
     Verification {
         approvals,
         deleted,
         roster,
         index,
         by_subject,
+        parents,
     }
 }
 
@@ -434,7 +476,6 @@ pub fn progress<'a>(
 ) -> Progress<'a> {
     let mut filled: Vec<Option<&Checked>> = vec![None; chain.stages.len()];
     let mut rejected = None;
-    let mut last_time: Option<usize> = None;
     for c in v.of_subject(&chain.subject) {
         if as_of.is_some_and(|t| c.time.is_some_and(|at| at > t)) {
             continue;
@@ -456,11 +497,13 @@ pub fn progress<'a>(
             continue;
         }
         if chain.ordered {
-            // Every earlier step must already be filled, and before this one.
-            if filled[..i].iter().any(Option::is_none) || c.commit < last_time {
+            // Every earlier step must be filled, in this one's ancestry.
+            if filled[..i]
+                .iter()
+                .any(|f| f.is_none_or(|e| !v.before(e.commit, c.commit)))
+            {
                 continue;
             }
-            last_time = c.commit;
         }
         filled[i] = Some(c);
         rejected = None;

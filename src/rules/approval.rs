@@ -212,7 +212,7 @@ pub fn per_approval(ctx: &View, out: &mut Vec<Diagnostic>) {
                         .stages
                         .iter()
                         .any(|s| s.name() == o.approval.stage && eligible(s, o))
-                    && matches!((o.commit, c.commit), (Some(later), Some(k)) if later > k)
+                    && v.before(c.commit, o.commit)
                     && o.trusted()
                     && approvals::current(repo, o)
             })
@@ -240,8 +240,7 @@ pub fn per_approval(ctx: &View, out: &mut Vec<Diagnostic>) {
                 let before = v.of_subject(&chain.subject).any(|o| {
                     o.approval.stage == earlier.name()
                         && o.trusted()
-                        && o.commit.is_some()
-                        && o.commit < c.commit
+                        && v.before(o.commit, c.commit)
                 });
                 if !before {
                     out.push(

@@ -2278,3 +2278,49 @@ fn a_weak_ed25519_key_in_the_roster_is_a_finding_and_never_signs() {
         "{json:#}"
     );
 }
+
+#[test]
+fn a_step_approved_on_a_parallel_branch_before_its_predecessor_is_a002() {
+    let d = Dept::new();
+    let id = "618年中大促-2026-06V1";
+    d.add_campaign(id, "2026-06-01", "li.na", 80000, false);
+    let po = d.add_purchase(id, "PO-2026-017", "2026-02-27", "zhao.lei");
+    // Finance approves on a branch of its own…
+    d.git(&["checkout", "-q", "-b", "finance"]);
+    let early = format!("campaigns/{id}/approvals/02-finance-chen.jing.toml");
+    d.forge(
+        &early,
+        &po,
+        "finance",
+        "chen.jing",
+        Some("chen.jing"),
+        "2026-02-15T09:00:00+08:00",
+    );
+    // …while the department head approves on main, a day later by the clock.
+    d.git(&["checkout", "-q", "main"]);
+    let head = format!("campaigns/{id}/approvals/01-department_head-zhang.wei.toml");
+    d.forge(
+        &head,
+        &po,
+        "department_head",
+        "zhang.wei",
+        Some("zhang.wei"),
+        "2026-02-16T09:00:00+08:00",
+    );
+    d.git_at(
+        "2026-02-17T09:00:00+08:00",
+        &["merge", "-q", "--no-ff", "-m", "merge finance", "finance"],
+    );
+    // Neither is in the other's ancestry: finance did not come after the
+    // department head, so it does not count, whatever the walk's order.
+    let json = d.lint(TODAY);
+    let f = one(&json, "A002", &early, "error");
+    assert!(
+        msg(&f).contains("finance approved before department_head"),
+        "{f:#}"
+    );
+    // In order, on a branch that has the department head's approval: it counts.
+    let args = ["approve", id, "--purchase", "PO-2026-017"];
+    let said = d.ok_as("chen.jing", "2026-02-18T11:00:00+08:00", &args);
+    assert!(said.contains("approved as finance by chen.jing"), "{said}");
+}
