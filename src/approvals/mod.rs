@@ -46,6 +46,8 @@ pub enum ProblemKind {
     Altered,
     /// Added by a merge, or together with other changes.
     NotOwnCommit,
+    /// Filed under another campaign than its subject's.
+    Misfiled,
 }
 
 /// One approval or sign-off file at HEAD, verified.
@@ -230,6 +232,13 @@ pub fn verify_with_progress(
             approver_roles: Vec::new(),
             problems: Vec::new(),
         };
+        if let Some(why) = misfiled(&rec.path, &rec.value.subject) {
+            checked.problems.push(problem(
+                ProblemKind::Misfiled,
+                why,
+                "an approval lives in its subject's campaign folder; approve again with `mkt approve`, which files it there",
+            ));
+        }
         let evs = events
             .get(rec.path.as_str())
             .map(Vec::as_slice)
@@ -521,6 +530,25 @@ fn roles_of(roster: &Roster, person: &str) -> Vec<String> {
         .person(person)
         .map(|p| p.roles.clone())
         .unwrap_or_default()
+}
+
+/// Why an approval file is not where its subject's approvals belong: a
+/// campaign's subjects are approved in that campaign's `approvals/`, the
+/// department's (minutes/, reports/) in the top-level `approvals/`.
+fn misfiled(path: &str, subject: &str) -> Option<String> {
+    let campaign_of = |p: &str| {
+        p.strip_prefix("campaigns/")
+            .and_then(|r| r.split('/').next())
+            .map(str::to_string)
+    };
+    let (here, theirs) = (campaign_of(path), campaign_of(subject));
+    (here != theirs).then(|| match (&here, &theirs) {
+        (Some(h), Some(t)) => {
+            format!("filed under campaign {h}, but its subject belongs to {t}")
+        }
+        (Some(h), None) => format!("filed under campaign {h}, but its subject is the department's"),
+        _ => "filed in the department's approvals/, but its subject belongs to a campaign".into(),
+    })
 }
 
 /// Whether a change at a merge is only what another parent already had.

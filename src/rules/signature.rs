@@ -121,7 +121,7 @@ pub fn rule_of(kind: ProblemKind) -> &'static Rule {
     match kind {
         ProblemKind::NotCommitted | ProblemKind::Unsigned => &S001,
         ProblemKind::BadSignature | ProblemKind::UnknownKey | ProblemKind::WrongSigner => &S002,
-        ProblemKind::Altered | ProblemKind::NotOwnCommit => &S003,
+        ProblemKind::Altered | ProblemKind::NotOwnCommit | ProblemKind::Misfiled => &S003,
         ProblemKind::KeyNotValid => &S004,
     }
 }

@@ -2324,3 +2324,82 @@ fn a_step_approved_on_a_parallel_branch_before_its_predecessor_is_a002() {
     let said = d.ok_as("chen.jing", "2026-02-18T11:00:00+08:00", &args);
     assert!(said.contains("approved as finance by chen.jing"), "{said}");
 }
+
+#[test]
+fn an_approval_commit_that_also_adds_a_non_utf8_name_is_not_a_one_file_commit() {
+    use std::os::unix::ffi::OsStrExt;
+    let d = Dept::new();
+    let id = "春季促销-2026-03V1";
+    let plan = d.add_campaign(id, "2026-03-01", "li.na", 80000, false);
+    let file = format!("campaigns/{id}/approvals/01-director-wang.fang.toml");
+    d.write(
+        &file,
+        &d.approval_text(&plan, "director", "wang.fang", APPROVED),
+    );
+    let odd = d
+        .path("campaigns")
+        .join(std::ffi::OsStr::from_bytes(b"\xff\xfe"));
+    std::fs::create_dir_all(&odd).unwrap();
+    std::fs::write(odd.join("x.txt"), "smuggled").unwrap();
+    d.git(&["add", "-A"]);
+    let msg = format!("approve: director by wang.fang\n\nMkt-Approval: {file}\n");
+    d.commit_signed("wang.fang", &msg, APPROVED);
+    let (code, v) = d.verify();
+    assert_eq!(code, 1, "{v:#}");
+    let e = v["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["kind"] == "approval")
+        .cloned()
+        .unwrap();
+    assert!(
+        e["verdict"]
+            .as_str()
+            .unwrap()
+            .contains("together with other changes"),
+        "{v:#}"
+    );
+}
+
+#[test]
+fn an_approval_filed_in_another_campaigns_folder_does_not_count() {
+    let d = Dept::new();
+    let a = "春季促销-2026-03V1";
+    let b = "品牌焕新-2026-03V1";
+    let plan_a = d.add_campaign(a, "2026-03-01", "li.na", 80000, false);
+    d.add_campaign(b, "2026-03-01", "li.na", 80000, false);
+    let file = format!("campaigns/{b}/approvals/01-director-wang.fang.toml");
+    d.forge(
+        &file,
+        &plan_a,
+        "director",
+        "wang.fang",
+        Some("wang.fang"),
+        APPROVED,
+    );
+    let (code, v) = d.verify();
+    assert_eq!(code, 1, "{v:#}");
+    let e = v["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["kind"] == "approval")
+        .cloned()
+        .unwrap();
+    assert!(
+        e["verdict"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("filed under campaign {b}")),
+        "{v:#}"
+    );
+    // The campaign it names is still waiting for its director.
+    let json = d.lint("2026-03-01");
+    assert!(
+        findings(&json, "A001")
+            .iter()
+            .any(|f| f["file"] == plan_a.as_str()),
+        "{json:#}"
+    );
+}

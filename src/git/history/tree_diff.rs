@@ -72,6 +72,8 @@ pub(super) fn diff_trees(
         }
         let (t, e) = n.or(o).expect("one side is present");
         let Ok(name) = std::str::from_utf8(t.name(e)) else {
+            // A name that is not UTF-8 is no record's: a change all the same.
+            out.other = true;
             continue;
         };
         let path = if prefix.is_empty() {
