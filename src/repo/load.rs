@@ -27,7 +27,7 @@ enum Loaded {
     Text(Kind, String),
     Listed(Kind),
     /// A contract: listed, with its first bytes.
-    Contract(Kind, std::result::Result<Vec<u8>, String>),
+    Contract(Kind, std::result::Result<bool, String>),
     Fault(LoadFault),
     Skip,
 }
@@ -138,7 +138,7 @@ impl Repo {
                 if let Kind::Contract { folder } = kind {
                     let dir = self.campaign_dir(&folder);
                     dir.contracts.push(rel.clone());
-                    dir.contract_heads.insert(rel, head);
+                    dir.contract_sealed.insert(rel, head);
                 }
             }
             Loaded::Listed(kind) => match kind {
@@ -280,9 +280,6 @@ fn walk(root: &Path) -> Result<Vec<(String, bool)>> {
     Ok(out)
 }
 
-/// How much of a contract is read while loading.
-const HEAD_BYTES: usize = 64;
-
 fn load_one(root: &Path, rel: &str, is_link: bool, max_bytes: u64) -> Loaded {
     let kind = classify(rel);
     if let Kind::Other | Kind::Policy = kind {
@@ -332,14 +329,25 @@ fn load_one(root: &Path, rel: &str, is_link: bool, max_bytes: u64) -> Loaded {
         Err(e) => return cannot(e),
     };
     // Contracts and filed reports are listed, not read as records: no size
-    // limit. Of a contract only the start is read, to tell an age file.
+    // limit. Of a contract only its age header is read and parsed whole
+    // (armored or binary): a plaintext that merely starts with the header's
+    // first line is not sealed.
     if let Kind::Contract { .. } = kind {
-        let mut head = Vec::with_capacity(HEAD_BYTES);
-        let read = std::io::Read::read_to_end(
-            &mut std::io::Read::take(&mut file, HEAD_BYTES as u64),
-            &mut head,
-        );
-        return Loaded::Contract(kind, read.map(|_| head).map_err(|e| e.to_string()));
+        let reader = age::armor::ArmoredReader::new(std::io::BufReader::new(file));
+        let sealed = match age::Decryptor::new_buffered(reader) {
+            Ok(_) => Ok(true),
+            // A short or garbled file is simply not an age file.
+            Err(age::DecryptError::Io(e))
+                if !matches!(
+                    e.kind(),
+                    std::io::ErrorKind::InvalidData | std::io::ErrorKind::UnexpectedEof
+                ) =>
+            {
+                Err(e.to_string())
+            }
+            Err(_) => Ok(false),
+        };
+        return Loaded::Contract(kind, sealed);
     }
     if let Kind::Report { .. } = kind {
         return Loaded::Listed(kind);

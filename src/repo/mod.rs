@@ -81,9 +81,9 @@ pub struct CampaignDir {
     /// Copy: paths of content/*.md|*.txt, text in `Repo::texts`.
     pub content: Vec<String>,
     pub contracts: Vec<String>,
-    /// The first bytes of each contract (enough to tell an age file), or
-    /// why they could not be read.
-    pub contract_heads: HashMap<String, std::result::Result<Vec<u8>, String>>,
+    /// Whether each contract parses as an age file (its whole header), or
+    /// why it could not be read.
+    pub contract_sealed: HashMap<String, std::result::Result<bool, String>>,
     /// touchpoints.csv, text in `Repo::texts`.
     pub touchpoints: Option<String>,
 }

@@ -44,12 +44,12 @@ pub fn check(ctx: &View, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// C004: a contract file that does not start like an age file. The loader
-/// lists contracts without reading them; only their first bytes are read.
+/// C004: a contract file that is not an age file. The loader parses each
+/// contract's age header whole; the body stays unread.
 fn contract(dir: &crate::repo::CampaignDir, path: &str, out: &mut Vec<Diagnostic>) {
-    let read = match dir.contract_heads.get(path) {
-        Some(Ok(head)) if is_age(head) => return,
-        Some(Ok(_)) => Ok(()),
+    let read = match dir.contract_sealed.get(path) {
+        Some(Ok(true)) => return,
+        Some(Ok(false)) => Ok(()),
         Some(Err(e)) => Err(e.clone()),
         None => Err("it was not loaded".to_string()),
     };
@@ -57,7 +57,9 @@ fn contract(dir: &crate::repo::CampaignDir, path: &str, out: &mut Vec<Diagnostic
     let name = path.rsplit('/').next().unwrap_or(path);
     let message = match read {
         Err(e) => format!("cannot read this contract to check it is encrypted: {e}"),
-        Ok(()) => format!("{name} is not encrypted: it has no age header (age-encryption.org/v1)"),
+        Ok(()) => {
+            format!("{name} is not encrypted: it is not a whole age file (age-encryption.org/v1)")
+        }
     };
     out.push(
         Diagnostic::new(&C004, Located::file(path), message).help(format!(

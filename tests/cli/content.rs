@@ -568,6 +568,28 @@ fn contract_add_refuses_bad_input() {
 }
 
 #[test]
+fn a_plaintext_that_starts_with_the_age_header_line_is_still_c004() {
+    let (t, _) = contract_repo();
+    let fake = format!("campaigns/{ID}/contracts/媒体合同.age");
+    t.write(
+        &fake,
+        "age-encryption.org/v1\n甲方：月圆茶业\n乙方：某某传媒\n",
+    );
+    let armored = format!("campaigns/{ID}/contracts/场地合同.age");
+    t.write(
+        &armored,
+        "-----BEGIN AGE ENCRYPTED FILE-----\n甲方：月圆茶业\n-----END AGE ENCRYPTED FILE-----\n",
+    );
+    let json = t.lint_expect(EARLY, 1);
+    let found = findings(&json, "C004");
+    assert_eq!(found.len(), 2, "{json:#}");
+    assert!(
+        message(&found[0]).contains("not a whole age file"),
+        "{json:#}"
+    );
+}
+
+#[test]
 fn a_plaintext_file_in_contracts_is_c004() {
     let (t, _) = contract_repo();
     let pdf = format!("campaigns/{ID}/contracts/场地租赁合同.pdf");
