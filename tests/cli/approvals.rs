@@ -2153,15 +2153,7 @@ fn an_openpgp_approval_by_a_revoked_key_does_not_verify() {
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", text(&out.stderr));
-    let (code, v) = d.verify();
-    assert_eq!(code, 1, "{v:#}");
-    let e = v["entries"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|e| e["kind"] == "approval")
-        .cloned()
-        .unwrap();
+    let (e, v) = failed_approval(&d);
     assert_eq!(e["ok"], false, "{v:#}");
     assert!(e["verdict"].as_str().unwrap().contains("revoked"), "{v:#}");
 }
@@ -2261,15 +2253,7 @@ fn a_weak_ed25519_key_in_the_roster_is_a_finding_and_never_signs() {
     let forged = d.git(&["hash-object", "-t", "commit", "-w", body.to_str().unwrap()]);
     d.git(&["update-ref", "refs/heads/main", forged.trim()]);
 
-    let (code, v) = d.verify();
-    assert_eq!(code, 1, "the forged approval verified: {v:#}");
-    let e = v["entries"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|e| e["kind"] == "approval")
-        .cloned()
-        .unwrap();
+    let (e, v) = failed_approval(&d);
     assert_eq!(e["ok"], false, "{v:#}");
     let json = d.lint(TODAY);
     let weak = findings(&json, "F002");
@@ -2344,15 +2328,7 @@ fn an_approval_commit_that_also_adds_a_non_utf8_name_is_not_a_one_file_commit() 
     d.git(&["add", "-A"]);
     let msg = format!("approve: director by wang.fang\n\nMkt-Approval: {file}\n");
     d.commit_signed("wang.fang", &msg, APPROVED);
-    let (code, v) = d.verify();
-    assert_eq!(code, 1, "{v:#}");
-    let e = v["entries"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|e| e["kind"] == "approval")
-        .cloned()
-        .unwrap();
+    let (e, v) = failed_approval(&d);
     assert!(
         e["verdict"]
             .as_str()
@@ -2378,15 +2354,7 @@ fn an_approval_filed_in_another_campaigns_folder_does_not_count() {
         Some("wang.fang"),
         APPROVED,
     );
-    let (code, v) = d.verify();
-    assert_eq!(code, 1, "{v:#}");
-    let e = v["entries"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|e| e["kind"] == "approval")
-        .cloned()
-        .unwrap();
+    let (e, v) = failed_approval(&d);
     assert!(
         e["verdict"]
             .as_str()
@@ -2402,4 +2370,18 @@ fn an_approval_filed_in_another_campaigns_folder_does_not_count() {
             .any(|f| f["file"] == plan_a.as_str()),
         "{json:#}"
     );
+}
+
+/// `mkt verify` that fails: the first approval entry, and the document.
+fn failed_approval(d: &Dept) -> (Value, Value) {
+    let (code, v) = d.verify();
+    assert_eq!(code, 1, "verify passed: {v:#}");
+    let e = v["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["kind"] == "approval")
+        .cloned()
+        .unwrap_or_else(|| panic!("no approval entry: {v:#}"));
+    (e, v)
 }
