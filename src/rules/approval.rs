@@ -132,7 +132,35 @@ declare_rule! {
     A006, "emergency-approval-late", Error, "emergency work not approved within N days after start"
 }
 
+declare_rule! {
+    /// ## What it checks
+    /// One step of a chain is taken once for a version of its subject: two
+    /// approvals of the same stage, or an approval and a rejection of it,
+    /// made side by side on parallel branches (neither in the other's
+    /// history), or the same approval made twice, are a finding naming both
+    /// commits.
+    ///
+    /// ## Why
+    /// An audit trail says one thing per step (制度 四: 分级审批). Two
+    /// approvers of one role racing — or a yes and a no that never saw each
+    /// other — leave the department's decision unclear, and the report would
+    /// count whichever came first in the log.
+    ///
+    /// ## Example
+    /// ```text
+    /// 01-director-wang.fang.toml (a1b2c3d4e5) and
+    /// 01-director-zhang.wei.toml (f6a7b8c9d0): both approve the same plan
+    /// ```
+    ///
+    /// ## Fix
+    /// Agree which answer stands. The finding stays until the other one is
+    /// withdrawn; deleting an approval file is itself S003, since an
+    /// approval is never removed from history by hand.
+    A007, "approval-twice", Error, "one step approved twice, or approved and rejected side by side"
+}
+
 pub fn check(ctx: &View, out: &mut Vec<Diagnostic>) {
+    twice(ctx, out);
     let repo = ctx.repo;
     let v = &ctx.verification;
     for (dir, c) in ctx.live_campaigns() {
@@ -148,6 +176,46 @@ pub fn check(ctx: &View, out: &mut Vec<Diagnostic>) {
         }
     }
     per_approval(ctx, out);
+}
+
+/// A007: two trusted answers for one stage of one version of a subject,
+/// side by side (neither in the other's ancestry), or the same approval
+/// twice in a row.
+fn twice(ctx: &View, out: &mut Vec<Diagnostic>) {
+    use crate::model::ApprovalDecision::Reject;
+    let v = &ctx.verification;
+    let trusted: Vec<_> = v.approvals.iter().filter(|c| c.trusted()).collect();
+    for (i, a) in trusted.iter().enumerate() {
+        for b in &trusted[i + 1..] {
+            let (x, y) = (&a.approval, &b.approval);
+            if x.subject != y.subject || x.stage != y.stage || x.subject_blob != y.subject_blob {
+                continue;
+            }
+            let side_by_side = !v.before(a.commit, b.commit) && !v.before(b.commit, a.commit);
+            let both_approve = x.decision != Reject && y.decision != Reject;
+            if !(side_by_side || both_approve) {
+                continue; // a later answer that saw the earlier one
+            }
+            let id =
+                |c: &approvals::Checked| c.commit_oid.map(approvals::short).unwrap_or_default();
+            out.push(
+                Diagnostic::new(
+                    &A007,
+                    ctx.repo.at(&b.path, &["stage"]),
+                    format!(
+                        "the {} step of {} is answered twice: {} ({}) and {} ({})",
+                        y.stage,
+                        y.subject,
+                        a.path,
+                        id(a),
+                        b.path,
+                        id(b)
+                    ),
+                )
+                .help("agree which answer stands; the finding stays until the other approval is withdrawn"),
+            );
+        }
+    }
 }
 
 /// The checks of each approval itself, whatever its subject: role (A003),

@@ -2385,3 +2385,53 @@ fn failed_approval(d: &Dept) -> (Value, Value) {
         .unwrap_or_else(|| panic!("no approval entry: {v:#}"));
     (e, v)
 }
+
+#[test]
+fn one_step_answered_twice_side_by_side_is_a007_naming_both() {
+    let d = Dept::new();
+    let id = "春季促销-2026-03V1";
+    let plan = d.add_campaign(id, "2026-03-01", "li.na", 80000, false);
+    // The director approves on a branch; on main, the same plan is rejected
+    // for the same step, neither having seen the other.
+    d.git(&["checkout", "-q", "-b", "director"]);
+    let yes = format!("campaigns/{id}/approvals/01-director-wang.fang.toml");
+    let yes_commit = d.forge(
+        &yes,
+        &plan,
+        "director",
+        "wang.fang",
+        Some("wang.fang"),
+        APPROVED,
+    );
+    d.git(&["checkout", "-q", "main"]);
+    let no = format!("campaigns/{id}/approvals/02-director-wang.fang.toml");
+    d.write(
+        &no,
+        &d.approval_text(&plan, "director", "wang.fang", APPROVED)
+            .replace("decision = \"approve\"", "decision = \"reject\""),
+    );
+    d.git(&["add", &no]);
+    d.commit_signed(
+        "wang.fang",
+        &format!("reject: director by wang.fang\n\nMkt-Approval: {no}\n"),
+        APPROVED,
+    );
+    let no_commit = d.head();
+    d.git_at(
+        "2026-02-21T10:00:00+08:00",
+        &["merge", "-q", "--no-ff", "-m", "merge director", "director"],
+    );
+    let json = d.lint(TODAY);
+    let a007 = findings(&json, "A007");
+    assert_eq!(a007.len(), 1, "{json:#}");
+    let m = msg(&a007[0]);
+    assert!(
+        m.contains(&yes_commit.trim()[..10]) && m.contains(&no_commit.trim()[..10]),
+        "{m}"
+    );
+    // Approved once, in order: no A007.
+    let d = Dept::new();
+    d.add_campaign(id, "2026-03-01", "li.na", 80000, false);
+    d.ok_as("wang.fang", APPROVED, &["approve", id]);
+    assert!(findings(&d.lint(TODAY), "A007").is_empty());
+}
