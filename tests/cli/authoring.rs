@@ -1328,3 +1328,21 @@ fn man_pages_one_per_command() {
         .code(2)
         .stderr(predicates::str::contains("mkt has no command `nope`"));
 }
+
+#[test]
+fn who_approves_a_new_plan_comes_from_the_signed_roster() {
+    let t = team_repo();
+    // An unsigned, uncommitted edit makes zhao.lei a director: it does not count.
+    t.replace(
+        "team.toml",
+        "roles = [\"specialist\"]",
+        "roles = [\"specialist\", \"director\"]",
+    );
+    let out = script(&t, &plan_flags()).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("budget approval 预算审批: director: wang.fang 王芳; by 2026-04-01"),
+        "{stderr}"
+    );
+}
