@@ -118,6 +118,7 @@ impl WalkCache {
             }
         }
         if let Some((o, r)) = current {
+            cache.order.push(o);
             cache.records.insert(o, r);
         }
         cache

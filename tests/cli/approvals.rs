@@ -211,6 +211,10 @@ impl Dept {
         self.root.join(rel)
     }
 
+    pub(crate) fn git_dir(&self) -> PathBuf {
+        self.root.join(".git")
+    }
+
     pub(crate) fn write(&self, rel: &str, body: &str) {
         let p = self.path(rel);
         std::fs::create_dir_all(p.parent().unwrap()).unwrap();

@@ -9,6 +9,7 @@ mod approvals;
 mod authoring;
 mod content;
 mod harness;
+mod history_cache;
 mod layering;
 mod lint;
 mod report;

@@ -89,8 +89,19 @@ impl Walk {
                 continue;
             };
             let time = self.commits[c.commit].time;
-            let first = *content_first.entry(blob).or_insert(time);
-            out.entry(c.path.clone()).or_insert(first);
+            let first = content_first.entry(blob).or_insert(time);
+            *first = (*first).min(time);
+        }
+        // Earliest, never first in walk order: two branches can bring the
+        // same file, and the walk's order of branches is not history.
+        for c in &self.changes {
+            let (None, Some(blob)) = (c.old, c.new) else {
+                continue;
+            };
+            let first = content_first[&blob];
+            out.entry(c.path.clone())
+                .and_modify(|t: &mut DateTime<FixedOffset>| *t = (*t).min(first))
+                .or_insert(first);
         }
         out
     }
@@ -203,9 +214,12 @@ fn commits_in_order(
     cache: Option<&super::walk_cache::WalkCache>,
 ) -> Result<Vec<Oid>, git2::Error> {
     let cached = cache.map(|c| c.order.as_slice()).unwrap_or(&[]);
+    let seen: std::collections::HashSet<Oid> = cached.iter().copied().collect();
+    // A stored order that does not hold each commit once is not used.
     let base = cached
         .last()
         .copied()
+        .filter(|_| seen.len() == cached.len())
         .filter(|&old| old == tip || repo.graph_descendant_of(tip, old).unwrap_or(false));
     let mut revwalk = repo.revwalk()?;
     revwalk.push(tip)?;
@@ -221,7 +235,10 @@ fn commits_in_order(
     revwalk.hide(old)?;
     let mut out = cached.to_vec();
     for oid in revwalk {
-        out.push(oid?);
+        let oid = oid?;
+        if !seen.contains(&oid) {
+            out.push(oid);
+        }
     }
     Ok(out)
 }
