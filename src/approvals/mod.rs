@@ -48,6 +48,9 @@ pub enum ProblemKind {
     NotOwnCommit,
     /// Filed under another campaign than its subject's.
     Misfiled,
+    /// Brought in by a merge from a branch, with a key that the main line's
+    /// roster no longer gives the approver.
+    Revoked,
 }
 
 /// One approval or sign-off file at HEAD, verified.
@@ -366,6 +369,12 @@ pub fn verify_with_progress(
                     .push(problem(ProblemKind::Unsigned, msg, help));
             }
         }
+        if checked.problems.is_empty()
+            && let (Some(m), Some(SigOutcome::Good(key))) =
+                (ancestry.landed_by[k], sigs.get(&meta.oid))
+        {
+            on_main_line(&mut checked, &roster, walk, &index, m, key);
+        }
         approvals.push(checked);
     }
     approvals.sort_by_key(|c| (c.commit.unwrap_or(usize::MAX), c.path.clone()));
@@ -521,6 +530,40 @@ pub fn progress<'a>(
         chain,
         filled,
         rejected,
+    }
+}
+
+/// Revocation sticks: an approval that merge `m` brought in from a branch
+/// counts only if its key is also the approver's in the main line's roster
+/// at that merge (before it, or as the merge leaves it when the branch added
+/// the key in a change that counts there), and only for the roles the
+/// approver holds in both.
+fn on_main_line(
+    checked: &mut Checked,
+    roster: &RosterHistory,
+    walk: &crate::git::Walk,
+    index: &HashMap<Oid, usize>,
+    m: usize,
+    key: &crate::git::SignerKey,
+) {
+    let approver = checked.approval.approver.clone();
+    let found = [roster.before(walk, index, m), roster.after(m)]
+        .into_iter()
+        .find_map(|r| {
+            r.owner_of(key)
+                .filter(|(p, _)| p.id == approver)
+                .map(|(p, _)| p.roles.clone())
+        });
+    match found {
+        None => checked.problems.push(problem(
+            ProblemKind::Revoked,
+            format!(
+                "brought in by the merge {} from a branch, with a key the main line's roster no longer gives {approver}",
+                short(walk.commits[m].oid)
+            ),
+            "a key, role or person removed on the main line does not come back through an older branch; approve again with a key the roster has now",
+        )),
+        Some(roles) => checked.approver_roles.retain(|r| roles.contains(r)),
     }
 }
 

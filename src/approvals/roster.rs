@@ -14,11 +14,19 @@ use super::sigs::SigOutcome;
 use crate::git::{SignerKey, Walk};
 use crate::model::{Key, Team};
 
+/// Why a merge's roster from an older branch does not count.
+const STALE_BRANCH: &str = "it brings a roster made without the main line's own changes to team.toml; merge the main line into the branch first, and have an admin sign the roster the merge makes";
+
 /// A roster version and a lookup from key fingerprint to (person, key).
 #[derive(Debug, Default)]
 pub struct Roster {
     pub team: Team,
     pub blob: Option<Oid>,
+    /// The version this one was made from (`RosterHistory::versions`).
+    pub derived_from: Option<usize>,
+    /// Who signed the change that made it: person id and key fingerprint
+    /// (none for the trust root's roster).
+    pub signed_by: Option<(String, String)>,
     keys: HashMap<String, (usize, usize)>,
 }
 
@@ -36,7 +44,21 @@ impl Roster {
                 }
             }
         }
-        Roster { team, blob, keys }
+        Roster {
+            team,
+            blob,
+            keys,
+            ..Roster::default()
+        }
+    }
+
+    /// Whether `person` is an admin here and `fingerprint` one of their
+    /// keys, valid on `day`.
+    fn admin_key(&self, person: &str, fingerprint: &str, day: NaiveDate) -> bool {
+        self.keys.get(fingerprint).is_some_and(|&(pi, ki)| {
+            let p = &self.team.people[pi];
+            p.id == person && p.has_role("admin") && key_valid_on(&p.keys[ki], day)
+        })
     }
 
     /// The people who hold a role in this roster, in roster order.
@@ -108,6 +130,9 @@ pub struct Ancestry {
     /// This commit is the trust root or one of its ancestors: its roster
     /// counts as it is.
     pub before_trust: Vec<bool>,
+    /// For a commit off HEAD's first-parent line, the merge on that line
+    /// that brought it in; none for the line's own commits.
+    pub landed_by: Vec<Option<usize>>,
 }
 
 impl Ancestry {
@@ -117,6 +142,7 @@ impl Ancestry {
         let mut a = Ancestry {
             descends: vec![false; n],
             before_trust: vec![false; n],
+            landed_by: landed_by(walk, index),
         };
         if trust >= n {
             return a;
@@ -143,6 +169,43 @@ impl Ancestry {
     }
 }
 
+/// Which merge on HEAD's first-parent line brought each commit in. The line
+/// is followed from its root up; each merge claims what its other parents
+/// reach that the line did not already have, so every commit is visited
+/// once.
+fn landed_by(walk: &Walk, index: &HashMap<Oid, usize>) -> Vec<Option<usize>> {
+    let n = walk.commits.len();
+    let mut landed = vec![None; n];
+    let mut line = Vec::new();
+    let mut k = n.checked_sub(1);
+    while let Some(c) = k {
+        line.push(c);
+        k = walk.commits[c]
+            .parents
+            .first()
+            .and_then(|p| index.get(p))
+            .copied();
+    }
+    let mut seen = vec![false; n];
+    for &c in line.iter().rev() {
+        seen[c] = true;
+        let mut todo: Vec<usize> = walk.commits[c]
+            .parents
+            .iter()
+            .skip(1)
+            .filter_map(|p| index.get(p).copied())
+            .collect();
+        while let Some(x) = todo.pop() {
+            if std::mem::replace(&mut seen[x], true) {
+                continue;
+            }
+            landed[x] = Some(c);
+            todo.extend(walk.commits[x].parents.iter().filter_map(|p| index.get(p)));
+        }
+    }
+    landed
+}
+
 #[derive(Debug, Default)]
 pub struct RosterHistory {
     pub versions: Vec<Roster>,
@@ -160,6 +223,88 @@ impl RosterHistory {
             .and_then(|p| index.get(p))
             .map_or(0, |&i| self.at_commit[i]);
         &self.versions[v]
+    }
+
+    /// The roster in force after a commit.
+    pub fn after(&self, commit: usize) -> &Roster {
+        &self.versions[self.at_commit[commit]]
+    }
+
+    /// Whether `ancestor` is `v` or a version `v` was made from.
+    fn derives(&self, mut v: usize, ancestor: usize) -> bool {
+        loop {
+            if v == ancestor {
+                return true;
+            }
+            match self.versions[v].derived_from {
+                Some(d) => v = d,
+                None => return false,
+            }
+        }
+    }
+
+    /// Why the roster changes that made `v` out of `base` do not count on
+    /// the line of `base`: each must be signed by someone who is an admin
+    /// there too, so an admin removed on the main line cannot come back
+    /// through an old branch.
+    fn foreign_changes(&self, v: usize, base: usize, day: NaiveDate) -> Option<String> {
+        if !self.derives(v, base) {
+            return Some(STALE_BRANCH.into());
+        }
+        let mut k = v;
+        while k != base {
+            let r = &self.versions[k];
+            if let Some((person, fpr)) = &r.signed_by
+                && !self.versions[base].admin_key(person, fpr, day)
+            {
+                return Some(format!(
+                    "it brings a roster change signed by {person}, who is not an admin (with that key) on the main line"
+                ));
+            }
+            k = r.derived_from.unwrap_or(base);
+        }
+        None
+    }
+
+    /// The roster in force after a merge whose parents' rosters are
+    /// `parents` (the first parent's first) and whose team.toml is `file`
+    /// (none: the first parent's), with the finding to report, if any.
+    /// None: the merge's team.toml is no parent's roster, a change of its
+    /// own that the merge commit must sign.
+    fn merged(
+        &self,
+        parents: &[usize],
+        file: Option<&Option<Oid>>,
+        day: NaiveDate,
+    ) -> Option<(usize, Option<String>)> {
+        let base = parents[0];
+        let v = match file {
+            None => base,
+            Some(blob) => *parents.iter().find(|&&v| self.versions[v].blob == *blob)?,
+        };
+        // The newest side: the roster every other parent's was made into.
+        let newest = parents
+            .iter()
+            .copied()
+            .find(|&n| parents.iter().all(|&p| self.derives(n, p)));
+        Some(match newest {
+            Some(n) => match self.foreign_changes(n, base, day) {
+                Some(why) => (base, Some(why)),
+                None if n == v => (v, None),
+                None => (
+                    n,
+                    Some("its team.toml leaves out a roster change that counted on the other side; that change stays in force, and an admin signs the roster the merge should have".into()),
+                ),
+            },
+            None if v == base => (
+                base,
+                Some("its team.toml leaves out the other side's roster changes, which therefore do not count; an admin signs the roster the merge should have".into()),
+            ),
+            None => (
+                base,
+                Some(STALE_BRANCH.into()),
+            ),
+        })
     }
 
     pub fn at_head(&self) -> &Roster {
@@ -197,11 +342,32 @@ pub fn build(
             .map(|&i| h.at_commit[i])
             .collect();
         let base = parent_versions.first().copied().unwrap_or(0);
+        let as_is = ancestry.before_trust[k];
+        if parent_versions.len() > 1
+            && !as_is
+            && ancestry.descends[k]
+            && let Some((keep, problem)) =
+                h.merged(&parent_versions, team_changes.get(&k), day_of(k))
+        {
+            h.at_commit.push(keep);
+            if let Some(why) = problem {
+                h.changes.push(RosterChange {
+                    commit: k,
+                    accepted: false,
+                    signer: None,
+                    key: None,
+                    problem: Some(why),
+                    at_trust_root: false,
+                });
+            }
+            continue;
+        }
         let Some(new_blob) = team_changes.get(&k) else {
             h.at_commit.push(base);
             continue;
         };
-        // A merge bringing a roster that already counted on its other side.
+        // Before the trust root: a merge bringing a roster that already
+        // counted on its other side.
         if let Some(&v) = parent_versions
             .iter()
             .find(|&&v| h.versions[v].blob == *new_blob)
@@ -221,7 +387,6 @@ pub fn build(
                         .map_err(|e| format!("team.toml does not parse: {}", e.message()))
                 }),
         };
-        let as_is = ancestry.before_trust[k];
         let mut change = RosterChange {
             commit: k,
             accepted: false,
@@ -283,7 +448,10 @@ pub fn build(
         match (verdict, team) {
             (Ok(()), Ok(team)) => {
                 change.accepted = true;
-                h.versions.push(Roster::new(team, *new_blob));
+                let mut r = Roster::new(team, *new_blob);
+                r.derived_from = Some(base);
+                r.signed_by = change.signer.clone().zip(change.key.clone());
+                h.versions.push(r);
                 h.at_commit.push(h.versions.len() - 1);
             }
             (Err(why), _) | (Ok(()), Err(why)) => {

@@ -35,7 +35,10 @@ declare_rule! {
     /// ## What it checks
     /// The signature is good for the commit's signed content (SSH: namespace
     /// `git`), and the key that made it belongs, in the roster that applied
-    /// to that commit, to the approver the file names.
+    /// to that commit, to the approver the file names. An approval a merge
+    /// brought in from a branch must also be the approver's in the main
+    /// line's roster at that merge: a key removed on the main line does not
+    /// come back through an older branch.
     ///
     /// ## Why
     /// git itself does not check that signer and approver match; mkt does,
@@ -99,7 +102,11 @@ declare_rule! {
     /// team.toml as it is now is the roster that counts: every change to it
     /// since the trust root (`--trust-root` / `MKT_TRUST_ROOT`, else the
     /// root commit) was made in a commit signed by an admin of the roster as
-    /// it stood before.
+    /// it stood before. A merge that takes a branch's team.toml counts only
+    /// if every roster change it brings was signed by someone who is an
+    /// admin on the main line too, and the branch's roster was made from the
+    /// main line's; a merge whose team.toml is no parent's needs its own
+    /// admin signature.
     ///
     /// ## Why
     /// team.toml is the root of trust (SPEC 5): whoever could edit it freely
@@ -120,7 +127,10 @@ declare_rule! {
 pub fn rule_of(kind: ProblemKind) -> &'static Rule {
     match kind {
         ProblemKind::NotCommitted | ProblemKind::Unsigned => &S001,
-        ProblemKind::BadSignature | ProblemKind::UnknownKey | ProblemKind::WrongSigner => &S002,
+        ProblemKind::BadSignature
+        | ProblemKind::UnknownKey
+        | ProblemKind::WrongSigner
+        | ProblemKind::Revoked => &S002,
         ProblemKind::Altered | ProblemKind::NotOwnCommit | ProblemKind::Misfiled => &S003,
         ProblemKind::KeyNotValid => &S004,
     }

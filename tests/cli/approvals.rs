@@ -226,7 +226,7 @@ impl Dept {
     }
 
     /// Replaces the one occurrence of `from` in a file.
-    fn replace(&self, rel: &str, from: &str, to: &str) {
+    pub(crate) fn replace(&self, rel: &str, from: &str, to: &str) {
         let t = self.read(rel);
         assert_eq!(t.matches(from).count(), 1, "`{from}` once in {rel}:\n{t}");
         self.write(rel, &t.replacen(from, to, 1));

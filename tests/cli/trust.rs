@@ -237,3 +237,201 @@ fn an_unsigned_roster_change_forked_before_the_trust_root_never_counts() {
         .unwrap_or_else(|| panic!("{json:#}"));
     assert_eq!(approval["ok"], false, "{json:#}");
 }
+
+/// The verify entries for roster changes that did not count.
+fn refused_rosters(json: &Value) -> Vec<String> {
+    entries(json)
+        .into_iter()
+        .filter(|e| e["kind"] == "roster" && e["ok"] == false)
+        .map(|e| e["verdict"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// The verify entry of an approval by `person`.
+fn approval_by(json: &Value, person: &str) -> Value {
+    entries(json)
+        .into_iter()
+        .find(|e| e["kind"] == "approval" && e["person"] == person)
+        .unwrap_or_else(|| panic!("no approval by {person}: {json:#}"))
+}
+
+/// zhang.wei (admin) makes wang.fang an admin too, signed; the commit.
+fn second_admin(d: &Dept) -> String {
+    d.replace(
+        "team.toml",
+        "roles = [\"director\"]",
+        "roles = [\"director\", \"admin\"]",
+    );
+    d.git(&["add", "team.toml"]);
+    d.commit_signed(
+        "zhang.wei",
+        "team: 王芳 is an admin",
+        "2026-01-06T10:00:00+08:00",
+    );
+    d.head()
+}
+
+/// Merges `branch` into the current one, its team.toml taken exactly as
+/// the branch has it.
+fn take_their_roster(d: &Dept, branch: &str, at: &str) {
+    d.git_at(
+        at,
+        &[
+            "merge",
+            "-q",
+            "--no-ff",
+            "--no-commit",
+            "-X",
+            "theirs",
+            branch,
+        ],
+    );
+    d.git(&["checkout", branch, "--", "team.toml"]);
+    d.git_at(at, &["commit", "-q", "-m", &format!("merge {branch}")]);
+}
+
+#[test]
+fn an_admin_removed_on_main_cannot_reinstate_herself_through_an_older_branch() {
+    let d = Dept::new();
+    d.add_campaign(ID, "2026-03-01", "li.na", 80000, false);
+    let fork = second_admin(&d);
+    // On main, zhang.wei takes wang.fang's admin role away.
+    d.replace(
+        "team.toml",
+        "roles = [\"director\", \"admin\"]",
+        "roles = [\"director\"]",
+    );
+    d.git(&["add", "team.toml"]);
+    d.commit_signed(
+        "zhang.wei",
+        "team: 王芳 is no longer an admin",
+        "2026-01-08T10:00:00+08:00",
+    );
+    // On a branch from before, she signs a roster that adds mallory.
+    d.keygen("mallory");
+    d.git(&["checkout", "-q", "-b", "old", &fork]);
+    let team = d.read("team.toml");
+    d.write(
+        "team.toml",
+        &format!(
+            "{team}\n[[people]]\nid = \"mallory\"\nname = \"马洛\"\nemail = \"mallory@example.com\"\nroles = [\"director\"]\n\n[[people.keys]]\nssh = \"{}\"\n",
+            d.ssh_pub("mallory")
+        ),
+    );
+    d.git(&["add", "team.toml"]);
+    d.commit_signed("wang.fang", "team: mallory", "2026-01-09T10:00:00+08:00");
+    d.git(&["checkout", "-q", "main"]);
+    take_their_roster(&d, "old", "2026-01-10T10:00:00+08:00");
+    let plan = format!("campaigns/{ID}/campaign.toml");
+    let file = format!("campaigns/{ID}/approvals/01-director-mallory.toml");
+    d.forge(&file, &plan, "director", "mallory", Some("mallory"), AT);
+    let (code, json) = d.verify();
+    assert_eq!(code, 1, "{json:#}");
+    let refused = refused_rosters(&json);
+    assert!(
+        refused
+            .iter()
+            .any(|v| v.starts_with("S005") && v.contains("main line")),
+        "{json:#}"
+    );
+    let approval = approval_by(&json, "mallory");
+    assert!(
+        approval["verdict"].as_str().unwrap().starts_with("S002"),
+        "{json:#}"
+    );
+    // team.toml as it is now does not count: lint says so on the file.
+    let lint = d.lint("2026-02-20");
+    assert!(
+        lint["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["code"] == "S005" && f["file"] == "team.toml"),
+        "{lint:#}"
+    );
+}
+
+/// On main, zhang.wei replaces wang.fang's key (stolen) with a new one.
+fn revoke_key(d: &Dept) {
+    d.keygen("wang.fang.new");
+    let old = d.ssh_pub("wang.fang");
+    d.replace("team.toml", &old, &d.ssh_pub("wang.fang.new"));
+    d.git(&["add", "team.toml"]);
+    d.commit_signed(
+        "zhang.wei",
+        "team: 王芳's key is stolen, replaced",
+        "2026-02-12T10:00:00+08:00",
+    );
+}
+
+#[test]
+fn a_key_removed_on_main_cannot_approve_through_an_older_branch() {
+    let d = Dept::new();
+    d.add_campaign(ID, "2026-03-01", "li.na", 80000, false);
+    let fork = d.head();
+    revoke_key(&d);
+    // A branch from before the removal: the stolen key approves there.
+    d.git(&["checkout", "-q", "-b", "old", &fork]);
+    let plan = format!("campaigns/{ID}/campaign.toml");
+    let file = format!("campaigns/{ID}/approvals/01-director-wang.fang.toml");
+    d.forge(&file, &plan, "director", "wang.fang", Some("wang.fang"), AT);
+    d.git(&["checkout", "-q", "main"]);
+    d.git_at(
+        "2026-02-16T10:00:00+08:00",
+        &["merge", "-q", "--no-ff", "-m", "merge old", "old"],
+    );
+    let (code, json) = d.verify();
+    assert_eq!(code, 1, "{json:#}");
+    let approval = approval_by(&json, "wang.fang");
+    let verdict = approval["verdict"].as_str().unwrap();
+    assert!(
+        verdict.starts_with("S002") && verdict.contains("brought in by the merge"),
+        "{json:#}"
+    );
+    // The same approval made on main before the removal would count: a
+    // branch from before that merged again keeps an approval made while
+    // the key counted on main too. (The legitimate case: the key is still
+    // wang.fang's on main.)
+    let d2 = Dept::new();
+    d2.add_campaign(ID, "2026-03-01", "li.na", 80000, false);
+    d2.git(&["checkout", "-q", "-b", "side"]);
+    d2.forge(&file, &plan, "director", "wang.fang", Some("wang.fang"), AT);
+    d2.git(&["checkout", "-q", "main"]);
+    d2.commit_all("work on main", "2026-02-16T09:00:00+08:00");
+    d2.git_at(
+        "2026-02-16T10:00:00+08:00",
+        &["merge", "-q", "--no-ff", "-m", "merge side", "side"],
+    );
+    d2.verify_ok();
+}
+
+#[test]
+fn a_merge_taking_an_older_roster_does_not_undo_a_removal() {
+    let d = Dept::new();
+    d.add_campaign(ID, "2026-03-01", "li.na", 80000, false);
+    let fork = d.head();
+    revoke_key(&d);
+    // A branch from before with an unrelated change, merged keeping its
+    // (older) team.toml: the revoked key is back in the file.
+    d.git(&["checkout", "-q", "-b", "old", &fork]);
+    d.write("team.toml", &format!("{}\n# 注释\n", d.read("team.toml")));
+    d.git(&["add", "team.toml"]);
+    d.commit_signed("zhang.wei", "team: a comment", "2026-02-11T10:00:00+08:00");
+    d.git(&["checkout", "-q", "main"]);
+    take_their_roster(&d, "old", "2026-02-13T10:00:00+08:00");
+    assert!(d.read("team.toml").contains(&d.ssh_pub("wang.fang")));
+    let plan = format!("campaigns/{ID}/campaign.toml");
+    let file = format!("campaigns/{ID}/approvals/01-director-wang.fang.toml");
+    d.forge(&file, &plan, "director", "wang.fang", Some("wang.fang"), AT);
+    let (code, json) = d.verify();
+    assert_eq!(code, 1, "{json:#}");
+    assert!(
+        refused_rosters(&json).iter().any(|v| v.starts_with("S005")),
+        "{json:#}"
+    );
+    let approval = approval_by(&json, "wang.fang");
+    assert!(
+        approval["verdict"].as_str().unwrap().starts_with("S002"),
+        "{json:#}"
+    );
+}
