@@ -33,6 +33,7 @@ pub fn run(global: &Global, args: Args) -> Outcome {
     let done = init(&InitOptions {
         dir,
         example: args.example,
+        at: global.committer_date(),
     })?;
     let shown = done.root.display();
     if args.example {

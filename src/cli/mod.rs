@@ -167,10 +167,15 @@ impl Global {
     /// The time an approval is made: `GIT_COMMITTER_DATE` when set (as git
     /// reads it), else the clock.
     pub fn clock(&self, zone: FixedOffset) -> DateTime<FixedOffset> {
+        self.committer_date()
+            .unwrap_or_else(|| Utc::now().with_timezone(&zone))
+    }
+
+    /// `GIT_COMMITTER_DATE`, when set and readable.
+    pub fn committer_date(&self) -> Option<DateTime<FixedOffset>> {
         std::env::var("GIT_COMMITTER_DATE")
             .ok()
             .and_then(|v| parse_git_date(&v))
-            .unwrap_or_else(|| Utc::now().with_timezone(&zone))
     }
 
     /// Now; with a fixed today, the end of that day (so results repeat).

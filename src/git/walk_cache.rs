@@ -23,8 +23,6 @@ pub struct WalkCache {
     file: PathBuf,
     key: String,
     pub records: HashMap<Oid, Record>,
-    /// The commits as stored: the tip's history, parents before children.
-    pub order: Vec<Oid>,
 }
 
 fn escape(p: &str) -> String {
@@ -56,7 +54,6 @@ impl WalkCache {
             file,
             key: key.to_string(),
             records: HashMap::new(),
-            order: Vec::new(),
         };
         let Ok(text) = std::fs::read_to_string(&cache.file) else {
             return cache;
@@ -71,7 +68,6 @@ impl WalkCache {
             match f.as_slice() {
                 ["C", oid, secs, off, other, parents] => {
                     if let Some((o, r)) = current.take() {
-                        cache.order.push(o);
                         cache.records.insert(o, r);
                     }
                     let parsed = (|| {
@@ -118,7 +114,6 @@ impl WalkCache {
             }
         }
         if let Some((o, r)) = current {
-            cache.order.push(o);
             cache.records.insert(o, r);
         }
         cache
@@ -128,7 +123,6 @@ impl WalkCache {
     fn emptied(self) -> WalkCache {
         WalkCache {
             records: HashMap::new(),
-            order: Vec::new(),
             ..self
         }
     }

@@ -21,6 +21,8 @@ const FOLDERS: &[&str] = &["campaigns", "minutes", "incidents", "reports"];
 pub struct InitOptions {
     pub dir: PathBuf,
     pub example: bool,
+    /// When the first commit is made (`GIT_COMMITTER_DATE`); none: now.
+    pub at: Option<chrono::DateTime<chrono::FixedOffset>>,
 }
 
 #[derive(Debug)]
@@ -102,7 +104,7 @@ pub fn init(opts: &InitOptions) -> Result<Initialized> {
         &Identity {
             name: &name,
             email: &email,
-            at: None,
+            at: opts.at,
         },
     )?;
     Ok(Initialized {

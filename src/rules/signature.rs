@@ -123,6 +123,31 @@ declare_rule! {
     S005, "roster-unsigned", Error, "team.toml changed in a commit not signed by an admin"
 }
 
+declare_rule! {
+    /// ## What it checks
+    /// No commit that changes an approval, minutes or team.toml is dated
+    /// earlier than one of its parents. Such a commit is taken at its
+    /// latest parent's date for every key validity window and deadline;
+    /// this warning says that it happened.
+    ///
+    /// ## Why
+    /// The committer writes the commit date alone (`GIT_COMMITTER_DATE`);
+    /// a backdated commit could slip a retired key into its validity window
+    /// or an approval inside a deadline. A commit cannot be older than its
+    /// parents, so that is the earliest mkt believes.
+    ///
+    /// ## Example
+    /// ```text
+    /// GIT_COMMITTER_DATE=2026-01-10T10:00:00+08:00 git commit -S …   # parent: 2026-02-16
+    /// ```
+    ///
+    /// ## Fix
+    /// Usually a clock was wrong on the committer's computer: set it right
+    /// (automatic time). Nothing else to do; the commit counts from its
+    /// parent's date.
+    S006, "backdated-commit", Warning, "a commit is dated earlier than its parent"
+}
+
 /// The rule a verification problem breaks.
 pub fn rule_of(kind: ProblemKind) -> &'static Rule {
     match kind {
@@ -184,6 +209,7 @@ pub fn check(ctx: &View, out: &mut Vec<Diagnostic>) {
             .help("an approval is never removed: restore it with git checkout <commit>^ -- <file>"),
         );
     }
+    backdated(ctx, out);
     // team.toml now must be the roster that counts.
     let trusted = v.roster.at_head().blob;
     let current = ctx.repo.at_head("team.toml");
@@ -203,6 +229,34 @@ pub fn check(ctx: &View, out: &mut Vec<Diagnostic>) {
         out.push(
             Diagnostic::new(&S005, Located::file("team.toml"), format!("team.toml was changed in {when}: {why}; the change does not count"))
                 .help("an admin reviews team.toml and makes a signed commit that changes it (git commit -S team.toml)"),
+        );
+    }
+}
+
+/// S006: each backdated commit, once, at the first file it changes.
+fn backdated(ctx: &View, out: &mut Vec<Diagnostic>) {
+    let history = &ctx.repo.history;
+    let mut seen = std::collections::HashSet::new();
+    for change in &history.changes {
+        let commit = &history.commits[change.commit];
+        let Some(written) = commit.backdated else {
+            continue;
+        };
+        if !seen.insert(change.commit) {
+            continue;
+        }
+        out.push(
+            Diagnostic::new(
+                &S006,
+                Located::file(change.path.clone()),
+                format!(
+                    "{} is dated {}, earlier than its parent; it counts from {}",
+                    short(commit.oid),
+                    written.format("%Y-%m-%d %H:%M"),
+                    commit.time.format("%Y-%m-%d %H:%M"),
+                ),
+            )
+            .help("a committer's clock was wrong or the date was set by hand; the commit counts from its parent's date"),
         );
     }
 }

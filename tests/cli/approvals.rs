@@ -14,6 +14,8 @@ use tempfile::TempDir;
 
 /// What `MKT_TODAY` is unless a test says otherwise.
 const TODAY: &str = "2026-02-20";
+/// When `mkt init` commits.
+const INIT: &str = "2026-01-01T09:00:00+08:00";
 /// When the roster is committed.
 const SETUP: &str = "2026-01-05T09:00:00+08:00";
 /// When plans and purchases are committed.
@@ -99,6 +101,8 @@ impl Dept {
         let out = d
             .cmd(assert_cmd::cargo::cargo_bin("mkt"))
             .current_dir(d.tmp.path())
+            .env("GIT_AUTHOR_DATE", INIT)
+            .env("GIT_COMMITTER_DATE", INIT)
             .args(["init", "repo"])
             .output()
             .unwrap();
@@ -1593,6 +1597,63 @@ fn started_without_approval_is_a001_and_warned_a_week_ahead() {
 }
 
 #[test]
+fn a_backdated_approval_counts_from_its_parents_date_and_is_s006() {
+    // sun.li's key retired on 2026-05-06.
+    let d = Dept::build(Setup {
+        key_dates: vec![(
+            "sun.li",
+            "valid_from = 2025-01-01\nvalid_until = 2026-05-06",
+        )],
+        ..Setup::default()
+    });
+    let id = "舆情应对-2026-05V1";
+    let plan = d.add_campaign(id, "2026-05-02", "zhao.lei", 80000, true);
+    d.ok_as("wang.fang", "2026-05-02T12:00:00+08:00", &["approve", id]);
+    d.commit_all("later work", "2026-05-09T10:00:00+08:00");
+    // Both missing steps, signed by the right people, dated back into the
+    // emergency window (and into sun.li's key's dates) by hand.
+    let back = "2026-05-04T10:00:00+08:00";
+    let legal = format!("campaigns/{id}/approvals/02-legal-sun.li.toml");
+    d.forge(&legal, &plan, "legal", "sun.li", Some("sun.li"), back);
+    let head = format!("campaigns/{id}/approvals/03-department_head-zhang.wei.toml");
+    d.forge(
+        &head,
+        &plan,
+        "department_head",
+        "zhang.wei",
+        Some("zhang.wei"),
+        back,
+    );
+    assert!(
+        d.git(&["log", "-1", "--format=%cI"])
+            .starts_with("2026-05-04")
+    );
+
+    let json = d.lint("2026-05-20");
+    let s006 = findings(&json, "S006");
+    assert_eq!(s006.len(), 2, "{json:#}");
+    assert!(s006.iter().all(|f| f["severity"] == "warning"), "{json:#}");
+    let f = s006
+        .iter()
+        .find(|f| f["file"] == legal.as_str())
+        .expect("legal's");
+    assert!(
+        msg(f).contains("2026-05-04 10:00") && msg(f).contains("2026-05-09 10:00"),
+        "{f:#}"
+    );
+    one(&json, "S004", &legal, "error");
+    let a006 = findings(&json, "A006");
+    assert!(
+        a006.iter()
+            .any(|f| msg(f).contains("approved on 2026-05-09")),
+        "{json:#}"
+    );
+    assert!(a006.iter().any(|f| f["file"] == plan.as_str()), "{json:#}");
+    let (code, _) = d.verify();
+    assert_eq!(code, 1);
+}
+
+#[test]
 fn an_emergency_not_approved_in_time_is_a006() {
     let d = Dept::new();
     let id = "舆情应对-2026-05V1";
@@ -1614,8 +1675,8 @@ fn an_emergency_not_approved_in_time_is_a006() {
     );
 
     // A late approval stays late.
-    d.ok_as("sun.li", "2026-05-08T10:00:00+08:00", &["approve", id]);
     d.ok_as("zhang.wei", "2026-05-04T10:00:00+08:00", &["approve", id]);
+    d.ok_as("sun.li", "2026-05-08T10:00:00+08:00", &["approve", id]);
     let json = d.lint("2026-05-20");
     let a006 = findings(&json, "A006");
     assert_eq!(a006.len(), 1, "{json:#}");

@@ -635,7 +635,7 @@ fn d003_closing_overdue() {
             .contains("no director sign-off, due by 2026-04-15"),
         "{f:#}"
     );
-    t.sign_off(DIRECTOR, &closing, "2026-04-03T15:00:00+08:00");
+    t.sign_off(DIRECTOR, &closing, "2026-04-09T15:00:00+08:00");
     t.assert_lint_clean("2026-04-20");
 
     t.remove(&minutes_path(Some(ID), "closing", CLOSING_AT));

@@ -1186,7 +1186,15 @@ fn approvals_in_the_quarter_carry_their_verification_verdicts() {
             )
         })
         .collect();
-    assert_eq!(findings, [("A001", 1, "error"), ("S003", 1, "error")]);
+    // The edit is committed dated before the example's last commit: S006.
+    assert_eq!(
+        findings,
+        [
+            ("A001", 1, "error"),
+            ("S003", 1, "error"),
+            ("S006", 1, "warning")
+        ]
+    );
     // The table shows the verdict in the row; the others read "ok".
     let table = d.run(&["report", "--quarter", "2026Q2"]);
     let row = |when: &str| -> String {

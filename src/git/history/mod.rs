@@ -29,7 +29,12 @@ pub struct PathFilter<'a> {
 #[derive(Debug, Clone)]
 pub struct CommitMeta {
     pub oid: Oid,
+    /// When the commit counts as made: its committer date, or its latest
+    /// parent's when it is dated earlier than that (a date the committer
+    /// wrote alone never moves a commit back before its parents).
     pub time: DateTime<FixedOffset>,
+    /// The committer date as written, when it is earlier than a parent's.
+    pub backdated: Option<DateTime<FixedOffset>>,
     pub parents: Vec<Oid>,
     /// Whether the commit changed anything besides the wanted files listed
     /// in `Walk::changes` (seen for free while comparing trees).
@@ -133,7 +138,7 @@ pub fn walk(repo: &Repository, filter: &PathFilter) -> Result<Walk, git2::Error>
     let cache = filter
         .cache_key
         .map(|key| super::walk_cache::WalkCache::load(repo, key));
-    let oids = commits_in_order(repo, tip, cache.as_ref())?;
+    let oids = commits_in_order(repo, tip)?;
     let known: Option<&HashMap<Oid, super::walk_cache::Record>> =
         cache.as_ref().map(|c| &c.records);
     // Each commit is compared with its parent on its own, so the walk splits
@@ -202,45 +207,45 @@ pub fn walk(repo: &Repository, filter: &PathFilter) -> Result<Walk, git2::Error>
             .collect();
         cache.store(records.iter().map(|(o, r)| (*o, r)));
     }
+    no_earlier_than_parents(&mut out.commits);
     Ok(out)
 }
 
-/// HEAD's history, parents before children. The cache's order (the history
-/// of the tip it was written for) is reused when that tip is HEAD or one of
-/// its ancestors; only the commits since are walked.
-fn commits_in_order(
-    repo: &Repository,
-    tip: Oid,
-    cache: Option<&super::walk_cache::WalkCache>,
-) -> Result<Vec<Oid>, git2::Error> {
-    let cached = cache.map(|c| c.order.as_slice()).unwrap_or(&[]);
-    let seen: std::collections::HashSet<Oid> = cached.iter().copied().collect();
-    // A stored order that does not hold each commit once is not used.
-    let base = cached
-        .last()
-        .copied()
-        .filter(|_| seen.len() == cached.len())
-        .filter(|&old| old == tip || repo.graph_descendant_of(tip, old).unwrap_or(false));
+/// Takes every commit dated earlier than one of its parents at its latest
+/// parent's time (after the cache is written: the cache keeps what git
+/// says). Parents come first, so a time carries down a line in one pass.
+fn no_earlier_than_parents(commits: &mut [CommitMeta]) {
+    let index: HashMap<Oid, usize> = commits
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.oid, i))
+        .collect();
+    for k in 0..commits.len() {
+        let latest = commits[k]
+            .parents
+            .iter()
+            .filter_map(|p| index.get(p))
+            .map(|&i| commits[i].time)
+            .max();
+        if let Some(t) = latest
+            && t > commits[k].time
+        {
+            commits[k].backdated = Some(commits[k].time);
+            commits[k].time = t;
+        }
+    }
+}
+
+/// HEAD's history, parents before children, in git's topological order
+/// for this tip: the same order on every run, with or without the cache,
+/// so nothing downstream can depend on what an earlier run saw. (Walking
+/// only the commits since the cache's tip would list the same commits in
+/// another order after a merge.)
+fn commits_in_order(repo: &Repository, tip: Oid) -> Result<Vec<Oid>, git2::Error> {
     let mut revwalk = repo.revwalk()?;
     revwalk.push(tip)?;
     revwalk.set_sorting(Sort::TOPOLOGICAL | Sort::REVERSE)?;
-    let Some(old) = base else {
-        return revwalk.collect();
-    };
-    if old == tip {
-        return Ok(cached.to_vec());
-    }
-    // Commits reachable from the old tip are already in order; the new ones
-    // have their parents among them or among themselves.
-    revwalk.hide(old)?;
-    let mut out = cached.to_vec();
-    for oid in revwalk {
-        let oid = oid?;
-        if !seen.contains(&oid) {
-            out.push(oid);
-        }
-    }
-    Ok(out)
+    revwalk.collect()
 }
 
 /// The commits of `run` and their changes to wanted files, in order;
@@ -266,6 +271,7 @@ fn changes_in(
             commits.push(CommitMeta {
                 oid,
                 time: r.time,
+                backdated: None,
                 parents: r.parents.clone(),
                 other: r.other,
             });
@@ -302,6 +308,7 @@ fn changes_in(
         commits.push(CommitMeta {
             oid,
             time: commit_time(&commit),
+            backdated: None,
             parents: commit.parent_ids().collect(),
             other,
         });

@@ -197,7 +197,10 @@ impl TestRepo {
     fn init(extra: &[&str]) -> TestRepo {
         let t = TestRepo::empty();
         std::fs::remove_dir(&t.root).unwrap();
+        // The first commit is dated before anything a test commits.
         let out = mkt_in(&t.home, t.tmp.path())
+            .env("GIT_AUTHOR_DATE", "2026-01-01T09:00:00+08:00")
+            .env("GIT_COMMITTER_DATE", "2026-01-01T09:00:00+08:00")
             .arg("init")
             .arg("repo")
             .args(extra)
