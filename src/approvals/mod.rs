@@ -217,9 +217,16 @@ pub fn verify_with_progress(
     to_check.dedup();
     start(to_check.len());
     let (sigs, raws) = sigs::check(&repo.git, &to_check, step);
-    let roster = roster::build(&repo.git, walk, &index, &ancestry, &sigs, |k| {
-        repo.policy.day_of(walk.commits[k].time)
-    });
+    let cap = usize::try_from(repo.policy.general.max_file_bytes).unwrap_or(usize::MAX);
+    let roster = roster::build(
+        &repo.git,
+        walk,
+        &index,
+        &ancestry,
+        &sigs,
+        |k| repo.policy.day_of(walk.commits[k].time),
+        cap,
+    );
     let mut rebased_lookup = RebasedLookup::new(&repo.git);
 
     let mut approvals = Vec::new();

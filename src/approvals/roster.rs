@@ -323,6 +323,7 @@ pub fn build(
     ancestry: &Ancestry,
     sigs: &HashMap<Oid, SigOutcome>,
     day_of: impl Fn(usize) -> NaiveDate,
+    cap: usize,
 ) -> RosterHistory {
     let mut h = RosterHistory {
         versions: vec![Roster::default()],
@@ -375,18 +376,6 @@ pub fn build(
             h.at_commit.push(v);
             continue;
         }
-        let team = match new_blob {
-            None => Ok(Team::default()),
-            Some(b) => repo
-                .find_blob(*b)
-                .ok()
-                .and_then(|blob| std::str::from_utf8(blob.content()).ok().map(str::to_string))
-                .ok_or_else(|| "team.toml is not readable text".to_string())
-                .and_then(|t| {
-                    toml::from_str::<Team>(&t)
-                        .map_err(|e| format!("team.toml does not parse: {}", e.message()))
-                }),
-        };
         let mut change = RosterChange {
             commit: k,
             accepted: false,
@@ -403,47 +392,57 @@ pub fn build(
             h.changes.push(change);
             continue;
         }
+        // The signature is judged before the file is read: an unsigned
+        // roster, however large, costs nothing.
+        let signed = match sigs.get(&meta.oid) {
+            _ if as_is => Ok(None),
+            Some(SigOutcome::Good(key)) => Ok(Some(key)),
+            Some(SigOutcome::Unsigned) | None => Err("not signed".to_string()),
+            Some(SigOutcome::Bad(why)) => Err(why.clone()),
+        };
         // While the roster has no admin (a new repository), the first admins
         // sign the roster that names them: nobody else could.
-        let bootstrap = match &team {
-            Ok(t)
-                if !h.versions[base]
-                    .team
-                    .people
-                    .iter()
-                    .any(|p| p.has_role("admin")) =>
-            {
-                Some(Roster::new(t.clone(), *new_blob))
-            }
-            _ => None,
-        };
-        let verdict: Result<(), String> = if as_is {
-            Ok(())
-        } else {
-            let before = bootstrap.as_ref().unwrap_or(&h.versions[base]);
-            match sigs.get(&meta.oid) {
-                Some(SigOutcome::Good(key)) => {
-                    change.key = Some(key.fingerprint());
-                    match before.owner_of(key) {
-                        Some((p, entry)) => {
-                            change.signer = Some(p.id.clone());
-                            if !p.has_role("admin") {
-                                Err(format!("signed by {}, who is not an admin", p.id))
-                            } else if !key_valid_on(entry, day_of(k)) {
-                                Err(format!(
-                                    "signed by {} with a key outside its validity dates",
-                                    p.id
-                                ))
-                            } else {
-                                Ok(())
-                            }
+        let bootstrap = !h.versions[base]
+            .team
+            .people
+            .iter()
+            .any(|p| p.has_role("admin"));
+        let mut team = None;
+        let verdict: Result<(), String> = match signed {
+            Err(why) => Err(why),
+            Ok(None) => Ok(()),
+            Ok(Some(key)) => {
+                change.key = Some(key.fingerprint());
+                let own;
+                let before = if bootstrap {
+                    let t = read_team(repo, *new_blob, cap);
+                    own = t.as_ref().ok().map(|t| Roster::new(t.clone(), *new_blob));
+                    team = Some(t);
+                    own.as_ref().unwrap_or(&h.versions[base])
+                } else {
+                    &h.versions[base]
+                };
+                match before.owner_of(key) {
+                    Some((p, entry)) => {
+                        change.signer = Some(p.id.clone());
+                        if !p.has_role("admin") {
+                            Err(format!("signed by {}, who is not an admin", p.id))
+                        } else if !key_valid_on(entry, day_of(k)) {
+                            Err(format!(
+                                "signed by {} with a key outside its validity dates",
+                                p.id
+                            ))
+                        } else {
+                            Ok(())
                         }
-                        None => Err("signed with a key that is not in the roster".to_string()),
                     }
+                    None => Err("signed with a key that is not in the roster".to_string()),
                 }
-                Some(SigOutcome::Unsigned) | None => Err("not signed".to_string()),
-                Some(SigOutcome::Bad(why)) => Err(why.clone()),
             }
+        };
+        let team = match &verdict {
+            Ok(()) => team.unwrap_or_else(|| read_team(repo, *new_blob, cap)),
+            Err(_) => Ok(Team::default()),
         };
         match (verdict, team) {
             (Ok(()), Ok(team)) => {
@@ -462,4 +461,20 @@ pub fn build(
         h.changes.push(change);
     }
     h
+}
+
+/// A roster version from history (none: team.toml removed), read only when
+/// it is at most `cap` bytes (the policy's `max_file_bytes`, as for every
+/// record in the work tree).
+fn read_team(repo: &crate::git::Repository, blob: Option<Oid>, cap: usize) -> Result<Team, String> {
+    let Some(blob) = blob else {
+        return Ok(Team::default());
+    };
+    let text = crate::git::blob_text(repo, blob, cap).map_err(|e| match e {
+        crate::git::BlobText::TooLarge(n) => {
+            format!("team.toml is {n} bytes, more than a record may be ({cap}); it is not read")
+        }
+        _ => "team.toml is not readable text".to_string(),
+    })?;
+    toml::from_str::<Team>(&text).map_err(|e| format!("team.toml does not parse: {}", e.message()))
 }

@@ -39,6 +39,29 @@ pub fn resolve_commit(repo: &Repository, rev: &str) -> Option<Oid> {
 }
 
 /// What `path` holds in a commit's tree.
+/// A blob's text, read only when it is at most `cap` bytes (the size comes
+/// from the object header, without reading the object).
+pub fn blob_text(repo: &Repository, blob: Oid, cap: usize) -> Result<String, BlobText> {
+    let size = repo
+        .odb()
+        .and_then(|odb| odb.read_header(blob))
+        .map_err(|_| BlobText::Missing)?
+        .0;
+    if size > cap {
+        return Err(BlobText::TooLarge(size));
+    }
+    let blob = repo.find_blob(blob).map_err(|_| BlobText::Missing)?;
+    String::from_utf8(blob.content().to_vec()).map_err(|_| BlobText::NotText)
+}
+
+/// Why `blob_text` gave no text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BlobText {
+    Missing,
+    NotText,
+    TooLarge(usize),
+}
+
 pub fn entry_at(repo: &Repository, commit: Oid, path: &str) -> Option<Oid> {
     repo.find_commit(commit)
         .and_then(|c| c.tree())

@@ -435,3 +435,46 @@ fn a_merge_taking_an_older_roster_does_not_undo_a_removal() {
         "{json:#}"
     );
 }
+
+#[test]
+fn a_roster_over_the_size_cap_is_not_read_even_when_an_admin_signs_it() {
+    let d = Dept::new();
+    // An unsigned 20 MB roster: refused for its signature, never read.
+    let team = d.read("team.toml");
+    let padding = "# 填充 padding padding padding padding padding padding\n".repeat(350_000);
+    d.write("team.toml", &format!("{team}{padding}"));
+    d.commit_all("team: huge, unsigned", "2026-01-06T10:00:00+08:00");
+    // The admin signs one just over policy.toml's max_file_bytes (1 MiB).
+    let over = "# 填充\n".repeat(1_048_576 / 9 + 1);
+    d.write("team.toml", &format!("{team}{over}"));
+    d.git(&["add", "team.toml"]);
+    d.commit_signed(
+        "zhang.wei",
+        "team: over the cap",
+        "2026-01-07T10:00:00+08:00",
+    );
+    let (code, json) = d.verify();
+    assert_eq!(code, 1, "{json:#}");
+    let refused = refused_rosters(&json);
+    assert_eq!(refused.len(), 2, "{json:#}");
+    assert!(refused[0].contains("not signed"), "{json:#}");
+    assert!(
+        refused[1].contains("more than a record may be (1048576)"),
+        "{json:#}"
+    );
+    // Put back as it was, signed: the roster counts again.
+    d.write("team.toml", &team);
+    d.git(&["add", "team.toml"]);
+    d.commit_signed("zhang.wei", "team: restored", "2026-01-08T10:00:00+08:00");
+    let (_, json) = d.verify();
+    assert_eq!(refused_rosters(&json).len(), 2, "{json:#}");
+    let lint = d.lint("2026-02-20");
+    assert!(
+        !lint["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["code"] == "S005"),
+        "{lint:#}"
+    );
+}
