@@ -1,9 +1,11 @@
-use super::{Exit, Global, Outcome, print};
+use super::{Exit, Global, Outcome, print, say};
+use crate::view::View;
 
 /// The roster (team.toml).
 #[derive(Debug, clap::Subcommand)]
 pub enum Command {
-    /// Print team.toml's SSH keys as a git allowed_signers file, so plain
+    /// Print every SSH key that counted in the signed roster's history as a
+    /// git allowed_signers file, each with the dates it counted, so plain
     /// `git log --show-signature` checks approvals too.
     ///
     /// Examples:
@@ -17,7 +19,15 @@ pub fn run(global: &Global, cmd: Command) -> Outcome {
     match cmd {
         Command::AllowedSigners => {
             let repo = global.open_repo()?;
-            print(&crate::ops::team::allowed_signers(&repo));
+            let zone = repo.policy.zone();
+            let view = View::new(&repo, global.today(zone), global.now(zone));
+            let out = crate::ops::team::allowed_signers(&view);
+            for id in &out.skipped {
+                say(&format!(
+                    "note: {id} is left out: neither their email nor their id can stand in allowed_signers (letters, digits and . _ - + @ only)"
+                ));
+            }
+            print(&out.text);
             Ok(Exit::Clean)
         }
     }

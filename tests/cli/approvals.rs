@@ -507,7 +507,7 @@ impl Dept {
     }
 
     /// `mkt team allowed-signers`, written to a file for git.
-    fn allowed_signers(&self) -> PathBuf {
+    pub(crate) fn allowed_signers(&self) -> PathBuf {
         let out = self.mkt(&["team", "allowed-signers"]).output().unwrap();
         assert!(out.status.success(), "{}", text(&out.stderr));
         let file = self.tmp().join("allowed_signers");

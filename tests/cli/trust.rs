@@ -478,3 +478,150 @@ fn a_roster_over_the_size_cap_is_not_read_even_when_an_admin_signs_it() {
         "{lint:#}"
     );
 }
+
+/// What plain git says of each commit (`%G?`) with mkt's allowed_signers.
+fn git_says(d: &Dept) -> std::collections::HashMap<String, String> {
+    let signers = format!(
+        "gpg.ssh.allowedSignersFile={}",
+        d.allowed_signers().display()
+    );
+    d.git(&["-c", &signers, "log", "--format=%h %G?", "--abbrev=10"])
+        .lines()
+        .filter_map(|l| l.split_once(' '))
+        .map(|(c, g)| (c.to_string(), g.to_string()))
+        .collect()
+}
+
+#[test]
+fn allowed_signers_follow_the_signed_roster_so_git_agrees_with_mkt_on_every_approval() {
+    let d = Dept::new();
+    let ids = [
+        "甲-2026-03V1",
+        "乙-2026-03V1",
+        "丙-2026-03V1",
+        "丁-2026-03V1",
+    ];
+    let plans: Vec<String> = ids
+        .iter()
+        .map(|id| d.add_campaign(id, "2026-03-01", "li.na", 80000, false))
+        .collect();
+    let file =
+        |i: usize, who: &str| format!("campaigns/{}/approvals/01-director-{who}.toml", ids[i]);
+    // Before the rotation, with the old key.
+    d.forge(
+        &file(0, "wang.fang"),
+        &plans[0],
+        "director",
+        "wang.fang",
+        Some("wang.fang"),
+        "2026-02-11T10:00:00+08:00",
+    );
+    revoke_key(&d);
+    // After it: the new key counts, the old one no longer does.
+    d.forge(
+        &file(1, "wang.fang"),
+        &plans[1],
+        "director",
+        "wang.fang",
+        Some("wang.fang.new"),
+        "2026-02-15T10:00:00+08:00",
+    );
+    d.forge(
+        &file(2, "wang.fang"),
+        &plans[2],
+        "director",
+        "wang.fang",
+        Some("wang.fang"),
+        "2026-02-15T11:00:00+08:00",
+    );
+    // An unsigned roster change gives mallory a director's role and key.
+    d.keygen("mallory");
+    let team = d.read("team.toml");
+    d.write(
+        "team.toml",
+        &format!(
+            "{team}\n[[people]]\nid = \"mallory\"\nname = \"马洛\"\nemail = \"mallory@example.com\"\nroles = [\"director\"]\n\n[[people.keys]]\nssh = \"{}\"\n",
+            d.ssh_pub("mallory")
+        ),
+    );
+    d.commit_all("team: mallory", "2026-02-16T10:00:00+08:00");
+    d.forge(
+        &file(3, "mallory"),
+        &plans[3],
+        "director",
+        "mallory",
+        Some("mallory"),
+        "2026-02-17T10:00:00+08:00",
+    );
+
+    let signers = std::fs::read_to_string(d.allowed_signers()).unwrap();
+    assert!(!signers.contains(&d.ssh_pub("mallory")[..60]), "{signers}");
+    let old = &d.ssh_pub("wang.fang")[..60];
+    let old_line = signers
+        .lines()
+        .find(|l| l.contains(old))
+        .unwrap_or_else(|| panic!("{signers}"));
+    assert!(
+        old_line.contains("valid-before=\"20260212020000Z\""),
+        "{signers}"
+    );
+
+    let (_, json) = d.verify();
+    let git = git_says(&d);
+    let approvals: Vec<Value> = entries(&json)
+        .into_iter()
+        .filter(|e| e["kind"] == "approval")
+        .collect();
+    assert_eq!(approvals.len(), 4, "{json:#}");
+    for e in &approvals {
+        let commit = e["commit"].as_str().unwrap();
+        let mkt_good = !e["verdict"].as_str().unwrap().starts_with('S');
+        let git_good = git[commit] == "G";
+        assert_eq!(mkt_good, git_good, "{commit}: git {} — {e:#}", git[commit]);
+    }
+    let good: Vec<bool> = approvals
+        .iter()
+        .map(|e| !e["verdict"].as_str().unwrap().starts_with('S'))
+        .collect();
+    assert_eq!(good.iter().filter(|g| **g).count(), 2, "{json:#}");
+}
+
+#[test]
+fn allowed_signers_never_let_a_roster_field_add_a_line() {
+    let d = Dept::new();
+    d.keygen("mallory");
+    // A signed roster whose email tries to inject mallory's key for anyone.
+    let injected = format!(
+        "x@example.com\\n* namespaces=\\\"git\\\" {}",
+        d.ssh_pub("mallory")
+    );
+    d.replace(
+        "team.toml",
+        "email = \"zhao.lei@example.com\"",
+        &format!("email = \"{injected}\""),
+    );
+    d.git(&["add", "team.toml"]);
+    d.commit_signed(
+        "zhang.wei",
+        "team: an odd email",
+        "2026-01-06T10:00:00+08:00",
+    );
+    let out = d.mkt(&["team", "allowed-signers"]).output().unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    // Seven people; zhao.lei twice: by email until the odd one, then by id.
+    assert_eq!(text.lines().count(), 8, "{text}");
+    for line in text.lines() {
+        let fields: Vec<&str> = line.split(' ').collect();
+        assert_eq!(fields.len(), 4, "{line}");
+        assert!(
+            !fields[0].contains('*') && fields[2] == "ssh-ed25519",
+            "{line}"
+        );
+    }
+    assert!(!text.contains(&d.ssh_pub("mallory")[..60]), "{text}");
+    assert!(
+        text.lines().any(|l| l.starts_with("zhao.lei namespaces=")),
+        "{text}"
+    );
+}
