@@ -56,6 +56,17 @@ pub struct Policy {
     pub approvals: Approvals,
     #[serde(default = "builtin::content")]
     pub content: Content,
+    #[serde(default = "builtin::governance")]
+    pub governance: Governance,
+}
+
+/// Who may change the policy: a change to policy.toml counts only in a
+/// commit signed by someone holding one of these roles (in the policy as it
+/// stood before the change).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Governance {
+    pub policy_signers: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -93,7 +104,7 @@ pub struct Budget {
     pub reserve_max_percent: u32,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Approvals {
     pub supervisor_limit: Money,
@@ -286,6 +297,10 @@ impl Policy {
                 &["approvals", "report_signoff_role"][..],
                 vec![&a.report_signoff_role],
             ),
+            (
+                &["governance", "policy_signers"][..],
+                self.governance.policy_signers.iter().collect(),
+            ),
         ];
         for (path, named) in roles {
             if let Some(bad) = named.into_iter().find(|r| !ROLES.contains(&r.as_str())) {
@@ -400,6 +415,9 @@ mod builtin {
     pub fn content() -> Content {
         Policy::builtin().content.clone()
     }
+    pub fn governance() -> Governance {
+        Policy::builtin().governance.clone()
+    }
     pub fn period_markers() -> Vec<String> {
         Policy::builtin().content.period_markers.clone()
     }
@@ -423,6 +441,7 @@ mod tests {
             "budget",
             "approvals",
             "content",
+            "governance",
         ] {
             assert!(table.contains_key(section), "missing [{section}]");
         }

@@ -13,7 +13,10 @@ use crate::repo::{CampaignDir, Record, Repo};
 
 pub struct View<'a> {
     pub repo: &'a Repo,
-    pub policy: &'a Policy,
+    /// The policy as it applies: policy.toml as written, except that who
+    /// may approve and who may change the policy (`[approvals]`,
+    /// `[governance]`) are those of the policy in force (signed, S007).
+    pub policy: Policy,
     /// Every approval, sign-off and roster change in history, verified.
     pub verification: Verification,
     /// The day of the check, in the policy's time zone.
@@ -41,7 +44,7 @@ impl<'a> View<'a> {
     ) -> View<'a> {
         View {
             repo,
-            policy: &repo.policy,
+            policy: verification.policy_at_head().clone(),
             verification,
             today,
             now,

@@ -96,9 +96,9 @@ pub struct Chain {
     pub approvals_dir: String,
 }
 
-/// The chain a subject (a repository path) needs, if it needs one.
-pub fn chain_for(repo: &Repo, subject: &str) -> Option<Chain> {
-    let policy: &Policy = &repo.policy;
+/// The chain a subject (a repository path) needs under `policy` (the one in
+/// force: see `Verification::policy_at_head`), if it needs one.
+pub fn chain_for(repo: &Repo, policy: &Policy, subject: &str) -> Option<Chain> {
     let a = &policy.approvals;
     let kind = classify(subject);
     let campaign_dir = |folder: &str| format!("campaigns/{folder}/approvals");

@@ -4,6 +4,7 @@
 //! verify`, `mkt status` and the report all read the one `Verification`.
 
 mod chain;
+mod policy_history;
 mod roster;
 mod sigs;
 
@@ -16,6 +17,7 @@ use crate::model::Approval;
 use crate::repo::{Record, Repo};
 
 pub use chain::{Chain, Stage, SubjectKind, chain_for};
+pub use policy_history::{PolicyChange, PolicyHistory, PolicyVersion};
 pub use roster::{Roster, RosterChange, RosterHistory, key_fingerprint, key_valid_on};
 pub use sigs::{SigOutcome, Tick};
 
@@ -68,6 +70,8 @@ pub struct Checked {
     pub key: Option<String>,
     /// The approver's roles in the roster that applies to the commit.
     pub approver_roles: Vec<String>,
+    /// The policy version in force for the commit (`Verification::policies`).
+    pub policy: usize,
     pub problems: Vec<Problem>,
 }
 
@@ -90,6 +94,11 @@ pub struct Verification {
     pub approvals: Vec<Checked>,
     pub deleted: Vec<Deleted>,
     pub roster: RosterHistory,
+    pub policies: PolicyHistory,
+    /// For each policy version, the policy it makes with the work tree's:
+    /// the version's `[approvals]` and `[governance]` (who may approve,
+    /// who may change the policy), the rest as written.
+    in_force: Vec<crate::policy::Policy>,
     /// Commit id -> index in the walk.
     pub index: HashMap<Oid, usize>,
     /// Subject path -> its approvals' positions in `approvals`.
@@ -121,6 +130,29 @@ impl Verification {
             }
         }
         false
+    }
+
+    /// The policy that decides approvals now: the one in force at HEAD.
+    pub fn policy_at_head(&self) -> &crate::policy::Policy {
+        self.in_force
+            .get(self.policies.at_commit.last().copied().unwrap_or(0))
+            .unwrap_or(crate::policy::Policy::builtin())
+    }
+
+    /// The policy an approval is judged by: the one in force at its commit.
+    pub fn policy_of(&self, c: &Checked) -> &crate::policy::Policy {
+        self.in_force
+            .get(c.policy)
+            .unwrap_or(crate::policy::Policy::builtin())
+    }
+
+    /// Names the policy version an approval was judged by: the commit that
+    /// made it, or `built-in` before any policy.toml counted.
+    pub fn policy_label(&self, walk: &crate::git::Walk, c: &Checked) -> String {
+        match self.policies.versions.get(c.policy).and_then(|v| v.commit) {
+            Some(k) => short(walk.commits[k].oid),
+            None => "built-in".to_string(),
+        }
     }
 
     /// `is_ancestor` for approvals' commits, when both are committed.
@@ -208,7 +240,7 @@ pub fn verify_with_progress(
         .changes
         .iter()
         .filter(|c| {
-            (c.path == "team.toml" && !ancestry.before_trust[c.commit])
+            ((c.path == "team.toml" || c.path == "policy.toml") && !ancestry.before_trust[c.commit])
                 || (is_approval(&c.path) && c.old.is_none())
         })
         .map(|c| walk.commits[c.commit].oid)
@@ -227,6 +259,28 @@ pub fn verify_with_progress(
         |k| repo.policy.day_of(walk.commits[k].time),
         cap,
     );
+    let policies = policy_history::build(
+        &policy_history::Inputs {
+            repo: &repo.git,
+            walk,
+            index: &index,
+            ancestry: &ancestry,
+            sigs: &sigs,
+            roster: &roster,
+            cap,
+        },
+        |k| repo.policy.day_of(walk.commits[k].time),
+    );
+    let in_force = policies
+        .versions
+        .iter()
+        .map(|v| {
+            let mut p = repo.policy.clone();
+            p.approvals = v.policy.approvals.clone();
+            p.governance = v.policy.governance.clone();
+            p
+        })
+        .collect();
     let mut rebased_lookup = RebasedLookup::new(&repo.git);
 
     let mut approvals = Vec::new();
@@ -240,6 +294,7 @@ pub fn verify_with_progress(
             signer: None,
             key: None,
             approver_roles: Vec::new(),
+            policy: policies.at_commit.last().copied().unwrap_or(0),
             problems: Vec::new(),
         };
         if let Some(why) = misfiled(&rec.path, &rec.value.subject) {
@@ -267,6 +322,7 @@ pub fn verify_with_progress(
         let k = add.commit;
         let meta = &walk.commits[k];
         checked.commit = Some(k);
+        checked.policy = policies.before(walk, &index, k);
         checked.commit_oid = Some(meta.oid);
         checked.time = Some(meta.time);
         let applies = roster.before(walk, &index, k);
@@ -424,6 +480,8 @@ pub fn verify_with_progress(
         approvals,
         deleted,
         roster,
+        policies,
+        in_force,
         index,
         by_subject,
         parents,
@@ -501,6 +559,7 @@ pub fn progress<'a>(
 ) -> Progress<'a> {
     let mut filled: Vec<Option<&Checked>> = vec![None; chain.stages.len()];
     let mut rejected = None;
+    let mut asked: HashMap<usize, Vec<String>> = HashMap::new();
     for c in v.of_subject(&chain.subject) {
         if as_of.is_some_and(|t| c.time.is_some_and(|at| at > t)) {
             continue;
@@ -518,6 +577,17 @@ pub fn progress<'a>(
         let Some(i) = chain.stages.iter().position(|s| eligible(s, c)) else {
             continue;
         };
+        // The step must also be one the policy in force at the approval's
+        // own commit asked for: a later policy change does not make an
+        // earlier approval count for more.
+        let asked_then = asked.entry(c.policy).or_insert_with(|| {
+            chain_for(repo, v.policy_of(c), &chain.subject)
+                .map(|ch| ch.stages.iter().map(|s| s.name().to_string()).collect())
+                .unwrap_or_default()
+        });
+        if !asked_then.contains(&c.approval.stage) {
+            continue;
+        }
         if filled[i].is_some() {
             continue;
         }

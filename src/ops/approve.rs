@@ -231,7 +231,7 @@ fn next_file(repo: &Repo, dir: &str, stage: &str, person: &str) -> String {
 pub fn approve(repo: &Repo, opts: &ApproveOptions) -> Result<Approved> {
     let subject = subject_path(repo, &opts.subject)?;
     let v = &approvals::verify(repo, repo.trust_root);
-    let chain = chain_for(repo, &subject).ok_or_else(|| {
+    let chain = chain_for(repo, v.policy_at_head(), &subject).ok_or_else(|| {
         Error::user(format!("{subject} has no approval chain")).hint(
             "campaigns, purchases, minutes, copy and quarterly reports are approved or signed off",
         )

@@ -119,7 +119,7 @@ pub fn approvals_waiting(ctx: &View) -> Vec<DueItem> {
     }
     let mut out = Vec::new();
     for subject in subjects {
-        let Some(chain) = chain_for(repo, &subject) else {
+        let Some(chain) = chain_for(repo, &ctx.policy, &subject) else {
             continue;
         };
         let Some(due) = chain.due else { continue };

@@ -21,6 +21,10 @@ pub struct Entry {
     pub date: String,
     pub ok: bool,
     pub verdict: String,
+    /// For an approval: the policy it was judged by, as the commit that
+    /// made that version (`built-in` before any policy.toml counted).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub policy: String,
 }
 
 pub struct Verified {
@@ -66,6 +70,7 @@ pub fn verify(view: &View) -> Verified {
             } else {
                 problems.join("; ")
             },
+            policy: v.policy_label(&repo.history, c),
         });
     }
     for d in &v.deleted {
@@ -79,6 +84,7 @@ pub fn verify(view: &View) -> Verified {
             date: day(d.commit),
             ok: false,
             verdict: rules::deleted_verdict(),
+            policy: String::new(),
         });
     }
     for r in &v.roster.changes {
@@ -92,6 +98,21 @@ pub fn verify(view: &View) -> Verified {
             date: day(r.commit),
             ok: r.accepted,
             verdict: rules::roster_verdict(r.accepted, r.at_trust_root, r.problem.as_deref()),
+            policy: String::new(),
+        });
+    }
+    for p in &v.policies.changes {
+        entries.push(Entry {
+            kind: "policy",
+            subject: "policy.toml".into(),
+            stage: "policy change".into(),
+            person: p.signer.clone().unwrap_or_default(),
+            key: String::new(),
+            commit: short(repo.history.commits[p.commit].oid),
+            date: day(p.commit),
+            ok: p.accepted,
+            verdict: rules::policy_verdict(p.accepted, p.problem.as_deref()),
+            policy: String::new(),
         });
     }
     Verified { entries }

@@ -88,7 +88,7 @@ impl Repo {
         // and roster change, for verification.
         let filter = crate::git::PathFilter {
             // Bump when what the filter takes in changes.
-            cache_key: Some("minutes+approvals+team/2"),
+            cache_key: Some("minutes+approvals+team+policy/3"),
             descend: &|p: &str| {
                 let parts: Vec<&str> = p.split('/').collect();
                 matches!(
@@ -109,6 +109,7 @@ impl Repo {
                         | Kind::Approval { .. }
                         | Kind::DeptApproval
                         | Kind::Team
+                        | Kind::Policy
                 )
             },
         };

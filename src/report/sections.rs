@@ -35,6 +35,7 @@ pub(super) fn approvals(
                 at: v.at.resolve(zone),
                 amount: v.amount,
                 verdict: Some(rules::verdict(c)),
+                policy: ctx.verification.policy_label(&repo.history, c),
             }
         })
         .collect();

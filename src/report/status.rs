@@ -76,7 +76,7 @@ pub fn campaign_status(ctx: &View, c: &Campaign) -> Status {
         .filter(|m| m.value.kind == "closing" && m.value.held_at.date(zone) <= ctx.today)
         .collect();
     let signed = closings.iter().any(|m| {
-        approvals::chain_for(repo, &m.path).is_some_and(|chain| {
+        approvals::chain_for(repo, &ctx.policy, &m.path).is_some_and(|chain| {
             approvals::progress(repo, &ctx.verification, chain, Some(ctx.now)).complete()
         })
     });
@@ -84,7 +84,7 @@ pub fn campaign_status(ctx: &View, c: &Campaign) -> Status {
         return Status::Closed;
     }
     if ctx.today < c.start.0 {
-        let Some(chain) = approvals::chain_for(repo, &path) else {
+        let Some(chain) = approvals::chain_for(repo, &ctx.policy, &path) else {
             return Status::Approved;
         };
         let progress = approvals::progress(repo, &ctx.verification, chain, Some(ctx.now));

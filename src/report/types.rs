@@ -161,6 +161,8 @@ pub struct ApprovalRow {
     pub amount: Option<Money>,
     /// The signature check's verdict (`ok`, or the first problem).
     pub verdict: Option<String>,
+    /// The policy version it was judged by (`Verification::policy_label`).
+    pub policy: String,
 }
 
 /// Meetings of one kind held in the quarter.

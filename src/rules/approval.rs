@@ -164,12 +164,12 @@ pub fn check(ctx: &View, out: &mut Vec<Diagnostic>) {
     let repo = ctx.repo;
     let v = &ctx.verification;
     for (dir, c) in ctx.live_campaigns() {
-        if let Some(chain) = chain_for(repo, &c.path) {
+        if let Some(chain) = chain_for(repo, &ctx.policy, &c.path) {
             let progress = approvals::progress(repo, v, chain, Some(ctx.now));
             check_chain(ctx, &progress, out);
         }
         for p in &dir.purchases {
-            if let Some(chain) = chain_for(repo, &p.path) {
+            if let Some(chain) = chain_for(repo, &ctx.policy, &p.path) {
                 let progress = approvals::progress(repo, v, chain, Some(ctx.now));
                 check_chain(ctx, &progress, out);
             }
@@ -225,7 +225,8 @@ pub fn per_approval(ctx: &View, out: &mut Vec<Diagnostic>) {
     let repo = ctx.repo;
     let v = &ctx.verification;
     for c in &v.approvals {
-        let Some(chain) = chain_for(repo, &c.approval.subject) else {
+        // Judged by the policy in force at the approval's own commit.
+        let Some(chain) = chain_for(repo, v.policy_of(c), &c.approval.subject) else {
             continue;
         };
         // Located only when there is something to say: finding a key's span

@@ -302,7 +302,7 @@ fn closing(
 /// The director's closing sign-off (结项验收) of the closing minutes, by the due date.
 fn signed_off(ctx: &View, m: &Record<Minutes>, due: NaiveDate, out: &mut Vec<Diagnostic>) {
     let repo = ctx.repo;
-    let Some(chain) = crate::approvals::chain_for(repo, &m.path) else {
+    let Some(chain) = crate::approvals::chain_for(repo, &ctx.policy, &m.path) else {
         return;
     };
     let role = chain

@@ -43,7 +43,7 @@ pub fn check(ctx: &View, out: &mut Vec<Diagnostic>) {
             continue;
         }
         for path in &dir.content {
-            let Some(chain) = chain_for(repo, path) else {
+            let Some(chain) = chain_for(repo, &ctx.policy, path) else {
                 continue;
             };
             let stages = chain.stages.clone();

@@ -25,7 +25,8 @@ pub use incident::D008;
 pub use legal::C003;
 pub use naming::{N001, N002, N003};
 pub use signature::{
-    S001, S002, S003, S004, S005, S006, deleted_verdict, roster_verdict, rule_of, verdict,
+    S001, S002, S003, S004, S005, S006, S007, deleted_verdict, policy_verdict, roster_verdict,
+    rule_of, verdict,
 };
 
 pub(crate) use crate::declare_rule;
@@ -35,7 +36,7 @@ pub use crate::diag::Rule;
 pub static RULES: &[&Rule] = &[
     &F001, &F002, &F003, &F004, &N001, &N002, &N003, &D001, &D002, &D003, &D004, &D005, &D006,
     &D007, &D008, &B001, &B002, &B003, &A001, &A002, &A003, &A004, &A005, &A006, &A007, &S001,
-    &S002, &S003, &S004, &S005, &S006, &C001, &C002, &C003, &C004,
+    &S002, &S003, &S004, &S005, &S006, &S007, &C001, &C002, &C003, &C004,
 ];
 
 pub fn lookup(code: &str) -> Option<&'static Rule> {

@@ -148,6 +148,33 @@ declare_rule! {
     S006, "backdated-commit", Warning, "a commit is dated earlier than its parent"
 }
 
+declare_rule! {
+    /// ## What it checks
+    /// policy.toml is governed like the roster: a change to it counts only
+    /// in a commit signed by someone holding a role that
+    /// `[governance] policy_signers` names (default: admin) in the policy
+    /// as it stood before. While the `[approvals]` or `[governance]` of
+    /// policy.toml as written differ from the policy in force, this is an
+    /// error, and the policy in force decides every approval. Each approval
+    /// is judged by the policy in force at its own commit.
+    ///
+    /// ## Why
+    /// Whoever could edit the policy freely could lower a limit and approve
+    /// a large budget as a specialist (制度 四(一)), or make past approvals
+    /// count for more than they did.
+    ///
+    /// ## Example
+    /// ```text
+    /// sed -i 's/supervisor_limit = 50000/supervisor_limit = 500000/' policy.toml
+    /// git commit -am "policy"          # not signed by an admin
+    /// ```
+    ///
+    /// ## Fix
+    /// An admin reviews policy.toml and commits it signed
+    /// (`git commit -S policy.toml`); from then on it counts.
+    S007, "policy-unsigned", Error, "policy.toml changed without the signature the policy asks for"
+}
+
 /// The rule a verification problem breaks.
 pub fn rule_of(kind: ProblemKind) -> &'static Rule {
     match kind {
@@ -173,6 +200,14 @@ pub fn roster_verdict(accepted: bool, at_trust_root: bool, problem: Option<&str>
         (true, true) => "ok (trust root)".into(),
         (true, false) => "ok".into(),
         (false, _) => format!("{}: {}", S005.code, problem.unwrap_or_default()),
+    }
+}
+
+pub fn policy_verdict(accepted: bool, problem: Option<&str>) -> String {
+    if accepted {
+        "ok".into()
+    } else {
+        format!("{}: {}", S007.code, problem.unwrap_or_default())
     }
 }
 
@@ -210,6 +245,7 @@ pub fn check(ctx: &View, out: &mut Vec<Diagnostic>) {
         );
     }
     backdated(ctx, out);
+    policy_in_force(ctx, out);
     // team.toml now must be the roster that counts.
     let trusted = v.roster.at_head().blob;
     let current = ctx.repo.at_head("team.toml");
@@ -259,4 +295,41 @@ fn backdated(ctx: &View, out: &mut Vec<Diagnostic>) {
             .help("a committer's clock was wrong or the date was set by hand; the commit counts from its parent's date"),
         );
     }
+}
+
+/// S007: policy.toml as written asks for other approvers (or governors)
+/// than the policy in force.
+fn policy_in_force(ctx: &View, out: &mut Vec<Diagnostic>) {
+    let written = &ctx.repo.policy;
+    if written.approvals == ctx.policy.approvals && written.governance == ctx.policy.governance {
+        return;
+    }
+    let history = &ctx.repo.history;
+    let why = match ctx
+        .verification
+        .policies
+        .changes
+        .iter()
+        .rev()
+        .find(|c| !c.accepted)
+    {
+        Some(c) if ctx.repo.at_head("policy.toml") != ctx.verification.policies.at_head().blob => {
+            format!(
+                "policy.toml was changed in {} ({}): {}",
+                short(history.commits[c.commit].oid),
+                ctx.day_of(history.commits[c.commit].time),
+                c.problem.clone().unwrap_or_default()
+            )
+        }
+        _ => "policy.toml has changes that are not committed".to_string(),
+    };
+    let at = ctx.repo.at("policy.toml", &["approvals"]);
+    out.push(
+        Diagnostic::new(
+            &S007,
+            at,
+            format!("{why}; its [approvals] and [governance] do not count, the policy in force decides every approval"),
+        )
+        .help("an admin reviews policy.toml and commits it signed (git commit -S policy.toml)"),
+    );
 }

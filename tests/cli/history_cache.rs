@@ -87,12 +87,15 @@ enum Step {
     /// Add or drop an extra person in team.toml, signed by the admin, by
     /// someone who is not one, or unsigned.
     Roster { extra: usize, signer: usize },
-    /// An approval of a chain stage (director, department head, finance)
+    /// An approval of a chain stage (director, supervisor, department head,
+    /// finance)
     /// by its holder, signed by them or by nobody.
     Approve { stage: usize, signed: bool },
     /// Merge branch `0..3` into the current one, keeping ours or theirs on
     /// a conflict.
     Merge { other: usize, theirs: bool },
+    /// Toggle the supervisor's limit in policy.toml, signed like `Roster`.
+    Policy { signer: usize },
     /// A run that leaves the cache at this tip.
     Run,
 }
@@ -101,15 +104,17 @@ fn step() -> impl Strategy<Value = Step> {
     prop_oneof![
         (0..3usize).prop_map(Step::Checkout),
         (0..2usize, 0..3usize).prop_map(|(extra, signer)| Step::Roster { extra, signer }),
-        (0..3usize, any::<bool>()).prop_map(|(stage, signed)| Step::Approve { stage, signed }),
+        (0..4usize, any::<bool>()).prop_map(|(stage, signed)| Step::Approve { stage, signed }),
         (0..3usize, any::<bool>()).prop_map(|(other, theirs)| Step::Merge { other, theirs }),
+        (0..3usize).prop_map(|signer| Step::Policy { signer }),
         Just(Step::Run),
     ]
 }
 
 const BRANCHES: [&str; 3] = ["main", "b1", "b2"];
-const STAGES: [(&str, &str); 3] = [
+const STAGES: [(&str, &str); 4] = [
     ("director", "wang.fang"),
+    ("supervisor", "li.na"),
     ("department_head", "zhang.wei"),
     ("finance", "chen.jing"),
 ];
@@ -181,6 +186,20 @@ fn play(d: &Dept, steps: &[Step]) {
                         BRANCHES[other],
                     ],
                 );
+            }
+            Step::Policy { signer } => {
+                let policy = d.read("policy.toml");
+                let text = if policy.contains("supervisor_limit = 50000") {
+                    policy.replace("supervisor_limit = 50000", "supervisor_limit = 90000")
+                } else {
+                    policy.replace("supervisor_limit = 90000", "supervisor_limit = 50000")
+                };
+                d.write("policy.toml", &text);
+                d.git(&["add", "policy.toml"]);
+                match SIGNERS[signer] {
+                    Some(p) => d.commit_signed(p, &format!("policy: step {n}"), &at),
+                    None => d.commit_all(&format!("policy: step {n}"), &at),
+                }
             }
             Step::Run => {
                 runs(d);

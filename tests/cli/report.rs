@@ -751,6 +751,16 @@ fn q2_json_matches_figures_worked_by_hand() {
         .remove("units")
         .expect("the JSON says its units");
     assert!(units["money"].as_str().unwrap().contains("fen"));
+    // Each approval names the policy version it was judged by: the commit
+    // that made it (the example's demo keys make commit ids differ per run).
+    for a in got["approvals"].as_array_mut().unwrap() {
+        let policy = a.as_object_mut().unwrap().remove("policy").unwrap();
+        let policy = policy.as_str().unwrap();
+        assert!(
+            policy.len() == 10 && policy.chars().all(|c| c.is_ascii_hexdigit()),
+            "{policy}"
+        );
+    }
     if let Some(d) = diff("$", &q2_by_hand(), &got) {
         panic!("2026Q2 report differs from the hand-worked figures at {d}");
     }

@@ -625,3 +625,126 @@ fn allowed_signers_never_let_a_roster_field_add_a_line() {
         "{text}"
     );
 }
+
+/// The root commit's short id.
+fn root_commit(d: &Dept) -> String {
+    let root = d.git(&["rev-list", "--max-parents=0", "HEAD"]);
+    root.trim()[..10].to_string()
+}
+
+/// policy.toml with the supervisor's limit and the role below it changed.
+fn loosen_policy(d: &Dept, limit: &str, below: &str) {
+    let policy = d.read("policy.toml");
+    let policy = policy
+        .replace(
+            "supervisor_limit = 50000",
+            &format!("supervisor_limit = {limit}"),
+        )
+        .replace(
+            "below_limit_role = \"supervisor\"",
+            &format!("below_limit_role = \"{below}\""),
+        );
+    d.write("policy.toml", &policy);
+    d.git(&["add", "policy.toml"]);
+}
+
+#[test]
+fn an_unsigned_policy_edit_decides_no_approval() {
+    let d = Dept::new();
+    let plan = d.add_campaign(ID, "2026-03-01", "li.na", 200000, false);
+    // Pushed unsigned: a specialist may approve up to 500,000.
+    loosen_policy(&d, "500000", "specialist");
+    d.commit_all("policy: tweak", "2026-02-11T10:00:00+08:00");
+    let file = format!("campaigns/{ID}/approvals/01-specialist-zhao.lei.toml");
+    d.forge(&file, &plan, "specialist", "zhao.lei", Some("zhao.lei"), AT);
+    let (code, json) = d.verify();
+    assert_eq!(code, 1, "{json:#}");
+    let approval = approval_by(&json, "zhao.lei");
+    assert!(
+        approval["verdict"].as_str().unwrap().starts_with("A003"),
+        "{json:#}"
+    );
+    // The policy applied is the one `mkt init` committed (the trust root).
+    assert_eq!(approval["policy"], root_commit(&d), "{json:#}");
+    let policy_change = entries(&json)
+        .into_iter()
+        .find(|e| e["kind"] == "policy")
+        .unwrap_or_else(|| panic!("{json:#}"));
+    assert_eq!(policy_change["verdict"], "S007: not signed", "{json:#}");
+    let lint = d.lint("2026-02-20");
+    let codes: Vec<(&str, &str)> = lint["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["code"].as_str().unwrap(), f["file"].as_str().unwrap()))
+        .collect();
+    assert!(codes.contains(&("S007", "policy.toml")), "{lint:#}");
+    assert!(codes.contains(&("A003", file.as_str())), "{lint:#}");
+}
+
+#[test]
+fn a_signed_policy_change_counts_from_its_commit_and_not_for_earlier_approvals() {
+    let d = Dept::new();
+    let plan = d.add_campaign(ID, "2026-03-01", "zhao.lei", 80000, false);
+    // A supervisor approves 80,000 while the limit is 50,000: not her step.
+    let early = format!("campaigns/{ID}/approvals/01-supervisor-li.na.toml");
+    d.forge(
+        &early,
+        &plan,
+        "supervisor",
+        "li.na",
+        Some("li.na"),
+        "2026-02-11T10:00:00+08:00",
+    );
+    // The admin raises the limit to 100,000, signed: it counts from here.
+    loosen_policy(&d, "100000", "supervisor");
+    d.commit_signed(
+        "zhang.wei",
+        "policy: 主管审批上限 10 万",
+        "2026-02-12T10:00:00+08:00",
+    );
+    let other = "秋季促销-2026-03V1";
+    let other_plan = d.add_campaign(other, "2026-03-01", "zhao.lei", 90000, false);
+    let later = format!("campaigns/{other}/approvals/01-supervisor-li.na.toml");
+    d.forge(
+        &later,
+        &other_plan,
+        "supervisor",
+        "li.na",
+        Some("li.na"),
+        "2026-02-13T10:00:00+08:00",
+    );
+    let (_, json) = d.verify();
+    let by_subject = |subject: &str| {
+        entries(&json)
+            .into_iter()
+            .find(|e| e["kind"] == "approval" && e["subject"] == subject)
+            .unwrap_or_else(|| panic!("{json:#}"))
+    };
+    let policy_commit = d.git(&[
+        "log",
+        "-1",
+        "--format=%h",
+        "--abbrev=10",
+        "--",
+        "policy.toml",
+    ]);
+    let first = by_subject(&plan);
+    assert!(
+        first["verdict"].as_str().unwrap().starts_with("A003"),
+        "{json:#}"
+    );
+    assert_eq!(first["policy"], root_commit(&d));
+    let second = by_subject(&other_plan);
+    assert_eq!(second["verdict"], "ok", "{json:#}");
+    assert_eq!(second["policy"], policy_commit.trim(), "{json:#}");
+    let lint = d.lint("2026-02-20");
+    assert!(
+        !lint["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["code"] == "S007"),
+        "{lint:#}"
+    );
+}

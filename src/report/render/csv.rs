@@ -122,6 +122,7 @@ pub fn render(r: &QuarterReport, section: Section) -> String {
                 "approver_name",
                 "amount_yuan",
                 "verdict",
+                "policy",
             ]);
             for a in &r.approvals {
                 rows.push(vec![
@@ -135,6 +136,7 @@ pub fn render(r: &QuarterReport, section: Section) -> String {
                     a.approver_name.clone(),
                     opt_money(a.amount),
                     a.verdict.clone().unwrap_or_default(),
+                    a.policy.clone(),
                 ]);
             }
         }

@@ -46,6 +46,7 @@ pub fn render(r: &QuarterReport) -> String {
             "at": a.at.to_rfc3339(),
             "amount_fen": a.amount.map(fen),
             "verdict": a.verdict,
+            "policy": a.policy,
         })).collect::<Vec<_>>(),
         "meetings": r.meetings.iter().map(|m| json!({
             "kind": m.kind, "held": m.held, "on_time": m.on_time, "late": m.late,
