@@ -53,6 +53,9 @@ pub enum ProblemKind {
     /// Brought in by a merge from a branch, with a key that the main line's
     /// roster no longer gives the approver.
     Revoked,
+    /// Its `amount` is not the total (or purchase amount) of the version it
+    /// approves.
+    WrongAmount,
 }
 
 /// One approval or sign-off file at HEAD, verified.
@@ -370,6 +373,22 @@ pub fn verify_with_progress(
             ));
         }
 
+        // What was approved (A008): the amount is the approved version's.
+        if let Some(claimed) = rec.value.amount
+            && let Some(actual) =
+                approved_amount(repo, &rec.value.subject, &rec.value.subject_blob, cap)
+            && claimed != actual
+        {
+            checked.problems.push(problem(
+                ProblemKind::WrongAmount,
+                format!(
+                    "says {claimed} yuan, but the version it approves ({}) is for {actual} yuan",
+                    &rec.value.subject_blob[..rec.value.subject_blob.len().min(10)]
+                ),
+                "an approval states the amount of what it approves; approve again with `mkt approve`, which writes it",
+            ));
+        }
+
         // Signature (S001, S002, S004).
         match sigs.get(&meta.oid) {
             Some(SigOutcome::Good(key)) => {
@@ -669,6 +688,32 @@ fn misfiled(path: &str, subject: &str) -> Option<String> {
         (Some(h), None) => format!("filed under campaign {h}, but its subject is the department's"),
         _ => "filed in the department's approvals/, but its subject belongs to a campaign".into(),
     })
+}
+
+/// The total of a campaign plan, or the amount of a purchase request, as
+/// the approved version (blob) of the subject has it.
+fn approved_amount(
+    repo: &Repo,
+    subject: &str,
+    blob: &str,
+    cap: usize,
+) -> Option<crate::model::Money> {
+    let kind = crate::repo::classify(subject);
+    if !matches!(
+        kind,
+        crate::repo::Kind::Campaign { .. } | crate::repo::Kind::Purchase { .. }
+    ) {
+        return None;
+    }
+    let text = crate::git::blob_text(&repo.git, Oid::from_str(blob).ok()?, cap).ok()?;
+    match kind {
+        crate::repo::Kind::Campaign { .. } => toml::from_str::<crate::model::Campaign>(&text)
+            .ok()
+            .map(|c| c.budget.total),
+        _ => toml::from_str::<crate::model::Purchase>(&text)
+            .ok()
+            .map(|p| p.amount),
+    }
 }
 
 /// Whether a change at a merge is only what another parent already had.

@@ -178,6 +178,29 @@ pub fn check(ctx: &View, out: &mut Vec<Diagnostic>) {
     per_approval(ctx, out);
 }
 
+declare_rule! {
+    /// ## What it checks
+    /// An approval's `amount` is the total of the campaign plan (or the
+    /// amount of the purchase request) in the very version it approves
+    /// (`subject_blob`). `mkt approve` writes it; an approval without one
+    /// is read as approving that version's amount.
+    ///
+    /// ## Why
+    /// 制度 四(一): who must approve depends on the amount. An approval that
+    /// names another amount than the plan it binds says something the
+    /// approver did not approve.
+    ///
+    /// ## Example
+    /// ```toml
+    /// subject = "campaigns/春季促销-2026-03V1/campaign.toml"
+    /// amount = 45000          # the plan approved says total = 80000
+    /// ```
+    ///
+    /// ## Fix
+    /// Approve again with `mkt approve`, which writes the plan's amount.
+    A008, "approval-amount", Error, "an approval's amount is not the approved version's total"
+}
+
 /// A007: two trusted answers for one stage of one version of a subject,
 /// side by side (neither in the other's ancestry), or the same approval
 /// twice in a row.

@@ -15,7 +15,7 @@ mod signature;
 
 use crate::diag::Diagnostic;
 
-pub use approval::{A001, A002, A003, A004, A005, A006, A007, per_approval};
+pub use approval::{A001, A002, A003, A004, A005, A006, A007, A008, per_approval};
 pub use budget::{B001, B002, B003};
 pub use contract::{C004, is_age};
 pub use copy::{C001, C002};
@@ -35,8 +35,8 @@ pub use crate::diag::Rule;
 /// Every rule mkt checks, in code order.
 pub static RULES: &[&Rule] = &[
     &F001, &F002, &F003, &F004, &N001, &N002, &N003, &D001, &D002, &D003, &D004, &D005, &D006,
-    &D007, &D008, &B001, &B002, &B003, &A001, &A002, &A003, &A004, &A005, &A006, &A007, &S001,
-    &S002, &S003, &S004, &S005, &S006, &S007, &C001, &C002, &C003, &C004,
+    &D007, &D008, &B001, &B002, &B003, &A001, &A002, &A003, &A004, &A005, &A006, &A007, &A008,
+    &S001, &S002, &S003, &S004, &S005, &S006, &S007, &C001, &C002, &C003, &C004,
 ];
 
 pub fn lookup(code: &str) -> Option<&'static Rule> {

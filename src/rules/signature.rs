@@ -185,6 +185,7 @@ pub fn rule_of(kind: ProblemKind) -> &'static Rule {
         | ProblemKind::Revoked => &S002,
         ProblemKind::Altered | ProblemKind::NotOwnCommit | ProblemKind::Misfiled => &S003,
         ProblemKind::KeyNotValid => &S004,
+        ProblemKind::WrongAmount => &super::A008,
     }
 }
 

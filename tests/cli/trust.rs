@@ -748,3 +748,61 @@ fn a_signed_policy_change_counts_from_its_commit_and_not_for_earlier_approvals()
         "{lint:#}"
     );
 }
+
+#[test]
+fn an_approval_naming_another_amount_than_its_plan_does_not_count() {
+    let d = Dept::new();
+    let plan = d.add_campaign(ID, "2026-03-01", "li.na", 80000, false);
+    let blob = d.git(&["rev-parse", &format!("HEAD:{plan}")]);
+    let write = |file: &str, amount: &str, at: &str| {
+        d.write(
+            file,
+            &format!(
+                "subject = \"{plan}\"\nsubject_blob = \"{}\"\ndecision = \"approve\"\nstage = \"director\"\napprover = \"wang.fang\"\nat = {at}\namount = {amount}\ncomment = \"\"\n",
+                blob.trim()
+            ),
+        );
+        d.git(&["add", file]);
+        d.commit_signed(
+            "wang.fang",
+            &format!("approve\n\nMkt-Approval: {file}\n"),
+            at,
+        );
+    };
+    let wrong = format!("campaigns/{ID}/approvals/01-director-wang.fang.toml");
+    write(&wrong, "45000", "2026-02-15T10:00:00+08:00");
+    let (code, json) = d.verify();
+    assert_eq!(code, 1, "{json:#}");
+    let v = approval_by(&json, "wang.fang");
+    let verdict = v["verdict"].as_str().unwrap();
+    assert!(verdict.starts_with("A008"), "{json:#}");
+    assert!(
+        verdict.contains("45,000") || verdict.contains("45000"),
+        "{verdict}"
+    );
+    let lint = d.lint("2026-03-02");
+    let codes: Vec<&str> = lint["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    assert!(
+        codes.contains(&"A008") && codes.contains(&"A001"),
+        "{lint:#}"
+    );
+    // The right amount (written as a decimal string too) counts.
+    let right = format!("campaigns/{ID}/approvals/02-director-wang.fang.toml");
+    write(&right, "\"80000.00\"", "2026-02-16T10:00:00+08:00");
+    let lint = d.lint("2026-03-02");
+    let codes: Vec<&str> = lint["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    assert!(
+        codes.contains(&"A008") && !codes.contains(&"A001"),
+        "{lint:#}"
+    );
+}
