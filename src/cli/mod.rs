@@ -130,6 +130,42 @@ impl Exit {
     }
 }
 
+/// The first time mkt runs in a clone with a person at the terminal and no
+/// trust root pinned, it offers to record the commit it trusts now (the
+/// root reached by first parents) as `mkt.trustRoot`, so that a root commit
+/// merged in later can never take its place. Asked once per clone.
+fn offer_trust_root(repo: &Repo) {
+    use std::io::IsTerminal;
+    let person = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
+    let asked = crate::git::config_string(&repo.git, "mkt.trustRootOffered").is_some();
+    let Some(root) = repo.history.commits.get(repo.trust_root) else {
+        return;
+    };
+    if !person || asked {
+        return;
+    }
+    let id = root.oid.to_string();
+    say(&format!(
+        "No trust root is pinned in this clone: mkt trusts the team.toml of the root commit {} ({}).",
+        &id[..10],
+        repo.policy.day_of(root.time)
+    ));
+    let yes = dialoguer::Confirm::new()
+        .with_prompt(format!(
+            "Record it as mkt.trustRoot (git config mkt.trustRoot {id})?"
+        ))
+        .default(true)
+        .interact()
+        .unwrap_or(false);
+    let recorded = yes && crate::git::set_local_config(&repo.git, "mkt.trustRoot", &id).is_ok();
+    let _ = crate::git::set_local_config(&repo.git, "mkt.trustRootOffered", "true");
+    if recorded {
+        say("recorded; compare it with the id your department agreed on (README: the trust root)");
+    } else {
+        say("not recorded; set it any time with git config mkt.trustRoot <full commit id>");
+    }
+}
+
 /// What a command hands back.
 pub type Outcome = Result<Exit>;
 
@@ -153,7 +189,7 @@ impl Global {
                 "warning: no trust root is pinned, so the root commit's team.toml is trusted; \
                  pin the commit in CI's own configuration: MKT_TRUST_ROOT=<full commit id>",
             ),
-            None => {}
+            None => offer_trust_root(&repo),
         }
         Ok(repo)
     }

@@ -94,6 +94,13 @@ pub fn all_commits(repo: &Repository) -> Vec<Oid> {
     commits
 }
 
+/// Sets `key` in the clone's own git config (`.git/config`).
+pub fn set_local_config(repo: &Repository, key: &str, value: &str) -> Result<(), git2::Error> {
+    repo.config()?
+        .open_level(git2::ConfigLevel::Local)?
+        .set_str(key, value)
+}
+
 /// The repository's `.git` folder.
 pub fn git_dir(repo: &Repository) -> PathBuf {
     repo.path().to_path_buf()

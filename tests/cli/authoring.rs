@@ -1346,3 +1346,37 @@ fn who_approves_a_new_plan_comes_from_the_signed_roster() {
         "{stderr}"
     );
 }
+
+/// `mkt lint` in a terminal, with nothing pinning the trust root.
+fn pty_unpinned(t: &TestRepo) -> PtySession {
+    let mut cmd = tool(&t.home, env!("CARGO_BIN_EXE_mkt"));
+    cmd.current_dir(t.tmp()).arg("-C").arg(&t.root).arg("lint");
+    clean_env(&mut cmd, &t.home);
+    cmd.env("TERM", "xterm").env("MKT_TODAY", &t.today);
+    spawn_command(cmd, Some(30_000)).expect("mkt starts in a pseudo-terminal")
+}
+
+#[test]
+fn the_first_run_in_a_clone_offers_to_pin_the_trust_root_once() {
+    let t = TestRepo::new();
+    let root = t.git(&["rev-list", "--max-parents=0", "HEAD"]);
+    let root = root.trim();
+    let mut p = pty_unpinned(&t);
+    expect(&mut p, &format!("the root commit {}", &root[..10]));
+    expect(&mut p, "Record it as mkt.trustRoot");
+    p.send("y").unwrap();
+    p.flush().unwrap();
+    expect(&mut p, "recorded");
+    exit_code(&mut p);
+    assert_eq!(t.git(&["config", "mkt.trustRoot"]).trim(), root);
+    // Asked once: the next run in a terminal goes straight to work.
+    t.git(&["config", "--unset", "mkt.trustRoot"]);
+    let mut p = pty_unpinned(&t);
+    let seen = p.exp_eof().unwrap_or_default();
+    assert!(!seen.contains("Record it"), "{seen}");
+    // Without a terminal (a script), nothing is asked or written.
+    let u = TestRepo::new();
+    u.mkt(["lint"]).output().unwrap();
+    let config = u.git(&["config", "--list", "--local"]);
+    assert!(!config.contains("mkt.trustroot"), "{config}");
+}
