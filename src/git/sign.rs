@@ -382,6 +382,10 @@ pub struct GpgVerifier {
     cache_file: PathBuf,
     cache: HashMap<String, Result<String, String>>,
     dirty: bool,
+    /// Which primary keys in the keyring are usable now (not expired, not
+    /// revoked): read once per run, and only when a kept good verdict is
+    /// about to be reused.
+    usable: Option<HashMap<String, bool>>,
 }
 
 impl GpgVerifier {
@@ -412,6 +416,7 @@ impl GpgVerifier {
             cache_file,
             cache,
             dirty: false,
+            usable: None,
         }
     }
 
@@ -422,8 +427,12 @@ impl GpgVerifier {
         armored: &str,
         payload: &[u8],
     ) -> Result<String, String> {
-        if let Some(r) = self.cache.get(commit) {
-            return r.clone();
+        match self.cache.get(commit).cloned() {
+            // A good signature stays good only while its key is usable:
+            // gpg is asked again once the key has expired or is revoked.
+            Some(Ok(fpr)) if self.key_usable(&fpr) => return Ok(fpr),
+            Some(Err(why)) => return Err(why),
+            _ => {}
         }
         let (r, definite) = self.run(armored, payload);
         // Only gpg's verdict on the signature itself is kept. A gpg that
@@ -434,6 +443,12 @@ impl GpgVerifier {
             self.dirty = true;
         }
         r
+    }
+
+    fn key_usable(&mut self, fpr: &str) -> bool {
+        let program = self.program.clone();
+        let usable = self.usable.get_or_insert_with(|| usable_keys(&program));
+        usable.get(fpr).copied().unwrap_or(false)
     }
 
     /// The verdict, and whether it is gpg's definite word on the signature
@@ -502,6 +517,50 @@ impl GpgVerifier {
             definite,
         ))
     }
+}
+
+/// Every primary key in the keyring, by fingerprint, and whether it is
+/// usable now: gpg's validity is not expired, revoked or disabled, and its
+/// expiry (if any) is still ahead. Nothing readable: no key is usable.
+fn usable_keys(program: &str) -> HashMap<String, bool> {
+    let Ok(out) = Command::new(program)
+        .args([
+            "--batch",
+            "--with-colons",
+            "--fixed-list-mode",
+            "--list-keys",
+        ])
+        .stdin(Stdio::null())
+        .stderr(Stdio::null())
+        .output()
+    else {
+        return HashMap::new();
+    };
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let mut keys = HashMap::new();
+    let mut pending: Option<bool> = None;
+    for line in String::from_utf8_lossy(&out.stdout).lines() {
+        let f: Vec<&str> = line.split(':').collect();
+        match f.first() {
+            Some(&"pub") => {
+                let validity = f.get(1).copied().unwrap_or("");
+                let expires = f.get(6).and_then(|e| e.parse::<u64>().ok());
+                pending = Some(
+                    !matches!(validity, "e" | "r" | "d" | "i") && expires.is_none_or(|e| e > now),
+                );
+            }
+            Some(&"fpr") => {
+                if let (Some(ok), Some(fpr)) = (pending.take(), f.get(9)) {
+                    keys.insert(fpr.to_ascii_uppercase(), ok);
+                }
+            }
+            Some(&"sub") => pending = None,
+            _ => {}
+        }
+    }
+    keys
 }
 
 impl Drop for GpgVerifier {

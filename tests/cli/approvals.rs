@@ -2201,6 +2201,8 @@ fn an_openpgp_approval_by_a_revoked_key_does_not_verify() {
     let id = "春季促销-2026-03V1";
     d.add_campaign(id, "2026-03-01", "li.na", 80000, false);
     d.ok_as("wang.fang", APPROVED, &["approve", id]);
+    // Verified (and kept) while the key is good.
+    d.verify_ok();
     // The key is revoked (it was stolen): gpg made a revocation certificate
     // when it made the key; importing it revokes the key in this keyring.
     let cert = std::fs::read_to_string(d.gnupg.join("openpgp-revocs.d").join(format!("{fpr}.rev")))
@@ -2221,6 +2223,33 @@ fn an_openpgp_approval_by_a_revoked_key_does_not_verify() {
     let (e, v) = failed_approval(&d);
     assert_eq!(e["ok"], false, "{v:#}");
     assert!(e["verdict"].as_str().unwrap().contains("revoked"), "{v:#}");
+}
+
+#[test]
+fn an_openpgp_approval_by_an_expired_key_does_not_verify() {
+    let d = Dept::build(Setup {
+        openpgp: vec!["wang.fang"],
+        ..Setup::default()
+    });
+    let fpr = d.fprs["wang.fang"].clone();
+    let id = "春季促销-2026-03V1";
+    d.add_campaign(id, "2026-03-01", "li.na", 80000, false);
+    d.ok_as("wang.fang", APPROVED, &["approve", id]);
+    // Verified good while the key is valid: a later run must not keep that.
+    d.verify_ok();
+    // The key expires a second from now (gpg will not date it back).
+    let out = d
+        .cmd("gpg")
+        .args(["--batch", "--pinentry-mode", "loopback", "--passphrase", ""])
+        .args(["--quick-set-expire", &fpr, "seconds=1"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    let (e, v) = failed_approval(&d);
+    assert_eq!(e["ok"], false, "{v:#}");
+    assert!(e["verdict"].as_str().unwrap().starts_with("S002"), "{v:#}");
+    assert!(e["verdict"].as_str().unwrap().contains("expired"), "{v:#}");
 }
 
 /// Standard base64 with padding.
