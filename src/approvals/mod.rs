@@ -698,16 +698,29 @@ fn approved_amount(
     blob: &str,
     cap: usize,
 ) -> Option<crate::model::Money> {
+    use crate::repo::Kind;
     let kind = crate::repo::classify(subject);
-    if !matches!(
-        kind,
-        crate::repo::Kind::Campaign { .. } | crate::repo::Kind::Purchase { .. }
-    ) {
+    let blob = Oid::from_str(blob).ok()?;
+    // Usually the approved version is the one in the work tree, already read.
+    if repo.blob_id(subject) == Some(blob) {
+        return match &kind {
+            Kind::Campaign { folder } => repo.campaign(folder).map(|c| c.value.budget.total),
+            Kind::Purchase { folder } => repo
+                .campaigns
+                .get(folder)?
+                .purchases
+                .iter()
+                .find(|p| p.path == subject)
+                .map(|p| p.value.amount),
+            _ => None,
+        };
+    }
+    if !matches!(kind, Kind::Campaign { .. } | Kind::Purchase { .. }) {
         return None;
     }
-    let text = crate::git::blob_text(&repo.git, Oid::from_str(blob).ok()?, cap).ok()?;
+    let text = crate::git::blob_text(&repo.git, blob, cap).ok()?;
     match kind {
-        crate::repo::Kind::Campaign { .. } => toml::from_str::<crate::model::Campaign>(&text)
+        Kind::Campaign { .. } => toml::from_str::<crate::model::Campaign>(&text)
             .ok()
             .map(|c| c.budget.total),
         _ => toml::from_str::<crate::model::Purchase>(&text)

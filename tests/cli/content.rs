@@ -781,6 +781,9 @@ fn a_passphrase_protected_key_is_asked_for_its_passphrase_once() {
         .stderr(predicate::str::contains("protected by a passphrase"));
 
     // In a terminal: asked once (not once per recipient), then decrypted.
+    // (This clone has its trust root pinned, so nothing else is asked.)
+    let root = t.git(&["rev-list", "--max-parents=0", "HEAD"]);
+    t.git(&["config", "mkt.trustRoot", root.trim()]);
     let out = t.tmp().join("opened.txt");
     let mut cmd = tool(&t.home, env!("CARGO_BIN_EXE_mkt"));
     cmd.current_dir(t.tmp())

@@ -138,7 +138,7 @@ pub fn walk(repo: &Repository, filter: &PathFilter) -> Result<Walk, git2::Error>
     let cache = filter
         .cache_key
         .map(|key| super::walk_cache::WalkCache::load(repo, key));
-    let oids = commits_in_order(repo, tip)?;
+    let oids = commits_in_order(repo, tip, known_records(cache.as_ref()))?;
     let known: Option<&HashMap<Oid, super::walk_cache::Record>> =
         cache.as_ref().map(|c| &c.records);
     // Each commit is compared with its parent on its own, so the walk splits
@@ -207,6 +207,7 @@ pub fn walk(repo: &Repository, filter: &PathFilter) -> Result<Walk, git2::Error>
             .collect();
         cache.store(records.iter().map(|(o, r)| (*o, r)));
     }
+    canonical(&mut out);
     no_earlier_than_parents(&mut out.commits);
     Ok(out)
 }
@@ -236,16 +237,108 @@ fn no_earlier_than_parents(commits: &mut [CommitMeta]) {
     }
 }
 
-/// HEAD's history, parents before children, in git's topological order
-/// for this tip: the same order on every run, with or without the cache,
-/// so nothing downstream can depend on what an earlier run saw. (Walking
-/// only the commits since the cache's tip would list the same commits in
-/// another order after a merge.)
-fn commits_in_order(repo: &Repository, tip: Oid) -> Result<Vec<Oid>, git2::Error> {
-    let mut revwalk = repo.revwalk()?;
-    revwalk.push(tip)?;
-    revwalk.set_sorting(Sort::TOPOLOGICAL | Sort::REVERSE)?;
-    revwalk.collect()
+fn known_records(
+    cache: Option<&super::walk_cache::WalkCache>,
+) -> Option<&HashMap<Oid, super::walk_cache::Record>> {
+    cache.map(|c| &c.records).filter(|r| !r.is_empty())
+}
+
+/// HEAD's history, parents before children. With a cache, in the canonical
+/// order (`canonical_order`), from the parents it keeps, reading only the
+/// commits it lacks; without one, in git's topological order (put in the
+/// canonical order once the walk has read every commit's parents).
+fn commits_in_order(
+    repo: &Repository,
+    tip: Oid,
+    known: Option<&HashMap<Oid, super::walk_cache::Record>>,
+) -> Result<Vec<Oid>, git2::Error> {
+    let Some(known) = known else {
+        let mut revwalk = repo.revwalk()?;
+        revwalk.push(tip)?;
+        revwalk.set_sorting(Sort::TOPOLOGICAL | Sort::REVERSE)?;
+        return revwalk.collect();
+    };
+    let mut failed = None;
+    let order = canonical_order(tip, |oid| match known.get(&oid) {
+        Some(r) => Some(r.parents.clone()),
+        None => match repo.find_commit(oid) {
+            Ok(c) => Some(c.parent_ids().collect()),
+            // A shallow clone's edge: the commit is not here.
+            Err(e) if e.code() == git2::ErrorCode::NotFound => None,
+            Err(e) => {
+                failed = Some(e);
+                None
+            }
+        },
+    });
+    match failed {
+        Some(e) => Err(e),
+        None => Ok(order),
+    }
+}
+
+/// The one order every run lists history in: depth first from the tip,
+/// parents in their order, each commit after all its parents. It depends
+/// only on the graph, never on what an earlier run saw, so a warm run and a
+/// cold run agree commit for commit. `parents` gives none for a commit that
+/// is not in the repository (a shallow clone's edge): it is left out.
+fn canonical_order(tip: Oid, mut parents: impl FnMut(Oid) -> Option<Vec<Oid>>) -> Vec<Oid> {
+    let mut order = Vec::new();
+    let Some(first) = parents(tip) else {
+        return order;
+    };
+    let mut seen: std::collections::HashSet<Oid> = std::collections::HashSet::from([tip]);
+    let mut stack: Vec<(Oid, Vec<Oid>, usize)> = vec![(tip, first, 0)];
+    while let Some((oid, ps, next)) = stack.last_mut() {
+        if let Some(&p) = ps.get(*next) {
+            *next += 1;
+            if seen.insert(p)
+                && let Some(pp) = parents(p)
+            {
+                stack.push((p, pp, 0));
+            }
+        } else {
+            order.push(*oid);
+            stack.pop();
+        }
+    }
+    order
+}
+
+/// Puts a walk in the canonical order (a no-op when it already is).
+fn canonical(walk: &mut Walk) {
+    let Some(tip) = walk.commits.last().map(|c| c.oid) else {
+        return;
+    };
+    let index: HashMap<Oid, usize> = walk
+        .commits
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.oid, i))
+        .collect();
+    let order = canonical_order(tip, |oid| {
+        index.get(&oid).map(|&i| walk.commits[i].parents.clone())
+    });
+    if order.len() != walk.commits.len()
+        || order.iter().zip(&walk.commits).all(|(a, c)| *a == c.oid)
+    {
+        return; // already canonical (or not all of it reachable: left as is)
+    }
+    let new_index: HashMap<Oid, usize> = order.iter().enumerate().map(|(i, o)| (*o, i)).collect();
+    let old_oids: Vec<Oid> = walk.commits.iter().map(|c| c.oid).collect();
+    let mut commits: Vec<Option<CommitMeta>> = std::mem::take(&mut walk.commits)
+        .into_iter()
+        .map(Some)
+        .collect();
+    walk.commits = order
+        .iter()
+        .map(|o| commits[index[o]].take().expect("each commit once"))
+        .collect();
+    for c in &mut walk.changes {
+        c.commit = new_index[&old_oids[c.commit]];
+    }
+    // Changes stay grouped by commit, in history's order.
+    walk.changes.sort_by_key(|c| c.commit);
 }
 
 /// The commits of `run` and their changes to wanted files, in order;
