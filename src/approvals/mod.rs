@@ -4,6 +4,7 @@
 //! verify`, `mkt status` and the report all read the one `Verification`.
 
 mod chain;
+mod lineage;
 mod policy_history;
 mod roster;
 mod sigs;
@@ -196,12 +197,7 @@ pub fn verify_with_progress(
     step: &sigs::Tick<'_>,
 ) -> Verification {
     let walk = &repo.history;
-    let index: HashMap<Oid, usize> = walk
-        .commits
-        .iter()
-        .enumerate()
-        .map(|(i, c)| (c.oid, i))
-        .collect();
+    let index = walk.index();
     let records: Vec<&Record<Approval>> = repo
         .campaigns
         .values()

@@ -9,6 +9,7 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 
+use super::lineage;
 use super::roster::{Ancestry, RosterHistory, key_valid_on};
 use super::sigs::SigOutcome;
 use crate::git::{Oid, Walk};
@@ -44,27 +45,15 @@ pub struct PolicyHistory {
 impl PolicyHistory {
     /// The version in force for a commit: its first parent's.
     pub fn before(&self, walk: &Walk, index: &HashMap<Oid, usize>, commit: usize) -> usize {
-        walk.commits[commit]
-            .parents
-            .first()
-            .and_then(|p| index.get(p))
-            .map_or(0, |&i| self.at_commit[i])
+        lineage::before(&walk.commits[commit], index, &self.at_commit)
     }
 
     pub fn at_head(&self) -> &PolicyVersion {
         &self.versions[self.at_commit.last().copied().unwrap_or(0)]
     }
 
-    fn derives(&self, mut v: usize, ancestor: usize) -> bool {
-        loop {
-            if v == ancestor {
-                return true;
-            }
-            match self.versions[v].derived_from {
-                Some(d) => v = d,
-                None => return false,
-            }
-        }
+    fn derives(&self, v: usize, ancestor: usize) -> bool {
+        lineage::derives(|k| self.versions[k].derived_from, v, ancestor)
     }
 }
 
@@ -98,12 +87,7 @@ pub fn build(inp: &Inputs, day_of: impl Fn(usize) -> NaiveDate) -> PolicyHistory
         .map(|c| (c.commit, c.new))
         .collect();
     for (k, meta) in walk.commits.iter().enumerate() {
-        let parents: Vec<usize> = meta
-            .parents
-            .iter()
-            .filter_map(|p| inp.index.get(p))
-            .map(|&i| h.at_commit[i])
-            .collect();
+        let parents = lineage::parent_versions(meta, inp.index, &h.at_commit);
         let base = parents.first().copied().unwrap_or(0);
         let Some(&blob) = changed.get(&k) else {
             h.at_commit.push(base);

@@ -10,6 +10,7 @@ use crate::git::Oid;
 use chrono::NaiveDate;
 use ssh_key::{HashAlg, PublicKey};
 
+use super::lineage;
 use super::sigs::SigOutcome;
 use crate::git::{SignerKey, Walk};
 use crate::model::{Key, Team};
@@ -176,18 +177,8 @@ impl Ancestry {
 fn landed_by(walk: &Walk, index: &HashMap<Oid, usize>) -> Vec<Option<usize>> {
     let n = walk.commits.len();
     let mut landed = vec![None; n];
-    let mut line = Vec::new();
-    let mut k = n.checked_sub(1);
-    while let Some(c) = k {
-        line.push(c);
-        k = walk.commits[c]
-            .parents
-            .first()
-            .and_then(|p| index.get(p))
-            .copied();
-    }
     let mut seen = vec![false; n];
-    for &c in line.iter().rev() {
+    for c in walk.first_parent_line(index) {
         seen[c] = true;
         let mut todo: Vec<usize> = walk.commits[c]
             .parents
@@ -217,12 +208,7 @@ pub struct RosterHistory {
 impl RosterHistory {
     /// The roster that applies to a commit: the one of its first parent.
     pub fn before(&self, walk: &Walk, index: &HashMap<Oid, usize>, commit: usize) -> &Roster {
-        let v = walk.commits[commit]
-            .parents
-            .first()
-            .and_then(|p| index.get(p))
-            .map_or(0, |&i| self.at_commit[i]);
-        &self.versions[v]
+        &self.versions[lineage::before(&walk.commits[commit], index, &self.at_commit)]
     }
 
     /// The roster in force after a commit.
@@ -231,16 +217,8 @@ impl RosterHistory {
     }
 
     /// Whether `ancestor` is `v` or a version `v` was made from.
-    fn derives(&self, mut v: usize, ancestor: usize) -> bool {
-        loop {
-            if v == ancestor {
-                return true;
-            }
-            match self.versions[v].derived_from {
-                Some(d) => v = d,
-                None => return false,
-            }
-        }
+    fn derives(&self, v: usize, ancestor: usize) -> bool {
+        lineage::derives(|k| self.versions[k].derived_from, v, ancestor)
     }
 
     /// Why the roster changes that made `v` out of `base` do not count on
@@ -336,12 +314,7 @@ pub fn build(
         .map(|c| (c.commit, c.new))
         .collect();
     for (k, meta) in walk.commits.iter().enumerate() {
-        let parent_versions: Vec<usize> = meta
-            .parents
-            .iter()
-            .filter_map(|p| index.get(p))
-            .map(|&i| h.at_commit[i])
-            .collect();
+        let parent_versions = lineage::parent_versions(meta, index, &h.at_commit);
         let base = parent_versions.first().copied().unwrap_or(0);
         let as_is = ancestry.before_trust[k];
         if parent_versions.len() > 1

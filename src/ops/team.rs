@@ -20,20 +20,7 @@ pub fn allowed_signers(view: &View) -> AllowedSigners {
     let history = &view.repo.history;
     let roster = &view.verification.roster;
     let zone = view.policy.zone();
-    // The first-parent line, root first, with the version in force after
-    // each commit.
-    let index = &view.verification.index;
-    let mut line = Vec::new();
-    let mut k = history.commits.len().checked_sub(1);
-    while let Some(c) = k {
-        line.push(c);
-        k = history.commits[c]
-            .parents
-            .first()
-            .and_then(|p| index.get(p))
-            .copied();
-    }
-    line.reverse();
+    let line = history.first_parent_line(&view.verification.index);
 
     // Each key entry's stretches on the line: from the commit whose roster
     // added it (none: from the start) to the one whose roster dropped it.
@@ -42,7 +29,7 @@ pub fn allowed_signers(view: &View) -> AllowedSigners {
     let mut open: BTreeMap<Entry, Option<DateTime<Utc>>> = BTreeMap::new();
     let mut skipped = Vec::new();
     let mut current: Option<usize> = None;
-    for &c in &line {
+    for c in line {
         let v = roster.at_commit[c];
         if current == Some(v) {
             continue;

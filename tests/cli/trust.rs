@@ -9,6 +9,16 @@ use crate::approvals::Dept;
 const ID: &str = "春季促销-2026-03V1";
 const AT: &str = "2026-02-15T10:00:00+08:00";
 
+/// mallory's entry in a roster, with her own key and these roles.
+fn mallory(d: &Dept, roles: &[&str]) -> String {
+    let roles: Vec<String> = roles.iter().map(|r| format!("\"{r}\"")).collect();
+    format!(
+        "\n[[people]]\nid = \"mallory\"\nname = \"马洛\"\nemail = \"mallory@example.com\"\nroles = [{}]\n\n[[people.keys]]\nssh = \"{}\"\n",
+        roles.join(", "),
+        d.ssh_pub("mallory")
+    )
+}
+
 fn entries(json: &Value) -> Vec<Value> {
     json["entries"].as_array().cloned().unwrap_or_default()
 }
@@ -20,13 +30,7 @@ fn orphan_roster_merged(d: &Dept) -> String {
     d.keygen("mallory");
     d.git(&["checkout", "-q", "--orphan", "evil"]);
     d.git(&["rm", "-rfq", "."]);
-    d.write(
-        "team.toml",
-        &format!(
-            "[[people]]\nid = \"mallory\"\nname = \"马洛\"\nemail = \"mallory@example.com\"\nroles = [\"admin\", \"director\"]\n\n[[people.keys]]\nssh = \"{}\"\n",
-            d.ssh_pub("mallory")
-        ),
-    );
+    d.write("team.toml", &mallory(d, &["admin", "director"]));
     d.git(&["add", "team.toml"]);
     d.commit_signed("mallory", "team: the roster", "2026-02-12T10:00:00+08:00");
     d.git(&["checkout", "-q", "main"]);
@@ -199,10 +203,7 @@ fn an_unsigned_roster_change_forked_before_the_trust_root_never_counts() {
     let team = d.read("team.toml");
     d.write(
         "team.toml",
-        &format!(
-            "{team}\n[[people]]\nid = \"mallory\"\nname = \"马洛\"\nemail = \"mallory@example.com\"\nroles = [\"admin\", \"director\"]\n\n[[people.keys]]\nssh = \"{}\"\n",
-            d.ssh_pub("mallory")
-        ),
+        &format!("{team}{}", mallory(&d, &["admin", "director"])),
     );
     d.commit_all("team: mallory", "2026-02-10T12:00:00+08:00");
     // Merged with the branch as first parent, and main moved to it.
@@ -313,10 +314,7 @@ fn an_admin_removed_on_main_cannot_reinstate_herself_through_an_older_branch() {
     let team = d.read("team.toml");
     d.write(
         "team.toml",
-        &format!(
-            "{team}\n[[people]]\nid = \"mallory\"\nname = \"马洛\"\nemail = \"mallory@example.com\"\nroles = [\"director\"]\n\n[[people.keys]]\nssh = \"{}\"\n",
-            d.ssh_pub("mallory")
-        ),
+        &format!("{team}{}", mallory(&d, &["director"])),
     );
     d.git(&["add", "team.toml"]);
     d.commit_signed("wang.fang", "team: mallory", "2026-01-09T10:00:00+08:00");
@@ -539,10 +537,7 @@ fn allowed_signers_follow_the_signed_roster_so_git_agrees_with_mkt_on_every_appr
     let team = d.read("team.toml");
     d.write(
         "team.toml",
-        &format!(
-            "{team}\n[[people]]\nid = \"mallory\"\nname = \"马洛\"\nemail = \"mallory@example.com\"\nroles = [\"director\"]\n\n[[people.keys]]\nssh = \"{}\"\n",
-            d.ssh_pub("mallory")
-        ),
+        &format!("{team}{}", mallory(&d, &["director"])),
     );
     d.commit_all("team: mallory", "2026-02-16T10:00:00+08:00");
     d.forge(

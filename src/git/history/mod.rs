@@ -64,23 +64,32 @@ pub struct Walk {
 }
 
 impl Walk {
-    /// The root commit reached from HEAD by first parents: the history the
-    /// branch itself grew from, whatever other root commits were merged in.
-    pub fn first_parent_root(&self) -> Option<usize> {
-        let index: HashMap<Oid, usize> = self
-            .commits
-            .iter()
-            .enumerate()
-            .map(|(i, c)| (c.oid, i))
-            .collect();
-        let mut k = self.commits.len().checked_sub(1)?;
-        while let Some(p) = self.commits[k].parents.first() {
-            match index.get(p) {
-                Some(&i) => k = i,
-                None => break, // a shallow clone's edge
-            }
+    /// Each commit's index, by id.
+    pub fn index(&self) -> HashMap<Oid, usize> {
+        index_of(&self.commits)
+    }
+
+    /// HEAD's first-parent line, root first: the history the branch itself
+    /// grew from (a shallow clone's line ends at its edge).
+    pub fn first_parent_line(&self, index: &HashMap<Oid, usize>) -> Vec<usize> {
+        let mut line = Vec::new();
+        let mut k = self.commits.len().checked_sub(1);
+        while let Some(c) = k {
+            line.push(c);
+            k = self.commits[c]
+                .parents
+                .first()
+                .and_then(|p| index.get(p))
+                .copied();
         }
-        Some(k)
+        line.reverse();
+        line
+    }
+
+    /// The root commit reached from HEAD by first parents, whatever other
+    /// root commits were merged in.
+    pub fn first_parent_root(&self) -> Option<usize> {
+        self.first_parent_line(&self.index()).first().copied()
     }
 
     /// When each wanted path was first added, by commit time. A file
@@ -212,15 +221,19 @@ pub fn walk(repo: &Repository, filter: &PathFilter) -> Result<Walk, git2::Error>
     Ok(out)
 }
 
+fn index_of(commits: &[CommitMeta]) -> HashMap<Oid, usize> {
+    commits
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.oid, i))
+        .collect()
+}
+
 /// Takes every commit dated earlier than one of its parents at its latest
 /// parent's time (after the cache is written: the cache keeps what git
 /// says). Parents come first, so a time carries down a line in one pass.
 fn no_earlier_than_parents(commits: &mut [CommitMeta]) {
-    let index: HashMap<Oid, usize> = commits
-        .iter()
-        .enumerate()
-        .map(|(i, c)| (c.oid, i))
-        .collect();
+    let index = index_of(commits);
     for k in 0..commits.len() {
         let latest = commits[k]
             .parents
@@ -310,12 +323,7 @@ fn canonical(walk: &mut Walk) {
     let Some(tip) = walk.commits.last().map(|c| c.oid) else {
         return;
     };
-    let index: HashMap<Oid, usize> = walk
-        .commits
-        .iter()
-        .enumerate()
-        .map(|(i, c)| (c.oid, i))
-        .collect();
+    let index = walk.index();
     let order = canonical_order(tip, |oid| {
         index.get(&oid).map(|&i| walk.commits[i].parents.clone())
     });
