@@ -254,6 +254,8 @@ fn gpg_fingerprint(program: &str, key_id: &str) -> Result<String, String> {
 const WEAK: &str =
     "signed with a weak (small-order) ed25519 key, for which anyone can make a signature";
 
+const NOT_STRICT: &str = "the ed25519 signature is not in strict form (small-order R)";
+
 /// Whether an OpenSSH public key line is an ed25519 key of small order: a
 /// signature "by" it can be made without any secret, so it never counts.
 pub fn ssh_key_is_weak(line: &str) -> bool {
@@ -338,6 +340,18 @@ pub fn verify_ssh_many(items: &[(&str, &[u8])]) -> Vec<Result<PublicKey, String>
                 let key = ed25519_dalek::VerifyingKey::from_bytes(&pk.0).ok();
                 let signature = ed25519_dalek::Signature::from_slice(sig.signature_bytes()).ok();
                 let message = SshSig::signed_data("git", sig.hash_alg(), payload).ok();
+                // Nor does it reject a small-order R, which strict
+                // verification does: such a signature is refused here.
+                let r_weak = sig.signature_bytes().get(..32).is_none_or(|r| {
+                    <[u8; 32]>::try_from(r)
+                        .ok()
+                        .and_then(|r| ed25519_dalek::VerifyingKey::from_bytes(&r).ok())
+                        .is_none_or(|r| r.is_weak())
+                });
+                if r_weak {
+                    out[at] = Some(Err(NOT_STRICT.into()));
+                    continue;
+                }
                 match (key, signature, message) {
                     (Some(key), Some(signature), Some(message)) => Some(Ed {
                         at,
@@ -612,6 +626,28 @@ mod tests {
         assert!(r[2].is_ok());
         assert!(r[3].as_ref().unwrap_err().contains("namespace"));
         assert!(r[4].is_err());
+        // A signature whose R is of small order (here the identity) is
+        // refused before any batch, as strict verification refuses it.
+        let mut parsed = SshSig::from_pem(a.trim_end()).unwrap();
+        let mut bytes = parsed.signature_bytes().to_vec();
+        bytes[..32].copy_from_slice(&{
+            let mut id = [0u8; 32];
+            id[0] = 1;
+            id
+        });
+        parsed = SshSig::new(
+            parsed.public_key().clone(),
+            "git",
+            parsed.hash_alg(),
+            ssh_key::Signature::new(ssh_key::Algorithm::Ed25519, bytes).unwrap(),
+        )
+        .unwrap();
+        let small_r = parsed.to_pem(LineEnding::LF).unwrap();
+        let refused = verify_ssh_many(&[(&small_r, b"one")]);
+        assert!(
+            refused[0].as_ref().unwrap_err().contains("small-order R"),
+            "{refused:?}"
+        );
         // The same verdicts as one at a time.
         for ((sig, msg), batch) in items.iter().zip(&r) {
             assert_eq!(verify_ssh(sig, msg).is_ok(), batch.is_ok());
