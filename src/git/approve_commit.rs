@@ -1,9 +1,16 @@
 //! The approval commit (SPEC 6): exactly one file on top of HEAD, signed the
-//! way git signs (a `gpgsig` header after `committer`), the branch moved only
-//! if it still points where it did, and the file added to the index without
-//! touching anything else the user has staged.
+//! way git signs (a `gpgsig` header after `committer`), the file added to the
+//! index without touching anything else the user has staged.
+//!
+//! All or nothing: the new index is written into git's own `index.lock`
+//! (held as git holds it), the file into the work tree, and only then is the
+//! branch moved, by compare-and-swap; the lock is renamed over the index
+//! last. Should any step fail — the index locked by another git, the branch
+//! moved, a full disk, a read-only work tree — what was done is undone and
+//! nothing has moved. Signals are held back while this runs.
 
-use std::path::Path;
+use std::io::Write;
+use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, FixedOffset};
 use git2::{FileMode, Oid, Repository, Signature, Time};
@@ -29,6 +36,18 @@ pub enum CommitError {
     Moved {
         branch: String,
     },
+    /// HEAD (or the work tree) already has a file of that name.
+    Taken(String),
+    /// Another git holds the index lock (`.git/index.lock`), still after
+    /// waiting a little.
+    IndexLocked(PathBuf),
+    /// Writing failed: the disk is full, or the place is not writable.
+    Io {
+        what: PathBuf,
+        error: std::io::Error,
+    },
+    /// Ctrl-C or SIGTERM before anything was written.
+    Interrupted,
     Git(git2::Error),
 }
 
@@ -57,6 +76,9 @@ pub fn commit_one_file(
         .target()
         .ok_or_else(|| CommitError::NoBranch("HEAD has no target".into()))?;
     let parent = repo.find_commit(parent_oid)?;
+    if parent.tree()?.get_path(Path::new(c.path)).is_ok() {
+        return Err(CommitError::Taken(c.path.to_string()));
+    }
     let blob = repo.blob(c.content)?;
     let mut update = git2::build::TreeUpdateBuilder::new();
     update.upsert(c.path, blob, FileMode::Blob);
@@ -73,20 +95,164 @@ pub fn commit_one_file(
         .map_err(|_| CommitError::Sign("the commit is not UTF-8".into()))?;
     let signature = signer.sign(payload.as_bytes()).map_err(CommitError::Sign)?;
     let oid = repo.commit_signed(payload, &signature, Some("gpgsig"))?;
+    // Only objects so far, which nothing refers to. From here on, all or
+    // nothing, with signals held back.
+    if crate::fsutil::Deferred::interrupted() {
+        return Err(CommitError::Interrupted);
+    }
+    let _held = crate::fsutil::Deferred::new();
+    let lock = IndexLock::acquire(repo)?;
+    test_signal("locked");
+    lock.write(&updated_index(repo, c.path, blob, c.content.len())?)?;
+    test_signal("indexed");
+    let written = match repo.workdir() {
+        Some(root) => {
+            let file = root.join(Path::new(c.path));
+            if file.exists() {
+                return Err(CommitError::Taken(c.path.to_string()));
+            }
+            write_new(&file, c.content)?;
+            Some(file)
+        }
+        None => None,
+    };
+    test_signal("written");
+    let undo = || {
+        if let Some(f) = &written {
+            let _ = std::fs::remove_file(f);
+        }
+    };
+    // A signal so far: undone, nothing moved.
+    if crate::fsutil::Deferred::interrupted() {
+        undo();
+        return Err(CommitError::Interrupted);
+    }
     // Compare-and-swap: only if the branch still points at the parent.
-    repo.reference_matching(
+    if let Err(e) = repo.reference_matching(
         &branch,
         oid,
         true,
         parent_oid,
         &format!("mkt: {}", first_line(c.message)),
-    )
-    .map_err(|_| CommitError::Moved {
-        branch: branch.clone(),
-    })?;
-    // The index: this one entry added; whatever the user staged stays staged.
-    let mut index = repo.index()?;
-    let entry = git2::IndexEntry {
+    ) {
+        undo();
+        let now = repo.refname_to_id(&branch).ok();
+        return Err(if now != Some(parent_oid) {
+            CommitError::Moved { branch }
+        } else {
+            CommitError::Git(e)
+        });
+    }
+    test_signal("moved");
+    // The branch has moved: the index follows (a rename, as git does it).
+    lock.commit()?;
+    if crate::fsutil::Deferred::interrupted() {
+        eprintln!("the approval was committed as {oid} before stopping");
+    }
+    Ok(oid)
+}
+
+/// For tests: `MKT_TEST_SIGNAL_AT=<step>` sends this process SIGTERM at that
+/// step of the approval commit (locked, indexed, written, moved), as a
+/// Ctrl-C at the worst moment would.
+fn test_signal(step: &str) {
+    if std::env::var("MKT_TEST_SIGNAL_AT").is_ok_and(|s| s == step) {
+        let _ = signal_hook::low_level::raise(signal_hook::consts::SIGTERM);
+    }
+}
+
+/// git's index lock, taken the way git takes it (create `index.lock`, fail
+/// if it exists), retried a few times while another git (an editor's
+/// `git status`) holds it. Dropped without `commit`, it is removed.
+struct IndexLock {
+    lock: PathBuf,
+    index: PathBuf,
+    file: std::fs::File,
+    done: bool,
+}
+
+impl IndexLock {
+    fn acquire(repo: &Repository) -> Result<IndexLock, CommitError> {
+        let index = repo.path().join("index");
+        let lock = repo.path().join("index.lock");
+        for attempt in 0..10 {
+            match std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&lock)
+            {
+                Ok(file) => {
+                    return Ok(IndexLock {
+                        lock,
+                        index,
+                        file,
+                        done: false,
+                    });
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                    if attempt < 9 {
+                        std::thread::sleep(std::time::Duration::from_millis(150));
+                    }
+                }
+                Err(error) => return Err(CommitError::Io { what: lock, error }),
+            }
+        }
+        Err(CommitError::IndexLocked(lock))
+    }
+
+    fn write(&self, bytes: &[u8]) -> Result<(), CommitError> {
+        let io = |error| CommitError::Io {
+            what: self.lock.clone(),
+            error,
+        };
+        (&self.file).write_all(bytes).map_err(io)?;
+        self.file.sync_all().map_err(io)
+    }
+
+    fn commit(mut self) -> Result<(), CommitError> {
+        std::fs::rename(&self.lock, &self.index).map_err(|error| CommitError::Io {
+            what: self.index.clone(),
+            error,
+        })?;
+        self.done = true;
+        Ok(())
+    }
+}
+
+impl Drop for IndexLock {
+    fn drop(&mut self) {
+        if !self.done {
+            let _ = std::fs::remove_file(&self.lock);
+        }
+    }
+}
+
+/// The index as it is (read under the lock), with one entry added: built in
+/// a scratch copy under `.git/mkt/`, removed after.
+fn updated_index(
+    repo: &Repository,
+    path: &str,
+    blob: Oid,
+    size: usize,
+) -> Result<Vec<u8>, CommitError> {
+    let dir = repo.path().join("mkt");
+    let io = |what: &Path| {
+        let what = what.to_path_buf();
+        move |error| CommitError::Io { what, error }
+    };
+    std::fs::create_dir_all(&dir).map_err(io(&dir))?;
+    let scratch = tempfile::Builder::new()
+        .prefix("index-")
+        .tempdir_in(&dir)
+        .map_err(io(&dir))?;
+    let copy = scratch.path().join("index");
+    match std::fs::copy(repo.path().join("index"), &copy) {
+        Ok(_) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(error) => return Err(CommitError::Io { what: copy, error }),
+    }
+    let mut index = git2::Index::open(&copy)?;
+    index.add(&git2::IndexEntry {
         ctime: git2::IndexTime::new(0, 0),
         mtime: git2::IndexTime::new(0, 0),
         dev: 0,
@@ -94,18 +260,33 @@ pub fn commit_one_file(
         mode: 0o100644,
         uid: 0,
         gid: 0,
-        file_size: c.content.len() as u32,
+        file_size: u32::try_from(size).unwrap_or(u32::MAX),
         id: blob,
         flags: 0,
         flags_extended: 0,
-        path: c.path.as_bytes().to_vec(),
-    };
-    index.add_frombuffer(&entry, c.content)?;
+        path: path.as_bytes().to_vec(),
+    })?;
     index.write()?;
-    if let Some(root) = repo.workdir() {
-        let _ = crate::fsutil::write_atomic(&root.join(Path::new(c.path)), c.content);
-    }
-    Ok(oid)
+    std::fs::read(&copy).map_err(io(&copy))
+}
+
+/// Writes a new work-tree file (never over one), whole or not at all.
+fn write_new(file: &Path, bytes: &[u8]) -> Result<(), CommitError> {
+    let io = |error| CommitError::Io {
+        what: file.to_path_buf(),
+        error,
+    };
+    let dir = file.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).map_err(io)?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".mkt-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(io)?;
+    tmp.write_all(bytes).map_err(io)?;
+    tmp.as_file().sync_all().map_err(io)?;
+    tmp.persist_noclobber(file).map_err(|e| io(e.error))?;
+    Ok(())
 }
 
 fn first_line(s: &str) -> &str {

@@ -15,8 +15,8 @@ pub use git2::{Oid, Repository};
 pub use history::{CommitMeta, PathChange, PathFilter, Walk, commit_time, walk};
 pub use repository::{
     AtHead, BlobText, all_commits, blob_text, config_string, discover, entry_at, entry_at_head,
-    entry_at_head_or, git_dir, hash_blob, is_ignored, open, open_or_init, resolve_commit,
-    set_local_config, work_tree,
+    entry_at_head_or, git_dir, hash_blob, is_ignored, names_at_head, open, open_or_init,
+    resolve_commit, set_local_config, work_tree,
 };
 pub use sign::{
     GpgVerifier, Signer, SignerKey, configured_signer, ssh_key_is_weak, verify_ssh, verify_ssh_many,

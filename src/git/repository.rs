@@ -70,6 +70,23 @@ pub fn entry_at(repo: &Repository, commit: Oid, path: &str) -> Option<Oid> {
         .map(|e| e.id())
 }
 
+/// The names in a folder of HEAD's tree (none: no such folder).
+pub fn names_at_head(repo: &Repository, dir: &str) -> Vec<String> {
+    let Some(tree) = repo.head().ok().and_then(|h| h.peel_to_tree().ok()) else {
+        return Vec::new();
+    };
+    let Some(sub) = tree
+        .get_path(Path::new(dir))
+        .ok()
+        .and_then(|e| repo.find_tree(e.id()).ok())
+    else {
+        return Vec::new();
+    };
+    sub.iter()
+        .filter_map(|e| e.name().ok().map(str::to_string))
+        .collect()
+}
+
 /// What `path` holds in HEAD's tree (none on an unborn branch).
 pub fn entry_at_head(repo: &Repository, path: &str) -> Option<Oid> {
     let tree = repo.head().ok()?.peel_to_tree().ok()?;

@@ -212,18 +212,23 @@ fn committed_blob(repo: &Repo, path: &str) -> Result<git::Oid> {
     Ok(committed)
 }
 
+/// The next approval file's name, numbered after every number HEAD's tree
+/// or the work tree already uses: a name HEAD holds (even if deleted from
+/// the work tree) is never committed over, and a stray file is never
+/// overwritten.
 fn next_file(repo: &Repo, dir: &str, stage: &str, person: &str) -> String {
-    let taken = std::fs::read_dir(repo.root.join(dir))
+    let in_tree: Vec<String> = std::fs::read_dir(repo.root.join(dir))
         .map(|d| {
             d.filter_map(|e| e.ok())
-                .filter_map(|e| {
-                    e.file_name()
-                        .to_str()
-                        .and_then(|n| n.get(..2)?.parse::<u32>().ok())
-                })
-                .max()
-                .unwrap_or(0)
+                .filter_map(|e| e.file_name().to_str().map(str::to_string))
+                .collect()
         })
+        .unwrap_or_default();
+    let taken = git::names_at_head(&repo.git, dir)
+        .iter()
+        .chain(&in_tree)
+        .filter_map(|n| n.get(..2)?.parse::<u32>().ok())
+        .max()
         .unwrap_or(0);
     format!("{dir}/{:02}-{stage}-{person}.toml", taken + 1)
 }
@@ -330,6 +335,19 @@ pub fn approve(repo: &Repo, opts: &ApproveOptions) -> Result<Approved> {
         };
     }
     doc["comment"] = toml_edit::value(opts.comment.as_str());
+    // HEAD's approvals must all be in the work tree: one lost there (a
+    // half-done approval of an older mkt, a stray `git rm`) would make a
+    // filled step look open.
+    if let Some(lost) = git::names_at_head(&repo.git, &chain.approvals_dir)
+        .into_iter()
+        .map(|n| format!("{}/{n}", chain.approvals_dir))
+        .find(|p| !repo.root.join(p).exists())
+    {
+        return Err(Error::user(format!(
+            "{lost} is committed but missing from the work tree; nothing was changed"
+        ))
+        .hint(format!("restore it first: git checkout HEAD -- {lost}")));
+    }
     let file = next_file(repo, &chain.approvals_dir, stage.name(), &person.id);
     let content = doc.to_string();
 
@@ -368,6 +386,35 @@ pub fn approve(repo: &Repo, opts: &ApproveOptions) -> Result<Approved> {
             "{branch} moved while approving (someone else committed first); nothing was changed"
         ))
         .hint("run the same mkt command again"),
+        CommitError::Taken(path) => Error::user(format!(
+            "{path} already exists; nothing was changed"
+        ))
+        .hint("someone committed an approval under this name; run the same mkt command again, after `git pull`"),
+        CommitError::IndexLocked(lock) => Error::user(format!(
+            "another git is using the index ({} exists, still after waiting); nothing was changed",
+            lock.display()
+        ))
+        .hint("wait for the other git (an editor's git panel) to finish, or remove the lock if no git runs, then run the same mkt command again"),
+        CommitError::Io { what, error } => {
+            let why = match error.kind() {
+                std::io::ErrorKind::StorageFull => "the disk is full".to_string(),
+                std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem => {
+                    "it is not writable".to_string()
+                }
+                _ => error.to_string(),
+            };
+            Error::user(format!(
+                "cannot write {}: {why}; nothing was changed",
+                what.display()
+            ))
+            .hint("make room or make it writable, then run the same mkt command again")
+        }
+        CommitError::Interrupted => Error::user("interrupted; nothing was changed"),
+        CommitError::Git(e) if e.message().contains("No space left") => Error::user(format!(
+            "cannot write the approval: the disk is full ({}); nothing was changed",
+            e.message()
+        ))
+        .hint("make room, then run the same mkt command again"),
         CommitError::Git(e) => Error::from(e),
     })?;
 

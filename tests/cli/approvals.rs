@@ -2529,3 +2529,206 @@ fn one_step_answered_twice_side_by_side_is_a007_naming_both() {
     d.ok_as("wang.fang", APPROVED, &["approve", id]);
     assert!(findings(&d.lint(TODAY), "A007").is_empty());
 }
+
+// ---------------------------------------------------------------------------
+// Approvals all or nothing (issue 11): every failure leaves HEAD, the index
+// and the work tree as they were, no lock and no temporary file; a retry
+// succeeds.
+
+/// No lock or scratch file of an approval anywhere in the repository.
+fn no_leftovers(d: &Dept) {
+    assert!(!d.git_dir().join("index.lock").exists(), "index.lock left");
+    let mkt = d.git_dir().join("mkt");
+    if let Ok(entries) = std::fs::read_dir(&mkt) {
+        for e in entries {
+            let name = e.unwrap().file_name().to_string_lossy().into_owned();
+            assert!(!name.starts_with("index-"), "scratch index left: {name}");
+        }
+    }
+    assert!(
+        !walk_files(&d.root)
+            .iter()
+            .any(|(p, _)| p.contains(".mkt-") && p.ends_with(".tmp")),
+        "a temporary file left in the work tree"
+    );
+}
+
+/// The approval, made again after a failure: it succeeds and is clean.
+fn retry_succeeds(d: &Dept, id: &str) {
+    d.ok_as("wang.fang", APPROVED, &["approve", id]);
+    let file = last_file(d);
+    assert!(file.ends_with("01-director-wang.fang.toml"), "{file}");
+    d.verify_ok();
+    assert_eq!(d.status(), "", "the clone is clean after the approval");
+}
+
+#[test]
+fn an_index_held_by_another_git_is_waited_for_then_refused_and_nothing_moves() {
+    let (d, id, _) = dept_with_campaign();
+    let lock = d.git_dir().join("index.lock");
+    std::fs::write(&lock, b"held by an editor's git status").unwrap();
+    let err = d.refused_as("wang.fang", APPROVED, &["approve", &id]);
+    assert!(err.contains("another git is using the index"), "{err}");
+    assert!(err.contains("nothing was changed"), "{err}");
+    // The other git's lock is its own: left as it was.
+    assert!(lock.exists());
+    std::fs::remove_file(&lock).unwrap();
+    no_leftovers(&d);
+    retry_succeeds(&d, &id);
+}
+
+#[test]
+fn an_index_lock_released_while_waiting_lets_the_approval_through() {
+    let (d, id, _) = dept_with_campaign();
+    let lock = d.git_dir().join("index.lock");
+    std::fs::write(&lock, b"").unwrap();
+    let releaser = {
+        let lock = lock.clone();
+        std::thread::spawn(move || {
+            std::thread::sleep(std::time::Duration::from_millis(400));
+            std::fs::remove_file(lock).unwrap();
+        })
+    };
+    d.ok_as("wang.fang", APPROVED, &["approve", &id]);
+    releaser.join().unwrap();
+    d.verify_ok();
+    no_leftovers(&d);
+}
+
+#[test]
+fn a_work_tree_that_cannot_take_the_file_undoes_the_index_and_moves_nothing() {
+    let (d, id, _) = dept_with_campaign();
+    // The approvals folder cannot be made: a file stands where it would go.
+    let blocker = format!("campaigns/{id}/approvals");
+    d.write(&blocker, "not a folder\n");
+    let err = d.refused_as("wang.fang", APPROVED, &["approve", &id]);
+    assert!(err.contains("cannot write"), "{err}");
+    assert!(err.contains("nothing was changed"), "{err}");
+    no_leftovers(&d);
+    std::fs::remove_file(d.path(&blocker)).unwrap();
+    retry_succeeds(&d, &id);
+}
+
+#[test]
+fn a_signal_at_any_step_of_the_approval_commit_leaves_all_or_nothing() {
+    for step in ["locked", "indexed", "written", "moved"] {
+        let (d, id, _) = dept_with_campaign();
+        let before = d.snapshot();
+        d.sign_as("wang.fang");
+        let out = d
+            .mkt(&["approve", &id])
+            .env("GIT_COMMITTER_DATE", APPROVED)
+            .env("MKT_TEST_SIGNAL_AT", step)
+            .output()
+            .unwrap();
+        let err = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(130), "{step}: {err}");
+        assert!(!err.contains("panicked"), "{step}: {err}");
+        no_leftovers(&d);
+        if step == "moved" {
+            // Past the point of no return: finished whole, and said so.
+            assert!(err.contains("was committed as"), "{step}: {err}");
+            assert_eq!(d.status(), "", "{step}");
+            d.verify_ok();
+        } else {
+            assert_eq!(d.snapshot(), before, "{step}: {err}");
+            retry_succeeds(&d, &id);
+        }
+    }
+}
+
+/// A small tmpfs mounted over a folder of the repository, filled up; it is
+/// unmounted (and its contents put back) when dropped. None where mounting
+/// is not allowed.
+struct FullDisk {
+    at: PathBuf,
+    saved: PathBuf,
+}
+
+impl FullDisk {
+    fn over(d: &Dept, rel: &str) -> Option<FullDisk> {
+        let at = d.git_dir().join(rel);
+        let saved = d.tmp().join("saved-refs");
+        copy_dir(&at, &saved);
+        let ok = StdCommand::new("mount")
+            .args(["-t", "tmpfs", "-o", "size=64k", "tmpfs"])
+            .arg(&at)
+            .output()
+            .is_ok_and(|o| o.status.success());
+        if !ok {
+            eprintln!("skipped: cannot mount a tmpfs here (needs root and mount rights)");
+            return None;
+        }
+        copy_dir(&saved, &at);
+        // Fill it: write until the disk says it is full.
+        let mut fill = std::fs::File::create(at.join("fill")).unwrap();
+        let block = vec![0u8; 4096];
+        while std::io::Write::write_all(&mut fill, &block).is_ok() {}
+        Some(FullDisk { at, saved })
+    }
+
+    fn free(&self) {
+        let _ = std::fs::remove_file(self.at.join("fill"));
+    }
+}
+
+impl Drop for FullDisk {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(self.at.join("fill"));
+        let keep = self.saved.with_extension("after");
+        copy_dir(&self.at, &keep);
+        let _ = StdCommand::new("umount").arg(&self.at).output();
+        copy_dir(&keep, &self.at);
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let dest = to.join(e.file_name());
+        if e.path().is_dir() {
+            copy_dir(&e.path(), &dest);
+        } else {
+            std::fs::copy(e.path(), dest).unwrap();
+        }
+    }
+}
+
+#[test]
+fn a_full_disk_when_the_branch_moves_is_said_and_undone() {
+    let (d, id, _) = dept_with_campaign();
+    // The branch's ref lives on a full disk: everything else is written,
+    // then moving the branch fails.
+    let Some(full) = FullDisk::over(&d, "refs/heads") else {
+        return;
+    };
+    let err = d.refused_as("wang.fang", APPROVED, &["approve", &id]);
+    assert!(err.contains("disk is full"), "{err}");
+    assert!(!err.contains("someone else committed"), "{err}");
+    no_leftovers(&d);
+    full.free();
+    retry_succeeds(&d, &id);
+}
+
+#[test]
+fn a_rerun_never_commits_over_an_approval_in_head() {
+    let (d, id, _) = dept_with_campaign();
+    d.ok_as("wang.fang", APPROVED, &["approve", &id]);
+    let first = last_file(&d);
+    let head = d.head();
+    // The clone lost the file (as a half-done approval used to leave it):
+    // deleted from the work tree and the index, still in HEAD. Running the
+    // command again is safe: refused, saying how to restore the file.
+    d.git(&["rm", "-q", "--cached", &first]);
+    std::fs::remove_file(d.path(&first)).unwrap();
+    let err = d.refused_as("wang.fang", "2026-02-21T10:00:00+08:00", &["approve", &id]);
+    assert!(err.contains("missing from the work tree"), "{err}");
+    assert!(
+        err.contains(&format!("git checkout HEAD -- {first}")),
+        "{err}"
+    );
+    assert_eq!(d.head(), head);
+    d.git(&["checkout", "-q", "HEAD", "--", &first]);
+    d.verify_ok();
+}
