@@ -322,11 +322,13 @@ fn render_sarif(diags: &[Diagnostic], rules: &[&Rule]) -> String {
     let rules: Vec<_> = rules
         .iter()
         .map(|r| {
+            let explained = r.explanation();
             serde_json::json!({
                 "id": r.code,
                 "name": r.name,
-                "shortDescription": { "text": r.summary },
-                "fullDescription": { "text": r.explanation() },
+                "shortDescription": { "text": sentence(r.summary) },
+                "fullDescription": { "text": sentence(&what_it_checks(&explained)) },
+                "help": { "text": explained, "markdown": explained },
                 "defaultConfiguration": { "level": r.severity.as_str() },
             })
         })
@@ -345,7 +347,10 @@ fn render_sarif(diags: &[Diagnostic], rules: &[&Rule]) -> String {
                 "message": { "text": text },
                 "locations": [{
                     "physicalLocation": {
-                        "artifactLocation": { "uri": d.at.file },
+                        "artifactLocation": {
+                            "uri": percent_encode_path(&d.at.file),
+                            "uriBaseId": "%SRCROOT%",
+                        },
                         "region": { "startLine": d.at.line, "startColumn": d.at.column },
                     }
                 }],
@@ -361,6 +366,9 @@ fn render_sarif(diags: &[Diagnostic], rules: &[&Rule]) -> String {
                 "version": env!("CARGO_PKG_VERSION"),
                 "rules": rules,
             }},
+            // Columns count characters (Unicode code points), as mkt's
+            // text output does.
+            "columnKind": "unicodeCodePoints",
             "results": results,
         }],
     });
@@ -369,9 +377,53 @@ fn render_sarif(diags: &[Diagnostic], rules: &[&Rule]) -> String {
     s
 }
 
+/// A repository path as a relative URI reference (RFC 3986): every byte
+/// but the unreserved ones and `/` percent-encoded, so Chinese, spaces, `#`
+/// and `%` survive any SARIF reader.
+pub fn percent_encode_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// The "What it checks" section of a rule's explanation, as one paragraph.
+fn what_it_checks(explained: &str) -> String {
+    explained
+        .split("## ")
+        .find_map(|s| s.strip_prefix("What it checks"))
+        .unwrap_or(explained)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// A text ending as a sentence does (SARIF's descriptions are sentences).
+fn sentence(text: &str) -> String {
+    let t = text.trim();
+    if t.ends_with(['.', '!', '?', '。']) {
+        t.to_string()
+    } else {
+        format!("{t}.")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sarif_uris_are_percent_encoded() {
+        assert_eq!(
+            percent_encode_path("campaigns/春季 #1%/a.toml"),
+            "campaigns/%E6%98%A5%E5%AD%A3%20%231%25/a.toml"
+        );
+    }
 
     #[test]
     fn github_escapes() {
