@@ -15,6 +15,9 @@ declare_rule! {
     /// before its start, and before the start. Minutes of earlier versions
     /// count for a revised plan. Emergency work (`emergency = true`) may hold
     /// its kickoff up to `approvals.emergency_days_after_start` days after.
+    /// A kickoff held after the window is late but done: a warning saying
+    /// how late; only a kickoff not held at all (or held too early) is an
+    /// error.
     ///
     /// ## Why
     /// 制度 三(一)：启动会需在项目启动前 X 日内召开，明确目标与分工.
@@ -57,7 +60,10 @@ declare_rule! {
     /// Within `deadlines.closing_days_after_end` days after a campaign ends,
     /// a closing meeting (kind `closing`) was held, on or after the end date,
     /// and its minutes were signed off (`mkt sign-off`) by the
-    /// `approvals.closing_signoff_role` (the director) by then.
+    /// `approvals.closing_signoff_role` (the director) by then. A closing
+    /// held, or signed off, after that is late but done: a warning saying
+    /// how late (the report keeps it); only what has still not happened is
+    /// an error.
     ///
     /// ## Why
     /// 制度 三(一)：结项验收需在活动结束后 X 日内完成，评估效果与投入产出比.
@@ -211,6 +217,21 @@ fn kickoff(
     if held.iter().any(|(d, _)| (from..=until).contains(d)) {
         return;
     }
+    // Held after the window: late, but done.
+    if let Some((when, m)) = held
+        .iter()
+        .filter(|(d, _)| *d > until)
+        .min_by_key(|(d, _)| *d)
+    {
+        out.push(late(
+            &D001,
+            ctx.repo.at(&m.path, &["kind"]),
+            format!("the kickoff of {} was held {when}", v.id),
+            *when,
+            until,
+        ));
+        return;
+    }
     let mut d = Diagnostic::new(
         &D001,
         ctx.repo.at(&c.path, &["start"]),
@@ -284,6 +305,22 @@ fn closing(
         signed_off(ctx, m, due, out);
         return;
     }
+    // Held after the due date: late, but done (its sign-off still due).
+    if let Some((when, m)) = held
+        .iter()
+        .filter(|(d, _)| *d > due)
+        .min_by_key(|(d, _)| *d)
+    {
+        out.push(late(
+            &D003,
+            ctx.repo.at(&m.path, &["kind"]),
+            format!("the closing of {} was held {when}", v.id),
+            *when,
+            due,
+        ));
+        signed_off(ctx, m, due, out);
+        return;
+    }
     let mut d = Diagnostic::new(
         &D003,
         ctx.repo.at(&c.path, &["end"]),
@@ -297,6 +334,27 @@ fn closing(
         None => d.label("no closing minutes"),
     };
     out.push(d.help("hold the closing (结项验收) meeting and record it with kind = \"closing\""));
+}
+
+/// What happened after its deadline: a warning saying how late.
+fn late(
+    rule: &'static super::Rule,
+    at: Located,
+    what: String,
+    when: NaiveDate,
+    due: NaiveDate,
+) -> Diagnostic {
+    let days = (when - due).num_days();
+    Diagnostic::new(
+        rule,
+        at,
+        format!(
+            "{what}, {days} day{} late (due by {due})",
+            if days == 1 { "" } else { "s" }
+        ),
+    )
+    .severity(crate::diag::Severity::Warning)
+    .help("late but done: nothing to do now; the quarterly report keeps it")
 }
 
 /// The director's closing sign-off (结项验收) of the closing minutes, by the due date.
@@ -317,13 +375,17 @@ fn signed_off(ctx: &View, m: &Record<Minutes>, due: NaiveDate, out: &mut Vec<Dia
     if on_time {
         return;
     }
-    let message = match progress.completed_at() {
-        Some(t) => format!(
-            "the closing was signed off on {}, after {due}",
-            ctx.day_of(t)
-        ),
-        None => format!("the closing minutes have no {role} sign-off, due by {due}"),
-    };
+    if let Some(t) = progress.completed_at() {
+        out.push(late(
+            &D003,
+            repo.at(&m.path, &["kind"]),
+            format!("the closing was signed off on {}", ctx.day_of(t)),
+            ctx.day_of(t),
+            due,
+        ));
+        return;
+    }
+    let message = format!("the closing minutes have no {role} sign-off, due by {due}");
     out.push(
         Diagnostic::new(&D003, repo.at(&m.path, &["kind"]), message).help(format!(
             "the {role} signs off the closing: mkt sign-off {}",

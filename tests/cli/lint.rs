@@ -651,6 +651,67 @@ fn d003_closing_overdue() {
 }
 
 #[test]
+fn a_closing_held_and_signed_off_late_is_a_warning_that_says_how_late() {
+    let t = running();
+    // Due 2026-04-15: held five days late, signed off six days late.
+    let closing = t.add_minutes(Some(ID), "closing", "2026-04-20T10:00:00+08:00");
+    t.write("reports/2026Q1.md", "# 2026Q1 季度报告\n");
+    t.commit_all("report 2026Q1", "2026-04-08T10:00:00+08:00");
+    let json = t.lint_expect("2026-04-25", 1);
+    // Held late but not signed off: the sign-off, still not done, is the error.
+    let d003 = findings(&json, "D003");
+    assert_eq!(d003.len(), 2, "{json:#}");
+    assert!(
+        d003.iter().any(|f| f["severity"] == "warning"
+            && f["message"]
+                .as_str()
+                .unwrap()
+                .contains("was held 2026-04-20, 5 days late (due by 2026-04-15)")),
+        "{json:#}"
+    );
+    assert!(
+        d003.iter().any(|f| f["severity"] == "error"
+            && f["message"]
+                .as_str()
+                .unwrap()
+                .contains("no director sign-off")),
+        "{json:#}"
+    );
+    t.sign_off(DIRECTOR, &closing, "2026-04-21T15:00:00+08:00");
+    let json = t.lint_expect("2026-04-25", 0);
+    let d003 = findings(&json, "D003");
+    assert_eq!(d003.len(), 2, "{json:#}");
+    assert!(d003.iter().all(|f| f["severity"] == "warning"), "{json:#}");
+    assert!(
+        d003.iter().any(|f| f["message"]
+            .as_str()
+            .unwrap()
+            .contains("signed off on 2026-04-21, 6 days late")),
+        "{json:#}"
+    );
+}
+
+#[test]
+fn a_kickoff_held_after_the_start_is_a_warning_not_an_error() {
+    let t = planned();
+    // Start 2026-03-01: the kickoff held two days after the window closed.
+    let path = t.write_minutes(Some(ID), "kickoff", "2026-03-02T10:00:00+08:00");
+    t.commit_all("kickoff minutes", "2026-03-02T12:00:00+08:00");
+    let json = t.lint_json("2026-03-05");
+    let d001 = findings(&json, "D001");
+    assert_eq!(d001.len(), 1, "{json:#}");
+    assert_eq!(d001[0]["severity"], "warning", "{json:#}");
+    assert_eq!(d001[0]["file"], path.as_str(), "{json:#}");
+    assert!(
+        d001[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("2 days late (due by 2026-02-28)"),
+        "{json:#}"
+    );
+}
+
+#[test]
 fn d004_minutes_committed_late_is_a_warning() {
     let t = planned();
     let path = t.write_minutes(Some(ID), "kickoff", KICKOFF_AT);

@@ -117,10 +117,12 @@ fn a_late_closing_sign_off_names_its_day_in_the_policy_zone() {
         .filter(|f| f["file"] == closing.as_str())
         .collect();
     assert_eq!(d003.len(), 1, "{json:#}");
+    // Late but done: a warning that says how late.
     assert!(
-        msg(&d003[0]).contains("signed off on 2026-04-16, after 2026-04-15"),
+        msg(&d003[0]).contains("signed off on 2026-04-16, 1 day late (due by 2026-04-15)"),
         "{json:#}"
     );
+    assert_eq!(d003[0]["severity"], "warning", "{json:#}");
 }
 
 fn weekly_held(report: &Value) -> u64 {
