@@ -91,6 +91,16 @@ impl Checked {
 pub struct Deleted {
     pub path: String,
     pub commit: usize,
+    /// A withdrawal that counts (`mkt withdraw`), or why the removal is not
+    /// one.
+    pub withdrawal: Result<Withdrawal, String>,
+}
+
+/// An approval taken back: who, and why.
+#[derive(Debug, Clone)]
+pub struct Withdrawal {
+    pub by: String,
+    pub reason: String,
 }
 
 #[derive(Debug, Default)]
@@ -240,7 +250,7 @@ pub fn verify_with_progress(
         .iter()
         .filter(|c| {
             ((c.path == "team.toml" || c.path == "policy.toml") && !ancestry.before_trust[c.commit])
-                || (is_approval(&c.path) && c.old.is_none())
+                || (is_approval(&c.path) && (c.old.is_none() || c.new.is_none()))
         })
         .map(|c| walk.commits[c.commit].oid)
         .collect();
@@ -470,6 +480,16 @@ pub fn verify_with_progress(
             deleted.push(Deleted {
                 path: path.to_string(),
                 commit: last.commit,
+                withdrawal: withdrawal(
+                    repo,
+                    &roster,
+                    &index,
+                    &sigs,
+                    &raws,
+                    &changes_per_commit,
+                    path,
+                    last,
+                ),
             });
         }
     }
@@ -723,6 +743,74 @@ fn approved_amount(
             .ok()
             .map(|p| p.amount),
     }
+}
+
+/// Whether removing an approval file was a withdrawal that counts: its own
+/// signed commit, removing only that file, naming it in its `Mkt-Withdraw:`
+/// trailer, signed with a valid key of the approver or of an admin (in the
+/// roster before it).
+#[allow(clippy::too_many_arguments)]
+fn withdrawal(
+    repo: &Repo,
+    roster: &RosterHistory,
+    index: &HashMap<Oid, usize>,
+    sigs: &HashMap<Oid, SigOutcome>,
+    raws: &HashMap<Oid, crate::git::RawCommit>,
+    changes_per_commit: &HashMap<usize, usize>,
+    path: &str,
+    removal: &crate::git::PathChange,
+) -> Result<Withdrawal, String> {
+    let walk = &repo.history;
+    let k = removal.commit;
+    let meta = &walk.commits[k];
+    if meta.parents.len() > 1 || meta.other || changes_per_commit.get(&k) != Some(&1) {
+        return Err("a withdrawal is its own commit, removing only that file".into());
+    }
+    let message = raws
+        .get(&meta.oid)
+        .map(|r| r.message.as_str())
+        .unwrap_or("");
+    let trailer = format!("Mkt-Withdraw: {path}");
+    if !message.lines().any(|l| l.trim() == trailer) {
+        return Err("removed without `mkt withdraw`".into());
+    }
+    let Some(SigOutcome::Good(key)) = sigs.get(&meta.oid) else {
+        return Err("the removal is not signed".into());
+    };
+    let before = roster.before(walk, index, k);
+    let Some((person, entry)) = before.owner_of(key) else {
+        return Err("the removal is signed with a key that is not in the roster".into());
+    };
+    if !key_valid_on(entry, repo.policy.day_of(meta.time)) {
+        return Err(format!(
+            "{} signed the removal with a key outside its dates",
+            person.id
+        ));
+    }
+    let approver = removal
+        .old
+        .and_then(|b| crate::git::blob_text(&repo.git, b, 1 << 20).ok())
+        .and_then(|t| toml::from_str::<Approval>(&t).ok())
+        .map(|a| a.approver);
+    if !person.has_role("admin") && approver.as_deref() != Some(person.id.as_str()) {
+        return Err(format!(
+            "{} removed it, but only its approver or an admin can withdraw it",
+            person.id
+        ));
+    }
+    // The reason: the message between its first line and the trailer.
+    let reason = message
+        .lines()
+        .skip(1)
+        .filter(|l| !l.starts_with("Mkt-Withdraw:"))
+        .collect::<Vec<_>>()
+        .join(" ")
+        .trim()
+        .to_string();
+    Ok(Withdrawal {
+        by: person.id.clone(),
+        reason,
+    })
 }
 
 /// Whether a change at a merge is only what another parent already had.

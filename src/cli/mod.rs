@@ -20,6 +20,7 @@ mod sign_off;
 mod status;
 mod team;
 mod verify;
+mod withdraw;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -66,6 +67,7 @@ pub enum Command {
     Rules(rules::Args),
     Approve(approve::Args),
     SignOff(sign_off::Args),
+    Withdraw(withdraw::Args),
     Verify(verify::Args),
     #[command(subcommand)]
     Team(team::Command),
@@ -256,6 +258,7 @@ pub fn main() -> i32 {
         Command::Rules(a) => rules::run(&global, a),
         Command::Approve(a) => approve::run(&global, a),
         Command::SignOff(a) => sign_off::run(&global, a),
+        Command::Withdraw(a) => withdraw::run(&global, a),
         Command::Verify(a) => verify::run(&global, a),
         Command::Team(c) => team::run(&global, c),
         Command::Report(a) => report::run(&global, a),

@@ -19,7 +19,8 @@ use super::Signer;
 
 pub struct OneFileCommit<'a> {
     pub path: &'a str,
-    pub content: &'a [u8],
+    /// The file's content; none: the commit removes it (a withdrawal).
+    pub content: Option<&'a [u8]>,
     pub message: &'a str,
     pub name: &'a str,
     pub email: &'a str,
@@ -38,6 +39,8 @@ pub enum CommitError {
     },
     /// HEAD (or the work tree) already has a file of that name.
     Taken(String),
+    /// The file to remove is not in HEAD.
+    Missing(String),
     /// Another git holds the index lock (`.git/index.lock`), still after
     /// waiting a little.
     IndexLocked(PathBuf),
@@ -76,12 +79,21 @@ pub fn commit_one_file(
         .target()
         .ok_or_else(|| CommitError::NoBranch("HEAD has no target".into()))?;
     let parent = repo.find_commit(parent_oid)?;
-    if parent.tree()?.get_path(Path::new(c.path)).is_ok() {
-        return Err(CommitError::Taken(c.path.to_string()));
-    }
-    let blob = repo.blob(c.content)?;
+    let in_head = parent.tree()?.get_path(Path::new(c.path)).is_ok();
     let mut update = git2::build::TreeUpdateBuilder::new();
-    update.upsert(c.path, blob, FileMode::Blob);
+    let blob = match c.content {
+        Some(_) if in_head => return Err(CommitError::Taken(c.path.to_string())),
+        None if !in_head => return Err(CommitError::Missing(c.path.to_string())),
+        Some(content) => {
+            let blob = repo.blob(content)?;
+            update.upsert(c.path, blob, FileMode::Blob);
+            Some(blob)
+        }
+        None => {
+            update.remove(c.path);
+            None
+        }
+    };
     let tree_oid = update.create_updated(repo, &parent.tree()?)?;
     let tree = repo.find_tree(tree_oid)?;
     let sig = Signature::new(
@@ -103,24 +115,36 @@ pub fn commit_one_file(
     let _held = crate::fsutil::Deferred::new();
     let lock = IndexLock::acquire(repo)?;
     test_signal("locked");
-    lock.write(&updated_index(repo, c.path, blob, c.content.len())?)?;
+    lock.write(&updated_index(repo, c.path, blob.zip(c.content))?)?;
     test_signal("indexed");
-    let written = match repo.workdir() {
-        Some(root) => {
-            let file = root.join(Path::new(c.path));
+    // The work tree: the new file written, or the withdrawn one moved aside
+    // (under `.git/mkt/`) until the branch has moved.
+    let file = repo.workdir().map(|root| root.join(Path::new(c.path)));
+    let aside = repo.path().join("mkt").join("withdrawn.tmp");
+    match (&file, c.content) {
+        (Some(file), Some(content)) => {
             if file.exists() {
                 return Err(CommitError::Taken(c.path.to_string()));
             }
-            write_new(&file, c.content)?;
-            Some(file)
+            write_new(file, content)?;
         }
-        None => None,
-    };
+        (Some(file), None) if file.exists() => {
+            std::fs::rename(file, &aside).map_err(|error| CommitError::Io {
+                what: file.clone(),
+                error,
+            })?;
+        }
+        _ => {}
+    }
     test_signal("written");
-    let undo = || {
-        if let Some(f) = &written {
+    let undo = || match (&file, c.content) {
+        (Some(f), Some(_)) => {
             let _ = std::fs::remove_file(f);
         }
+        (Some(f), None) if aside.exists() => {
+            let _ = std::fs::rename(&aside, f);
+        }
+        _ => {}
     };
     // A signal so far: undone, nothing moved.
     if crate::fsutil::Deferred::interrupted() {
@@ -146,6 +170,7 @@ pub fn commit_one_file(
     test_signal("moved");
     // The branch has moved: the index follows (a rename, as git does it).
     lock.commit()?;
+    let _ = std::fs::remove_file(&aside);
     if crate::fsutil::Deferred::interrupted() {
         eprintln!("the approval was committed as {oid} before stopping");
     }
@@ -232,8 +257,7 @@ impl Drop for IndexLock {
 fn updated_index(
     repo: &Repository,
     path: &str,
-    blob: Oid,
-    size: usize,
+    added: Option<(Oid, &[u8])>,
 ) -> Result<Vec<u8>, CommitError> {
     let dir = repo.path().join("mkt");
     let io = |what: &Path| {
@@ -252,20 +276,25 @@ fn updated_index(
         Err(error) => return Err(CommitError::Io { what: copy, error }),
     }
     let mut index = git2::Index::open(&copy)?;
-    index.add(&git2::IndexEntry {
-        ctime: git2::IndexTime::new(0, 0),
-        mtime: git2::IndexTime::new(0, 0),
-        dev: 0,
-        ino: 0,
-        mode: 0o100644,
-        uid: 0,
-        gid: 0,
-        file_size: u32::try_from(size).unwrap_or(u32::MAX),
-        id: blob,
-        flags: 0,
-        flags_extended: 0,
-        path: path.as_bytes().to_vec(),
-    })?;
+    match added {
+        Some((blob, content)) => index.add(&git2::IndexEntry {
+            ctime: git2::IndexTime::new(0, 0),
+            mtime: git2::IndexTime::new(0, 0),
+            dev: 0,
+            ino: 0,
+            mode: 0o100644,
+            uid: 0,
+            gid: 0,
+            file_size: u32::try_from(content.len()).unwrap_or(u32::MAX),
+            id: blob,
+            flags: 0,
+            flags_extended: 0,
+            path: path.as_bytes().to_vec(),
+        })?,
+        None => {
+            let _ = index.remove_path(Path::new(path));
+        }
+    }
     index.write()?;
     std::fs::read(&copy).map_err(io(&copy))
 }

@@ -212,10 +212,10 @@ fn committed_blob(repo: &Repo, path: &str) -> Result<git::Oid> {
     Ok(committed)
 }
 
-/// The next approval file's name, numbered after every number HEAD's tree
-/// or the work tree already uses: a name HEAD holds (even if deleted from
-/// the work tree) is never committed over, and a stray file is never
-/// overwritten.
+/// The next approval file's name, numbered after every number HEAD's tree,
+/// the work tree or history already uses: a name HEAD holds (even if
+/// deleted from the work tree) is never committed over, a stray file is
+/// never overwritten, and a withdrawn approval's name is never used again.
 fn next_file(repo: &Repo, dir: &str, stage: &str, person: &str) -> String {
     let in_tree: Vec<String> = std::fs::read_dir(repo.root.join(dir))
         .map(|d| {
@@ -224,9 +224,17 @@ fn next_file(repo: &Repo, dir: &str, stage: &str, person: &str) -> String {
                 .collect()
         })
         .unwrap_or_default();
+    let prefix = format!("{dir}/");
+    let in_history: Vec<String> = repo
+        .history
+        .changes
+        .iter()
+        .filter_map(|c| c.path.strip_prefix(&prefix).map(str::to_string))
+        .collect();
     let taken = git::names_at_head(&repo.git, dir)
         .iter()
         .chain(&in_tree)
+        .chain(&in_history)
         .filter_map(|n| n.get(..2)?.parse::<u32>().ok())
         .max()
         .unwrap_or(0);
@@ -371,7 +379,7 @@ pub fn approve(repo: &Repo, opts: &ApproveOptions) -> Result<Approved> {
         &repo.git,
         &OneFileCommit {
             path: &file,
-            content: content.as_bytes(),
+            content: Some(content.as_bytes()),
             message: &message,
             name: &person.name,
             email: &person.email,
@@ -379,44 +387,7 @@ pub fn approve(repo: &Repo, opts: &ApproveOptions) -> Result<Approved> {
         },
         &signer,
     )
-    .map_err(|e| match e {
-        CommitError::NoBranch(why) => Error::user(why),
-        CommitError::Sign(why) => Error::user(format!("signing failed: {why}")),
-        CommitError::Moved { branch } => Error::user(format!(
-            "{branch} moved while approving (someone else committed first); nothing was changed"
-        ))
-        .hint("run the same mkt command again"),
-        CommitError::Taken(path) => Error::user(format!(
-            "{path} already exists; nothing was changed"
-        ))
-        .hint("someone committed an approval under this name; run the same mkt command again, after `git pull`"),
-        CommitError::IndexLocked(lock) => Error::user(format!(
-            "another git is using the index ({} exists, still after waiting); nothing was changed",
-            lock.display()
-        ))
-        .hint("wait for the other git (an editor's git panel) to finish, or remove the lock if no git runs, then run the same mkt command again"),
-        CommitError::Io { what, error } => {
-            let why = match error.kind() {
-                std::io::ErrorKind::StorageFull => "the disk is full".to_string(),
-                std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem => {
-                    "it is not writable".to_string()
-                }
-                _ => error.to_string(),
-            };
-            Error::user(format!(
-                "cannot write {}: {why}; nothing was changed",
-                what.display()
-            ))
-            .hint("make room or make it writable, then run the same mkt command again")
-        }
-        CommitError::Interrupted => Error::user("interrupted; nothing was changed"),
-        CommitError::Git(e) if e.message().contains("No space left") => Error::user(format!(
-            "cannot write the approval: the disk is full ({}); nothing was changed",
-            e.message()
-        ))
-        .hint("make room, then run the same mkt command again"),
-        CommitError::Git(e) => Error::from(e),
-    })?;
+    .map_err(commit_failed)?;
 
     // 5. What the chain still needs: what was open, less the step just taken.
     let before = approvals::progress(repo, v, chain.clone(), None);
@@ -446,4 +417,48 @@ pub fn approve(repo: &Repo, opts: &ApproveOptions) -> Result<Approved> {
         remaining,
         complete,
     })
+}
+
+/// What a failed one-file commit (approval or withdrawal) tells the person:
+/// which case it was, and that nothing was changed.
+pub(crate) fn commit_failed(e: CommitError) -> Error {
+    match e {
+    CommitError::NoBranch(why) => Error::user(why),
+    CommitError::Sign(why) => Error::user(format!("signing failed: {why}")),
+    CommitError::Moved { branch } => Error::user(format!(
+        "{branch} moved meanwhile (someone else committed first); nothing was changed"
+    ))
+    .hint("run the same mkt command again"),
+    CommitError::Taken(path) => Error::user(format!(
+        "{path} already exists; nothing was changed"
+    ))
+    .hint("someone committed an approval under this name; run the same mkt command again, after `git pull`"),
+    CommitError::Missing(path) => Error::user(format!("{path} is not committed; nothing was changed")),
+    CommitError::IndexLocked(lock) => Error::user(format!(
+        "another git is using the index ({} exists, still after waiting); nothing was changed",
+        lock.display()
+    ))
+    .hint("wait for the other git (an editor's git panel) to finish, or remove the lock if no git runs, then run the same mkt command again"),
+    CommitError::Io { what, error } => {
+        let why = match error.kind() {
+            std::io::ErrorKind::StorageFull => "the disk is full".to_string(),
+            std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem => {
+                "it is not writable".to_string()
+            }
+            _ => error.to_string(),
+        };
+        Error::user(format!(
+            "cannot write {}: {why}; nothing was changed",
+            what.display()
+        ))
+        .hint("make room or make it writable, then run the same mkt command again")
+    }
+    CommitError::Interrupted => Error::user("interrupted; nothing was changed"),
+    CommitError::Git(e) if e.message().contains("No space left") => Error::user(format!(
+        "cannot write the approval: the disk is full ({}); nothing was changed",
+        e.message()
+    ))
+    .hint("make room, then run the same mkt command again"),
+    CommitError::Git(e) => Error::from(e),
+    }
 }

@@ -13,3 +13,4 @@ pub mod revise;
 pub mod status;
 pub mod team;
 pub mod verify;
+pub mod withdraw;

@@ -74,16 +74,21 @@ pub fn verify(view: &View) -> Verified {
         });
     }
     for d in &v.deleted {
+        let withdrawn = d.withdrawal.as_ref().ok();
         entries.push(Entry {
-            kind: "approval",
+            kind: if withdrawn.is_some() {
+                "withdrawal"
+            } else {
+                "approval"
+            },
             subject: d.path.clone(),
             stage: String::new(),
-            person: String::new(),
+            person: withdrawn.map(|w| w.by.clone()).unwrap_or_default(),
             key: String::new(),
             commit: short(repo.history.commits[d.commit].oid),
             date: day(d.commit),
-            ok: false,
-            verdict: rules::deleted_verdict(),
+            ok: withdrawn.is_some(),
+            verdict: rules::deleted_verdict(&d.withdrawal),
             policy: String::new(),
         });
     }

@@ -57,7 +57,9 @@ declare_rule! {
 
 declare_rule! {
     /// ## What it checks
-    /// An approval file never changes or disappears after its commit, and
+    /// An approval file never changes or disappears after its commit (other
+    /// than withdrawn by its approver or an admin with `mkt withdraw`: a
+    /// signed commit removing only that file), and
     /// the commit that added it changed nothing else and is not a merge.
     ///
     /// ## Why
@@ -190,8 +192,13 @@ pub fn rule_of(kind: ProblemKind) -> &'static Rule {
 }
 
 /// The verdict on an approval file that history added and later removed.
-pub fn deleted_verdict() -> String {
-    format!("{}: approval file deleted", S003.code)
+/// The verdict on an approval file that history removed: withdrawn (by
+/// whom, why), or S003 and why the removal is not a withdrawal.
+pub fn deleted_verdict(withdrawal: &Result<crate::approvals::Withdrawal, String>) -> String {
+    match withdrawal {
+        Ok(w) => format!("withdrawn by {}: {}", w.by, w.reason),
+        Err(why) => format!("{}: approval file deleted ({why})", S003.code),
+    }
 }
 
 /// The verdict on a roster change: `ok`, `ok (trust root)`, or why it does
@@ -235,14 +242,18 @@ pub fn check(ctx: &View, out: &mut Vec<Diagnostic>) {
         }
     }
     for d in &v.deleted {
+        // A withdrawal that counts is history, not a finding.
+        let Err(why) = &d.withdrawal else {
+            continue;
+        };
         let commit = &ctx.repo.history.commits[d.commit];
         out.push(
             Diagnostic::new(
                 &S003,
                 Located::file(d.path.clone()),
-                format!("approval deleted in {}", short(commit.oid)),
+                format!("approval deleted in {} ({why})", short(commit.oid)),
             )
-            .help("an approval is never removed: restore it with git checkout <commit>^ -- <file>"),
+            .help("restore it with git checkout <commit>^ -- <file>; to take an approval back, its approver or an admin runs `mkt withdraw <file> --reason …`"),
         );
     }
     backdated(ctx, out);

@@ -2732,3 +2732,125 @@ fn a_rerun_never_commits_over_an_approval_in_head() {
     d.git(&["checkout", "-q", "HEAD", "--", &first]);
     d.verify_ok();
 }
+
+// ---------------------------------------------------------------------------
+// A way back (issue 11): `mkt withdraw`.
+
+/// An approval by wang.fang that a `git pull --rebase` left unsigned on the
+/// main branch; its file.
+fn rebased_approval(d: &Dept, id: &str) -> String {
+    let main = d.branch();
+    d.git(&["checkout", "-q", "-b", "wang"]);
+    d.ok_as("wang.fang", APPROVED, &["approve", id]);
+    let file = last_file(d);
+    d.git(&["checkout", "-q", &main]);
+    d.write(
+        &format!("campaigns/{id}/results.toml"),
+        "[kpi]\nexposure = 1\n",
+    );
+    d.commit_all("main work", "2026-02-21T10:00:00+08:00");
+    d.git(&["checkout", "-q", "wang"]);
+    d.git_at("2026-02-22T10:00:00+08:00", &["rebase", "-q", &main]);
+    d.git(&["checkout", "-q", &main]);
+    d.git(&["merge", "-q", "--ff-only", "wang"]);
+    file
+}
+
+#[test]
+fn a_withdrawn_rebased_approval_and_a_new_one_make_lint_green() {
+    let (d, id, _) = dept_with_campaign();
+    let file = rebased_approval(&d, &id);
+    one(&d.lint(TODAY), "S001", &file, "error");
+    d.ok_as(
+        "wang.fang",
+        "2026-02-23T10:00:00+08:00",
+        &[
+            "withdraw",
+            &file,
+            "--reason",
+            "rebased by mistake; approving again",
+        ],
+    );
+    // One signed commit that removes exactly that file.
+    assert_eq!(d.changed_in("HEAD"), vec![file.clone()]);
+    assert!(!d.path(&file).exists());
+    assert_eq!(d.status(), "");
+    // The step is open again: approve it properly.
+    d.ok_as("wang.fang", "2026-02-24T10:00:00+08:00", &["approve", &id]);
+    let json = d.lint("2026-02-24");
+    assert!(
+        all(&json).iter().all(|f| f["severity"] != "error"),
+        "{json:#}"
+    );
+    let (code, v) = d.verify();
+    assert_eq!(code, 0, "{v:#}");
+    let withdrawn = v["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["kind"] == "withdrawal")
+        .cloned()
+        .unwrap_or_else(|| panic!("{v:#}"));
+    assert_eq!(withdrawn["person"], "wang.fang");
+    assert_eq!(withdrawn["ok"], true);
+    assert!(
+        withdrawn["verdict"]
+            .as_str()
+            .unwrap()
+            .contains("withdrawn by wang.fang: rebased by mistake"),
+        "{withdrawn:#}"
+    );
+}
+
+#[test]
+fn only_the_approver_or_an_admin_withdraws_and_a_plain_removal_stays_s003() {
+    let (d, id, _) = dept_with_campaign();
+    d.ok_as("wang.fang", APPROVED, &["approve", &id]);
+    let file = last_file(&d);
+    let err = d.refused_as(
+        "li.na",
+        "2026-02-21T10:00:00+08:00",
+        &["withdraw", &file, "--reason", "不同意"],
+    );
+    assert!(
+        err.contains("only its approver (wang.fang) or an admin"),
+        "{err}"
+    );
+    // Removed by hand, with mkt's trailer but no signature: S003, saying why.
+    d.git(&["rm", "-q", &file]);
+    d.git_at(
+        "2026-02-21T11:00:00+08:00",
+        &[
+            "commit",
+            "-q",
+            "-m",
+            &format!("withdraw\n\nforged\n\nMkt-Withdraw: {file}\n"),
+        ],
+    );
+    let f = one(&d.lint(TODAY), "S003", &file, "error");
+    assert!(msg(&f).contains("not signed"), "{f:#}");
+    // Put back (git revert), an admin may withdraw it properly: the last
+    // removal is a withdrawal that counts, and the finding is gone.
+    d.git_at(
+        "2026-02-21T12:00:00+08:00",
+        &["revert", "--no-edit", "HEAD"],
+    );
+    d.ok_as(
+        "zhang.wei",
+        "2026-02-22T10:00:00+08:00",
+        &["withdraw", &file, "--reason", "预算调整，重新审批"],
+    );
+    let json = d.lint(TODAY);
+    assert!(findings(&json, "S003").is_empty(), "{json:#}");
+    let (_, v) = d.verify();
+    assert!(
+        v["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["kind"] == "withdrawal"
+                && e["person"] == "zhang.wei"
+                && e["verdict"].as_str().unwrap().contains("预算调整")),
+        "{v:#}"
+    );
+}

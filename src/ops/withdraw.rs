@@ -1,0 +1,100 @@
+//! `mkt withdraw` (issue 11): a way back without rewriting shared history.
+//! A signed commit that removes exactly one approval file, by its approver
+//! or an admin, with the reason in the message. Verification lists it as
+//! withdrawn (who and why), never as a tampered approval, and the step is
+//! open again.
+
+use chrono::{DateTime, FixedOffset};
+
+use crate::approvals;
+use crate::error::{Error, Result};
+use crate::git::{self, OneFileCommit};
+use crate::repo::{Kind, Repo, classify};
+
+/// The trailer that names the withdrawn file in the commit message.
+pub const TRAILER: &str = "Mkt-Withdraw:";
+
+pub struct WithdrawOptions {
+    /// The approval file, relative to the repository root.
+    pub file: String,
+    pub reason: String,
+    pub key: Option<String>,
+    pub now: DateTime<FixedOffset>,
+}
+
+#[derive(Debug)]
+pub struct Withdrawn {
+    pub file: String,
+    pub commit: git::Oid,
+    pub person: String,
+}
+
+pub fn withdraw(repo: &Repo, opts: &WithdrawOptions) -> Result<Withdrawn> {
+    let file = opts.file.trim_start_matches("./").to_string();
+    if !matches!(classify(&file), Kind::Approval { .. } | Kind::DeptApproval) {
+        return Err(Error::user(format!("{file} is not an approval file")).hint(
+            "approval files are campaigns/<ID>/approvals/NN-<stage>-<person>.toml or approvals/…",
+        ));
+    }
+    if git::entry_at_head(&repo.git, &file).is_none() {
+        return Err(Error::user(format!(
+            "{file} is not in HEAD; only a committed approval is withdrawn"
+        )));
+    }
+    let reason = opts.reason.trim();
+    if reason.is_empty() {
+        return Err(Error::user("a withdrawal says why: pass --reason"));
+    }
+    let v = approvals::verify(repo, repo.trust_root);
+    let signer = git::configured_signer(&repo.git, opts.key.as_deref()).map_err(Error::user)?;
+    let key = signer.key();
+    let roster = v.roster.at_head();
+    let (person, entry) = roster.owner_of(&key).ok_or_else(|| {
+        Error::user(format!(
+            "your signing key {} is not in team.toml",
+            key.fingerprint()
+        ))
+    })?;
+    let today = repo.policy.day_of(opts.now);
+    if !approvals::key_valid_on(entry, today) {
+        return Err(Error::user(format!(
+            "your key {} is not valid on {today} (see its dates in team.toml)",
+            key.fingerprint(),
+        )));
+    }
+    let approver = v
+        .approvals
+        .iter()
+        .find(|c| c.path == file)
+        .map(|c| c.approval.approver.clone());
+    let allowed = person.has_role("admin") || approver.as_deref() == Some(person.id.as_str());
+    if !allowed {
+        return Err(Error::user(format!(
+            "{} cannot withdraw {file}: only its approver ({}) or an admin can",
+            person.id,
+            approver.as_deref().unwrap_or("unknown")
+        )));
+    }
+    let message = format!(
+        "withdraw: {file} by {}\n\n{reason}\n\n{TRAILER} {file}\n",
+        person.id
+    );
+    let commit = git::commit_one_file(
+        &repo.git,
+        &OneFileCommit {
+            path: &file,
+            content: None,
+            message: &message,
+            name: &person.name,
+            email: &person.email,
+            at: opts.now,
+        },
+        &signer,
+    )
+    .map_err(super::approve::commit_failed)?;
+    Ok(Withdrawn {
+        file,
+        commit,
+        person: person.id.clone(),
+    })
+}
