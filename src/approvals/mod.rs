@@ -438,6 +438,7 @@ pub fn verify_with_progress(
                     .get(&meta.oid)
                     .map(|r| r.message.as_str())
                     .unwrap_or("");
+                const REMAKE: &str = "withdraw it (`mkt withdraw <file> --reason …`, by the approver or an admin) and approve again; pull with `git pull --no-rebase`, and let the shared branch take merge commits only (README: how a team shares a remote)";
                 let (msg, help) = match rebased_lookup.find_signed(message) {
                     Some(original) => (
                         format!(
@@ -445,11 +446,20 @@ pub fn verify_with_progress(
                             short(meta.oid),
                             short(original)
                         ),
-                        "a rebase drops signatures: pull with `git pull --no-rebase` (or merge), or approve again",
+                        REMAKE,
+                    ),
+                    // Made by mkt (its trailer), but unsigned now: re-created
+                    // by a rebase or squash, here or on the hosting site.
+                    None if message.contains("Mkt-Approval:") => (
+                        format!(
+                            "{} adds this approval without a signature, though `mkt approve` made it: a rebase, a squash or a rebase-merge (in a clone or on the hosting site) re-created the commit and dropped its signature",
+                            short(meta.oid)
+                        ),
+                        REMAKE,
                     ),
                     None => (
                         format!("{} adds this approval without a signature", short(meta.oid)),
-                        "approvals are signed commits made by `mkt approve`; approve again",
+                        "approvals are signed commits made by `mkt approve`; withdraw this one (`mkt withdraw <file> --reason …`) and approve again",
                     ),
                 };
                 checked

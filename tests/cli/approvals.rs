@@ -2854,3 +2854,27 @@ fn only_the_approver_or_an_admin_withdraws_and_a_plain_removal_stays_s003() {
         "{v:#}"
     );
 }
+
+#[test]
+fn another_clone_is_told_what_a_rebase_did_and_how_to_get_back() {
+    let (d, id, _) = dept_with_campaign();
+    let file = rebased_approval(&d, &id);
+    // A fresh clone (as CI has): the signed original is not in it.
+    let clone = d.tmp().join("ci-clone");
+    d.git(&["clone", "-q", "--no-local", ".", clone.to_str().unwrap()]);
+    let out = d
+        .cmd(assert_cmd::cargo::cargo_bin("mkt"))
+        .current_dir(&clone)
+        .args(["lint", "--format", "json", "--today", TODAY])
+        .output()
+        .unwrap();
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let f = one(&json, "S001", &file, "error");
+    assert!(msg(&f).contains("though `mkt approve` made it"), "{f:#}");
+    assert!(msg(&f).contains("rebase"), "{f:#}");
+    let help = f["help"].as_str().unwrap();
+    assert!(
+        help.contains("mkt withdraw") && help.contains("merge commits only"),
+        "{f:#}"
+    );
+}
