@@ -96,6 +96,8 @@ pub struct Diagnostic {
     /// What to write under the caret, when it adds to the message.
     pub label: Option<String>,
     pub help: Option<String>,
+    /// Waived (`mkt waive`): by whom, why, until when. Shown, never counted.
+    pub waived: Option<String>,
 }
 
 impl Diagnostic {
@@ -107,7 +109,13 @@ impl Diagnostic {
             message: message.into(),
             label: None,
             help: None,
+            waived: None,
         }
+    }
+
+    /// Counts towards the exit code: an error that is not waived.
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error && self.waived.is_none()
     }
 
     pub fn help(mut self, help: impl Into<String>) -> Diagnostic {
@@ -193,7 +201,15 @@ fn render_text(
         let text = texts
             .entry(d.at.file.as_str())
             .or_insert_with(|| source(&d.at.file));
-        let mut msg = level.title(&d.message).id(d.rule.code);
+        let shown;
+        let (level, title) = match &d.waived {
+            Some(w) => {
+                shown = format!("[waived] {} ({w})", d.message);
+                (Level::Note, shown.as_str())
+            }
+            None => (level, d.message.as_str()),
+        };
+        let mut msg = level.title(title).id(d.rule.code);
         match (text.as_deref(), &d.at.span) {
             (Some(src), Some(span)) if span.end <= src.len() => {
                 let mut ann = level.span(span.clone());
@@ -229,12 +245,14 @@ fn render_text(
         }
         let _ = writeln!(out, "{}\n", renderer.render(msg));
     }
-    let errors = diags
-        .iter()
-        .filter(|d| d.severity == Severity::Error)
-        .count();
-    let warnings = diags.len() - errors;
-    let _ = writeln!(out, "{}", summary(errors, warnings));
+    let errors = diags.iter().filter(|d| d.is_error()).count();
+    let waived = diags.iter().filter(|d| d.waived.is_some()).count();
+    let warnings = diags.len() - errors - waived;
+    let mut line = summary(errors, warnings);
+    if waived > 0 {
+        line.push_str(&format!(" ({waived} waived)"));
+    }
+    let _ = writeln!(out, "{line}");
     out
 }
 
@@ -259,6 +277,8 @@ struct JsonFinding<'a> {
     column: usize,
     message: &'a str,
     help: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    waived: Option<&'a str>,
 }
 
 fn json_findings(diags: &[Diagnostic]) -> Vec<JsonFinding<'_>> {
@@ -273,6 +293,7 @@ fn json_findings(diags: &[Diagnostic]) -> Vec<JsonFinding<'_>> {
             column: d.at.column,
             message: &d.message,
             help: d.help.as_deref(),
+            waived: d.waived.as_deref(),
         })
         .collect()
 }
@@ -304,10 +325,17 @@ fn render_github(diags: &[Diagnostic]) -> String {
             text.push_str("\nhelp: ");
             text.push_str(h);
         }
+        if let Some(w) = &d.waived {
+            text = format!("[waived] {text} ({w})");
+        }
         let _ = writeln!(
             out,
             "::{} file={},line={},col={},title={}::{}",
-            d.severity.as_str(),
+            if d.waived.is_some() {
+                "notice"
+            } else {
+                d.severity.as_str()
+            },
             gh_escape_property(&d.at.file),
             d.at.line,
             d.at.column,
@@ -341,7 +369,7 @@ fn render_sarif(diags: &[Diagnostic], rules: &[&Rule]) -> String {
                 text.push_str(" — ");
                 text.push_str(h);
             }
-            serde_json::json!({
+            let mut result = serde_json::json!({
                 "ruleId": d.rule.code,
                 "level": d.severity.as_str(),
                 "message": { "text": text },
@@ -354,7 +382,14 @@ fn render_sarif(diags: &[Diagnostic], rules: &[&Rule]) -> String {
                         "region": { "startLine": d.at.line, "startColumn": d.at.column },
                     }
                 }],
-            })
+            });
+            // A waived finding is a suppressed result (SARIF 3.35).
+            if let Some(w) = &d.waived {
+                result["suppressions"] = serde_json::json!([
+                    { "kind": "external", "status": "accepted", "justification": w }
+                ]);
+            }
+            result
         })
         .collect();
     let v = serde_json::json!({

@@ -67,6 +67,9 @@ pub struct Policy {
 #[serde(deny_unknown_fields)]
 pub struct Governance {
     pub policy_signers: Vec<String>,
+    /// Who may waive a finding (`mkt waive`); default: the director.
+    #[serde(default = "builtin::waiver_signers")]
+    pub waiver_signers: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -301,6 +304,10 @@ impl Policy {
                 &["governance", "policy_signers"][..],
                 self.governance.policy_signers.iter().collect(),
             ),
+            (
+                &["governance", "waiver_signers"][..],
+                self.governance.waiver_signers.iter().collect(),
+            ),
         ];
         for (path, named) in roles {
             if let Some(bad) = named.into_iter().find(|r| !ROLES.contains(&r.as_str())) {
@@ -417,6 +424,9 @@ mod builtin {
     }
     pub fn governance() -> Governance {
         Policy::builtin().governance.clone()
+    }
+    pub fn waiver_signers() -> Vec<String> {
+        vec!["director".to_string()]
     }
     pub fn period_markers() -> Vec<String> {
         Policy::builtin().content.period_markers.clone()

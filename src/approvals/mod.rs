@@ -96,6 +96,17 @@ pub struct Deleted {
     pub withdrawal: Result<Withdrawal, String>,
 }
 
+/// A waiver at HEAD, and whether it counts: its own signed commit by the
+/// person it names, who holds a role `[governance] waiver_signers` names,
+/// untouched since.
+#[derive(Debug, Clone)]
+pub struct CheckedWaiver {
+    pub path: String,
+    pub waiver: crate::model::Waiver,
+    pub commit_oid: Option<Oid>,
+    pub verdict: Result<(), String>,
+}
+
 /// An approval taken back: who, and why.
 #[derive(Debug, Clone)]
 pub struct Withdrawal {
@@ -109,6 +120,7 @@ pub struct Verification {
     pub deleted: Vec<Deleted>,
     pub roster: RosterHistory,
     pub policies: PolicyHistory,
+    pub waivers: Vec<CheckedWaiver>,
     /// For each policy version, the policy it makes with the work tree's:
     /// the version's `[approvals]` and `[governance]` (who may approve,
     /// who may change the policy), the rest as written.
@@ -218,7 +230,9 @@ pub fn verify_with_progress(
     let is_approval = |p: &str| {
         matches!(
             crate::repo::classify(p),
-            crate::repo::Kind::Approval { .. } | crate::repo::Kind::DeptApproval
+            crate::repo::Kind::Approval { .. }
+                | crate::repo::Kind::DeptApproval
+                | crate::repo::Kind::Waiver
         )
     };
     // Changes to approval files and team.toml, by path, in history order.
@@ -480,7 +494,7 @@ pub fn verify_with_progress(
     // Approval files history added and that are gone now.
     let mut deleted = Vec::new();
     for (path, evs) in &events {
-        if !is_approval(path) {
+        if !is_approval(path) || crate::repo::classify(path) == crate::repo::Kind::Waiver {
             continue;
         }
         if let Some(last) = evs.last()
@@ -524,6 +538,15 @@ pub fn verify_with_progress(
     Verification {
         approvals,
         deleted,
+        waivers: check_waivers(
+            repo,
+            &events,
+            &roster,
+            &policies,
+            &index,
+            &sigs,
+            &changes_per_commit,
+        ),
         roster,
         policies,
         in_force,
@@ -753,6 +776,72 @@ fn approved_amount(
             .ok()
             .map(|p| p.amount),
     }
+}
+
+/// Verifies each waiver at HEAD like an approval.
+fn check_waivers(
+    repo: &Repo,
+    events: &HashMap<&str, Vec<&crate::git::PathChange>>,
+    roster: &RosterHistory,
+    policies: &PolicyHistory,
+    index: &HashMap<Oid, usize>,
+    sigs: &HashMap<Oid, SigOutcome>,
+    changes_per_commit: &HashMap<usize, usize>,
+) -> Vec<CheckedWaiver> {
+    let walk = &repo.history;
+    let mut out = Vec::new();
+    for rec in &repo.waivers {
+        let evs = events
+            .get(rec.path.as_str())
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
+        let add_pos = evs.iter().rposition(|e| e.old.is_none() && e.new.is_some());
+        let mut commit_oid = None;
+        let verdict = (|| {
+            let add = evs[add_pos.ok_or("not committed")?];
+            let k = add.commit;
+            let meta = &walk.commits[k];
+            commit_oid = Some(meta.oid);
+            if evs.len() > add_pos.unwrap_or(0) + 1 || repo.blob_id(&rec.path) != add.new {
+                return Err("changed since its commit".to_string());
+            }
+            if meta.parents.len() > 1 || meta.other || changes_per_commit.get(&k) != Some(&1) {
+                return Err("not its own one-file commit".to_string());
+            }
+            let Some(SigOutcome::Good(key)) = sigs.get(&meta.oid) else {
+                return Err("not signed".to_string());
+            };
+            let Some((person, entry)) = roster.before(walk, index, k).owner_of(key) else {
+                return Err("signed with a key that is not in the roster".to_string());
+            };
+            if person.id != rec.value.waived_by {
+                return Err(format!(
+                    "signed by {}, but it names {}",
+                    person.id, rec.value.waived_by
+                ));
+            }
+            if !key_valid_on(entry, repo.policy.day_of(meta.time)) {
+                return Err(format!(
+                    "{} signed it with a key outside its dates",
+                    person.id
+                ));
+            }
+            let policy = &policies.versions[policies.before(walk, index, k)].policy;
+            let roles = &policy.governance.waiver_signers;
+            if !roles.iter().any(|r| person.has_role(r)) {
+                return Err(format!("{} is not {}", person.id, roles.join(" or ")));
+            }
+            Ok(())
+        })();
+        out.push(CheckedWaiver {
+            path: rec.path.clone(),
+            waiver: rec.value.clone(),
+            commit_oid,
+            verdict,
+        });
+    }
+    out.sort_by(|a, b| a.path.cmp(&b.path));
+    out
 }
 
 /// Whether removing an approval file was a withdrawal that counts: its own

@@ -20,6 +20,7 @@ mod sign_off;
 mod status;
 mod team;
 mod verify;
+mod waive;
 mod withdraw;
 
 use std::io::Write;
@@ -68,6 +69,7 @@ pub enum Command {
     Approve(approve::Args),
     SignOff(sign_off::Args),
     Withdraw(withdraw::Args),
+    Waive(waive::Args),
     Verify(verify::Args),
     #[command(subcommand)]
     Team(team::Command),
@@ -259,6 +261,7 @@ pub fn main() -> i32 {
         Command::Approve(a) => approve::run(&global, a),
         Command::SignOff(a) => sign_off::run(&global, a),
         Command::Withdraw(a) => withdraw::run(&global, a),
+        Command::Waive(a) => waive::run(&global, a),
         Command::Verify(a) => verify::run(&global, a),
         Command::Team(c) => team::run(&global, c),
         Command::Report(a) => report::run(&global, a),

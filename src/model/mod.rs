@@ -13,6 +13,7 @@ mod results;
 mod team;
 mod text;
 mod time;
+mod waiver;
 
 pub use approval::{Approval, ApprovalDecision};
 pub use campaign::{Budget, Campaign, Channel, Phase, Targets};
@@ -25,3 +26,4 @@ pub use quarter::Quarter;
 pub use results::{ChannelKpi, Kpi, Results, Spend};
 pub use team::{Key, Person, PublicKey, Team};
 pub use time::{Date, Timestamp, parse_zone};
+pub use waiver::Waiver;

@@ -216,7 +216,7 @@ fn committed_blob(repo: &Repo, path: &str) -> Result<git::Oid> {
 /// the work tree or history already uses: a name HEAD holds (even if
 /// deleted from the work tree) is never committed over, a stray file is
 /// never overwritten, and a withdrawn approval's name is never used again.
-fn next_file(repo: &Repo, dir: &str, stage: &str, person: &str) -> String {
+pub(crate) fn next_file(repo: &Repo, dir: &str, stage: &str, person: &str) -> String {
     let in_tree: Vec<String> = std::fs::read_dir(repo.root.join(dir))
         .map(|d| {
             d.filter_map(|e| e.ok())

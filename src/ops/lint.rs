@@ -13,14 +13,14 @@ pub struct LintResult {
 
 impl LintResult {
     pub fn errors(&self) -> usize {
-        self.findings
-            .iter()
-            .filter(|d| d.severity == Severity::Error)
-            .count()
+        self.findings.iter().filter(|d| d.is_error()).count()
     }
 
     pub fn warnings(&self) -> usize {
-        self.findings.len() - self.errors()
+        self.findings
+            .iter()
+            .filter(|d| d.severity == Severity::Warning && d.waived.is_none())
+            .count()
     }
 }
 

@@ -13,4 +13,5 @@ pub mod revise;
 pub mod status;
 pub mod team;
 pub mod verify;
+pub mod waive;
 pub mod withdraw;

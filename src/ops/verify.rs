@@ -92,6 +92,23 @@ pub fn verify(view: &View) -> Verified {
             policy: String::new(),
         });
     }
+    for w in &v.waivers {
+        entries.push(Entry {
+            kind: "waiver",
+            subject: w.waiver.file.clone(),
+            stage: w.waiver.code.clone(),
+            person: w.waiver.waived_by.clone(),
+            key: String::new(),
+            commit: w.commit_oid.map(short).unwrap_or_default(),
+            date: String::new(),
+            ok: w.verdict.is_ok(),
+            verdict: match &w.verdict {
+                Ok(()) => format!("ok: {}", w.waiver.reason),
+                Err(why) => format!("does not count: {why}"),
+            },
+            policy: String::new(),
+        });
+    }
     for r in &v.roster.changes {
         entries.push(Entry {
             kind: "roster",

@@ -27,6 +27,8 @@ pub enum Kind {
     /// `approvals/<NN>-<stage>-<person>.toml`: sign-offs of department
     /// subjects (department minutes, quarterly reports).
     DeptApproval,
+    /// `waivers/<NN>-<CODE>-<person>.toml`: a finding waived (`mkt waive`).
+    Waiver,
     Content {
         folder: String,
     },
@@ -107,6 +109,7 @@ pub fn classify(rel: &str) -> Kind {
             Kind::Misplaced("department minutes go in minutes/<YYYY>/<YYYY-MM-DD>-<kind>.toml")
         }
         ["approvals", f] if toml(f) => Kind::DeptApproval,
+        ["waivers", f] if toml(f) => Kind::Waiver,
         ["approvals", ..] => Kind::Misplaced(
             "department sign-offs are approvals/<NN>-<stage>-<person>.toml, written by mkt sign-off",
         ),

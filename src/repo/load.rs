@@ -18,6 +18,7 @@ enum Typed {
     Purchase(Purchase),
     Approval(Approval),
     Incident(Incident),
+    Waiver(crate::model::Waiver),
 }
 
 enum Loaded {
@@ -58,6 +59,7 @@ impl Repo {
             first_added: HashMap::new(),
             history: crate::git::Walk::default(),
             dept_approvals: Vec::new(),
+            waivers: Vec::new(),
             trust_root: 0,
             blob_ids: std::cell::RefCell::new(HashMap::new()),
             faults: Vec::new(),
@@ -88,7 +90,7 @@ impl Repo {
         // and roster change, for verification.
         let filter = crate::git::PathFilter {
             // Bump when what the filter takes in changes.
-            cache_key: Some("minutes+approvals+team+policy/3"),
+            cache_key: Some("minutes+approvals+team+policy+waivers/4"),
             descend: &|p: &str| {
                 let parts: Vec<&str> = p.split('/').collect();
                 matches!(
@@ -99,6 +101,7 @@ impl Repo {
                         | ["minutes"]
                         | ["minutes", _]
                         | ["approvals"]
+                        | ["waivers"]
                 )
             },
             wanted: &|p: &str| {
@@ -110,6 +113,7 @@ impl Repo {
                         | Kind::DeptApproval
                         | Kind::Team
                         | Kind::Policy
+                        | Kind::Waiver
                 )
             },
         };
@@ -232,6 +236,10 @@ impl Repo {
                             value: a,
                         })
                     }
+                    (Kind::Waiver, Some(Typed::Waiver(w))) => self.waivers.push(Record {
+                        path: rel.clone(),
+                        value: w,
+                    }),
                     (Kind::Incident, Some(Typed::Incident(x))) => self.incidents.push(Record {
                         path: rel.clone(),
                         value: x,
@@ -399,6 +407,7 @@ fn load_one(root: &Path, rel: &str, is_link: bool, max_bytes: u64) -> Loaded {
         }
         Kind::Purchase { .. } => doc.deserialize().map(Typed::Purchase),
         Kind::Approval { .. } | Kind::DeptApproval => doc.deserialize().map(Typed::Approval),
+        Kind::Waiver => doc.deserialize().map(Typed::Waiver),
         Kind::Incident => doc.deserialize().map(Typed::Incident),
         _ => return Loaded::Skip,
     };

@@ -111,6 +111,7 @@ pub struct Repo {
     pub history: crate::git::Walk,
     /// Approvals and sign-offs of department subjects (minutes, reports).
     pub dept_approvals: Vec<Record<Approval>>,
+    pub waivers: Vec<Record<crate::model::Waiver>>,
     /// Files that could not be taken in as records.
     pub faults: Vec<LoadFault>,
     pub git: crate::git::Repository,

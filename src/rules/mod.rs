@@ -62,7 +62,32 @@ pub fn check(ctx: &View) -> Vec<Diagnostic> {
     legal::check(ctx, &mut out);
     contract::check(ctx, &mut out);
     crate::diag::sort(&mut out);
+    waive(ctx, &mut out);
     out
+}
+
+/// Marks each finding a waiver that counts covers (same code and file, not
+/// past its `until`): shown as waived, by whom and why, never counted.
+fn waive(ctx: &View, out: &mut [Diagnostic]) {
+    for d in out.iter_mut() {
+        let Some(w) = ctx.verification.waivers.iter().find(|w| {
+            w.verdict.is_ok()
+                && w.waiver.code.eq_ignore_ascii_case(d.rule.code)
+                && w.waiver.file == d.at.file
+                && w.waiver.until.is_none_or(|u| ctx.today <= u.0)
+        }) else {
+            continue;
+        };
+        let until = w
+            .waiver
+            .until
+            .map(|u| format!(" until {}", u.0))
+            .unwrap_or_default();
+        d.waived = Some(format!(
+            "waived by {}{until}: {}",
+            w.waiver.waived_by, w.waiver.reason
+        ));
+    }
 }
 
 #[cfg(test)]

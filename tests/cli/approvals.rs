@@ -465,7 +465,7 @@ impl Dept {
         });
         let errors = all(&json)
             .iter()
-            .filter(|f| f["severity"] == "error")
+            .filter(|f| f["severity"] == "error" && f.get("waived").is_none())
             .count();
         assert_eq!(
             out.status.code(),
@@ -2876,5 +2876,104 @@ fn another_clone_is_told_what_a_rebase_did_and_how_to_get_back() {
     assert!(
         help.contains("mkt withdraw") && help.contains("merge commits only"),
         "{f:#}"
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Waivers (issue 11)
+
+/// A campaign started without its approval: A001 (and D001, no kickoff).
+fn started_unapproved() -> (Dept, String) {
+    let (d, _id, plan) = dept_with_campaign();
+    (d, plan)
+}
+
+#[test]
+fn a_signed_waiver_silences_exactly_one_finding() {
+    let (d, plan) = started_unapproved();
+    let json = d.lint("2026-03-02");
+    one(&json, "A001", &plan, "error");
+    let d001_before = findings(&json, "D001").len();
+    assert!(d001_before > 0, "{json:#}");
+    d.ok_as(
+        "wang.fang",
+        "2026-03-02T10:00:00+08:00",
+        &[
+            "waive",
+            "A001",
+            &plan,
+            "--reason",
+            "已线下审批，见会议纪要",
+            "--until",
+            "2026-03-31",
+        ],
+    );
+    assert_eq!(d.status(), "");
+    let json = d.lint("2026-03-02");
+    let a001 = findings(&json, "A001");
+    assert_eq!(a001.len(), 1, "{json:#}");
+    let waived = a001[0]["waived"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{json:#}"));
+    assert!(
+        waived.contains("waived by wang.fang until 2026-03-31: 已线下审批"),
+        "{waived}"
+    );
+    // Only that one: the missing kickoff is still an error.
+    assert_eq!(findings(&json, "D001").len(), d001_before);
+    assert!(
+        findings(&json, "D001")
+            .iter()
+            .all(|f| f.get("waived").is_none())
+    );
+    // Text output says so.
+    let out = d.mkt(&["lint", "--today", "2026-03-02"]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("[waived]") && text.contains("(1 waived)"),
+        "{text}"
+    );
+    // After its last day it does nothing.
+    let json = d.lint("2026-04-01");
+    assert!(
+        findings(&json, "A001")
+            .iter()
+            .all(|f| f.get("waived").is_none()),
+        "{json:#}"
+    );
+}
+
+#[test]
+fn an_unsigned_or_unentitled_waiver_does_nothing() {
+    let (d, plan) = started_unapproved();
+    // li.na (a supervisor) may not waive.
+    let err = d.refused_as(
+        "li.na",
+        "2026-03-02T10:00:00+08:00",
+        &["waive", "A001", &plan, "--reason", "x"],
+    );
+    assert!(err.contains("the policy asks for director"), "{err}");
+    // Written by hand and committed unsigned: counts for nothing.
+    d.write(
+        "waivers/01-A001-wang.fang.toml",
+        &format!(
+            "code = \"A001\"\nfile = \"{plan}\"\nreason = \"forged\"\nwaived_by = \"wang.fang\"\nat = 2026-03-02T10:00:00+08:00\n"
+        ),
+    );
+    d.commit_all("waive", "2026-03-02T10:00:00+08:00");
+    let json = d.lint("2026-03-02");
+    let a001 = findings(&json, "A001");
+    assert_eq!(a001.len(), 1, "{json:#}");
+    assert!(a001[0].get("waived").is_none(), "{json:#}");
+    let (_, v) = d.verify();
+    assert!(
+        v["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["kind"] == "waiver"
+                && e["ok"] == false
+                && e["verdict"].as_str().unwrap().contains("not signed")),
+        "{v:#}"
     );
 }
