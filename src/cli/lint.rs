@@ -13,19 +13,32 @@ use crate::ops::lint::lint;
 ///   mkt lint --format github        # annotations in GitHub Actions
 ///   mkt lint --format json | jq '.findings[] | select(.code == "B002")'
 ///   MKT_TODAY=2026-03-01 mkt lint   # as it stood on 春季促销's start
+///   mkt lint campaigns/春季促销-2026-03V1/campaign.toml   # only its findings (a pre-commit hook passes the staged files)
 #[derive(Debug, clap::Args)]
 #[command(verbatim_doc_comment)]
 pub struct Args {
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
+    /// Report only the findings on these files (every rule still reads the
+    /// whole repository)
+    #[arg(value_name = "FILE")]
+    pub files: Vec<String>,
 }
 
 pub fn run(global: &Global, args: Args) -> Outcome {
     let repo = global.open_repo()?;
     repo.require_full_history()?;
     let zone = repo.policy.zone();
-    let result = lint(&repo, global.today(zone), global.now(zone));
+    let mut result = lint(&repo, global.today(zone), global.now(zone));
+    if !args.files.is_empty() {
+        let wanted: Vec<String> = args
+            .files
+            .iter()
+            .map(|f| f.trim_start_matches("./").replace('\\', "/"))
+            .collect();
+        result.findings.retain(|d| wanted.contains(&d.at.file));
+    }
     let text = diag::render(
         args.format,
         &result.findings,

@@ -1192,6 +1192,49 @@ fn two_findings() -> TestRepo {
 }
 
 #[test]
+fn lint_of_some_files_reports_only_their_findings_as_a_pre_commit_hook_asks() {
+    let t = two_findings();
+    let all = t.lint_expect("2026-03-02", 1);
+    let d005 = findings(&all, "D005");
+    let minutes = d005[0]["file"].as_str().unwrap().to_string();
+    // Committing only the minutes: the plan's B002 error does not block it.
+    let out = t
+        .mkt([
+            "lint",
+            "--format",
+            "json",
+            "--today",
+            "2026-03-02",
+            &format!("./{minutes}"),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(codes(&json), ["D005"], "{json:#}");
+    // The plan itself: its error, exit 1.
+    let out = t
+        .mkt([
+            "lint",
+            "--format",
+            "json",
+            "--today",
+            "2026-03-02",
+            CAMPAIGN,
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(codes(&json), ["B002"], "{json:#}");
+}
+
+#[test]
 fn json_format_shape() {
     let t = two_findings();
     let json = t.lint_expect("2026-03-02", 1);
