@@ -157,10 +157,19 @@ pub(super) fn findings(ctx: &View, quarter: Quarter, folders: &BTreeSet<&str>) -
         let row = by_rule.entry(d.rule.code).or_insert_with(|| FindingRow {
             code: d.rule.code,
             name: d.rule_name(),
-            severity: d.severity,
+            severity: if d.waived.is_some() {
+                crate::diag::Severity::Warning
+            } else {
+                d.severity
+            },
             count: 0,
+            waived: 0,
         });
         row.count += 1;
+        if d.waived.is_some() {
+            row.waived += 1;
+            continue; // a waived error does not make the rule an error here
+        }
         // A rule that found an error here is listed as an error.
         row.severity = row.severity.min(d.severity);
     }

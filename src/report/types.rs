@@ -194,6 +194,18 @@ pub struct FindingRow {
     pub name: &'static str,
     pub severity: Severity,
     pub count: usize,
+    /// Of `count`, how many are waived (`mkt waive`).
+    pub waived: usize,
+}
+
+impl FindingRow {
+    /// The count as a person reads it: `3`, or `3 (1 waived)`.
+    pub fn shown(&self) -> String {
+        match self.waived {
+            0 => self.count.to_string(),
+            w => format!("{} ({w} waived)", self.count),
+        }
+    }
 }
 
 /// Something the report could not read, with where.

@@ -2933,6 +2933,28 @@ fn a_signed_waiver_silences_exactly_one_finding() {
         text.contains("[waived]") && text.contains("(1 waived)"),
         "{text}"
     );
+    // The quarterly report keeps it, as waived.
+    let out = d
+        .mkt(&[
+            "report",
+            "--quarter",
+            "2026Q1",
+            "--format",
+            "json",
+            "--today",
+            "2026-03-02",
+        ])
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let row = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "A001")
+        .cloned()
+        .unwrap_or_else(|| panic!("{report:#}"));
+    assert_eq!(row["waived"], 1, "{row:#}");
     // After its last day it does nothing.
     let json = d.lint("2026-04-01");
     assert!(

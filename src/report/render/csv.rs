@@ -181,7 +181,7 @@ pub fn render(r: &QuarterReport, section: Section) -> String {
                     f.code.to_string(),
                     f.name.to_string(),
                     f.severity.as_str().to_string(),
-                    f.count.to_string(),
+                    f.shown(),
                     String::new(),
                     String::new(),
                     String::new(),

@@ -323,7 +323,7 @@ pub fn grids(r: &QuarterReport) -> Vec<Grid> {
             f.code.to_string(),
             f.name.to_string(),
             f.severity.as_str().to_string(),
-            f.count.to_string(),
+            f.shown(),
         ]);
     }
     if !r.findings.is_empty() {

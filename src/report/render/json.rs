@@ -56,7 +56,7 @@ pub fn render(r: &QuarterReport) -> String {
             "done": d.done, "open": d.open, "overdue": d.overdue,
         })).collect::<Vec<_>>(),
         "findings": r.findings.iter().map(|f| json!({
-            "code": f.code, "name": f.name, "severity": f.severity, "count": f.count,
+            "code": f.code, "name": f.name, "severity": f.severity, "count": f.count, "waived": f.waived,
         })).collect::<Vec<_>>(),
         "problems": r.problems.iter().map(problem).collect::<Vec<_>>(),
         "attribution": r.attribution.iter().map(|a| attribution_value(a, &Model::ALL)).collect::<Vec<_>>(),
