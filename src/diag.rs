@@ -161,6 +161,8 @@ pub enum Format {
     Json,
     Github,
     Sarif,
+    /// GitLab's code-quality report (`artifacts: reports: codequality`).
+    Gitlab,
 }
 
 /// Renders findings. `rules` are every rule checked (SARIF lists them);
@@ -177,6 +179,7 @@ pub fn render(
         Format::Json => render_json(diags),
         Format::Github => render_github(diags),
         Format::Sarif => render_sarif(diags, rules),
+        Format::Gitlab => render_gitlab(diags),
     }
 }
 
@@ -408,6 +411,43 @@ fn render_sarif(diags: &[Diagnostic], rules: &[&Rule]) -> String {
         }],
     });
     let mut s = serde_json::to_string_pretty(&v).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+/// GitLab's code-quality JSON: one issue per finding, with a fingerprint
+/// that stays the same while the finding does (code, file, message), so a
+/// merge request shows what it adds and fixes. A waived finding is left out.
+fn render_gitlab(diags: &[Diagnostic]) -> String {
+    use sha2::Digest;
+    let issues: Vec<_> = diags
+        .iter()
+        .filter(|d| d.waived.is_none())
+        .map(|d| {
+            let mut hash = sha2::Sha256::new();
+            for part in [d.rule.code, d.at.file.as_str(), d.message.as_str()] {
+                hash.update(part.as_bytes());
+                hash.update([0]);
+            }
+            let fingerprint: String = hash.finalize().iter().map(|b| format!("{b:02x}")).collect();
+            let mut description = format!("{} {}", d.rule.code, d.message);
+            if let Some(h) = &d.help {
+                description.push_str(" — ");
+                description.push_str(h);
+            }
+            serde_json::json!({
+                "description": description,
+                "check_name": d.rule.name,
+                "fingerprint": fingerprint,
+                "severity": match d.severity {
+                    Severity::Error => "major",
+                    Severity::Warning => "minor",
+                },
+                "location": { "path": d.at.file, "lines": { "begin": d.at.line } },
+            })
+        })
+        .collect();
+    let mut s = serde_json::to_string_pretty(&issues).unwrap_or_default();
     s.push('\n');
     s
 }

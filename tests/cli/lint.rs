@@ -1235,6 +1235,38 @@ fn lint_of_some_files_reports_only_their_findings_as_a_pre_commit_hook_asks() {
 }
 
 #[test]
+fn gitlab_code_quality_format() {
+    let t = two_findings();
+    let run = || -> Value {
+        let out = t
+            .mkt(["lint", "--format", "gitlab", "--today", "2026-03-02"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let issues = run();
+    let issues = issues.as_array().unwrap();
+    assert_eq!(issues.len(), 2, "{issues:#?}");
+    assert_eq!(issues[0]["check_name"], "reserve-range");
+    assert_eq!(issues[0]["severity"], "major");
+    assert_eq!(issues[1]["severity"], "minor");
+    assert_eq!(issues[0]["location"]["path"], CAMPAIGN);
+    assert_eq!(issues[0]["location"]["lines"]["begin"], 18);
+    assert!(
+        issues[0]["description"]
+            .as_str()
+            .unwrap()
+            .starts_with("B002 ")
+    );
+    let fp = |v: &Value| v["fingerprint"].as_str().unwrap().to_string();
+    assert_eq!(fp(&issues[0]).len(), 64);
+    assert_ne!(fp(&issues[0]), fp(&issues[1]));
+    // The same finding keeps its fingerprint from run to run.
+    assert_eq!(fp(&run()[0]), fp(&issues[0]));
+}
+
+#[test]
 fn json_format_shape() {
     let t = two_findings();
     let json = t.lint_expect("2026-03-02", 1);
