@@ -24,13 +24,41 @@ pub struct Args {
     /// whole repository)
     #[arg(value_name = "FILE")]
     pub files: Vec<String>,
+    /// Lint the repository as this commit has it (a branch, tag or id), not
+    /// the work tree; in a bare repository, HEAD is read
+    #[arg(long, value_name = "REF")]
+    pub rev: Option<String>,
+    /// Report only the findings that are new compared with this commit (a
+    /// pull request's base): matched by code, file and message, never by
+    /// line number
+    #[arg(long, value_name = "REV")]
+    pub since: Option<String>,
 }
 
 pub fn run(global: &Global, args: Args) -> Outcome {
-    let repo = global.open_repo()?;
+    let repo = global.open_repo_at(args.rev.as_deref())?;
     repo.require_full_history()?;
     let zone = repo.policy.zone();
     let mut result = lint(&repo, global.today(zone), global.now(zone));
+    if let Some(base) = &args.since {
+        let before = global.open_repo_at(Some(base))?;
+        let old = lint(&before, global.today(zone), global.now(zone));
+        let key = |d: &diag::Diagnostic| (d.rule.code, d.at.file.clone(), d.message.clone());
+        let mut seen: std::collections::HashMap<(&str, String, String), usize> =
+            std::collections::HashMap::new();
+        for d in &old.findings {
+            *seen.entry(key(d)).or_default() += 1;
+        }
+        result.findings.retain(|d| match seen.get_mut(&key(d)) {
+            Some(n) if *n > 0 => {
+                *n -= 1;
+                false
+            }
+            _ => true,
+        });
+        std::mem::forget(old);
+        std::mem::forget(before);
+    }
     if !args.files.is_empty() {
         let wanted: Vec<String> = args
             .files

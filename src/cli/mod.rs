@@ -182,7 +182,19 @@ pub struct Global {
 
 impl Global {
     pub fn open_repo(&self) -> Result<Repo> {
-        let mut repo = Repo::open(&self.dir)?;
+        self.open_repo_at(None)
+    }
+
+    /// The repository as commit `rev` has it (`--rev`), or the work tree.
+    /// A bare repository has no work tree: its HEAD is read.
+    pub fn open_repo_at(&self, rev: Option<&str>) -> Result<Repo> {
+        let bare =
+            crate::git::discover(&self.dir).is_some_and(|g| crate::git::work_tree(&g).is_none());
+        let rev = rev.or(bare.then_some("HEAD"));
+        let mut repo = match rev {
+            Some(rev) => Repo::open_rev(&self.dir, rev)?,
+            None => Repo::open(&self.dir)?,
+        };
         let pinned = self
             .trust_root
             .clone()

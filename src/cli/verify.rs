@@ -22,6 +22,10 @@ use crate::view::View;
 pub struct Args {
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+    /// Verify the history of this commit (a branch, tag or id) instead of
+    /// HEAD's; in a bare repository, HEAD is read
+    #[arg(long, value_name = "REF")]
+    pub rev: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -31,7 +35,7 @@ pub enum Format {
 }
 
 pub fn run(global: &Global, args: Args) -> Outcome {
-    let repo = global.open_repo()?;
+    let repo = global.open_repo_at(args.rev.as_deref())?;
     repo.require_full_history()?;
     let zone = repo.policy.zone();
     let bar = progress_bar(args.format);

@@ -70,6 +70,47 @@ pub fn entry_at(repo: &Repository, commit: Oid, path: &str) -> Option<Oid> {
         .map(|e| e.id())
 }
 
+/// One file of a commit's tree.
+pub struct TreeFile {
+    pub path: String,
+    pub link: bool,
+    pub bytes: Vec<u8>,
+    pub id: Oid,
+}
+
+/// Every file of a commit's tree: its `/`-separated path, whether it is a
+/// symbolic link, its bytes and blob id (what `mkt lint --rev` reads instead of the
+/// work tree).
+pub fn tree_files(repo: &Repository, commit: Oid) -> Result<Vec<TreeFile>, git2::Error> {
+    let tree = repo.find_commit(commit)?.tree()?;
+    let mut out = Vec::new();
+    let mut failed = None;
+    tree.walk(git2::TreeWalkMode::PreOrder, |dir, entry| {
+        if entry.kind() != Some(git2::ObjectType::Blob) {
+            return git2::TreeWalkResult::Ok;
+        }
+        let name = String::from_utf8_lossy(entry.name_bytes()).into_owned();
+        let link = entry.filemode() == 0o120000;
+        match repo.find_blob(entry.id()) {
+            Ok(blob) => out.push(TreeFile {
+                path: format!("{dir}{name}"),
+                link,
+                bytes: blob.content().to_vec(),
+                id: entry.id(),
+            }),
+            Err(e) => {
+                failed = Some(e);
+                return git2::TreeWalkResult::Abort;
+            }
+        }
+        git2::TreeWalkResult::Ok
+    })?;
+    match failed {
+        Some(e) => Err(e),
+        None => Ok(out),
+    }
+}
+
 /// The names in a folder of HEAD's tree (none: no such folder).
 pub fn names_at_head(repo: &Repository, dir: &str) -> Vec<String> {
     let Some(tree) = repo.head().ok().and_then(|h| h.peel_to_tree().ok()) else {

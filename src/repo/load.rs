@@ -33,17 +33,53 @@ enum Loaded {
     Skip,
 }
 
+/// Where the files come from: the work tree, or the tree of a commit
+/// (`--rev`, a bare repository), with the history of that commit.
+pub(super) enum Files {
+    WorkTree,
+    Tree {
+        tip: crate::git::Oid,
+        files: Vec<crate::git::TreeFile>,
+    },
+}
+
 impl Repo {
-    pub(super) fn load(git: crate::git::Repository, root: PathBuf, policy: Policy) -> Result<Repo> {
-        let files = walk(&root)?;
+    pub(super) fn load(
+        git: crate::git::Repository,
+        root: PathBuf,
+        policy: Policy,
+        source: Files,
+    ) -> Result<Repo> {
         let max = policy.general.max_file_bytes;
-        let loaded: Vec<(String, Loaded)> = files
-            .into_par_iter()
-            .map(|(rel, is_link)| {
-                let l = load_one(&root, &rel, is_link, max);
-                (rel, l)
-            })
-            .collect();
+        // In a commit's tree every file's blob id is known already.
+        let mut known_blobs = HashMap::new();
+        let (tip, loaded): (Option<crate::git::Oid>, Vec<(String, Loaded)>) = match source {
+            Files::WorkTree => (
+                None,
+                walk(&root)?
+                    .into_par_iter()
+                    .map(|(rel, is_link)| {
+                        let l = load_one(&root, &rel, is_link, max, None);
+                        (rel, l)
+                    })
+                    .collect(),
+            ),
+            Files::Tree { tip, files } => (
+                Some(tip),
+                files
+                    .into_iter()
+                    .inspect(|f| {
+                        known_blobs.insert(f.path.clone(), Some(f.id));
+                    })
+                    .collect::<Vec<_>>()
+                    .into_par_iter()
+                    .map(|f| {
+                        let l = load_one(&root, &f.path, f.link, max, Some(&f.bytes));
+                        (f.path, l)
+                    })
+                    .collect(),
+            ),
+        };
 
         let mut repo = Repo {
             root,
@@ -61,7 +97,7 @@ impl Repo {
             dept_approvals: Vec::new(),
             waivers: Vec::new(),
             trust_root: 0,
-            blob_ids: std::cell::RefCell::new(HashMap::new()),
+            blob_ids: std::cell::RefCell::new(known_blobs),
             faults: Vec::new(),
             git,
         };
@@ -117,7 +153,7 @@ impl Repo {
                 )
             },
         };
-        repo.history = crate::git::walk(&repo.git, &filter).map_err(|e| {
+        repo.history = crate::git::walk_from(&repo.git, tip, &filter).map_err(|e| {
             Error::new(ErrorKind::Io, format!("reading history: {e}"))
                 .hint("check that the repository is readable and not damaged (`git fsck`)")
         })?;
@@ -289,7 +325,8 @@ fn walk(root: &Path) -> Result<Vec<(String, bool)>> {
     Ok(out)
 }
 
-fn load_one(root: &Path, rel: &str, is_link: bool, max_bytes: u64) -> Loaded {
+/// Loads one file: from the work tree, or (`bytes`) as a commit's tree has it.
+fn load_one(root: &Path, rel: &str, is_link: bool, max_bytes: u64, bytes: Option<&[u8]>) -> Loaded {
     let kind = classify(rel);
     if let Kind::Other | Kind::Policy = kind {
         return Loaded::Skip; // policy.toml was read (and checked) by Repo::open
@@ -329,13 +366,18 @@ fn load_one(root: &Path, rel: &str, is_link: bool, max_bytes: u64) -> Loaded {
         ))
     };
     // One open: the size from the handle, then the bytes, never more than the limit.
-    let mut file = match std::fs::File::open(&path) {
-        Ok(f) => f,
-        Err(e) => return cannot(e),
-    };
-    let len = match file.metadata() {
-        Ok(m) => m.len(),
-        Err(e) => return cannot(e),
+    let (mut file, len): (Box<dyn std::io::Read + Send + '_>, u64) = match bytes {
+        Some(b) => (Box::new(std::io::Cursor::new(b)), b.len() as u64),
+        None => {
+            let file = match std::fs::File::open(&path) {
+                Ok(f) => f,
+                Err(e) => return cannot(e),
+            };
+            match file.metadata() {
+                Ok(m) => (Box::new(file), m.len()),
+                Err(e) => return cannot(e),
+            }
+        }
     };
     // Contracts and filed reports are listed, not read as records: no size
     // limit. Of a contract only its age header is read and parsed whole

@@ -131,20 +131,8 @@ impl Repo {
             Error::user("this git repository has no work tree (bare); mkt needs one")
         })?;
         let policy_path = root.join("policy.toml");
-        let policy_text = match std::fs::read(&policy_path) {
-            Ok(bytes) => String::from_utf8(bytes).map_err(|e| {
-                let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
-                let at = locate_in_text(
-                    "policy.toml",
-                    &String::from_utf8_lossy(valid),
-                    valid.len()..valid.len(),
-                );
-                Error::config(format!(
-                    "policy.toml:{}:{}: the file is not valid UTF-8",
-                    at.line, at.column
-                ))
-                .hint("save policy.toml as UTF-8 (not GBK)")
-            })?,
+        let bytes = match std::fs::read(&policy_path) {
+            Ok(bytes) => bytes,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 return Err(Error::user(format!(
                     "{} is not a marketing repository: it has no policy.toml",
@@ -154,14 +142,30 @@ impl Repo {
             }
             Err(e) => return Err(Error::io(&policy_path, e)),
         };
-        let policy = Policy::parse(&policy_text, "policy.toml").map_err(|e| {
-            Error::config(format!(
-                "policy.toml:{}:{}: {}",
-                e.at.line, e.at.column, e.message
-            ))
-            .hint("fix the policy; `mkt init` in an empty folder writes the default for comparison")
+        let policy = parse_policy(bytes)?;
+        Repo::load(git, root, policy, load::Files::WorkTree)
+    }
+
+    /// The repository as commit `rev` has it (its tree and its history),
+    /// never the work tree: for `--rev`, and for a bare repository.
+    pub fn open_rev(dir: &Path, rev: &str) -> Result<Repo> {
+        let git = crate::git::discover(dir).ok_or_else(|| {
+            Error::user(format!("{} is not inside a git repository", dir.display()))
         })?;
-        Repo::load(git, root, policy)
+        let tip = crate::git::resolve_commit(&git, rev).ok_or_else(|| {
+            Error::user(format!("`{rev}` is not a commit of this repository"))
+                .hint("name a branch, a tag or a commit: --rev main")
+        })?;
+        let files = crate::git::tree_files(&git, tip).map_err(Error::from)?;
+        let Some(policy) = files.iter().find(|f| f.path == "policy.toml") else {
+            return Err(Error::user(format!(
+                "{rev} is not a marketing repository: its tree has no policy.toml"
+            )));
+        };
+        let policy = parse_policy(policy.bytes.clone())?;
+        // Nothing is read from a work tree: this folder never exists.
+        let root = git.path().join("mkt").join("no-work-tree");
+        Repo::load(git, root, policy, load::Files::Tree { tip, files })
     }
 
     /// Refuses a shallow clone: its oldest commit seems to add every file,
@@ -201,4 +205,28 @@ impl Repo {
             })?;
         Ok(())
     }
+}
+
+/// policy.toml's bytes, read and checked.
+fn parse_policy(bytes: Vec<u8>) -> Result<Policy> {
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let at = locate_in_text(
+            "policy.toml",
+            &String::from_utf8_lossy(valid),
+            valid.len()..valid.len(),
+        );
+        Error::config(format!(
+            "policy.toml:{}:{}: the file is not valid UTF-8",
+            at.line, at.column
+        ))
+        .hint("save policy.toml as UTF-8 (not GBK)")
+    })?;
+    Policy::parse(&text, "policy.toml").map_err(|e| {
+        Error::config(format!(
+            "policy.toml:{}:{}: {}",
+            e.at.line, e.at.column, e.message
+        ))
+        .hint("fix the policy; `mkt init` in an empty folder writes the default for comparison")
+    })
 }

@@ -1723,3 +1723,96 @@ fn an_earlier_today_sees_the_chain_as_it_stood_then() {
     // From the day it was made, it counts.
     assert_no(&t.lint_json("2026-02-26"), "A001");
 }
+
+// ---------------------------------------------------------------------------
+// A gate on every push (issue 11): --rev, bare repositories, --since.
+
+#[test]
+fn lint_and_verify_read_a_commit_or_a_bare_repository_as_the_work_tree_would() {
+    let t = two_findings();
+    let head = t.lint_json("2026-03-02");
+    // The same findings from the commit's tree, whatever the work tree holds.
+    t.write(CAMPAIGN, "broken = [");
+    let out = t
+        .mkt([
+            "lint",
+            "--format",
+            "json",
+            "--today",
+            "2026-03-02",
+            "--rev",
+            "HEAD",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let at_rev: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(at_rev, head);
+    // A bare repository (a server): its HEAD is read.
+    let bare = t.tmp().join("server.git");
+    t.git(&["clone", "-q", "--bare", ".", bare.to_str().unwrap()]);
+    let out = tool(&t.home, env!("CARGO_BIN_EXE_mkt"))
+        .arg("-C")
+        .arg(&bare)
+        .args(["lint", "--format", "json", "--today", "2026-03-02"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let in_bare: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(in_bare, head);
+    let out = tool(&t.home, env!("CARGO_BIN_EXE_mkt"))
+        .arg("-C")
+        .arg(&bare)
+        .args(["verify", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn lint_since_the_base_reports_exactly_the_new_findings() {
+    let t = two_findings();
+    let base = t.git(&["rev-parse", "HEAD"]).trim().to_string();
+    let since = |t: &TestRepo| -> (i32, Vec<String>) {
+        let out = t
+            .mkt([
+                "lint",
+                "--format",
+                "json",
+                "--today",
+                "2026-03-02",
+                "--since",
+                &base,
+            ])
+            .output()
+            .unwrap();
+        let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+        (out.status.code().unwrap(), codes(&json))
+    };
+    // A pull request that changes nothing the rules see: nothing new.
+    t.git(&["checkout", "-q", "-b", "pr"]);
+    t.write("reports/2026Q1.md", "# 2026Q1\n");
+    t.commit_all("report", "2026-03-01T10:00:00+08:00");
+    assert_eq!(since(&t), (0, vec![]));
+    // One that adds an error: only that one, and lint fails.
+    let text = t
+        .read(CAMPAIGN)
+        .replace("title = ", "owner_note = 1\ntitle = ");
+    t.write(CAMPAIGN, &text);
+    t.commit_all("a typo", "2026-03-01T11:00:00+08:00");
+    let (code, new) = since(&t);
+    assert_eq!(code, 1);
+    assert_eq!(new.len(), 1, "{new:?}");
+    assert_ne!(new[0], "B002");
+    assert_ne!(new[0], "D005");
+}

@@ -123,7 +123,18 @@ impl Walk {
 
 /// Reads HEAD's history. An unborn HEAD gives an empty walk.
 pub fn walk(repo: &Repository, filter: &PathFilter) -> Result<Walk, git2::Error> {
-    super::fast_reads();
+    walk_from(repo, None, filter)
+}
+
+/// The history of `tip` (none: HEAD), read as `walk` reads HEAD's.
+pub fn walk_from(
+    repo: &Repository,
+    tip: Option<Oid>,
+    filter: &PathFilter,
+) -> Result<Walk, git2::Error> {
+    if let Some(tip) = tip {
+        return walk_tip(repo, tip, filter);
+    }
     let shallow = repo.is_shallow();
     let head = match repo.head() {
         Ok(h) => h,
@@ -144,6 +155,12 @@ pub fn walk(repo: &Repository, filter: &PathFilter) -> Result<Walk, git2::Error>
             ..Walk::default()
         });
     };
+    walk_tip(repo, tip, filter)
+}
+
+fn walk_tip(repo: &Repository, tip: Oid, filter: &PathFilter) -> Result<Walk, git2::Error> {
+    super::fast_reads();
+    let shallow = repo.is_shallow();
     let cache = filter
         .cache_key
         .map(|key| super::walk_cache::WalkCache::load(repo, key));
