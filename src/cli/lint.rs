@@ -43,19 +43,7 @@ pub fn run(global: &Global, args: Args) -> Outcome {
     if let Some(base) = &args.since {
         let before = global.open_repo_at(Some(base))?;
         let old = lint(&before, global.today(zone), global.now(zone));
-        let key = |d: &diag::Diagnostic| (d.rule.code, d.at.file.clone(), d.message.clone());
-        let mut seen: std::collections::HashMap<(&str, String, String), usize> =
-            std::collections::HashMap::new();
-        for d in &old.findings {
-            *seen.entry(key(d)).or_default() += 1;
-        }
-        result.findings.retain(|d| match seen.get_mut(&key(d)) {
-            Some(n) if *n > 0 => {
-                *n -= 1;
-                false
-            }
-            _ => true,
-        });
+        result.keep_new_since(&old);
         std::mem::forget(old);
         std::mem::forget(before);
     }

@@ -6,6 +6,7 @@ mod attribution;
 mod completions;
 mod contract;
 mod explain;
+mod hook;
 mod init;
 mod lint;
 mod man;
@@ -73,6 +74,8 @@ pub enum Command {
     Verify(verify::Args),
     #[command(subcommand)]
     Team(team::Command),
+    #[command(subcommand)]
+    Hook(hook::Command),
     Report(report::Args),
     Attribution(attribution::Args),
     NewCampaign(new_campaign::Args),
@@ -276,6 +279,7 @@ pub fn main() -> i32 {
         Command::Waive(a) => waive::run(&global, a),
         Command::Verify(a) => verify::run(&global, a),
         Command::Team(c) => team::run(&global, c),
+        Command::Hook(c) => hook::run(&global, c),
         Command::Report(a) => report::run(&global, a),
         Command::Attribution(a) => attribution::run(&global, a),
         Command::NewCampaign(a) => new_campaign::run(&global, a),

@@ -5,13 +5,27 @@ use std::path::{Path, PathBuf};
 
 use git2::{ObjectType, Oid, Repository};
 
-/// The repository containing `dir`, if any.
+/// Whether git's environment names the repository (`GIT_DIR`, as in a
+/// hook, with `GIT_OBJECT_DIRECTORY` pointing into a push's quarantine).
+fn from_env() -> bool {
+    std::env::var_os("GIT_DIR").is_some()
+}
+
+/// The repository containing `dir`, if any; the one `GIT_DIR` (and
+/// `GIT_WORK_TREE`, `GIT_OBJECT_DIRECTORY`, …) names when set, as git does.
 pub fn discover(dir: &Path) -> Option<Repository> {
+    if from_env() {
+        return Repository::open_from_env().ok();
+    }
     Repository::discover(dir).ok()
 }
 
-/// Opens the repository at its `.git` path (one handle per thread).
+/// Opens the repository at its `.git` path (one handle per thread), with
+/// git's environment when it names the repository.
 pub fn open(git_dir: &Path) -> Result<Repository, String> {
+    if from_env() {
+        return Repository::open_from_env().map_err(|e| e.message().to_string());
+    }
     Repository::open(git_dir).map_err(|e| e.message().to_string())
 }
 

@@ -2999,3 +2999,77 @@ fn an_unsigned_or_unentitled_waiver_does_nothing() {
         "{v:#}"
     );
 }
+
+// ---------------------------------------------------------------------------
+// A gate on every push (issue 11): a real `git push` to a bare repository
+// with the installed pre-receive hook.
+
+#[test]
+fn the_server_hook_accepts_a_good_approval_and_refuses_a_bad_one_untouched() {
+    let (d, id, _) = dept_with_campaign();
+    let server = d.tmp().join("server.git");
+    d.git(&["clone", "-q", "--bare", ".", server.to_str().unwrap()]);
+    let out = d
+        .cmd(assert_cmd::cargo::cargo_bin("mkt"))
+        .arg("-C")
+        .arg(&server)
+        .args(["hook", "install"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(server.join("hooks/pre-receive").exists());
+    let url = format!("file://{}", server.display());
+    d.git(&["remote", "add", "origin", &url]);
+    let server_main = || {
+        text(
+            &d.cmd("git")
+                .arg("--git-dir")
+                .arg(&server)
+                .args(["rev-parse", "main"])
+                .output()
+                .unwrap()
+                .stdout,
+        )
+    };
+    // The hook runs on "the server", here a local process that inherits
+    // the pusher's environment: the same fixed today.
+    let push = || {
+        d.cmd("git")
+            .env("MKT_TODAY", TODAY)
+            .args(["push", "-q", "origin", "main"])
+            .output()
+            .unwrap()
+    };
+
+    // A good approval goes through.
+    d.ok_as("wang.fang", APPROVED, &["approve", &id]);
+    let out = push();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(server_main(), d.git(&["rev-parse", "HEAD"]));
+    let accepted = server_main();
+
+    // A hand-edited approval is refused, with the finding, and the server
+    // keeps what it had.
+    let file = last_file(&d);
+    d.replace(&file, "comment = \"\"", "comment = \"改过\"");
+    d.commit_all("tweak", "2026-02-21T10:00:00+08:00");
+    let out = push();
+    assert!(!out.status.success());
+    let err = text(&out.stderr);
+    assert!(err.contains("mkt: refusing refs/heads/main"), "{err}");
+    assert!(err.contains("S003"), "{err}");
+    assert_eq!(server_main(), accepted);
+    d.git(&["reset", "-q", "--hard", "HEAD~1"]);
+
+    // A rebased (unsigned) approval is refused too.
+    let other = "秋季促销-2026-03V1";
+    d.add_campaign(other, "2026-03-01", "li.na", 80000, false);
+    let out = push();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let before = server_main();
+    let file = rebased_approval(&d, other);
+    let out = push();
+    assert!(!out.status.success(), "{file}");
+    assert!(text(&out.stderr).contains("S001"), "{}", text(&out.stderr));
+    assert_eq!(server_main(), before);
+}

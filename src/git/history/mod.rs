@@ -183,7 +183,7 @@ fn walk_tip(repo: &Repository, tip: Oid, filter: &PathFilter) -> Result<Walk, gi
             .map(|(i, run)| {
                 let path = &path;
                 s.spawn(move || {
-                    let repo = Repository::open(path)?;
+                    let repo = super::open(path).map_err(|e| git2::Error::from_str(&e))?;
                     changes_in(&repo, run, i * chunk, filter, known)
                 })
             })

@@ -1,0 +1,119 @@
+//! `mkt hook`: git hooks that gate every commit and every push.
+
+use std::io::BufRead;
+
+use super::{Exit, Global, Outcome, say};
+use crate::diag::{self, Format};
+use crate::error::{Error, Result};
+use crate::ops::lint::lint;
+
+/// Git hooks: refuse a push (on the server) or a commit that adds errors.
+#[derive(Debug, clap::Subcommand)]
+pub enum Command {
+    /// The server side: reads git's `<old> <new> <ref>` lines on stdin and
+    /// refuses the push when a ref's new commit has lint errors its old one
+    /// did not (the findings on stderr). Works inside git's quarantine.
+    ///
+    /// Examples:
+    ///   mkt hook install              # in the server's (bare) repository
+    #[command(verbatim_doc_comment)]
+    PreReceive,
+    /// Put the hooks in place: pre-receive (for a server, or any repository
+    /// others push to) and pre-commit (only the files being committed).
+    Install {
+        /// Replace hooks that are there already
+        #[arg(long)]
+        force: bool,
+    },
+}
+
+pub fn run(global: &Global, cmd: Command) -> Outcome {
+    match cmd {
+        Command::PreReceive => pre_receive(global),
+        Command::Install { force } => install(global, force),
+    }
+}
+
+fn pre_receive(global: &Global) -> Outcome {
+    let mut refused = false;
+    for line in std::io::stdin().lock().lines() {
+        let line = line.map_err(|e| Error::user(format!("reading the pushed refs: {e}")))?;
+        let parts: Vec<&str> = line.split_whitespace().collect();
+        let [old, new, name] = parts.as_slice() else {
+            continue;
+        };
+        if new.chars().all(|c| c == '0') {
+            continue; // a ref deleted: nothing to check
+        }
+        let repo = global.open_repo_at(Some(new))?;
+        let zone = repo.policy.zone();
+        let (today, now) = (global.today(zone), global.now(zone));
+        let mut found = lint(&repo, today, now);
+        if !old.chars().all(|c| c == '0') {
+            let before = global.open_repo_at(Some(old))?;
+            found.keep_new_since(&lint(&before, today, now));
+        }
+        let errors: Vec<_> = found
+            .findings
+            .into_iter()
+            .filter(|d| d.is_error())
+            .collect();
+        if errors.is_empty() {
+            continue;
+        }
+        refused = true;
+        say(&format!(
+            "mkt: refusing {name}: {} new error{} (fix them and push again)",
+            errors.len(),
+            if errors.len() == 1 { "" } else { "s" }
+        ));
+        let text = diag::render(Format::Text, &errors, crate::rules::RULES, &|_| None, false);
+        say(text.trim_end());
+    }
+    Ok(if refused { Exit::Findings } else { Exit::Clean })
+}
+
+fn install(global: &Global, force: bool) -> Outcome {
+    let git = crate::git::discover(&global.dir)
+        .ok_or_else(|| Error::user("not inside a git repository"))?;
+    let dir = crate::git::git_dir(&git).join("hooks");
+    let exe = std::env::current_exe()
+        .map_err(|e| Error::user(format!("cannot tell where mkt is: {e}")))?;
+    let exe = exe.display().to_string().replace('\'', "'\\''");
+    let hooks = [
+        (
+            "pre-receive",
+            format!(
+                "#!/bin/sh\n# Installed by `mkt hook install`: refuse pushes that add lint errors.\nexec '{exe}' hook pre-receive\n"
+            ),
+        ),
+        (
+            "pre-commit",
+            format!(
+                "#!/bin/sh\n# Installed by `mkt hook install`: lint the files being committed.\ngit diff --cached --name-only -z --diff-filter=ACMR | xargs -0 -r '{exe}' lint --\n"
+            ),
+        ),
+    ];
+    for (name, _) in &hooks {
+        let path = dir.join(name);
+        if path.exists() && !force {
+            return Err(
+                Error::user(format!("{} exists; nothing was changed", path.display()))
+                    .hint("pass --force to replace it"),
+            );
+        }
+    }
+    for (name, text) in &hooks {
+        let path = dir.join(name);
+        crate::fsutil::write_atomic(&path, text.as_bytes())?;
+        set_executable(&path)?;
+        say(&format!("installed {}", path.display()));
+    }
+    Ok(Exit::Clean)
+}
+
+fn set_executable(path: &std::path::Path) -> Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755))
+        .map_err(|e| Error::io(path, e))
+}
