@@ -268,24 +268,7 @@ pub fn approve(repo: &Repo, opts: &ApproveOptions) -> Result<Approved> {
     }
 
     // 1. The signer, and who that is.
-    let signer: Signer =
-        git::configured_signer(&repo.git, opts.key.as_deref()).map_err(Error::user)?;
-    let key = signer.key();
-    let roster = v.roster.at_head();
-    let (person, entry) = roster.owner_of(&key).ok_or_else(|| {
-        Error::user(format!(
-            "your signing key {} is not in team.toml",
-            key.fingerprint()
-        ))
-        .hint("add it to your entry's [[people.keys]] (an admin signs that change), or pass --key")
-    })?;
-    let today = repo.policy.day_of(opts.now);
-    if !approvals::key_valid_on(entry, today) {
-        return Err(Error::user(format!(
-            "your key {} is not valid on {today} (see its dates in team.toml)",
-            key.fingerprint(),
-        )));
-    }
+    let (signer, person) = signing_person(repo, v, opts.key.as_deref(), opts.now)?;
 
     // 2. The stage, and every refusal.
     if chain.owner.as_deref() == Some(person.id.as_str()) {
@@ -417,6 +400,33 @@ pub fn approve(repo: &Repo, opts: &ApproveOptions) -> Result<Approved> {
         remaining,
         complete,
     })
+}
+
+/// The configured signing key (or `key`), and the person the roster at
+/// HEAD gives it to, with the key valid on the day of `now`.
+pub(crate) fn signing_person<'v>(
+    repo: &Repo,
+    v: &'v Verification,
+    key: Option<&str>,
+    now: DateTime<FixedOffset>,
+) -> Result<(Signer, &'v Person)> {
+    let signer: Signer = git::configured_signer(&repo.git, key).map_err(Error::user)?;
+    let key = signer.key();
+    let (person, entry) = v.roster.at_head().owner_of(&key).ok_or_else(|| {
+        Error::user(format!(
+            "your signing key {} is not in team.toml",
+            key.fingerprint()
+        ))
+        .hint("add it to your entry's [[people.keys]] (an admin signs that change), or pass --key")
+    })?;
+    let today = repo.policy.day_of(now);
+    if !approvals::key_valid_on(entry, today) {
+        return Err(Error::user(format!(
+            "your key {} is not valid on {today} (see its dates in team.toml)",
+            key.fingerprint(),
+        )));
+    }
+    Ok((signer, person))
 }
 
 /// What a failed one-file commit (approval or withdrawal) tells the person:

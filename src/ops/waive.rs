@@ -42,20 +42,7 @@ pub fn waive(repo: &Repo, opts: &WaiveOptions) -> Result<Waived> {
         ));
     }
     let v = approvals::verify(repo, repo.trust_root);
-    let signer = git::configured_signer(&repo.git, opts.key.as_deref()).map_err(Error::user)?;
-    let key = signer.key();
-    let (person, entry) = v.roster.at_head().owner_of(&key).ok_or_else(|| {
-        Error::user(format!(
-            "your signing key {} is not in team.toml",
-            key.fingerprint()
-        ))
-    })?;
-    if !approvals::key_valid_on(entry, today) {
-        return Err(Error::user(format!(
-            "your key {} is not valid on {today}",
-            key.fingerprint()
-        )));
-    }
+    let (signer, person) = super::approve::signing_person(repo, &v, opts.key.as_deref(), opts.now)?;
     let roles = &v.policy_at_head().governance.waiver_signers;
     if !roles.iter().any(|r| person.has_role(r)) {
         return Err(Error::user(format!(

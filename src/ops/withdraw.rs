@@ -46,22 +46,7 @@ pub fn withdraw(repo: &Repo, opts: &WithdrawOptions) -> Result<Withdrawn> {
         return Err(Error::user("a withdrawal says why: pass --reason"));
     }
     let v = approvals::verify(repo, repo.trust_root);
-    let signer = git::configured_signer(&repo.git, opts.key.as_deref()).map_err(Error::user)?;
-    let key = signer.key();
-    let roster = v.roster.at_head();
-    let (person, entry) = roster.owner_of(&key).ok_or_else(|| {
-        Error::user(format!(
-            "your signing key {} is not in team.toml",
-            key.fingerprint()
-        ))
-    })?;
-    let today = repo.policy.day_of(opts.now);
-    if !approvals::key_valid_on(entry, today) {
-        return Err(Error::user(format!(
-            "your key {} is not valid on {today} (see its dates in team.toml)",
-            key.fingerprint(),
-        )));
-    }
+    let (signer, person) = super::approve::signing_person(repo, &v, opts.key.as_deref(), opts.now)?;
     let approver = v
         .approvals
         .iter()
