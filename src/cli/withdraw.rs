@@ -1,8 +1,9 @@
 use super::{Exit, Global, Outcome, say};
 use crate::ops::withdraw::{WithdrawOptions, withdraw};
 
-/// Withdraw an approval: a signed commit that removes its file, by its
-/// approver or an admin, with the reason.
+/// Withdraw an approval (or a waiver): a signed commit that removes its
+/// file, by its approver (or the person who waived) or an admin, with the
+/// reason.
 ///
 /// The way back from a mistake without rewriting shared history: a wrong
 /// approval, or one a rebase or squash left unsigned. `mkt verify` lists it

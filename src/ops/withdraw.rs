@@ -31,9 +31,12 @@ pub struct Withdrawn {
 
 pub fn withdraw(repo: &Repo, opts: &WithdrawOptions) -> Result<Withdrawn> {
     let file = opts.file.trim_start_matches("./").to_string();
-    if !matches!(classify(&file), Kind::Approval { .. } | Kind::DeptApproval) {
-        return Err(Error::user(format!("{file} is not an approval file")).hint(
-            "approval files are campaigns/<ID>/approvals/NN-<stage>-<person>.toml or approvals/…",
+    if !matches!(
+        classify(&file),
+        Kind::Approval { .. } | Kind::DeptApproval | Kind::Waiver
+    ) {
+        return Err(Error::user(format!("{file} is not an approval or a waiver")).hint(
+            "approval files are campaigns/<ID>/approvals/NN-<stage>-<person>.toml or approvals/…; waivers are waivers/NN-<CODE>-<person>.toml",
         ));
     }
     if git::entry_at_head(&repo.git, &file).is_none() {
@@ -47,11 +50,18 @@ pub fn withdraw(repo: &Repo, opts: &WithdrawOptions) -> Result<Withdrawn> {
     }
     let v = approvals::verify(repo, repo.trust_root);
     let (signer, person) = super::approve::signing_person(repo, &v, opts.key.as_deref(), opts.now)?;
+    // Whose it is: the approver, or the person who waived.
     let approver = v
         .approvals
         .iter()
         .find(|c| c.path == file)
-        .map(|c| c.approval.approver.clone());
+        .map(|c| c.approval.approver.clone())
+        .or_else(|| {
+            v.waivers
+                .iter()
+                .find(|w| w.path == file)
+                .map(|w| w.waiver.waived_by.clone())
+        });
     let allowed = person.has_role("admin") || approver.as_deref() == Some(person.id.as_str());
     if !allowed {
         return Err(Error::user(format!(

@@ -2963,6 +2963,31 @@ fn a_signed_waiver_silences_exactly_one_finding() {
             .all(|f| f.get("waived").is_none()),
         "{json:#}"
     );
+    // Withdrawn by the director who waived it, it counts no longer.
+    assert!(
+        d.lint("2026-03-03")["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f.get("waived").is_some())
+    );
+    d.ok_as(
+        "wang.fang",
+        "2026-03-03T10:00:00+08:00",
+        &[
+            "withdraw",
+            "waivers/01-A001-wang.fang.toml",
+            "--reason",
+            "审批已补办",
+        ],
+    );
+    let json = d.lint("2026-03-03");
+    assert!(
+        findings(&json, "A001")
+            .iter()
+            .all(|f| f.get("waived").is_none()),
+        "{json:#}"
+    );
 }
 
 #[test]
