@@ -2191,8 +2191,9 @@ fn a_signature_that_does_not_match_its_commit_is_s002() {
     assert!(cached.contains(&format!("{head} bad ")), "{cached}");
 }
 
-#[test]
-fn an_openpgp_approval_by_a_revoked_key_does_not_verify() {
+/// wang.fang (an OpenPGP key) approves a campaign, and verify says it is
+/// good (and keeps that verdict): the department and her fingerprint.
+fn openpgp_approved() -> (Dept, String) {
     let d = Dept::build(Setup {
         openpgp: vec!["wang.fang"],
         ..Setup::default()
@@ -2201,8 +2202,13 @@ fn an_openpgp_approval_by_a_revoked_key_does_not_verify() {
     let id = "春季促销-2026-03V1";
     d.add_campaign(id, "2026-03-01", "li.na", 80000, false);
     d.ok_as("wang.fang", APPROVED, &["approve", id]);
-    // Verified (and kept) while the key is good.
     d.verify_ok();
+    (d, fpr)
+}
+
+#[test]
+fn an_openpgp_approval_by_a_revoked_key_does_not_verify() {
+    let (d, fpr) = openpgp_approved();
     // The key is revoked (it was stolen): gpg made a revocation certificate
     // when it made the key; importing it revokes the key in this keyring.
     let cert = std::fs::read_to_string(d.gnupg.join("openpgp-revocs.d").join(format!("{fpr}.rev")))
@@ -2227,16 +2233,7 @@ fn an_openpgp_approval_by_a_revoked_key_does_not_verify() {
 
 #[test]
 fn an_openpgp_approval_by_an_expired_key_does_not_verify() {
-    let d = Dept::build(Setup {
-        openpgp: vec!["wang.fang"],
-        ..Setup::default()
-    });
-    let fpr = d.fprs["wang.fang"].clone();
-    let id = "春季促销-2026-03V1";
-    d.add_campaign(id, "2026-03-01", "li.na", 80000, false);
-    d.ok_as("wang.fang", APPROVED, &["approve", id]);
-    // Verified good while the key is valid: a later run must not keep that.
-    d.verify_ok();
+    let (d, fpr) = openpgp_approved();
     // The key expires a second from now (gpg will not date it back).
     let out = d
         .cmd("gpg")

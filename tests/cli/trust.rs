@@ -362,6 +362,14 @@ fn revoke_key(d: &Dept) {
     );
 }
 
+/// wang.fang's director approval of the campaign, signed with her (old)
+/// key, committed by hand on the current branch.
+fn director_by_wang_fang(d: &Dept) {
+    let plan = format!("campaigns/{ID}/campaign.toml");
+    let file = format!("campaigns/{ID}/approvals/01-director-wang.fang.toml");
+    d.forge(&file, &plan, "director", "wang.fang", Some("wang.fang"), AT);
+}
+
 #[test]
 fn a_key_removed_on_main_cannot_approve_through_an_older_branch() {
     let d = Dept::new();
@@ -370,9 +378,7 @@ fn a_key_removed_on_main_cannot_approve_through_an_older_branch() {
     revoke_key(&d);
     // A branch from before the removal: the stolen key approves there.
     d.git(&["checkout", "-q", "-b", "old", &fork]);
-    let plan = format!("campaigns/{ID}/campaign.toml");
-    let file = format!("campaigns/{ID}/approvals/01-director-wang.fang.toml");
-    d.forge(&file, &plan, "director", "wang.fang", Some("wang.fang"), AT);
+    director_by_wang_fang(&d);
     d.git(&["checkout", "-q", "main"]);
     d.git_at(
         "2026-02-16T10:00:00+08:00",
@@ -393,7 +399,7 @@ fn a_key_removed_on_main_cannot_approve_through_an_older_branch() {
     let d2 = Dept::new();
     d2.add_campaign(ID, "2026-03-01", "li.na", 80000, false);
     d2.git(&["checkout", "-q", "-b", "side"]);
-    d2.forge(&file, &plan, "director", "wang.fang", Some("wang.fang"), AT);
+    director_by_wang_fang(&d2);
     d2.git(&["checkout", "-q", "main"]);
     d2.commit_all("work on main", "2026-02-16T09:00:00+08:00");
     d2.git_at(
@@ -418,9 +424,7 @@ fn a_merge_taking_an_older_roster_does_not_undo_a_removal() {
     d.git(&["checkout", "-q", "main"]);
     take_their_roster(&d, "old", "2026-02-13T10:00:00+08:00");
     assert!(d.read("team.toml").contains(&d.ssh_pub("wang.fang")));
-    let plan = format!("campaigns/{ID}/campaign.toml");
-    let file = format!("campaigns/{ID}/approvals/01-director-wang.fang.toml");
-    d.forge(&file, &plan, "director", "wang.fang", Some("wang.fang"), AT);
+    director_by_wang_fang(&d);
     let (code, json) = d.verify();
     assert_eq!(code, 1, "{json:#}");
     assert!(
