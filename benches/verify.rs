@@ -78,6 +78,44 @@ fn main() {
         assert!(st.status.code().is_some_and(|c| c <= 1));
     });
 
+    // `lint --since` of one new commit (a pull request adding a review to
+    // one campaign), against the whole lint of that commit: the commit is
+    // made with plain git on a side branch, the work tree left as it is.
+    let since_commit = one_more_minutes(&dir);
+    let lint_at = |extra: &[&str]| {
+        let st = Command::new(mkt)
+            .args([
+                "lint",
+                "--format",
+                "json",
+                "--today",
+                "2026-11-25",
+                "--rev",
+                &since_commit,
+            ])
+            .args(extra)
+            .current_dir(&dir)
+            .output()
+            .unwrap();
+        assert!(
+            st.status.code().is_some_and(|c| c <= 1),
+            "{}",
+            String::from_utf8_lossy(&st.stderr)
+        );
+        st.stdout
+    };
+    let new: serde_json::Value = serde_json::from_slice(&lint_at(&["--since", "HEAD"])).unwrap();
+    println!(
+        "lint --since HEAD of one commit: {} new findings",
+        new["findings"].as_array().map_or(0, |a| a.len())
+    );
+    let whole_at = time(5, || {
+        lint_at(&[]);
+    });
+    let since = time(5, || {
+        lint_at(&["--since", "HEAD"]);
+    });
+
     // git: the same signatures through ssh-keygen, with mkt's allowed_signers.
     let allowed = tmp.path().join("allowed_signers");
     let signers = Command::new(mkt)
@@ -132,6 +170,15 @@ fn main() {
         lint_cold.as_secs_f64() * 1e3
     );
     println!(
+        "mkt lint --rev C (one commit past HEAD):    {:>9.1} ms",
+        whole_at.as_secs_f64() * 1e3
+    );
+    println!(
+        "mkt lint --rev C --since HEAD:              {:>9.1} ms  ({:.0}% of the whole lint)",
+        since.as_secs_f64() * 1e3,
+        100.0 * since.as_secs_f64() / whole_at.as_secs_f64()
+    );
+    println!(
         "git log --format=%G? ({git_n} commits):      {:>9.1} ms  {:>8.1} µs/commit",
         git.as_secs_f64() * 1e3,
         git_per
@@ -140,4 +187,74 @@ fn main() {
         "per signed commit, git / mkt:               {:>9.0}x",
         git_per / mkt_per
     );
+}
+
+/// A commit on top of HEAD that adds one review to the first campaign,
+/// made with git plumbing (a scratch index; HEAD, the index and the work
+/// tree are untouched). Its id.
+fn one_more_minutes(dir: &std::path::Path) -> String {
+    let git = |args: &[&str], input: Option<&str>| -> String {
+        let mut cmd = Command::new("git");
+        cmd.current_dir(dir)
+            .env("GIT_INDEX_FILE", dir.join(".git/bench-since-index"))
+            .args(["-c", "core.quotePath=false"])
+            .args(args)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped());
+        let mut child = cmd.spawn().unwrap();
+        if let Some(text) = input {
+            use std::io::Write;
+            child
+                .stdin
+                .take()
+                .unwrap()
+                .write_all(text.as_bytes())
+                .unwrap();
+        }
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success(), "git {args:?}");
+        String::from_utf8(out.stdout).unwrap().trim().to_string()
+    };
+    let listing = git(
+        &["ls-tree", "-r", "--name-only", "HEAD", "campaigns/"],
+        None,
+    );
+    let minutes = listing
+        .lines()
+        .find(|p| p.contains("/minutes/") && p.contains("review"))
+        .expect("a campaign with a review");
+    let text = git(&["show", &format!("HEAD:{minutes}")], None);
+    let (folder, _) = minutes.rsplit_once('/').unwrap();
+    let name = minutes
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .replace(".toml", "-again.toml");
+    let blob = git(
+        &["hash-object", "-w", "--stdin"],
+        Some(&format!("{text}\n")),
+    );
+    git(&["read-tree", "HEAD"], None);
+    git(
+        &[
+            "update-index",
+            "--add",
+            "--cacheinfo",
+            &format!("100644,{blob},{folder}/{name}"),
+        ],
+        None,
+    );
+    let tree = git(&["write-tree"], None);
+    let _ = std::fs::remove_file(dir.join(".git/bench-since-index"));
+    git(
+        &[
+            "commit-tree",
+            &tree,
+            "-p",
+            "HEAD",
+            "-m",
+            "minutes: one more review",
+        ],
+        None,
+    )
 }

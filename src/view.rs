@@ -23,6 +23,9 @@ pub struct View<'a> {
     pub today: NaiveDate,
     pub now: DateTime<FixedOffset>,
     superseded: BTreeSet<&'a str>,
+    /// Only these campaign families are judged campaign by campaign
+    /// (`lint --since` over a change inside them); `None`: all.
+    families: Option<BTreeSet<String>>,
 }
 
 impl<'a> View<'a> {
@@ -49,7 +52,15 @@ impl<'a> View<'a> {
             today,
             now,
             superseded: repo.superseded(),
+            families: None,
         }
+    }
+
+    /// The same view, judging only the campaigns of these families one by
+    /// one (what every rule reads across campaigns stays whole).
+    pub fn only_families(mut self, families: BTreeSet<String>) -> View<'a> {
+        self.families = Some(families);
+        self
     }
 
     /// The day an instant falls on in the policy's time zone: every date
@@ -67,9 +78,14 @@ impl<'a> View<'a> {
     pub fn live_campaigns(
         &self,
     ) -> impl Iterator<Item = (&'a CampaignDir, &'a Record<Campaign>)> + '_ {
-        self.repo
-            .campaigns()
-            .filter(move |(_, c)| !c.value.is_cancelled() && !self.is_superseded(&c.value.id))
+        self.repo.campaigns().filter(move |(dir, c)| {
+            !c.value.is_cancelled()
+                && !self.is_superseded(&c.value.id)
+                && self
+                    .families
+                    .as_ref()
+                    .is_none_or(|f| f.contains(crate::model::family(&dir.folder)))
+        })
     }
 
     /// Minutes of a campaign and of every version it supersedes: a meeting

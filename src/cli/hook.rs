@@ -45,14 +45,21 @@ fn pre_receive(global: &Global) -> Outcome {
         if new.chars().all(|c| c == '0') {
             continue; // a ref deleted: nothing to check
         }
-        let repo = global.open_repo_at(Some(new))?;
-        let zone = repo.policy.zone();
-        let (today, now) = (global.today(zone), global.now(zone));
-        let mut found = lint(&repo, today, now);
-        if !old.chars().all(|c| c == '0') {
-            let before = global.open_repo_at(Some(old))?;
-            found.keep_new_since(&lint(&before, today, now));
-        }
+        // A new branch is compared with where it left the repository's
+        // HEAD (their merge base), so only what the branch adds counts.
+        let base = if old.chars().all(|c| c == '0') {
+            merge_base_with_head(global, new)
+        } else {
+            Some(old.to_string())
+        };
+        let found = match base {
+            Some(base) => global.new_findings(Some(new), &base)?.1,
+            None => {
+                let repo = global.open_repo_at(Some(new))?;
+                let zone = repo.policy.zone();
+                lint(&repo, global.today(zone), global.now(zone))
+            }
+        };
         let errors: Vec<_> = found
             .findings
             .into_iter()
@@ -71,6 +78,14 @@ fn pre_receive(global: &Global) -> Outcome {
         say(text.trim_end());
     }
     Ok(if refused { Exit::Findings } else { Exit::Clean })
+}
+
+/// Where a pushed commit's history meets the repository's HEAD, if it does.
+fn merge_base_with_head(global: &Global, new: &str) -> Option<String> {
+    let git = crate::git::discover(&global.dir)?;
+    let head = crate::git::resolve_commit(&git, "HEAD")?;
+    let new = crate::git::resolve_commit(&git, new)?;
+    git.merge_base(head, new).ok().map(|id| id.to_string())
 }
 
 fn install(global: &Global, force: bool) -> Outcome {

@@ -36,17 +36,16 @@ pub struct Args {
 }
 
 pub fn run(global: &Global, args: Args) -> Outcome {
-    let repo = global.open_repo_at(args.rev.as_deref())?;
-    repo.require_full_history()?;
-    let zone = repo.policy.zone();
-    let mut result = lint(&repo, global.today(zone), global.now(zone));
-    if let Some(base) = &args.since {
-        let before = global.open_repo_at(Some(base))?;
-        let old = lint(&before, global.today(zone), global.now(zone));
-        result.keep_new_since(&old);
-        std::mem::forget(old);
-        std::mem::forget(before);
-    }
+    let (repo, mut result) = match &args.since {
+        None => {
+            let repo = global.open_repo_at(args.rev.as_deref())?;
+            repo.require_full_history()?;
+            let zone = repo.policy.zone();
+            let result = lint(&repo, global.today(zone), global.now(zone));
+            (repo, result)
+        }
+        Some(base) => global.new_findings(args.rev.as_deref(), base)?,
+    };
     if !args.files.is_empty() {
         let wanted: Vec<String> = args
             .files

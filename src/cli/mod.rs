@@ -191,12 +191,15 @@ impl Global {
     /// The repository as commit `rev` has it (`--rev`), or the work tree.
     /// A bare repository has no work tree: its HEAD is read.
     pub fn open_repo_at(&self, rev: Option<&str>) -> Result<Repo> {
-        let bare =
-            crate::git::discover(&self.dir).is_some_and(|g| crate::git::work_tree(&g).is_none());
-        let rev = rev.or(bare.then_some("HEAD"));
+        self.open_repo_part(rev, &|_| true)
+    }
+
+    /// Like `open_repo_at`, loading only the files `keep` takes.
+    pub fn open_repo_part(&self, rev: Option<&str>, keep: crate::repo::Keep) -> Result<Repo> {
+        let rev = self.rev_or_bare_head(rev);
         let mut repo = match rev {
-            Some(rev) => Repo::open_rev(&self.dir, rev)?,
-            None => Repo::open(&self.dir)?,
+            Some(rev) => Repo::open_rev(&self.dir, rev, keep)?,
+            None => Repo::open_part(&self.dir, keep)?,
         };
         let pinned = self
             .trust_root
@@ -211,6 +214,34 @@ impl Global {
             None => offer_trust_root(&repo),
         }
         Ok(repo)
+    }
+
+    /// The findings of `head` (the work tree when `None`) that `base` does
+    /// not have (`lint --since`, the pre-receive hook).
+    pub fn new_findings(
+        &self,
+        head: Option<&str>,
+        base: &str,
+    ) -> Result<(Repo, crate::ops::lint::LintResult)> {
+        let git = crate::git::discover(&self.dir)
+            .ok_or_else(|| crate::error::Error::user("not inside a git repository"))?;
+        let head = self.rev_or_bare_head(head);
+        let open = |rev: Option<&str>, keep: crate::repo::Keep| {
+            let repo = self.open_repo_part(rev, keep)?;
+            repo.require_full_history()?;
+            Ok(repo)
+        };
+        // The day is the policy's zone's, the policy of the side checked.
+        let when = |zone| (self.today(zone), self.now(zone));
+        crate::ops::lint::new_since(&open, &git, head, base, &when)
+    }
+
+    /// The commit to read: `rev`, or HEAD in a bare repository (which has
+    /// no work tree); `None` is the work tree.
+    pub fn rev_or_bare_head<'r>(&self, rev: Option<&'r str>) -> Option<&'r str> {
+        let bare =
+            crate::git::discover(&self.dir).is_some_and(|g| crate::git::work_tree(&g).is_none());
+        rev.or(bare.then_some("HEAD"))
     }
 
     /// Today in the policy's zone, or the date fixed by --today / MKT_TODAY.

@@ -92,22 +92,38 @@ pub struct TreeFile {
     pub id: Oid,
 }
 
-/// Every file of a commit's tree: its `/`-separated path, whether it is a
-/// symbolic link, its bytes and blob id (what `mkt lint --rev` reads instead of the
-/// work tree).
-pub fn tree_files(repo: &Repository, commit: Oid) -> Result<Vec<TreeFile>, git2::Error> {
+/// Every file of a commit's tree that `keep` takes: its `/`-separated path,
+/// whether it is a symbolic link, its bytes and blob id (what `mkt lint
+/// --rev` reads instead of the work tree). A file not kept is never read,
+/// nor a folder not kept (asked as `dir/`).
+pub fn tree_files(
+    repo: &Repository,
+    commit: Oid,
+    keep: &dyn Fn(&str) -> bool,
+) -> Result<Vec<TreeFile>, git2::Error> {
     let tree = repo.find_commit(commit)?.tree()?;
     let mut out = Vec::new();
     let mut failed = None;
     tree.walk(git2::TreeWalkMode::PreOrder, |dir, entry| {
+        if entry.kind() == Some(git2::ObjectType::Tree) {
+            let name = String::from_utf8_lossy(entry.name_bytes());
+            return match keep(&format!("{dir}{name}/")) {
+                true => git2::TreeWalkResult::Ok,
+                false => git2::TreeWalkResult::Skip,
+            };
+        }
         if entry.kind() != Some(git2::ObjectType::Blob) {
             return git2::TreeWalkResult::Ok;
         }
-        let name = String::from_utf8_lossy(entry.name_bytes()).into_owned();
+        let name = String::from_utf8_lossy(entry.name_bytes());
+        let path = format!("{dir}{name}");
+        if !keep(&path) {
+            return git2::TreeWalkResult::Ok;
+        }
         let link = entry.filemode() == 0o120000;
         match repo.find_blob(entry.id()) {
             Ok(blob) => out.push(TreeFile {
-                path: format!("{dir}{name}"),
+                path,
                 link,
                 bytes: blob.content().to_vec(),
                 id: entry.id(),
@@ -123,6 +139,68 @@ pub fn tree_files(repo: &Repository, commit: Oid) -> Result<Vec<TreeFile>, git2:
         Some(e) => Err(e),
         None => Ok(out),
     }
+}
+
+/// Every path that differs between commit `base` and `head` (a commit, or
+/// the work tree with the index when `None`), and every path a commit on
+/// one side but not the other changed: what can make a lint at `head`
+/// differ from one at `base`. Read in-process, for the few commits between.
+pub fn changed_paths(
+    repo: &Repository,
+    base: Oid,
+    head: Option<Oid>,
+) -> Result<std::collections::BTreeSet<String>, git2::Error> {
+    let mut out = std::collections::BTreeSet::new();
+    let tree_of = |id: Oid| repo.find_commit(id).map(|c| c.tree_id());
+    let base_tree = tree_of(base)?;
+    let tip = match head {
+        Some(head) => head,
+        None => repo.head()?.peel_to_commit()?.id(),
+    };
+    match head {
+        Some(head) => out.extend(super::history::paths_between(
+            repo,
+            Some(base_tree),
+            tree_of(head)?,
+        )?),
+        None => {
+            // The work tree, through the index's record of what it has.
+            let mut opts = git2::DiffOptions::new();
+            opts.include_untracked(true)
+                .recurse_untracked_dirs(true)
+                .include_typechange(true);
+            let base_tree = repo.find_tree(base_tree)?;
+            let diff = repo.diff_tree_to_workdir_with_index(Some(&base_tree), Some(&mut opts))?;
+            for d in diff.deltas() {
+                for f in [d.old_file(), d.new_file()] {
+                    if let Some(p) = f.path() {
+                        out.insert(p.to_string_lossy().replace('\\', "/"));
+                    }
+                }
+            }
+        }
+    }
+    for (from, hide) in [(tip, base), (base, tip)] {
+        let mut walk = repo.revwalk()?;
+        walk.push(from)?;
+        walk.hide(hide)?;
+        for id in walk {
+            let commit = repo.find_commit(id?)?;
+            let parents: Vec<Oid> = commit.parent_ids().collect();
+            if parents.is_empty() {
+                out.extend(super::history::paths_between(repo, None, commit.tree_id())?);
+            }
+            for parent in parents {
+                let parent = tree_of(parent)?;
+                out.extend(super::history::paths_between(
+                    repo,
+                    Some(parent),
+                    commit.tree_id(),
+                )?);
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// The names in a folder of HEAD's tree (none: no such folder).

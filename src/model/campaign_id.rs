@@ -72,3 +72,27 @@ pub fn parse_campaign_id(id: &str, max_chars: usize) -> Result<CampaignId, Strin
         version,
     })
 }
+
+/// A campaign folder's family: its name without the version (`V2`), the
+/// same for every version of one campaign.
+pub fn family(folder: &str) -> &str {
+    let digits = folder.trim_end_matches(|c: char| c.is_ascii_digit());
+    match digits.strip_suffix('V') {
+        Some(stem) if digits.len() < folder.len() => stem,
+        _ => folder,
+    }
+}
+
+#[cfg(test)]
+mod family_tests {
+    use super::family;
+
+    #[test]
+    fn a_family_is_the_folder_without_its_version() {
+        assert_eq!(family("春季促销-2026-03V12"), "春季促销-2026-03");
+        assert_eq!(family("春季促销-2026-03V1"), "春季促销-2026-03");
+        assert_eq!(family("no-version"), "no-version");
+        assert_eq!(family("endsV"), "endsV");
+        assert_eq!(family("2026"), "2026");
+    }
+}

@@ -17,7 +17,7 @@ mod waiver;
 
 pub use approval::{Approval, ApprovalDecision};
 pub use campaign::{Budget, Campaign, Channel, Phase, Targets};
-pub use campaign_id::{CampaignId, check_name, parse_campaign_id};
+pub use campaign_id::{CampaignId, check_name, family, parse_campaign_id};
 pub use incident::{Incident, IncidentLevel};
 pub use minutes::{AgendaItem, Decision, Minutes};
 pub use money::{Money, MoneyError, Ratio};

@@ -49,6 +49,7 @@ impl Repo {
         root: PathBuf,
         policy: Policy,
         source: Files,
+        keep: Keep,
     ) -> Result<Repo> {
         let max = policy.general.max_file_bytes;
         // In a commit's tree every file's blob id is known already.
@@ -56,7 +57,10 @@ impl Repo {
         let (tip, loaded): (Option<crate::git::Oid>, Vec<(String, Loaded)>) = match source {
             Files::WorkTree => (
                 None,
-                walk(&root)?
+                walk(&root, keep)?
+                    .into_iter()
+                    .filter(|(rel, _)| keep(rel))
+                    .collect::<Vec<_>>()
                     .into_par_iter()
                     .map(|(rel, is_link)| {
                         let l = load_one(&root, &rel, is_link, max, None);
@@ -157,6 +161,9 @@ impl Repo {
             Error::new(ErrorKind::Io, format!("reading history: {e}"))
                 .hint("check that the repository is readable and not damaged (`git fsck`)")
         })?;
+        // A file not loaded has no history either: the approvals of a
+        // campaign not read are not verified.
+        repo.history.changes.retain(|c| keep(&c.path));
         repo.trust_root = repo.history.first_parent_root().unwrap_or(0);
         let first_added = repo.history.first_added();
         repo.first_added = first_added
@@ -297,15 +304,24 @@ impl Repo {
     }
 }
 
-/// Lists every file below `root` except `.git`, as `/`-separated relative
-/// paths, with whether it is a symbolic link.
-fn walk(root: &Path) -> Result<Vec<(String, bool)>> {
+/// Lists every file below `root` that `keep` takes, in folders it keeps
+/// (asked as `dir/`), `.git` aside: `/`-separated relative paths, with
+/// whether each is a symbolic link.
+fn walk(root: &Path, keep: Keep) -> Result<Vec<(String, bool)>> {
     let mut out = Vec::new();
     let it = walkdir::WalkDir::new(root)
         .follow_links(false)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| !(e.depth() == 1 && e.file_name() == ".git"));
+        .filter_entry(|e| {
+            if e.depth() == 1 && e.file_name() == ".git" {
+                return false;
+            }
+            if e.depth() == 0 || !e.file_type().is_dir() {
+                return true;
+            }
+            keep(&format!("{}/", relative(root, e.path())))
+        });
     for entry in it {
         let entry = entry.map_err(|e| {
             Error::new(ErrorKind::Io, format!("reading the work tree: {e}"))
@@ -315,14 +331,19 @@ fn walk(root: &Path) -> Result<Vec<(String, bool)>> {
         if ft.is_dir() {
             continue;
         }
-        let rel = entry.path().strip_prefix(root).unwrap_or(entry.path());
-        let rel: Vec<String> = rel
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy().into_owned())
-            .collect();
-        out.push((rel.join("/"), ft.is_symlink()));
+        out.push((relative(root, entry.path()), ft.is_symlink()));
     }
     Ok(out)
+}
+
+/// `path` below `root`, `/`-separated.
+fn relative(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    let parts: Vec<String> = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    parts.join("/")
 }
 
 /// Loads one file: from the work tree, or (`bytes`) as a commit's tree has it.

@@ -88,6 +88,9 @@ pub struct CampaignDir {
     pub touchpoints: Option<String>,
 }
 
+/// Which files of the repository to load (`Repo::open_part`).
+pub type Keep<'k> = &'k dyn Fn(&str) -> bool;
+
 /// The loaded repository.
 pub struct Repo {
     pub root: PathBuf,
@@ -123,6 +126,12 @@ pub struct Repo {
 impl Repo {
     /// Finds the repository containing `dir` and loads it.
     pub fn open(dir: &Path) -> Result<Repo> {
+        Repo::open_part(dir, &|_| true)
+    }
+
+    /// Like `open`, loading only the files `keep` takes (history is read
+    /// whole): for comparing two versions where only some folders differ.
+    pub fn open_part(dir: &Path, keep: Keep) -> Result<Repo> {
         let git = crate::git::discover(dir).ok_or_else(|| {
             Error::user(format!("{} is not inside a git repository", dir.display()))
                 .hint("run `mkt init` to create a marketing repository, or pass -C DIR")
@@ -143,12 +152,12 @@ impl Repo {
             Err(e) => return Err(Error::io(&policy_path, e)),
         };
         let policy = parse_policy(bytes)?;
-        Repo::load(git, root, policy, load::Files::WorkTree)
+        Repo::load(git, root, policy, load::Files::WorkTree, keep)
     }
 
     /// The repository as commit `rev` has it (its tree and its history),
     /// never the work tree: for `--rev`, and for a bare repository.
-    pub fn open_rev(dir: &Path, rev: &str) -> Result<Repo> {
+    pub fn open_rev(dir: &Path, rev: &str, keep: Keep) -> Result<Repo> {
         let git = crate::git::discover(dir).ok_or_else(|| {
             Error::user(format!("{} is not inside a git repository", dir.display()))
         })?;
@@ -156,7 +165,8 @@ impl Repo {
             Error::user(format!("`{rev}` is not a commit of this repository"))
                 .hint("name a branch, a tag or a commit: --rev main")
         })?;
-        let files = crate::git::tree_files(&git, tip).map_err(Error::from)?;
+        let files = crate::git::tree_files(&git, tip, &|p| p == "policy.toml" || keep(p))
+            .map_err(Error::from)?;
         let Some(policy) = files.iter().find(|f| f.path == "policy.toml") else {
             return Err(Error::user(format!(
                 "{rev} is not a marketing repository: its tree has no policy.toml"
@@ -165,7 +175,7 @@ impl Repo {
         let policy = parse_policy(policy.bytes.clone())?;
         // Nothing is read from a work tree: this folder never exists.
         let root = git.path().join("mkt").join("no-work-tree");
-        Repo::load(git, root, policy, load::Files::Tree { tip, files })
+        Repo::load(git, root, policy, load::Files::Tree { tip, files }, keep)
     }
 
     /// Refuses a shallow clone: its oldest commit seems to add every file,

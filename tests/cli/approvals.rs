@@ -3095,3 +3095,72 @@ fn the_server_hook_accepts_a_good_approval_and_refuses_a_bad_one_untouched() {
     assert!(text(&out.stderr).contains("S001"), "{}", text(&out.stderr));
     assert_eq!(server_main(), before);
 }
+
+#[test]
+fn the_server_hook_judges_a_new_branch_by_what_it_adds_to_main() {
+    let d = Dept::new();
+    // main has an error from before the gate was put in place (a campaign
+    // that started without its approvals).
+    d.add_campaign("冬季促销-2026-02V1", "2026-02-15", "li.na", 80000, false);
+    let server = d.tmp().join("server.git");
+    d.git(&["clone", "-q", "--bare", ".", server.to_str().unwrap()]);
+    let out = d
+        .cmd(assert_cmd::cargo::cargo_bin("mkt"))
+        .arg("-C")
+        .arg(&server)
+        .args(["hook", "install"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    d.git(&[
+        "remote",
+        "add",
+        "origin",
+        &format!("file://{}", server.display()),
+    ]);
+    let push = |branch: &str| {
+        d.cmd("git")
+            .env("MKT_TODAY", TODAY)
+            .args(["push", "-q", "origin", branch])
+            .output()
+            .unwrap()
+    };
+    let on_server = |branch: &str| {
+        d.cmd("git")
+            .arg("--git-dir")
+            .arg(&server)
+            .args(["rev-parse", "--verify", "-q", branch])
+            .output()
+            .unwrap()
+            .status
+            .success()
+    };
+
+    // A new branch that adds nothing wrong goes through, main's old error
+    // notwithstanding.
+    d.git(&["checkout", "-q", "-b", "summer"]);
+    d.add_campaign("夏季促销-2026-07V1", "2026-07-01", "li.na", 80000, false);
+    let out = push("summer");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(on_server("summer"));
+
+    // One that adds an error of its own is refused, and not created.
+    d.git(&["checkout", "-q", "-b", "late"]);
+    d.add_campaign("春季促销-2026-02V1", "2026-02-16", "li.na", 80000, false);
+    let out = push("late");
+    assert!(!out.status.success());
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("refusing refs/heads/late: 2 new errors"),
+        "{err}"
+    );
+    assert!(
+        err.contains("春季促销-2026-02V1") && err.contains("A001"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("冬季促销"),
+        "main's old error is not the branch's: {err}"
+    );
+    assert!(!on_server("late"));
+}

@@ -1816,3 +1816,126 @@ fn lint_since_the_base_reports_exactly_the_new_findings() {
     assert_ne!(new[0], "B002");
     assert_ne!(new[0], "D005");
 }
+
+/// (code, file, message) of each finding, sorted: what `--since` matches by.
+fn keyed(json: &Value) -> Vec<(String, String, String)> {
+    let mut out: Vec<_> = findings_all(json)
+        .iter()
+        .map(|f| {
+            let s = |k: &str| f[k].as_str().unwrap_or_default().to_string();
+            (s("code"), s("file"), s("message"))
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// `lint --since BASE` (at `rev`, or the work tree) against the comparison
+/// done by hand: every finding of a whole lint at the head that a whole
+/// lint at the base does not have.
+fn assert_since_is_the_whole_comparison(t: &TestRepo, base: &str, rev: Option<&str>) -> usize {
+    let today = "2026-05-20";
+    let run = |extra: &[&str]| -> Value {
+        let mut args = vec!["lint", "--format", "json", "--today", today];
+        args.extend_from_slice(extra);
+        let out = t.mkt(&args).output().unwrap();
+        assert!(
+            matches!(out.status.code(), Some(0 | 1)),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let head = match rev {
+        Some(rev) => run(&["--rev", rev]),
+        None => run(&[]),
+    };
+    let mut expected = keyed(&head);
+    for old in keyed(&run(&["--rev", base])) {
+        if let Some(i) = expected.iter().position(|k| *k == old) {
+            expected.remove(i);
+        }
+    }
+    let since = match rev {
+        Some(rev) => run(&["--since", base, "--rev", rev]),
+        None => run(&["--since", base]),
+    };
+    assert_eq!(keyed(&since), expected, "--since {base} at {rev:?}");
+    expected.len()
+}
+
+#[test]
+fn lint_since_a_change_in_some_campaigns_equals_the_whole_comparison() {
+    let t = TestRepo::with_team();
+    let a = "春季促销-2026-03V1";
+    let b = "夏季促销-2026-06V1";
+    t.write_standard_campaign(a, "2026-03-10", "2026-04-10");
+    t.write_standard_campaign(b, "2026-06-01", "2026-06-30");
+    let old = "秋季促销-2026-03V1";
+    t.write_standard_campaign(old, "2026-03-08", "2026-03-31");
+    t.commit_all("three campaigns", "2026-02-01T10:00:00+08:00");
+    t.add_minutes(Some(a), "kickoff", "2026-03-01T10:00:00+08:00");
+    t.add_minutes(Some(old), "kickoff", "2026-03-02T10:00:00+08:00");
+    t.add_minutes(None, "review", "2026-03-05T10:00:00+08:00");
+    let base = t.git(&["rev-parse", "HEAD"]).trim().to_string();
+    t.git(&["checkout", "-q", "-b", "pr"]);
+
+    // Within one campaign: a late review and an overspent split.
+    t.write_minutes(Some(a), "review", "2026-03-20T10:00:00+08:00");
+    t.replace(
+        &format!("campaigns/{a}/campaign.toml"),
+        "reserve = 10000",
+        "reserve = 20000",
+    );
+    t.commit_all("review", "2026-04-02T10:00:00+08:00");
+    let new = assert_since_is_the_whole_comparison(&t, &base, Some("HEAD"));
+    assert!(new > 0, "the change adds findings");
+
+    // A new version in the same family, which supersedes the first.
+    let b2 = "夏季促销-2026-06V2";
+    let text = t
+        .read(&format!("campaigns/{b}/campaign.toml"))
+        .replace(b, b2)
+        .replace("supersedes = \"\"", &format!("supersedes = \"{b}\""))
+        .replace("channel = 45000", "channel = 1");
+    t.write(&format!("campaigns/{b2}/campaign.toml"), &text);
+    t.commit_all("V2", "2026-04-03T10:00:00+08:00");
+    assert_since_is_the_whole_comparison(&t, &base, Some("HEAD"));
+
+    // A campaign that replaces one of another family, which the change
+    // does not touch (its kickoff counts for the new one): the families
+    // are not closed, and both sides are linted whole.
+    let c = "国庆促销-2026-03V1";
+    let text = campaign_toml(
+        c,
+        "2026-03-09",
+        "2026-03-31",
+        "li.na",
+        80000,
+        STANDARD_ALLOCATION,
+    )
+    .replace("supersedes = \"\"", &format!("supersedes = \"{old}\""));
+    t.write(&format!("campaigns/{c}/campaign.toml"), &text);
+    t.commit_all("C", "2026-04-04T10:00:00+08:00");
+    assert_since_is_the_whole_comparison(&t, &base, Some("HEAD"));
+
+    // Uncommitted edits in the work tree, and a new, untracked campaign.
+    t.replace(
+        &format!("campaigns/{b}/campaign.toml"),
+        "owner = \"li.na\"",
+        "owner = \"nobody\"",
+    );
+    t.write_standard_campaign("冬季促销-2026-12V1", "2026-12-01", "2026-11-01");
+    let new = assert_since_is_the_whole_comparison(&t, &base, None);
+    assert!(new > 0, "the work tree adds findings");
+
+    // Outside every campaign: department minutes, and a roster change.
+    t.write_minutes(None, "review", "2026-04-01T10:00:00+08:00");
+    assert_since_is_the_whole_comparison(&t, &base, None);
+    t.commit_all("everything", "2026-04-05T10:00:00+08:00");
+    t.write(
+        "team.toml",
+        &format!("{}\n# 名单备注\n", t.read("team.toml")),
+    );
+    assert_since_is_the_whole_comparison(&t, &base, None);
+}

@@ -434,6 +434,41 @@ fn changes_in(
     Ok((commits, changes))
 }
 
+/// Every path that differs between two trees (`None`: the empty tree),
+/// compared as the walk compares a commit with its parent: a folder with
+/// the same id on both sides is never read. A change that has no UTF-8
+/// path is listed as the empty path.
+pub fn paths_between(
+    repo: &Repository,
+    old: Option<Oid>,
+    new: Oid,
+) -> Result<Vec<String>, git2::Error> {
+    let mut trees = TreeCache::new(repo)?;
+    let old = old.map(|id| trees.get(id, None)).transpose()?;
+    let new = trees.get(new, old.as_deref())?;
+    let every = PathFilter {
+        cache_key: None,
+        descend: &|_| true,
+        wanted: &|_| true,
+    };
+    let mut found = tree_diff::Found::default();
+    tree_diff::diff_trees(
+        &mut trees,
+        old.as_deref(),
+        Some(&new),
+        "",
+        &every,
+        &mut found,
+    )?;
+    let mut paths: Vec<String> = found.changes.into_iter().map(|(path, _, _)| path).collect();
+    if found.other {
+        // A change it cannot name (a file name that is not UTF-8, a
+        // submodule): the empty path, which lies in no folder.
+        paths.push(String::new());
+    }
+    Ok(paths)
+}
+
 pub fn commit_time(commit: &git2::Commit) -> DateTime<FixedOffset> {
     let t = commit.time();
     let off = FixedOffset::east_opt(t.offset_minutes() * 60)
