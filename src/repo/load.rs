@@ -130,7 +130,7 @@ impl Repo {
         // and roster change, for verification.
         let filter = crate::git::PathFilter {
             // Bump when what the filter takes in changes.
-            cache_key: Some("minutes+approvals+team+policy+waivers/4"),
+            cache_key: Some("minutes+approvals+team+policy+waivers+reports/5"),
             descend: &|p: &str| {
                 let parts: Vec<&str> = p.split('/').collect();
                 matches!(
@@ -142,6 +142,7 @@ impl Repo {
                         | ["minutes", _]
                         | ["approvals"]
                         | ["waivers"]
+                        | ["reports"]
                 )
             },
             wanted: &|p: &str| {
@@ -154,6 +155,7 @@ impl Repo {
                         | Kind::Team
                         | Kind::Policy
                         | Kind::Waiver
+                        | Kind::Report { .. }
                 )
             },
         };
@@ -171,7 +173,7 @@ impl Repo {
             .filter(|(p, _)| {
                 matches!(
                     classify(p),
-                    Kind::CampaignMinutes { .. } | Kind::DeptMinutes { .. }
+                    Kind::CampaignMinutes { .. } | Kind::DeptMinutes { .. } | Kind::Report { .. }
                 )
             })
             .collect();

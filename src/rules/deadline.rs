@@ -153,6 +153,8 @@ declare_rule! {
     /// For every quarter from the department's first activity on, the
     /// quarterly report `reports/<YYYY>Q<n>.md` is filed within
     /// `deadlines.report_days_after_quarter` days after the quarter ends.
+    /// A report first committed after that day is late but done: a warning
+    /// saying how late; only a report not filed at all is an error.
     ///
     /// ## Why
     /// 制度 三(二)：季度报告需在季度结束后 X 日内提交，涵盖活动数据、市场反馈及改进建议.
@@ -514,15 +516,26 @@ fn reports(ctx: &View, out: &mut Vec<Diagnostic>) {
     let days = ctx.policy.deadlines.report_days_after_quarter;
     let mut q = Quarter::of(first);
     while q.days_after_end(days) < ctx.today {
-        if !ctx.repo.reports.contains_key(&(q.year, q.q)) {
+        let due = q.days_after_end(days);
+        if let Some(path) = ctx.repo.reports.get(&(q.year, q.q)) {
+            // Filed: late when its first commit came after the due day.
+            if let Some(filed) = ctx.repo.first_added.get(path).map(|t| ctx.day_of(*t))
+                && filed > due
+            {
+                out.push(late(
+                    &D007,
+                    Located::file(path.clone()),
+                    format!("the {q} report was filed {filed}"),
+                    filed,
+                    due,
+                ));
+            }
+        } else {
             out.push(
                 Diagnostic::new(
                     &D007,
                     Located::file(format!("reports/{q}.md")),
-                    format!(
-                        "the {q} report was due {} and is not filed",
-                        q.days_after_end(days)
-                    ),
+                    format!("the {q} report was due {due} and is not filed"),
                 )
                 .help(format!(
                     "write the quarter's report and file it as reports/{q}.md"

@@ -852,6 +852,18 @@ fn d007_quarterly_report_not_filed() {
         f["message"].as_str().unwrap().contains("2026-04-10"),
         "{f:#}"
     );
+
+    // Filed three days late: a warning that says so, and lint passes.
+    let t = TestRepo::with_team();
+    t.add_minutes(None, "weekly", "2026-01-12T10:00:00+08:00");
+    t.write("reports/2026Q1.md", "# 2026Q1 季度报告\n");
+    t.commit_all("report, late", "2026-04-13T10:00:00+08:00");
+    let json = t.lint_expect("2026-04-20", 0);
+    let f = assert_one(&json, "D007", "reports/2026Q1.md", 1, 1, "warning");
+    assert_eq!(
+        f["message"],
+        "the 2026Q1 report was filed 2026-04-13, 3 days late (due by 2026-04-10)"
+    );
 }
 
 // ---------------------------------------------------------------- B: budget
