@@ -106,3 +106,67 @@ pub fn create_new(path: &Path, bytes: &[u8]) -> Result<()> {
     })?;
     Ok(())
 }
+
+/// Why `read_plain` gave no bytes.
+#[derive(Debug)]
+pub enum ReadPlain {
+    /// Not a plain file: what it is (`a FIFO`, `a symbolic link`, …).
+    NotPlain(&'static str),
+    /// More than the cap: its size.
+    TooLarge(u64),
+    Io(std::io::Error),
+}
+
+impl std::fmt::Display for ReadPlain {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ReadPlain::NotPlain(what) => write!(f, "it is {what}, not a plain file"),
+            ReadPlain::TooLarge(n) => write!(f, "it is {n} bytes, more than mkt reads"),
+            ReadPlain::Io(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+/// What a path is, when it is not a plain file.
+fn not_plain(t: std::fs::FileType) -> Option<&'static str> {
+    use std::os::unix::fs::FileTypeExt;
+    if t.is_file() {
+        None
+    } else if t.is_symlink() {
+        Some("a symbolic link")
+    } else if t.is_dir() {
+        Some("a folder")
+    } else if t.is_fifo() {
+        Some("a FIFO (named pipe)")
+    } else if t.is_socket() {
+        Some("a socket")
+    } else {
+        Some("a device")
+    }
+}
+
+/// The bytes of a plain file of at most `cap` bytes. Anything else — a
+/// FIFO, which would block the read forever, a device such as /dev/zero, a
+/// symbolic link to one — is refused before it is opened, and checked again
+/// on the open handle; more than `cap` bytes are never read.
+pub fn read_plain(path: &Path, cap: u64) -> std::result::Result<Vec<u8>, ReadPlain> {
+    let meta = std::fs::symlink_metadata(path).map_err(ReadPlain::Io)?;
+    if let Some(what) = not_plain(meta.file_type()) {
+        return Err(ReadPlain::NotPlain(what));
+    }
+    let file = std::fs::File::open(path).map_err(ReadPlain::Io)?;
+    let meta = file.metadata().map_err(ReadPlain::Io)?;
+    if let Some(what) = not_plain(meta.file_type()) {
+        return Err(ReadPlain::NotPlain(what));
+    }
+    if meta.len() > cap {
+        return Err(ReadPlain::TooLarge(meta.len()));
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    std::io::Read::read_to_end(&mut std::io::Read::take(file, cap + 1), &mut bytes)
+        .map_err(ReadPlain::Io)?;
+    if bytes.len() as u64 > cap {
+        return Err(ReadPlain::TooLarge(bytes.len() as u64));
+    }
+    Ok(bytes)
+}

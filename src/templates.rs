@@ -11,7 +11,8 @@ static BUILTIN: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/templates");
 /// has one, else the built-in one.
 pub fn get(repo_root: Option<&Path>, name: &str) -> Option<String> {
     if let Some(root) = repo_root
-        && let Ok(text) = std::fs::read_to_string(root.join("templates").join(name))
+        && let Ok(bytes) = crate::fsutil::read_plain(&root.join("templates").join(name), 1 << 20)
+        && let Ok(text) = String::from_utf8(bytes)
     {
         return Some(text);
     }

@@ -27,7 +27,7 @@ mod withdraw;
 use std::io::Write;
 use std::path::PathBuf;
 
-use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, TimeZone, Utc};
 use clap::{Parser, Subcommand};
 
 use crate::error::{Error, Result};
@@ -89,9 +89,17 @@ pub enum Command {
     Man(man::Args),
 }
 
+/// A date as a person writes it on the command line: `YYYY-MM-DD`, years
+/// 1–9999 as in a TOML file (beyond them no deadline can be counted).
 fn parse_date(s: &str) -> std::result::Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .map_err(|_| format!("`{s}` is not a date: write YYYY-MM-DD"))
+    let d = NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+        .map_err(|_| format!("`{s}` is not a date: write YYYY-MM-DD"))?;
+    if !(1..=9999).contains(&d.year()) {
+        return Err(format!(
+            "`{s}` is outside the years 1–9999 mkt counts deadlines in: write YYYY-MM-DD"
+        ));
+    }
+    Ok(d)
 }
 
 /// Reads the forms of `GIT_COMMITTER_DATE` people use: RFC 3339, and

@@ -44,6 +44,84 @@ pub fn hash_blob(bytes: &[u8]) -> Option<Oid> {
     Oid::hash_object(ObjectType::Blob, bytes).ok()
 }
 
+/// Whether git converts line endings when it adds files to this
+/// repository: `core.autocrlf` is `true` or `input`, or a `.gitattributes`
+/// (or `info/attributes`) may say `text` / `eol`. Asked once per run.
+pub fn converts_line_endings(repo: &Repository) -> bool {
+    let autocrlf = repo
+        .config()
+        .ok()
+        .and_then(|c| c.get_string("core.autocrlf").ok())
+        .is_some_and(|v| {
+            matches!(
+                v.to_ascii_lowercase().as_str(),
+                "true" | "input" | "yes" | "on" | "1"
+            )
+        });
+    let attributes = repo
+        .workdir()
+        .is_some_and(|w| w.join(".gitattributes").exists())
+        || repo.path().join("info/attributes").exists();
+    autocrlf || attributes
+}
+
+/// The blob id git gives a work-tree file's bytes when it adds them (`git
+/// hash-object --path`): with git's end-of-line conversion for a text file
+/// (CRLF to LF) where the repository asks for it. `converts` is
+/// `converts_line_endings`.
+pub fn hash_worktree_blob(
+    repo: &Repository,
+    converts: bool,
+    path: &str,
+    bytes: &[u8],
+) -> Option<Oid> {
+    if converts && bytes.windows(2).any(|w| w == b"\r\n") && is_text_for_git(repo, path, bytes) {
+        let mut clean = Vec::with_capacity(bytes.len());
+        let mut i = 0;
+        while i < bytes.len() {
+            if bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
+                i += 1;
+                continue;
+            }
+            clean.push(bytes[i]);
+            i += 1;
+        }
+        return hash_blob(&clean);
+    }
+    hash_blob(bytes)
+}
+
+/// Whether git treats `path` as text to convert: its attributes (`-text`
+/// never; `text`, `eol=…` always), else `core.autocrlf` with git's own
+/// guess (no NUL byte: text).
+fn is_text_for_git(repo: &Repository, path: &str, bytes: &[u8]) -> bool {
+    let attr = |name: &str| {
+        repo.get_attr(Path::new(path), name, git2::AttrCheckFlags::FILE_THEN_INDEX)
+            .ok()
+            .map(git2::AttrValue::from_string)
+    };
+    match attr("text") {
+        Some(git2::AttrValue::False) => return false,
+        Some(git2::AttrValue::True) => return true,
+        _ => {}
+    }
+    if matches!(attr("eol"), Some(git2::AttrValue::String(_))) {
+        return true;
+    }
+    let autocrlf_or_auto = matches!(attr("text"), Some(git2::AttrValue::String("auto")))
+        || repo
+            .config()
+            .ok()
+            .and_then(|c| c.get_string("core.autocrlf").ok())
+            .is_some_and(|v| {
+                !matches!(
+                    v.to_ascii_lowercase().as_str(),
+                    "false" | "no" | "off" | "0"
+                )
+            });
+    autocrlf_or_auto && !bytes.contains(&0)
+}
+
 /// The commit a revision names.
 pub fn resolve_commit(repo: &Repository, rev: &str) -> Option<Oid> {
     repo.revparse_single(rev)

@@ -202,9 +202,7 @@ fn committed_blob(repo: &Repo, path: &str) -> Result<git::Oid> {
         git::AtHead::NotCommitted => Error::user(format!("{path} is not committed yet"))
             .hint("commit it first: approvals bind a committed file"),
     })?;
-    let bytes =
-        std::fs::read(repo.root.join(path)).map_err(|e| Error::io(&repo.root.join(path), e))?;
-    let now = git::hash_blob(&bytes);
+    let now = repo.blob_id(path);
     if now != Some(committed) {
         return Err(Error::user(format!("{path} has uncommitted changes"))
             .hint("commit or discard them first: an approval binds the file as committed"));

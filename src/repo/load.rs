@@ -62,8 +62,8 @@ impl Repo {
                     .filter(|(rel, _)| keep(rel))
                     .collect::<Vec<_>>()
                     .into_par_iter()
-                    .map(|(rel, is_link)| {
-                        let l = load_one(&root, &rel, is_link, max, None);
+                    .map(|(rel, entry)| {
+                        let l = load_one(&root, &rel, entry, max, None);
                         (rel, l)
                     })
                     .collect(),
@@ -78,7 +78,8 @@ impl Repo {
                     .collect::<Vec<_>>()
                     .into_par_iter()
                     .map(|f| {
-                        let l = load_one(&root, &f.path, f.link, max, Some(&f.bytes));
+                        let entry = if f.link { Entry::Link } else { Entry::File };
+                        let l = load_one(&root, &f.path, entry, max, Some(&f.bytes));
                         (f.path, l)
                     })
                     .collect(),
@@ -102,6 +103,7 @@ impl Repo {
             waivers: Vec::new(),
             trust_root: 0,
             blob_ids: std::cell::RefCell::new(known_blobs),
+            converts_eol: std::cell::OnceCell::new(),
             faults: Vec::new(),
             git,
         };
@@ -309,7 +311,7 @@ impl Repo {
 /// Lists every file below `root` that `keep` takes, in folders it keeps
 /// (asked as `dir/`), `.git` aside: `/`-separated relative paths, with
 /// whether each is a symbolic link.
-fn walk(root: &Path, keep: Keep) -> Result<Vec<(String, bool)>> {
+fn walk(root: &Path, keep: Keep) -> Result<Vec<(String, Entry)>> {
     let mut out = Vec::new();
     let it = walkdir::WalkDir::new(root)
         .follow_links(false)
@@ -333,7 +335,14 @@ fn walk(root: &Path, keep: Keep) -> Result<Vec<(String, bool)>> {
         if ft.is_dir() {
             continue;
         }
-        out.push((relative(root, entry.path()), ft.is_symlink()));
+        let kind = if ft.is_symlink() {
+            Entry::Link
+        } else if ft.is_file() {
+            Entry::File
+        } else {
+            Entry::Special
+        };
+        out.push((relative(root, entry.path()), kind));
     }
     Ok(out)
 }
@@ -348,8 +357,18 @@ fn relative(root: &Path, path: &Path) -> String {
     parts.join("/")
 }
 
+/// What the work-tree listing found at a path (from the folder entry, before
+/// anything is opened).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Entry {
+    File,
+    Link,
+    /// A FIFO, a socket or a device: opening a FIFO would block forever.
+    Special,
+}
+
 /// Loads one file: from the work tree, or (`bytes`) as a commit's tree has it.
-fn load_one(root: &Path, rel: &str, is_link: bool, max_bytes: u64, bytes: Option<&[u8]>) -> Loaded {
+fn load_one(root: &Path, rel: &str, entry: Entry, max_bytes: u64, bytes: Option<&[u8]>) -> Loaded {
     let kind = classify(rel);
     if let Kind::Other | Kind::Policy = kind {
         return Loaded::Skip; // policy.toml was read (and checked) by Repo::open
@@ -364,7 +383,17 @@ fn load_one(root: &Path, rel: &str, is_link: bool, max_bytes: u64, bytes: Option
             .help(why),
         );
     }
-    if is_link {
+    if entry == Entry::Special {
+        return Loaded::Fault(
+            LoadFault::new(
+                FaultKind::Unreadable,
+                Located::file(rel),
+                format!("`{rel}` is not a plain file (a FIFO, a socket or a device)"),
+            )
+            .help("mkt reads only plain files; remove it and put the record's text there"),
+        );
+    }
+    if entry == Entry::Link {
         return Loaded::Fault(
             LoadFault::new(FaultKind::Symlink, Located::file(rel), format!("`{rel}` is a symbolic link"))
                 .help("mkt reads only plain files; a link could point outside the repository. Replace it with the file itself"),
@@ -397,6 +426,10 @@ fn load_one(root: &Path, rel: &str, is_link: bool, max_bytes: u64, bytes: Option
                 Err(e) => return cannot(e),
             };
             match file.metadata() {
+                // Replaced by something else since the folder was listed.
+                Ok(m) if !m.is_file() => {
+                    return cannot(std::io::Error::other("not a plain file"));
+                }
                 Ok(m) => (Box::new(file), m.len()),
                 Err(e) => return cannot(e),
             }

@@ -123,6 +123,9 @@ pub struct Repo {
     pub trust_root: usize,
     /// Blob ids of work-tree files, as git would hash them, once each.
     blob_ids: std::cell::RefCell<HashMap<String, Option<crate::git::Oid>>>,
+    /// Whether git converts line endings here (asked once, when a work-tree
+    /// file is first hashed).
+    converts_eol: std::cell::OnceCell<bool>,
 }
 impl Repo {
     /// Finds the repository containing `dir` and loads it.
@@ -141,16 +144,18 @@ impl Repo {
             Error::user("this git repository has no work tree (bare); mkt needs one")
         })?;
         let policy_path = root.join("policy.toml");
-        let bytes = match std::fs::read(&policy_path) {
+        use crate::fsutil::ReadPlain;
+        let bytes = match crate::fsutil::read_plain(&policy_path, POLICY_MAX_BYTES) {
             Ok(bytes) => bytes,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            Err(ReadPlain::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => {
                 return Err(Error::user(format!(
                     "{} is not a marketing repository: it has no policy.toml",
                     root.display()
                 ))
                 .hint("run `mkt init` here to add the default policy"));
             }
-            Err(e) => return Err(Error::io(&policy_path, e)),
+            Err(ReadPlain::Io(e)) => return Err(Error::io(&policy_path, e)),
+            Err(why) => return Err(unreadable_policy(&why.to_string())),
         };
         let policy = parse_policy(bytes)?;
         Repo::load(git, root, policy, load::Files::WorkTree, keep)
@@ -173,6 +178,16 @@ impl Repo {
                 "{rev} is not a marketing repository: its tree has no policy.toml"
             )));
         };
+        if policy.link {
+            return Err(unreadable_policy(
+                &crate::fsutil::ReadPlain::NotPlain("a symbolic link").to_string(),
+            ));
+        }
+        if policy.bytes.len() as u64 > POLICY_MAX_BYTES {
+            return Err(unreadable_policy(
+                &crate::fsutil::ReadPlain::TooLarge(policy.bytes.len() as u64).to_string(),
+            ));
+        }
         let policy = parse_policy(policy.bytes.clone())?;
         // Nothing is read from a work tree: this folder never exists.
         let root = git.path().join("mkt").join("no-work-tree");
@@ -216,6 +231,14 @@ impl Repo {
             })?;
         Ok(())
     }
+}
+
+/// The most policy.toml may hold (the shipped one is about 10 KB).
+const POLICY_MAX_BYTES: u64 = 1 << 20;
+
+fn unreadable_policy(why: &str) -> Error {
+    Error::config(format!("policy.toml cannot be read: {why}"))
+        .hint("policy.toml is a plain text file in the repository (at most 1 MiB); `mkt init` in an empty folder writes the default for comparison")
 }
 
 /// policy.toml's bytes, read and checked.

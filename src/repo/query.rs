@@ -12,13 +12,18 @@ impl Repo {
         if let Some(id) = self.blob_ids.borrow().get(path) {
             return *id;
         }
-        let hash = crate::git::hash_blob;
+        let converts = *self
+            .converts_eol
+            .get_or_init(|| crate::git::converts_line_endings(&self.git));
+        let hash = |b: &[u8]| crate::git::hash_worktree_blob(&self.git, converts, path, b);
         let id = match (self.docs.get(path), self.texts.get(path)) {
             (Some(doc), _) => hash(doc.text().as_bytes()),
             (None, Some(text)) => hash(text.as_bytes()),
-            _ => std::fs::read(self.root.join(path))
-                .ok()
-                .and_then(|b| hash(&b)),
+            _ => {
+                crate::fsutil::read_plain(&self.root.join(path), self.policy.general.max_file_bytes)
+                    .ok()
+                    .and_then(|b| hash(&b))
+            }
         };
         self.blob_ids.borrow_mut().insert(path.to_string(), id);
         id
@@ -62,7 +67,10 @@ impl Repo {
         if let Some(t) = self.texts.get(file) {
             return Some(t.clone());
         }
-        std::fs::read_to_string(self.root.join(file)).ok()
+        let bytes =
+            crate::fsutil::read_plain(&self.root.join(file), self.policy.general.max_file_bytes)
+                .ok()?;
+        String::from_utf8(bytes).ok()
     }
 
     /// Campaigns with a valid campaign.toml.

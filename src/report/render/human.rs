@@ -35,11 +35,25 @@ fn group(digits: &str) -> String {
     out
 }
 
-/// A fraction as a percentage with one decimal: `1.6 %`.
+/// A fraction as a percentage with one decimal: `1.6 %`. One too large to
+/// hold a hundredfold (an actual against a target of almost nothing) is
+/// written with its power of ten: `8.0e28 %`.
 pub fn percent(r: Decimal) -> String {
-    let p = (r * Decimal::ONE_HUNDRED)
-        .round_dp_with_strategy(1, RoundingStrategy::MidpointAwayFromZero);
-    format!("{p:.1} %")
+    match r.checked_mul(Decimal::ONE_HUNDRED) {
+        Some(p) => {
+            let p = p.round_dp_with_strategy(1, RoundingStrategy::MidpointAwayFromZero);
+            format!("{p:.1} %")
+        }
+        None => {
+            let e = format!("{:e}", r.normalize());
+            let (mantissa, exp) = e.split_once('e').unwrap_or((&e, "0"));
+            let exp: i64 = exp.parse().unwrap_or(0) + 2;
+            let m = Decimal::from_str_exact(mantissa)
+                .map(|m| m.round_dp_with_strategy(1, RoundingStrategy::MidpointAwayFromZero))
+                .unwrap_or_default();
+            format!("{m:.1}e{exp} %")
+        }
+    }
 }
 
 pub fn opt_percent(r: Option<Decimal>, none: &str) -> String {
