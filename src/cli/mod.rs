@@ -285,13 +285,23 @@ impl Global {
 }
 
 /// Writes to stdout; a closed pipe (`mkt lint | head`) ends quietly.
+/// Writes to stdout. A reader that went away (`| head`) ends mkt quietly;
+/// any other failure (a full disk, `> /dev/full`) ends it with exit 2 and
+/// says so, never with 0 over a truncated report.
 pub fn print(text: &str) {
     let mut out = anstream::stdout();
-    if let Err(e) = out.write_all(text.as_bytes()).and_then(|_| out.flush())
-        && e.kind() == std::io::ErrorKind::BrokenPipe
-    {
+    if let Err(e) = out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+        output_failed(e);
+    }
+}
+
+/// The end of a run whose output could not be written.
+pub fn output_failed(e: std::io::Error) -> ! {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
         std::process::exit(0);
     }
+    say(&format!("mkt: cannot write the output: {e}"));
+    std::process::exit(2);
 }
 
 /// Writes a line to stderr (messages, progress: never data).
@@ -301,7 +311,16 @@ pub fn say(text: &str) {
 }
 
 pub fn main() -> i32 {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // Help and the version go to stdout: a failed write is exit 2.
+            if let Err(io) = e.print() {
+                output_failed(io);
+            }
+            return e.exit_code();
+        }
+    };
     let global = Global {
         dir: cli.chdir.unwrap_or_else(|| PathBuf::from(".")),
         today: cli.today,

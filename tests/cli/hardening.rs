@@ -193,3 +193,34 @@ fn a_checkout_with_crlf_line_endings_lints_as_the_committed_files() {
     );
     assert_eq!(lint(&crlf), lf);
 }
+
+#[test]
+fn output_that_cannot_be_written_is_exit_2_never_a_quiet_0() {
+    let t = TestRepo::example();
+    for args in [
+        &["lint"][..],
+        &["lint", "--format", "json"][..],
+        &["report", "--quarter", "2026Q3"][..],
+        &["status"][..],
+        &["--help"][..],
+    ] {
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap();
+        let out = tool(&t.home, env!("CARGO_BIN_EXE_mkt"))
+            .arg("-C")
+            .arg(&t.root)
+            .env("MKT_TODAY", "2026-10-20")
+            .args(args)
+            .stdout(full)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(
+            stderr(&out).contains("cannot write the output"),
+            "{args:?}: {}",
+            stderr(&out)
+        );
+    }
+}
