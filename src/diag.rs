@@ -189,21 +189,28 @@ fn render_text(
     color: bool,
 ) -> String {
     use annotate_snippets::{Level, Renderer, Snippet};
+    // mkt cuts long lines itself (`excerpt`), by character: the renderer's
+    // own cut counts bytes and misplaces the mark under Chinese text.
     let renderer = if color {
         Renderer::styled()
     } else {
         Renderer::plain()
-    };
+    }
+    .term_width(usize::MAX / 4);
     let mut out = String::new();
-    let mut texts: BTreeMap<&str, Option<String>> = BTreeMap::new();
+    // Each file's text and where its lines start, read once.
+    let mut texts: BTreeMap<&str, Option<(String, Vec<usize>)>> = BTreeMap::new();
     for d in diags {
         let level = match d.severity {
             Severity::Error => Level::Error,
             Severity::Warning => Level::Warning,
         };
-        let text = texts
-            .entry(d.at.file.as_str())
-            .or_insert_with(|| source(&d.at.file));
+        let text = texts.entry(d.at.file.as_str()).or_insert_with(|| {
+            source(&d.at.file).map(|t| {
+                let starts = line_starts(&t);
+                (t, starts)
+            })
+        });
         let shown;
         let (level, title) = match &d.waived {
             Some(w) => {
@@ -213,19 +220,45 @@ fn render_text(
             None => (level, d.message.as_str()),
         };
         let mut msg = level.title(title).id(d.rule.code);
-        match (text.as_deref(), &d.at.span) {
-            (Some(src), Some(span)) if span.end <= src.len() => {
-                let mut ann = level.span(span.clone());
+        let shown_part;
+        match (text.as_ref(), &d.at.span) {
+            (Some((src, starts)), Some(span))
+                if span.end <= src.len()
+                    && src.is_char_boundary(span.start)
+                    && src.is_char_boundary(span.end) =>
+            {
+                // Only the lines the span is on, and of a very long line
+                // only the stretch around it: the cost of a finding never
+                // grows with the file.
+                let part = excerpt(src, starts, span.clone());
+                shown_part = part.text;
+                let mut ann = level.span(part.span);
                 if let Some(l) = &d.label {
                     ann = ann.label(l);
                 }
-                msg = msg.snippet(
-                    Snippet::source(src)
-                        .line_start(1)
-                        .origin(&d.at.file)
-                        .fold(true)
-                        .annotation(ann),
-                );
+                let mut snippet = Snippet::source(&shown_part)
+                    .line_start(d.at.line)
+                    .fold(true)
+                    .annotation(ann);
+                if !part.cut {
+                    snippet = snippet.origin(&d.at.file);
+                }
+                msg = msg.snippet(snippet);
+                if part.cut {
+                    // The column is the file's, not the excerpt's: say it.
+                    if let Some(h) = &d.help {
+                        msg = msg.footer(Level::Help.title(h));
+                    }
+                    let rendered = renderer.render(msg).to_string();
+                    let (title, rest) = rendered.split_once('\n').unwrap_or((&rendered, ""));
+                    let pad = " ".repeat(d.at.line.to_string().len());
+                    let _ = writeln!(
+                        out,
+                        "{title}\n{pad}--> {}:{}:{}\n{rest}\n",
+                        d.at.file, d.at.line, d.at.column
+                    );
+                    continue;
+                }
             }
             _ => {
                 // No text to show: say where, as rustc does for a whole file.
@@ -259,6 +292,63 @@ fn render_text(
     out
 }
 
+/// What of a file a finding shows: the lines its span is on, and of a line
+/// longer than `LONG_LINE` bytes only `CONTEXT` characters either side of
+/// the span, marked `…` (`cut`).
+struct Excerpt {
+    text: String,
+    span: std::ops::Range<usize>,
+    cut: bool,
+}
+
+const LONG_LINE: usize = 400;
+const CONTEXT: usize = 40;
+
+/// Where each line of `text` starts (byte offsets).
+fn line_starts(text: &str) -> Vec<usize> {
+    std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+        .collect()
+}
+
+fn excerpt(src: &str, starts: &[usize], span: std::ops::Range<usize>) -> Excerpt {
+    // The line the span starts on, to the end of the line it ends on.
+    let first = starts
+        .partition_point(|&s| s <= span.start)
+        .saturating_sub(1);
+    let begin = starts.get(first).copied().unwrap_or(0);
+    let last = starts.partition_point(|&s| s <= span.end);
+    let end = starts
+        .get(last)
+        .map_or(src.len(), |&next| next - 1)
+        .max(span.end);
+    if end - begin <= LONG_LINE {
+        return Excerpt {
+            text: src[begin..end].to_string(),
+            span: span.start - begin..span.end - begin,
+            cut: false,
+        };
+    }
+    let from = src[begin..span.start]
+        .char_indices()
+        .rev()
+        .nth(CONTEXT.saturating_sub(1))
+        .map_or(begin, |(i, _)| begin + i);
+    let to = src[span.end..end]
+        .char_indices()
+        .nth(CONTEXT)
+        .map_or(end, |(i, _)| span.end + i);
+    let (lead, tail) = (
+        if from > begin { "…" } else { "" },
+        if to < end { "…" } else { "" },
+    );
+    Excerpt {
+        text: format!("{lead}{}{tail}", &src[from..to]),
+        span: span.start - from + lead.len()..span.end - from + lead.len(),
+        cut: true,
+    }
+}
+
 /// `2 errors, 1 warning` — or `no findings`.
 pub fn summary(errors: usize, warnings: usize) -> String {
     let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
@@ -270,18 +360,26 @@ pub fn summary(errors: usize, warnings: usize) -> String {
     }
 }
 
+/// A finding in `--format json`; fields in alphabetical order, as the
+/// format has always listed them.
 #[derive(Serialize)]
 struct JsonFinding<'a> {
     code: &'a str,
+    column: usize,
+    file: &'a str,
+    help: Option<&'a str>,
+    line: usize,
+    message: &'a str,
     rule: &'a str,
     severity: Severity,
-    file: &'a str,
-    line: usize,
-    column: usize,
-    message: &'a str,
-    help: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     waived: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct JsonDocument<'a> {
+    findings: Vec<JsonFinding<'a>>,
+    version: u32,
 }
 
 fn json_findings(diags: &[Diagnostic]) -> Vec<JsonFinding<'_>> {
@@ -302,8 +400,13 @@ fn json_findings(diags: &[Diagnostic]) -> Vec<JsonFinding<'_>> {
 }
 
 fn render_json(diags: &[Diagnostic]) -> String {
-    let v = serde_json::json!({ "version": 1, "findings": json_findings(diags) });
-    let mut s = serde_json::to_string_pretty(&v).unwrap_or_default();
+    // Written straight from the findings, never through a JSON tree: a
+    // hundred thousand findings cost their text, not ten times it.
+    let doc = JsonDocument {
+        findings: json_findings(diags),
+        version: 1,
+    };
+    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
     s.push('\n');
     s
 }

@@ -10,13 +10,54 @@ use toml_edit::{ImDocument, Item};
 use crate::diag::Located;
 
 /// A TOML file: its text, read once into its record type; the document
-/// with spans is parsed only when a finding needs a line and column.
+/// with spans is parsed only when a finding needs a line and column, and
+/// only its key paths' spans are kept (`SpanIndex`), not the document: a
+/// hundred thousand files with findings stay small.
 #[derive(Debug)]
 pub struct SourceDoc {
     pub file: String,
     text: String,
-    doc: OnceCell<Option<ImDocument<String>>>,
+    spans: OnceCell<Option<SpanIndex>>,
     line_starts: OnceCell<Vec<usize>>,
+}
+
+/// Every key path of a document that has a span (the value's, else the
+/// key's), segments joined by U+001F, sorted for lookup.
+#[derive(Debug)]
+struct SpanIndex(Vec<(Box<str>, Range<usize>)>);
+
+const SEP: char = '\u{1f}';
+
+impl SpanIndex {
+    fn of(doc: &ImDocument<String>) -> SpanIndex {
+        let mut out = Vec::new();
+        flatten(&Node::Item(doc.as_item()), &mut String::new(), &mut out);
+        out.sort_by(|a, b| a.0.cmp(&b.0));
+        SpanIndex(out)
+    }
+
+    fn get(&self, key: &str) -> Option<Range<usize>> {
+        self.0
+            .binary_search_by(|(k, _)| (**k).cmp(key))
+            .ok()
+            .map(|i| self.0[i].1.clone())
+    }
+}
+
+/// Adds the spans of every path below `node` (at `prefix`) to `out`.
+fn flatten(node: &Node, prefix: &mut String, out: &mut Vec<(Box<str>, Range<usize>)>) {
+    for (seg, key_span, child) in node.children() {
+        let len = prefix.len();
+        if !prefix.is_empty() {
+            prefix.push(SEP);
+        }
+        prefix.push_str(&seg);
+        if let Some(span) = child.span().or(key_span) {
+            out.push((prefix.as_str().into(), span));
+        }
+        flatten(&child, prefix, out);
+        prefix.truncate(len);
+    }
 }
 
 /// What kind of fault a file has.
@@ -42,7 +83,7 @@ impl SourceDoc {
         SourceDoc {
             file: file.to_string(),
             text,
-            doc: OnceCell::new(),
+            spans: OnceCell::new(),
             line_starts: OnceCell::new(),
         }
     }
@@ -60,16 +101,20 @@ impl SourceDoc {
         &self.text
     }
 
-    fn doc(&self) -> Option<&ImDocument<String>> {
-        self.doc
-            .get_or_init(|| ImDocument::parse(self.text.clone()).ok())
+    fn spans(&self) -> Option<&SpanIndex> {
+        self.spans
+            .get_or_init(|| {
+                ImDocument::parse(self.text.clone())
+                    .ok()
+                    .map(|d| SpanIndex::of(&d))
+            })
             .as_ref()
     }
 
     fn syntax_error(&self) -> Option<SourceError> {
         match ImDocument::parse(self.text.clone()) {
             Ok(doc) => {
-                let _ = self.doc.set(Some(doc));
+                let _ = self.spans.set(Some(SpanIndex::of(&doc)));
                 None
             }
             Err(e) => Some(SourceError {
@@ -113,19 +158,13 @@ impl SourceDoc {
             .unwrap_or_else(|| Located::file(self.file.clone()))
     }
 
+    /// The span of the longest prefix of `path` that the document has
+    /// (and that has a span).
     fn span_of(&self, path: &[&str]) -> Option<Range<usize>> {
-        let mut node = Node::Item(self.doc()?.as_item());
-        let mut best = None;
-        for seg in path {
-            let Some((key_span, next)) = node.child(seg) else {
-                break;
-            };
-            if let Some(s) = next.span().or(key_span) {
-                best = Some(s);
-            }
-            node = next;
-        }
-        best
+        let spans = self.spans()?;
+        (1..=path.len())
+            .rev()
+            .find_map(|k| spans.get(&path[..k].join(&SEP.to_string())))
     }
 }
 
@@ -148,26 +187,42 @@ impl<'a> Node<'a> {
         }
     }
 
-    fn child(&self, seg: &str) -> Option<(Option<Range<usize>>, Node<'a>)> {
-        let index = seg.parse::<usize>().ok();
+    /// Each child: its path segment (a key, or an array index), its key's
+    /// span, and the child.
+    fn children(&self) -> Vec<(String, Option<Range<usize>>, Node<'a>)> {
+        let table = |t: &'a dyn toml_edit::TableLike| {
+            t.iter()
+                .filter_map(|(k, _)| t.get_key_value(k))
+                .map(|(k, v)| (k.get().to_string(), k.span(), Node::Item(v)))
+                .collect()
+        };
         match *self {
             Node::Item(item) => {
                 if let Some(t) = item.as_table_like() {
-                    return t.get_key_value(seg).map(|(k, v)| (k.span(), Node::Item(v)));
+                    return table(t);
                 }
                 if let Some(a) = item.as_array_of_tables() {
-                    return a.get(index?).map(|t| (None, Node::Table(t)));
+                    return a
+                        .iter()
+                        .enumerate()
+                        .map(|(i, t)| (i.to_string(), None, Node::Table(t)))
+                        .collect();
                 }
-                item.as_array()?.get(index?).map(|v| (None, Node::Value(v)))
+                item.as_array().map_or_else(Vec::new, |a| {
+                    a.iter()
+                        .enumerate()
+                        .map(|(i, v)| (i.to_string(), None, Node::Value(v)))
+                        .collect()
+                })
             }
-            Node::Table(t) => t.get_key_value(seg).map(|(k, v)| (k.span(), Node::Item(v))),
-            Node::Value(toml_edit::Value::InlineTable(t)) => {
-                t.get_key_value(seg).map(|(k, v)| (k.span(), Node::Item(v)))
-            }
-            Node::Value(toml_edit::Value::Array(a)) => {
-                a.get(index?).map(|v| (None, Node::Value(v)))
-            }
-            Node::Value(_) => None,
+            Node::Table(t) => table(t),
+            Node::Value(toml_edit::Value::InlineTable(t)) => table(t),
+            Node::Value(toml_edit::Value::Array(a)) => a
+                .iter()
+                .enumerate()
+                .map(|(i, v)| (i.to_string(), None, Node::Value(v)))
+                .collect(),
+            Node::Value(_) => Vec::new(),
         }
     }
 }
@@ -201,6 +256,53 @@ fn locate_span(file: &str, text: &str, line_starts: &[usize], span: Range<usize>
 /// Locates a byte offset in any text (copy files, CSV).
 pub fn locate_in_text(file: &str, text: &str, span: Range<usize>) -> Located {
     locate_span(file, text, &line_starts(text), span)
+}
+
+/// Locates many spans in one text: its lines indexed once, and columns
+/// counted on from the last span when the next lies further on the same
+/// line (findings come in order), so a file with thousands of findings
+/// costs about one pass, however long its lines.
+pub struct TextLocator<'t> {
+    file: &'t str,
+    text: &'t str,
+    starts: Vec<usize>,
+    /// The last span's line, byte offset and column.
+    last: std::cell::Cell<(usize, usize, usize)>,
+}
+
+impl<'t> TextLocator<'t> {
+    pub fn new(file: &'t str, text: &'t str) -> TextLocator<'t> {
+        TextLocator {
+            file,
+            text,
+            starts: line_starts(text),
+            last: std::cell::Cell::new((usize::MAX, 0, 0)),
+        }
+    }
+
+    pub fn locate(&self, span: Range<usize>) -> Located {
+        let text = self.text;
+        let start = span.start.min(text.len());
+        let line_idx = self
+            .starts
+            .partition_point(|&s| s <= start)
+            .saturating_sub(1);
+        let line_start = self.starts.get(line_idx).copied().unwrap_or(0);
+        let (last_line, last_at, last_col) = self.last.get();
+        let (from, col) = if last_line == line_idx && last_at <= start {
+            (last_at, last_col)
+        } else {
+            (line_start, 1)
+        };
+        let column = col + text.get(from..start).map_or(0, |s| s.chars().count());
+        self.last.set((line_idx, start, column));
+        Located {
+            file: self.file.to_string(),
+            line: line_idx + 1,
+            column,
+            span: Some(start..span.end.clamp(start, text.len())),
+        }
+    }
 }
 
 /// Turns serde's wording into ours, and finds the key that was meant.
@@ -248,5 +350,29 @@ mod tests {
             explain_schema_error("unknown field `ownr`, expected one of `id`, `owner`, `title`");
         assert_eq!(m, "unknown key `ownr`");
         assert_eq!(h.as_deref(), Some("did you mean `owner`?"));
+    }
+}
+
+#[cfg(test)]
+mod locator_tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Locating many spans at once gives what locating each alone does,
+        /// in order or not.
+        #[test]
+        fn the_locator_agrees_with_one_at_a_time(
+            text in "[a最\n，]{0,80}",
+            picks in proptest::collection::vec(0usize..100, 0..12),
+        ) {
+            let bounds: Vec<usize> = (0..=text.len()).filter(|&i| text.is_char_boundary(i)).collect();
+            let at = TextLocator::new("f.md", &text);
+            for p in picks {
+                let start = bounds[p % bounds.len()];
+                let end = bounds[(p * 7 + 1) % bounds.len()].max(start);
+                prop_assert_eq!(at.locate(start..end), locate_in_text("f.md", &text, start..end));
+            }
+        }
     }
 }

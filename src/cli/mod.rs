@@ -209,6 +209,8 @@ impl Global {
             Some(rev) => Repo::open_rev(&self.dir, rev, keep)?,
             None => Repo::open_part(&self.dir, keep)?,
         };
+        // Every answer mkt gives reads history: a shallow clone's would be wrong.
+        repo.require_full_history()?;
         let pinned = self
             .trust_root
             .clone()
@@ -234,11 +236,7 @@ impl Global {
         let git = crate::git::discover(&self.dir)
             .ok_or_else(|| crate::error::Error::user("not inside a git repository"))?;
         let head = self.rev_or_bare_head(head);
-        let open = |rev: Option<&str>, keep: crate::repo::Keep| {
-            let repo = self.open_repo_part(rev, keep)?;
-            repo.require_full_history()?;
-            Ok(repo)
-        };
+        let open = |rev: Option<&str>, keep: crate::repo::Keep| self.open_repo_part(rev, keep);
         // The day is the policy's zone's, the policy of the side checked.
         let when = |zone| (self.today(zone), self.now(zone));
         crate::ops::lint::new_since(&open, &git, head, base, &when)

@@ -6,7 +6,7 @@ use std::ops::Range;
 use super::{View, declare_rule};
 use crate::diag::Diagnostic;
 use crate::policy::Content;
-use crate::repo::locate_in_text;
+use crate::source::TextLocator;
 
 declare_rule! {
     /// ## What it checks
@@ -69,12 +69,13 @@ pub fn check(ctx: &View, out: &mut Vec<Diagnostic>) {
             let Some(text) = repo.texts.get(path) else {
                 continue;
             };
+            let at = TextLocator::new(path, text);
             let terms = absolute_terms(c, text);
             for t in &terms {
-                out.push(term_finding(c, path, text, t.clone()));
+                out.push(term_finding(c, &at, text, t.clone()));
             }
             for claim in unsourced_claims(c, text, &terms) {
-                out.push(claim_finding(path, text, claim));
+                out.push(claim_finding(&at, text, claim));
             }
         }
     }
@@ -123,7 +124,7 @@ pub fn absolute_terms(c: &Content, text: &str) -> Vec<Range<usize>> {
     found
 }
 
-fn term_finding(c: &Content, path: &str, text: &str, span: Range<usize>) -> Diagnostic {
+fn term_finding(c: &Content, at: &TextLocator, text: &str, span: Range<usize>) -> Diagnostic {
     let term = &text[span.clone()];
     let help = match softer(c, term) {
         Some(s) => format!("say \"{s}\" instead, or remove it"),
@@ -131,7 +132,7 @@ fn term_finding(c: &Content, path: &str, text: &str, span: Range<usize>) -> Diag
     };
     Diagnostic::new(
         &C001,
-        locate_in_text(path, text, span),
+        at.locate(span),
         format!("\"{term}\" is an absolute claim, banned by the Advertising Law (广告法 第九条)"),
     )
     .label("absolute term")
@@ -190,6 +191,12 @@ const CLAIM_UNITS: &[char] = &['%', '％', '倍', '+', '＋'];
 /// within the window. Numbers inside an absolute term (100%) are C001's.
 pub fn unsourced_claims(c: &Content, text: &str, terms: &[Range<usize>]) -> Vec<Claim> {
     let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let breaks: Vec<usize> = chars
+        .iter()
+        .filter(|(_, ch)| is_clause_break(*ch))
+        .map(|(i, _)| *i)
+        .collect();
+    let mut claiming: std::collections::HashMap<usize, bool> = std::collections::HashMap::new();
     let mut out = Vec::new();
     let mut k = 0;
     while k < chars.len() {
@@ -227,22 +234,33 @@ pub fn unsourced_claims(c: &Content, text: &str, terms: &[Range<usize>]) -> Vec<
         }
         let end = chars.get(end_k).map_or(text.len(), |c| c.0);
         k = end_k.max(k + 1);
-        if not_a_claim || terms.iter().any(|t| t.start < end && start < t.end) {
+        // Terms come in order, without overlap: the first ending after
+        // the number's start is the only one that can hold it.
+        let in_term = terms
+            .get(terms.partition_point(|t| t.end <= start))
+            .is_some_and(|t| t.start < end);
+        if not_a_claim || in_term {
             continue;
         }
-        // The clause around the number.
-        let clause_start = text[..start].rfind(is_clause_break).map_or(0, |i| {
-            i + text[i..].chars().next().map_or(1, char::len_utf8)
+        // The clause around the number, and whether it claims a result:
+        // both found once per clause, however many numbers it holds.
+        let clause_start = breaks
+            .partition_point(|&b| b < start)
+            .checked_sub(1)
+            .map_or(0, |i| {
+                breaks[i] + text[breaks[i]..].chars().next().map_or(1, char::len_utf8)
+            });
+        let claims = *claiming.entry(clause_start).or_insert_with(|| {
+            let clause_end = breaks
+                .get(breaks.partition_point(|&b| b < end))
+                .copied()
+                .unwrap_or(text.len());
+            let clause = &text[clause_start..clause_end.max(clause_start)];
+            c.claim_words
+                .iter()
+                .any(|w| !w.is_empty() && clause.contains(w.as_str()))
         });
-        let clause_end = text[end..]
-            .find(is_clause_break)
-            .map_or(text.len(), |i| end + i);
-        let clause = &text[clause_start..clause_end];
-        if !c
-            .claim_words
-            .iter()
-            .any(|w| !w.is_empty() && clause.contains(w.as_str()))
-        {
+        if !claims {
             continue;
         }
         let window = window(text, start..end, c.source_window_chars);
@@ -299,7 +317,7 @@ fn has_date(text: &str) -> bool {
     false
 }
 
-fn claim_finding(path: &str, text: &str, claim: Claim) -> Diagnostic {
+fn claim_finding(at: &TextLocator, text: &str, claim: Claim) -> Diagnostic {
     let quote = &text[claim.span.clone()];
     let missing = match (claim.has_period, claim.has_source) {
         (false, false) => "its period and source",
@@ -308,7 +326,7 @@ fn claim_finding(path: &str, text: &str, claim: Claim) -> Diagnostic {
     };
     Diagnostic::new(
         &C002,
-        locate_in_text(path, text, claim.span),
+        at.locate(claim.span),
         format!("\"{quote}\" claims a result without {missing}"),
     )
     .label("result claim")
@@ -340,7 +358,7 @@ mod tests {
         let c = &Policy::builtin().content;
         let text = "# 标题\n\n全网最低价，行业第一！\n";
         let found = absolute_terms(c, text);
-        let at = locate_in_text("x.md", text, found[1].clone());
+        let at = TextLocator::new("x.md", text).locate(found[1].clone());
         assert_eq!((at.line, at.column), (3, 9));
     }
 

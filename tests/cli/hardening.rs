@@ -224,3 +224,39 @@ fn output_that_cannot_be_written_is_exit_2_never_a_quiet_0() {
         );
     }
 }
+
+#[test]
+fn a_finding_on_a_very_long_line_shows_the_stretch_around_it_marked_right() {
+    let t = TestRepo::example();
+    let copy = "campaigns/中秋礼盒-2026-09V1/content/long.md";
+    t.write(
+        copy,
+        &format!(
+            "{}这是最好的产品{}\n",
+            "这是很好的产品，".repeat(100),
+            "，很好".repeat(100)
+        ),
+    );
+    let out = within(&t, &["lint", copy]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains(&format!("--> {copy}:1:803")), "{text}");
+    let lines: Vec<&str> = text.lines().collect();
+    let shown = lines
+        .iter()
+        .position(|l| l.starts_with("1 | …"))
+        .expect("the excerpt, cut");
+    let excerpt = lines[shown];
+    assert!(
+        excerpt.chars().count() < 120,
+        "only the stretch around the term: {excerpt}"
+    );
+    // The mark sits under the term, counted in display columns.
+    let width = |s: &str| unicode_width::UnicodeWidthStr::width(s);
+    let under = width(&excerpt[..excerpt.find("最好").unwrap()]);
+    let marks = lines[shown + 1];
+    assert_eq!(
+        width(&marks[..marks.find('^').unwrap()]),
+        under,
+        "{excerpt}\n{marks}"
+    );
+}

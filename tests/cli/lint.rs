@@ -1677,9 +1677,22 @@ fn a_shallow_clone_is_refused_with_the_fix() {
         ],
         None,
     );
-    for cmd in ["lint", "verify"] {
+    // Every command that reads the repository: status, approve and report
+    // once ran there and were wrong.
+    for cmd in [
+        &["lint"][..],
+        &["verify"][..],
+        &["status"][..],
+        &["report", "--quarter", "2026Q3"][..],
+        &["approve", "中秋礼盒-2026-09V1"][..],
+        &[
+            "sign-off",
+            "campaigns/中秋礼盒-2026-09V1/minutes/2026-10-10-closing.toml",
+        ][..],
+        &["team", "allowed-signers"][..],
+    ] {
         mkt_in(&t.home, &shallow)
-            .args([cmd])
+            .args(cmd)
             .env("MKT_TODAY", "2026-11-25")
             .assert()
             .code(2)
