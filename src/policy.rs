@@ -262,12 +262,21 @@ impl Policy {
             ));
         }
         let b = &self.budget;
-        if b.reserve_min_percent > b.reserve_max_percent || b.reserve_max_percent > 100 {
+        // Blame the key that is wrong: a max over 100, else a min over 100
+        // or over the max.
+        let (min, max) = (b.reserve_min_percent, b.reserve_max_percent);
+        let wrong = if max > 100 {
+            Some("reserve_max_percent")
+        } else if min > max {
+            Some("reserve_min_percent")
+        } else {
+            None
+        };
+        if let Some(key) = wrong {
             return Err(fail(
-                &["budget", "reserve_max_percent"],
+                &["budget", key],
                 format!(
-                    "reserve range {}–{} % is not a range: min must not exceed max, max at most 100",
-                    b.reserve_min_percent, b.reserve_max_percent
+                    "reserve range {min}–{max} % is not a range: min must not exceed max, max at most 100"
                 ),
             ));
         }
@@ -472,5 +481,44 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!((err.at.line, err.at.column), (2, 12), "{err:?}");
+    }
+
+    #[test]
+    fn a_reserve_range_names_the_key_that_is_wrong() {
+        let line_of = |key: &str| {
+            DEFAULT_POLICY
+                .lines()
+                .position(|l| l.starts_with(key))
+                .expect("the key is in the shipped policy")
+                + 1
+        };
+        let with = |min: u32, max: u32| {
+            DEFAULT_POLICY
+                .lines()
+                .map(|l| match l {
+                    l if l.starts_with("reserve_min_percent") => {
+                        format!("reserve_min_percent = {min}")
+                    }
+                    l if l.starts_with("reserve_max_percent") => {
+                        format!("reserve_max_percent = {max}")
+                    }
+                    l => l.to_string(),
+                })
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
+        let at = |min, max| {
+            Policy::parse(&with(min, max), "policy.toml")
+                .unwrap_err()
+                .at
+                .line
+        };
+        assert_eq!(at(200, 15), line_of("reserve_min_percent"));
+        assert_eq!(at(20, 15), line_of("reserve_min_percent"));
+        assert_eq!(at(10, 150), line_of("reserve_max_percent"));
+        assert!(Policy::parse(&with(10, 15), "policy.toml").is_ok());
+        let zone = DEFAULT_POLICY.replace("timezone = \"+08:00\"", "timezone = \"+-5:00\"");
+        let err = Policy::parse(&zone, "policy.toml").unwrap_err();
+        assert_eq!(err.at.line, line_of("timezone"), "{err:?}");
     }
 }

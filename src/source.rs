@@ -325,6 +325,19 @@ fn explain_schema_error(raw: &str) -> (String, Option<String>) {
             Some(format!("add `{name} = …` to this table")),
         );
     }
+    if let Some(rest) = raw.strip_prefix("invalid type: floating point `")
+        && let Some((number, tail)) = rest.split_once('`')
+    {
+        // serde writes a float out in full: 1e308 as 309 digits.
+        let short = match number.parse::<f64>() {
+            Ok(f) if number.len() > 20 => format!("{f:e}"),
+            _ => number.to_string(),
+        };
+        return (
+            format!("invalid type: the number `{short}`{tail}"),
+            Some("write a whole number, without a decimal point or exponent".to_string()),
+        );
+    }
     (raw.to_string(), None)
 }
 
@@ -342,6 +355,15 @@ mod tests {
         assert_eq!((at.line, at.column), (9, 8));
         let at = doc.locate(&["budget", "nope"]);
         assert_eq!(at.line, 2);
+    }
+
+    #[test]
+    fn a_huge_float_is_written_short() {
+        let (m, _) = explain_schema_error(&format!(
+            "invalid type: floating point `1{}`, expected u32",
+            "0".repeat(308)
+        ));
+        assert_eq!(m, "invalid type: the number `1e308`, expected u32");
     }
 
     #[test]

@@ -177,9 +177,38 @@ pub fn parse_zone(s: &str) -> Option<FixedOffset> {
         _ => return None,
     };
     let (h, m) = rest.split_once(':')?;
+    // Digits only: `+-5:00` and `--3:00` are not offsets.
+    let digits = |t: &str, n: std::ops::RangeInclusive<usize>| {
+        n.contains(&t.len()) && t.bytes().all(|b| b.is_ascii_digit())
+    };
+    if !digits(h, 1..=2) || !digits(m, 2..=2) {
+        return None;
+    }
     let (h, m): (i32, i32) = (h.parse().ok()?, m.parse().ok()?);
     if h > 14 || m > 59 {
         return None;
     }
     FixedOffset::east_opt(sign * (h * 3600 + m * 60))
+}
+
+#[cfg(test)]
+mod zone_tests {
+    use super::parse_zone;
+
+    #[test]
+    fn an_offset_is_a_sign_and_digits() {
+        assert_eq!(
+            parse_zone("+08:00").map(|z| z.local_minus_utc()),
+            Some(8 * 3600)
+        );
+        assert_eq!(
+            parse_zone("-5:30").map(|z| z.local_minus_utc()),
+            Some(-(5 * 3600 + 1800))
+        );
+        for bad in [
+            "+-5:00", "--3:00", "+08:0", "+08:+0", "+ 8:00", "+008:00", "+15:00", "08:00", "+08:60",
+        ] {
+            assert_eq!(parse_zone(bad), None, "{bad}");
+        }
+    }
 }
