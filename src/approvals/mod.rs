@@ -19,7 +19,9 @@ use crate::repo::{Record, Repo};
 
 pub use chain::{Chain, Stage, SubjectKind, chain_for};
 pub use policy_history::{PolicyChange, PolicyHistory, PolicyVersion};
-pub use roster::{Roster, RosterChange, RosterHistory, key_fingerprint, key_valid_on};
+pub use roster::{
+    Roster, RosterChange, RosterHistory, key_fingerprint, key_valid_on, normalize_pgp,
+};
 pub use sigs::{SigOutcome, Tick};
 
 /// A problem found with one approval's signature or integrity. What it is

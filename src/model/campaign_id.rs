@@ -49,14 +49,21 @@ pub fn check_name(name: &str, max_chars: usize) -> Result<(), String> {
 /// Reads `春季促销-2026-03V1`.
 pub fn parse_campaign_id(id: &str, max_chars: usize) -> Result<CampaignId, String> {
     let shape = || format!("`{id}` does not follow 名称-YYYY-MMV<n> (like 春季促销-2026-03V1)");
-    let (rest, version) = id.rsplit_once('V').ok_or_else(shape)?;
-    let version: u32 = version.parse().map_err(|_| shape())?;
-    if version == 0 || !id.ends_with(&version.to_string()) {
+    let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+    let (rest, written) = id.rsplit_once('V').ok_or_else(shape)?;
+    if !digits(written) {
         return Err(shape());
+    }
+    let version: u32 = written.parse().map_err(|_| shape())?;
+    // V01 and V001 would be a second V1 beside it.
+    if version == 0 || written != version.to_string() {
+        return Err(format!(
+            "`{id}`: write the version without leading zeros (V{version}), counting from V1"
+        ));
     }
     let (rest, month) = rest.rsplit_once('-').ok_or_else(shape)?;
     let (name, year) = rest.rsplit_once('-').ok_or_else(shape)?;
-    if year.len() != 4 || month.len() != 2 {
+    if year.len() != 4 || month.len() != 2 || !digits(year) || !digits(month) {
         return Err(shape());
     }
     let year: i32 = year.parse().map_err(|_| shape())?;
@@ -80,6 +87,30 @@ pub fn family(folder: &str) -> &str {
     match digits.strip_suffix('V') {
         Some(stem) if digits.len() < folder.len() => stem,
         _ => folder,
+    }
+}
+
+#[cfg(test)]
+mod id_tests {
+    use super::parse_campaign_id;
+
+    #[test]
+    fn a_version_or_a_date_is_digits_as_written() {
+        assert!(parse_campaign_id("a-2026-12V1", 20).is_ok());
+        assert!(parse_campaign_id("a-2026-12V10", 20).is_ok());
+        for bad in [
+            "a-2026-12V01",
+            "a-2026-12V001",
+            "a-2026-12V0",
+            "a-2026-12V+1",
+            "a-+202-12V1",
+            "a-2026-+1V1",
+            "a-2026-12V",
+        ] {
+            assert!(parse_campaign_id(bad, 20).is_err(), "{bad}");
+        }
+        let err = parse_campaign_id("a-2026-12V01", 20).unwrap_err();
+        assert!(err.contains("leading zeros (V1)"), "{err}");
     }
 }
 

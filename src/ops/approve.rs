@@ -408,6 +408,11 @@ pub(crate) fn signing_person<'v>(
     key: Option<&str>,
     now: DateTime<FixedOffset>,
 ) -> Result<(Signer, &'v Person)> {
+    // Nothing to sign on top of: say so, before any word about keys.
+    if repo.history.commits.is_empty() {
+        return Err(Error::user("the repository has no commit yet: an approval is signed on top of the records it approves")
+            .hint("commit the records first: git add -A && git commit"));
+    }
     let signer: Signer = git::configured_signer(&repo.git, key).map_err(Error::user)?;
     let key = signer.key();
     let (person, entry) = v.roster.at_head().owner_of(&key).ok_or_else(|| {

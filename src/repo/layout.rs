@@ -64,7 +64,11 @@ fn is_ancillary(parts: &[&str]) -> bool {
                 || last.starts_with("CHANGELOG")
                 || matches!(
                     last,
-                    ".gitlab-ci.yml" | ".pre-commit-config.yaml" | ".editorconfig" | ".mailmap"
+                    ".gitlab-ci.yml"
+                        | ".pre-commit-config.yaml"
+                        | ".editorconfig"
+                        | ".mailmap"
+                        | ".gitmodules"
                 )))
 }
 

@@ -324,6 +324,11 @@ fn walk(root: &Path, keep: Keep) -> Result<Vec<(String, Entry)>> {
             if e.depth() == 0 || !e.file_type().is_dir() {
                 return true;
             }
+            // A submodule's (or any nested repository's) files are its own,
+            // as git sees them.
+            if e.path().join(".git").exists() {
+                return false;
+            }
             keep(&format!("{}/", relative(root, e.path())))
         });
     for entry in it {

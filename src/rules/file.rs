@@ -167,6 +167,30 @@ fn check_team(ctx: &View, out: &mut Vec<Diagnostic>) {
             );
         }
         for (j, k) in p.keys.iter().enumerate() {
+            let at = || repo.at("team.toml", &["people", &idx, "keys", &j.to_string()]);
+            if let Some(line) = k.ssh()
+                && ssh_key::PublicKey::from_openssh(line.trim()).is_err()
+            {
+                out.push(
+                    Diagnostic::new(
+                        &F002,
+                        repo.at("team.toml", &["people", &idx, "keys", &j.to_string(), "ssh"]),
+                        format!("{}'s `ssh` is not an OpenSSH public key: it counts for nothing", p.id),
+                    )
+                    .help("paste the whole line of the .pub file: `ssh-ed25519 AAAA… comment` (`cat ~/.ssh/id_ed25519.pub`)"),
+                );
+                continue;
+            }
+            if let crate::model::PublicKey::OpenPgp(f) = &k.public
+                && let fpr = crate::approvals::normalize_pgp(f)
+                && !(matches!(fpr.len(), 40 | 64) && fpr.bytes().all(|b| b.is_ascii_hexdigit()))
+            {
+                out.push(
+                    Diagnostic::new(&F002, at(), format!("{}'s `openpgp` `{f}` is not a key fingerprint: it counts for nothing", p.id))
+                        .help("write the key's full fingerprint, 40 hex digits: `gpg --fingerprint <email>`"),
+                );
+                continue;
+            }
             if k.ssh().is_some_and(crate::git::ssh_key_is_weak) {
                 out.push(
                     Diagnostic::new(

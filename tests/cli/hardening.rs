@@ -260,3 +260,130 @@ fn a_finding_on_a_very_long_line_shows_the_stretch_around_it_marked_right() {
         "{excerpt}\n{marks}"
     );
 }
+
+#[test]
+fn a_key_that_is_not_a_key_is_a_finding_and_is_left_out_of_allowed_signers() {
+    let t = TestRepo::with_team();
+    let li = t.person("li.na").public_key.clone();
+    let team = t.read("team.toml").replace(&li, "ssh-ed25519 这不是密钥");
+    t.write("team.toml", &team);
+    t.commit_roster("team: a pasted key gone wrong", "2026-01-06T09:00:00+08:00");
+    let json = t.lint_json("2026-01-07");
+    let f = findings(&json, "F002");
+    assert_eq!(f.len(), 1, "{json:#}");
+    assert_eq!(f[0]["file"], "team.toml");
+    assert!(
+        f[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("li.na's `ssh` is not an OpenSSH public key"),
+        "{f:#?}"
+    );
+    let (line, _) = pos(&team, "ssh-ed25519 这不是密钥");
+    assert_eq!(f[0]["line"], line, "{f:#?}");
+    let out = within(&t, &["team", "allowed-signers"]);
+    let signers = String::from_utf8_lossy(&out.stdout);
+    assert!(!signers.contains("这不是"), "{signers}");
+    // li.na's real key counted until the change, and nothing of hers after.
+    let hers: Vec<&str> = signers.lines().filter(|l| l.starts_with("li.na")).collect();
+    assert_eq!(hers.len(), 1, "{signers}");
+    assert!(hers[0].contains("valid-before=\"20260106"), "{signers}");
+}
+
+#[test]
+fn a_version_with_leading_zeros_is_n001_not_a_second_v1() {
+    let t = TestRepo::with_team();
+    for v in ["V1", "V01", "V001"] {
+        t.write_standard_campaign(&format!("a-2026-12{v}"), "2026-12-01", "2026-12-20");
+    }
+    let json = t.lint_json("2026-11-01");
+    let mut flagged: Vec<String> = findings(&json, "N001")
+        .iter()
+        .map(|f| f["file"].as_str().unwrap().to_string())
+        .collect();
+    flagged.sort();
+    assert_eq!(
+        flagged,
+        [
+            "campaigns/a-2026-12V001/campaign.toml",
+            "campaigns/a-2026-12V01/campaign.toml"
+        ],
+        "{json:#}"
+    );
+}
+
+#[test]
+fn a_submodule_is_not_the_departments_files() {
+    let t = TestRepo::example();
+    let before = t.lint_json("2026-10-20");
+    // A shared asset library, added as a submodule.
+    let lib = t.tmp().join("assets");
+    std::fs::create_dir_all(&lib).unwrap();
+    git_in(&t.home, &lib, &["init", "-q"], None);
+    std::fs::write(lib.join("logo.toml"), "not = \"a record\"\n").unwrap();
+    git_in(&t.home, &lib, &["add", "-A"], None);
+    git_in(
+        &t.home,
+        &lib,
+        &[
+            "-c",
+            "user.name=a",
+            "-c",
+            "user.email=a@x",
+            "commit",
+            "-q",
+            "-m",
+            "logo",
+        ],
+        None,
+    );
+    git_in(
+        &t.home,
+        &t.root,
+        &[
+            "-c",
+            "protocol.file.allow=always",
+            "submodule",
+            "add",
+            "-q",
+            lib.to_str().unwrap(),
+            "assets",
+        ],
+        None,
+    );
+    t.commit_all("assets as a submodule", "2026-10-02T10:00:00+08:00");
+    assert!(t.path(".gitmodules").exists() && t.path("assets/logo.toml").exists());
+    assert_eq!(keyed(&t.lint_json("2026-10-20")), keyed(&before));
+    within(&t, &["lint", "--rev", "HEAD"]);
+}
+
+#[test]
+fn approving_before_the_first_commit_says_so_not_that_the_key_is_wrong() {
+    let t = TestRepo::empty();
+    std::fs::remove_dir(&t.root).unwrap();
+    let out = mkt_in(&t.home, t.tmp())
+        .args(["init", "repo", "--example"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    // The folder, as someone copied it into a fresh repository.
+    std::fs::remove_dir_all(t.root.join(".git")).unwrap();
+    git_in(&t.home, &t.root, &["init", "-q"], None);
+    let out = within(&t, &["approve", "中秋礼盒-2026-09V1"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("no commit yet"), "{err}");
+    assert!(!err.contains("key"), "{err}");
+}
+
+fn keyed(json: &serde_json::Value) -> Vec<(String, String, String)> {
+    let mut out: Vec<_> = findings_all(json)
+        .iter()
+        .map(|f| {
+            let s = |k: &str| f[k].as_str().unwrap_or_default().to_string();
+            (s("code"), s("file"), s("message"))
+        })
+        .collect();
+    out.sort();
+    out
+}

@@ -45,12 +45,42 @@ pub fn check_name(name: &str) -> std::result::Result<(), String> {
     if name.chars().count() > 100 {
         return Err("the name is longer than 100 characters".into());
     }
+    let space = |c: char| c.is_whitespace();
+    if name.chars().all(space) {
+        return Err("the name is only spaces".into());
+    }
+    if name.starts_with(space) || name.ends_with(space) {
+        return Err("the name starts or ends with a space".into());
+    }
+    if let Some(c) = name.chars().find(|&c| invisible(c)) {
+        return Err(format!(
+            "the name contains the invisible character U+{:04X}, which can make it read as another name",
+            c as u32
+        ));
+    }
     match name.chars().find(|c| {
         matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') || c.is_control()
     }) {
         Some(c) => Err(format!("the name contains {c:?}; a name is one file name")),
         None => Ok(()),
     }
+}
+
+/// Characters that print as nothing or turn the text around them: zero
+/// widths, joiners, direction marks and overrides, the byte-order mark.
+fn invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}'
+            | '\u{061C}'
+            | '\u{180E}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{206F}'
+            | '\u{FEFF}'
+            | '\u{FFF9}'..='\u{FFFB}'
+    )
 }
 
 pub struct AddOptions {
@@ -384,5 +414,27 @@ mod tests {
         assert_eq!(tags.len(), 1);
         assert!(tags.contains(&age_tag(line).unwrap()), "{tags:?}");
         assert!(is_age(&out));
+    }
+}
+
+#[cfg(test)]
+mod name_tests {
+    use super::check_name;
+
+    #[test]
+    fn a_contract_name_reads_as_what_it_is() {
+        assert!(check_name("媒体投放合同.pdf").is_ok());
+        assert!(check_name("media plan v2.pdf").is_ok());
+        for bad in [
+            "   ",
+            "\u{3000}",
+            " 合同.pdf",
+            "合同.pdf ",
+            "合同\u{202E}fdp.exe",
+            "合\u{200B}同.pdf",
+            "\u{FEFF}合同.pdf",
+        ] {
+            assert!(check_name(bad).is_err(), "{bad:?}");
+        }
     }
 }
