@@ -387,3 +387,42 @@ fn keyed(json: &serde_json::Value) -> Vec<(String, String, String)> {
     out.sort();
     out
 }
+
+#[test]
+fn git_dir_and_git_work_tree_name_the_repository_as_they_do_for_git() {
+    let t = TestRepo::with_team();
+    let id = "春季促销-2026-03V1";
+    t.write_standard_campaign(id, "2026-03-01", "2026-03-31");
+    t.commit_all("plan", "2026-02-10T10:00:00+08:00");
+    // Standing in another department's clone, with git's variables
+    // naming this one: mkt reads and writes this one, as git would.
+    let other = TestRepo::example();
+    let env = |cmd: &mut assert_cmd::Command| {
+        cmd.env("GIT_DIR", t.root.join(".git"))
+            .env("GIT_WORK_TREE", &t.root)
+            .env("MKT_TODAY", "2026-02-20");
+    };
+    let mut lint = mkt_in(&t.home, &other.root);
+    lint.args(["lint", "--format", "json"]);
+    env(&mut lint);
+    let out = lint.output().unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        keyed(&json),
+        keyed(&t.lint_json("2026-02-20")),
+        "{}",
+        stderr(&out)
+    );
+    let mut approve = mkt_in(&t.home, &other.root);
+    approve
+        .args(["approve", id, "--key"])
+        .arg(t.key_file("wang.fang"))
+        .env("GIT_COMMITTER_DATE", "2026-02-20T10:00:00+08:00");
+    env(&mut approve);
+    let out = approve.output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let log = t.git(&["log", "-1", "--format=%s"]);
+    assert!(log.starts_with("approve(") && log.contains(id), "{log}");
+    let theirs = git_in(&other.home, &other.root, &["status", "--porcelain"], None);
+    assert_eq!(theirs, "", "the clone mkt stood in is untouched");
+}
