@@ -1,6 +1,7 @@
 //! Diagnostics: what a rule found, where, and how to fix it — and one
 //! emitter per output format (text like rustc, JSON, GitHub annotations, SARIF).
 
+use rust_i18n::t;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::ops::Range;
@@ -214,7 +215,7 @@ fn render_text(
         let shown;
         let (level, title) = match &d.waived {
             Some(w) => {
-                shown = format!("[waived] {} ({w})", d.message);
+                shown = t!("common.waived_tag", message = d.message, why = w).into_owned();
                 (Level::Note, shown.as_str())
             }
             None => (level, d.message.as_str()),
@@ -286,7 +287,7 @@ fn render_text(
     let warnings = diags.len() - errors - waived;
     let mut line = summary(errors, warnings);
     if waived > 0 {
-        line.push_str(&format!(" ({waived} waived)"));
+        line.push_str(&t!("common.waived_count", n = waived));
     }
     let _ = writeln!(out, "{line}");
     out
@@ -351,12 +352,17 @@ fn excerpt(src: &str, starts: &[usize], span: std::ops::Range<usize>) -> Excerpt
 
 /// `2 errors, 1 warning` — or `no findings`.
 pub fn summary(errors: usize, warnings: usize) -> String {
-    let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
+    let count = |n: usize, one: &str, many: &str| match n {
+        1 => t!(one).into_owned(),
+        n => t!(many, n = n).into_owned(),
+    };
+    let errors_ = || count(errors, "common.errors_one", "common.errors_many");
+    let warnings_ = || count(warnings, "common.warnings_one", "common.warnings_many");
     match (errors, warnings) {
-        (0, 0) => "no findings".to_string(),
-        (e, 0) => plural(e, "error"),
-        (0, w) => plural(w, "warning"),
-        (e, w) => format!("{}, {}", plural(e, "error"), plural(w, "warning")),
+        (0, 0) => t!("common.no_findings").into_owned(),
+        (_, 0) => errors_(),
+        (0, _) => warnings_(),
+        _ => t!("common.and", a = errors_(), b = warnings_()).into_owned(),
     }
 }
 

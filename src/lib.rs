@@ -3,12 +3,15 @@
 //! The domain (`model`, `repo`, `rules`, `ops`, `git`) never prints, prompts
 //! or reads the clock; `cli` does the talking.
 
+rust_i18n::i18n!("locales", fallback = "en");
+
 pub mod approvals;
 pub mod cli;
 pub mod diag;
 pub mod error;
 pub mod fsutil;
 pub mod git;
+pub mod i18n;
 pub mod model;
 pub mod ops;
 pub mod policy;

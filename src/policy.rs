@@ -77,6 +77,10 @@ pub struct Governance {
 pub struct General {
     pub timezone: String,
     pub max_file_bytes: u64,
+    /// The language mkt speaks here when the environment does not say
+    /// (`zh-CN` or `en`; `MKT_LANG` and the locale come first).
+    #[serde(default)]
+    pub language: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

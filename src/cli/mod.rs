@@ -27,6 +27,8 @@ mod withdraw;
 use std::io::Write;
 use std::path::PathBuf;
 
+use rust_i18n::t;
+
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, TimeZone, Utc};
 use clap::{Parser, Subcommand};
 
@@ -209,6 +211,7 @@ impl Global {
             Some(rev) => Repo::open_rev(&self.dir, rev, keep)?,
             None => Repo::open_part(&self.dir, keep)?,
         };
+        crate::i18n::policy_says(repo.policy.general.language.as_deref());
         // Every answer mkt gives reads history: a shallow clone's would be wrong.
         repo.require_full_history()?;
         let pinned = self
@@ -298,7 +301,7 @@ pub fn output_failed(e: std::io::Error) -> ! {
     if e.kind() == std::io::ErrorKind::BrokenPipe {
         std::process::exit(0);
     }
-    say(&format!("mkt: cannot write the output: {e}"));
+    say(&t!("common.cannot_write", why = e.to_string()));
     std::process::exit(2);
 }
 
@@ -309,6 +312,7 @@ pub fn say(text: &str) {
 }
 
 pub fn main() -> i32 {
+    crate::i18n::init();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
@@ -360,14 +364,16 @@ fn report_error(e: &Error) {
     use anstyle::{AnsiColor, Style};
     let red = Style::new().fg_color(Some(AnsiColor::Red.into())).bold();
     let cyan = Style::new().fg_color(Some(AnsiColor::Cyan.into())).bold();
-    say(&format!("{red}error{red:#}: {}", e.message));
+    let (error, help, note) = (t!("common.error"), t!("common.help"), t!("common.note"));
+    // The label keeps its colon (and, in Chinese, a full-width one).
+    say(&format!("{red}{error}{red:#}{}", e.message));
     if let Some(h) = &e.hint {
-        say(&format!("{cyan}help{cyan:#}: {h}"));
+        say(&format!("{cyan}{help}{cyan:#}{h}"));
     }
     if e.kind == crate::error::ErrorKind::Internal {
         say(&format!(
-            "{cyan}note{cyan:#}: this is a bug in mkt {}, not something you did; please report it with the command you ran and the message above",
-            env!("CARGO_PKG_VERSION")
+            "{cyan}{note}{cyan:#}{}",
+            t!("common.bug", version = env!("CARGO_PKG_VERSION"))
         ));
     }
 }

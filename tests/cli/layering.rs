@@ -8,6 +8,7 @@ use std::path::Path;
 /// Bottom to top. Modules on one line are one layer (they do not use each
 /// other's layer above them either way).
 const LAYERS: &[&[&str]] = &[
+    &["i18n"],
     &["error", "suggest"],
     &["fsutil", "templates"],
     &["model"],
