@@ -24,7 +24,10 @@ pub struct Approval {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ApprovalDecision {
+    #[serde(alias = "批准", alias = "同意", alias = "通过")]
     Approve,
+    #[serde(alias = "驳回", alias = "拒绝")]
     Reject,
+    #[serde(alias = "签批", alias = "验收")]
     SignOff,
 }

@@ -50,6 +50,7 @@ pub struct Budget {
     pub total: Money,
     /// Category -> amount; `reserve` is the flexible budget (弹性预算).
     #[serde(default)]
+    #[serde(deserialize_with = "super::keyboard::de::allocation")]
     pub allocation: BTreeMap<String, Money>,
 }
 

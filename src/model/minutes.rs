@@ -7,6 +7,7 @@ use super::time::{Date, Timestamp};
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Minutes {
+    #[serde(deserialize_with = "super::keyboard::de::meeting_kind")]
     pub kind: String,
     pub title: String,
     pub held_at: Timestamp,

@@ -5,6 +5,7 @@ mod approval;
 mod campaign;
 mod campaign_id;
 mod incident;
+pub mod keyboard;
 mod minutes;
 mod money;
 mod purchase;

@@ -86,34 +86,8 @@ impl FromStr for Money {
                 "`{s}` is not an amount: write whole yuan like 36000 or a string with at most two decimals like \"36000.50\""
             ))
         };
-        let t = s.trim();
-        let (neg, t) = match t.strip_prefix('-') {
-            Some(rest) => (true, rest),
-            None => (false, t),
-        };
-        let (whole, frac) = match t.split_once('.') {
-            Some((w, f)) => (w, f),
-            None => (t, ""),
-        };
-        if whole.is_empty()
-            || !whole.bytes().all(|b| b.is_ascii_digit())
-            || frac.len() > 2
-            || !frac.bytes().all(|b| b.is_ascii_digit())
-            || (t.contains('.') && frac.is_empty())
-        {
-            return Err(bad());
-        }
-        let yuan: i64 = whole.parse().map_err(|_| bad())?;
-        let fen: i64 = match frac.len() {
-            0 => 0,
-            1 => frac.parse::<i64>().map_err(|_| bad())? * 10,
-            _ => frac.parse().map_err(|_| bad())?,
-        };
-        let v = yuan
-            .checked_mul(100)
-            .and_then(|y| y.checked_add(fen))
-            .ok_or_else(bad)?;
-        Ok(Money(if neg { -v } else { v }))
+        // As typed: `36000.50`, `36,000`, `¥36,000`, `3.6万`, full-width digits.
+        super::keyboard::amount_in_fen(s).map(Money).ok_or_else(bad)
     }
 }
 
@@ -173,12 +147,7 @@ impl FromStr for Ratio {
                 "`{s}` is not a ratio: write a percentage like \"2%\" or a number like \"3.0\""
             ))
         };
-        match t.strip_suffix('%') {
-            Some(p) => Decimal::from_str(p.trim())
-                .map(|d| Ratio(d / Decimal::ONE_HUNDRED))
-                .map_err(|_| bad()),
-            None => Decimal::from_str(t).map(Ratio).map_err(|_| bad()),
-        }
+        super::keyboard::ratio(t).map(Ratio).ok_or_else(bad)
     }
 }
 

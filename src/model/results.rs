@@ -26,6 +26,7 @@ impl Results {
 #[serde(deny_unknown_fields)]
 pub struct Spend {
     pub date: Date,
+    #[serde(deserialize_with = "super::keyboard::de::category")]
     pub category: String,
     #[serde(default)]
     pub channel: String,

@@ -24,9 +24,9 @@ pub struct Person {
     pub name: String,
     #[serde(default)]
     pub email: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::keyboard::de::roles")]
     pub roles: Vec<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::keyboard::de::group")]
     pub group: Option<String>,
     #[serde(default)]
     pub keys: Vec<Key>,

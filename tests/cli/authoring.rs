@@ -575,7 +575,7 @@ fn an_allocation_that_does_not_sum_to_the_total_is_refused() {
     );
     refused(
         &t,
-        &with(plan_flags(), "--allocation", "channel=4.5万"),
+        &with(plan_flags(), "--allocation", "channel=4.5千"),
         &["is not an amount"],
     );
     // Channels beyond the channel allocation (B001).

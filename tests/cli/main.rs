@@ -11,6 +11,7 @@ mod content;
 mod hardening;
 mod harness;
 mod history_cache;
+mod keyboard;
 mod layering;
 mod lint;
 mod report;

@@ -1,0 +1,85 @@
+//! What a Chinese keyboard types (issue 13): records that use the Chinese
+//! names of fixed words, and amounts as people write them, read as the ids.
+
+use crate::common::*;
+
+fn keyed(json: &serde_json::Value) -> Vec<(String, String, String)> {
+    let mut out: Vec<_> = findings_all(json)
+        .iter()
+        .map(|f| {
+            let s = |k: &str| f[k].as_str().unwrap_or_default().to_string();
+            (s("code"), s("file"), s("message"))
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// A department with a campaign and its meetings, the fixed words written
+/// by `words` (the ids, or their Chinese names).
+fn department(chinese: bool) -> TestRepo {
+    let t = TestRepo::with_team();
+    let id = "春季促销-2026-03V1";
+    let plan = t.write_standard_campaign(id, "2026-03-01", "2026-03-31");
+    if chinese {
+        for (en, zh) in [
+            ("channel", "渠道投放"),
+            ("content", "内容制作"),
+            ("event", "活动执行"),
+            ("reserve", "弹性预算"),
+        ] {
+            t.replace(&plan, &format!("\n{en} = "), &format!("\n\"{zh}\" = "));
+        }
+    }
+    t.commit_all("plan", "2026-02-10T10:00:00+08:00");
+    for (kind, zh, at) in [
+        ("kickoff", "启动会", "2026-02-25T10:00:00+08:00"),
+        ("review", "中期评审", "2026-03-15T10:00:00+08:00"),
+        ("closing", "结项会", "2026-04-05T10:00:00+08:00"),
+    ] {
+        let path = t.write_minutes(Some(id), kind, at);
+        if chinese {
+            t.replace(
+                &path,
+                &format!("kind = \"{kind}\""),
+                &format!("kind = \"{zh}\""),
+            );
+        }
+        t.commit_all(&format!("minutes: {kind}"), at);
+    }
+    t
+}
+
+#[test]
+fn records_may_name_fixed_words_in_chinese() {
+    let english = department(false);
+    let chinese = department(true);
+    assert!(
+        chinese
+            .read("campaigns/春季促销-2026-03V1/campaign.toml")
+            .contains("\"渠道投放\" = ")
+    );
+    let mut compared = 0;
+    for today in ["2026-02-20", "2026-03-05", "2026-04-30"] {
+        let (en, zh) = (english.lint_json(today), chinese.lint_json(today));
+        compared += findings_all(&en).len();
+        assert_eq!(keyed(&zh), keyed(&en), "{today}");
+    }
+    assert!(compared > 0, "the department has findings to compare");
+}
+
+#[test]
+fn amounts_in_records_as_people_write_them() {
+    let t = TestRepo::with_team();
+    let id = "春季促销-2026-03V1";
+    t.write_standard_campaign(id, "2026-03-01", "2026-03-31");
+    let plan = format!("campaigns/{id}/campaign.toml");
+    let exact = t.lint_json("2026-02-01");
+    t.replace(&plan, "total = 80000", "total = \"8万\"");
+    t.replace(&plan, "channel = 45000", "channel = \"¥45,000\"");
+    t.replace(&plan, "content = 15000", "content = \"1.5万元\"");
+    assert_eq!(keyed(&t.lint_json("2026-02-01")), keyed(&exact));
+    t.replace(&plan, "\"1.5万元\"", "\"1.5千\"");
+    let json = t.lint_json("2026-02-01");
+    assert_eq!(findings(&json, "F002").len(), 1, "{json:#}");
+}
