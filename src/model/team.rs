@@ -15,6 +15,34 @@ impl Team {
     pub fn person(&self, id: &str) -> Option<&Person> {
         self.people.iter().find(|p| p.id == id)
     }
+
+    /// A person as someone names them: the id (`zhao.lei`) or the name
+    /// (`赵磊`), full-width letters and stray spaces forgiven. A name two
+    /// people share is ambiguous: both are listed.
+    pub fn find(&self, who: &str) -> Result<&Person, Lookup> {
+        let w = super::keyboard::halfwidth(who);
+        let w = w.trim();
+        if let Some(p) = self.person(w) {
+            return Ok(p);
+        }
+        let named: Vec<&Person> = self.people.iter().filter(|p| p.name.trim() == w).collect();
+        match named.as_slice() {
+            [one] => Ok(one),
+            [] => Err(Lookup::Unknown),
+            many => Err(Lookup::Ambiguous(
+                many.iter().map(|p| p.id.clone()).collect(),
+            )),
+        }
+    }
+}
+
+/// Why `Team::find` found nobody.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Lookup {
+    /// No id or name is this.
+    Unknown,
+    /// The ids of the people with this name.
+    Ambiguous(Vec<String>),
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -101,5 +129,33 @@ impl TryFrom<KeyEntry> for Key {
             valid_from: k.valid_from,
             valid_until: k.valid_until,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn team() -> Team {
+        toml::from_str(
+            "[[people]]\nid = \"zhao.lei\"\nname = \"赵磊\"\n\n[[people]]\nid = \"li.na\"\nname = \"李娜\"\n\n[[people]]\nid = \"li.na2\"\nname = \"李娜\"\n",
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn people_are_found_by_id_or_name() {
+        let t = team();
+        assert_eq!(t.find("zhao.lei").map(|p| p.id.as_str()), Ok("zhao.lei"));
+        assert_eq!(t.find(" 赵磊 ").map(|p| p.id.as_str()), Ok("zhao.lei"));
+        assert_eq!(
+            t.find("ｚｈａｏ.ｌｅｉ").map(|p| p.id.as_str()),
+            Ok("zhao.lei")
+        );
+        assert_eq!(
+            t.find("李娜").map(|p| p.id.clone()),
+            Err(Lookup::Ambiguous(vec!["li.na".into(), "li.na2".into()]))
+        );
+        assert_eq!(t.find("王芳").map(|p| p.id.clone()), Err(Lookup::Unknown));
     }
 }
