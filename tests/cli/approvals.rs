@@ -3026,9 +3026,9 @@ fn an_unsigned_or_unentitled_waiver_does_nothing() {
 // A gate on every push (issue 11): a real `git push` to a bare repository
 // with the installed pre-receive hook.
 
-#[test]
-fn the_server_hook_accepts_a_good_approval_and_refuses_a_bad_one_untouched() {
-    let (d, id, _) = dept_with_campaign();
+/// A bare "server" cloned from the department, with `mkt hook install` run
+/// in it, as the department's `origin` (over file://). Its path.
+fn serve_with_hook(d: &Dept) -> std::path::PathBuf {
     let server = d.tmp().join("server.git");
     d.git(&["clone", "-q", "--bare", ".", server.to_str().unwrap()]);
     let out = d
@@ -3040,8 +3040,19 @@ fn the_server_hook_accepts_a_good_approval_and_refuses_a_bad_one_untouched() {
         .unwrap();
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(server.join("hooks/pre-receive").exists());
-    let url = format!("file://{}", server.display());
-    d.git(&["remote", "add", "origin", &url]);
+    d.git(&[
+        "remote",
+        "add",
+        "origin",
+        &format!("file://{}", server.display()),
+    ]);
+    server
+}
+
+#[test]
+fn the_server_hook_accepts_a_good_approval_and_refuses_a_bad_one_untouched() {
+    let (d, id, _) = dept_with_campaign();
+    let server = serve_with_hook(&d);
     let server_main = || {
         text(
             &d.cmd("git")
@@ -3102,22 +3113,7 @@ fn the_server_hook_judges_a_new_branch_by_what_it_adds_to_main() {
     // main has an error from before the gate was put in place (a campaign
     // that started without its approvals).
     d.add_campaign("冬季促销-2026-02V1", "2026-02-15", "li.na", 80000, false);
-    let server = d.tmp().join("server.git");
-    d.git(&["clone", "-q", "--bare", ".", server.to_str().unwrap()]);
-    let out = d
-        .cmd(assert_cmd::cargo::cargo_bin("mkt"))
-        .arg("-C")
-        .arg(&server)
-        .args(["hook", "install"])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", text(&out.stderr));
-    d.git(&[
-        "remote",
-        "add",
-        "origin",
-        &format!("file://{}", server.display()),
-    ]);
+    let server = serve_with_hook(&d);
     let push = |branch: &str| {
         d.cmd("git")
             .env("MKT_TODAY", TODAY)

@@ -376,18 +376,6 @@ fn approving_before_the_first_commit_says_so_not_that_the_key_is_wrong() {
     assert!(!err.contains("key"), "{err}");
 }
 
-fn keyed(json: &serde_json::Value) -> Vec<(String, String, String)> {
-    let mut out: Vec<_> = findings_all(json)
-        .iter()
-        .map(|f| {
-            let s = |k: &str| f[k].as_str().unwrap_or_default().to_string();
-            (s("code"), s("file"), s("message"))
-        })
-        .collect();
-    out.sort();
-    out
-}
-
 #[test]
 fn git_dir_and_git_work_tree_name_the_repository_as_they_do_for_git() {
     let t = TestRepo::with_team();

@@ -3,18 +3,6 @@
 
 use crate::common::*;
 
-fn keyed(json: &serde_json::Value) -> Vec<(String, String, String)> {
-    let mut out: Vec<_> = findings_all(json)
-        .iter()
-        .map(|f| {
-            let s = |k: &str| f[k].as_str().unwrap_or_default().to_string();
-            (s("code"), s("file"), s("message"))
-        })
-        .collect();
-    out.sort();
-    out
-}
-
 /// A department with a campaign and its meetings, the fixed words written
 /// by `words` (the ids, or their Chinese names).
 fn department(chinese: bool) -> TestRepo {

@@ -1842,19 +1842,6 @@ fn lint_since_the_base_reports_exactly_the_new_findings() {
     assert_ne!(new[0], "D005");
 }
 
-/// (code, file, message) of each finding, sorted: what `--since` matches by.
-fn keyed(json: &Value) -> Vec<(String, String, String)> {
-    let mut out: Vec<_> = findings_all(json)
-        .iter()
-        .map(|f| {
-            let s = |k: &str| f[k].as_str().unwrap_or_default().to_string();
-            (s("code"), s("file"), s("message"))
-        })
-        .collect();
-    out.sort();
-    out
-}
-
 /// `lint --since BASE` (at `rev`, or the work tree) against the comparison
 /// done by hand: every finding of a whole lint at the head that a whole
 /// lint at the base does not have.

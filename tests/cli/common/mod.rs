@@ -658,6 +658,20 @@ pub fn minutes_toml(kind: &str, held_at: &str, decisions: &str) -> String {
 }
 
 /// Every finding of a lint JSON document.
+/// (code, file, message) of each finding, sorted: findings as `lint
+/// --since` matches them, never by line.
+pub fn keyed(json: &Value) -> Vec<(String, String, String)> {
+    let mut out: Vec<_> = findings_all(json)
+        .iter()
+        .map(|f| {
+            let s = |k: &str| f[k].as_str().unwrap_or_default().to_string();
+            (s("code"), s("file"), s("message"))
+        })
+        .collect();
+    out.sort();
+    out
+}
+
 pub fn findings_all(json: &Value) -> Vec<Value> {
     json["findings"]
         .as_array()
