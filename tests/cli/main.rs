@@ -14,6 +14,7 @@ mod history_cache;
 mod keyboard;
 mod layering;
 mod lint;
+mod readme;
 mod report;
 mod screens;
 mod trust;
