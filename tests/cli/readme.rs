@@ -89,7 +89,7 @@ fn blocks(readme: &str) -> Vec<Block> {
 fn expected_exit(command: &str) -> i32 {
     command
         .split_once("# exit status ")
-        .and_then(|(_, n)| n.trim().split_whitespace().next()?.parse().ok())
+        .and_then(|(_, n)| n.split_whitespace().next()?.parse().ok())
         .unwrap_or(0)
 }
 
