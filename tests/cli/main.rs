@@ -13,6 +13,7 @@ mod harness;
 mod history_cache;
 mod layering;
 mod lint;
+mod lint_zh;
 mod report;
 mod screens;
 mod trust;
