@@ -250,7 +250,7 @@ fn render_text(
                     if let Some(h) = &d.help {
                         msg = msg.footer(Level::Help.title(h));
                     }
-                    let rendered = renderer.render(msg).to_string();
+                    let rendered = localize(&renderer.render(msg).to_string());
                     let (title, rest) = rendered.split_once('\n').unwrap_or((&rendered, ""));
                     let pad = " ".repeat(d.at.line.to_string().len());
                     let _ = writeln!(
@@ -273,14 +273,14 @@ fn render_text(
                 if let Some(h) = &d.help {
                     text.push_str(&format!("\n   = help: {h}"));
                 }
-                let _ = writeln!(out, "{text}\n");
+                let _ = writeln!(out, "{}\n", localize(&text));
                 continue;
             }
         }
         if let Some(h) = &d.help {
             msg = msg.footer(Level::Help.title(h));
         }
-        let _ = writeln!(out, "{}\n", renderer.render(msg));
+        let _ = writeln!(out, "{}\n", localize(&renderer.render(msg).to_string()));
     }
     let errors = diags.iter().filter(|d| d.is_error()).count();
     let waived = diags.iter().filter(|d| d.waived.is_some()).count();
@@ -290,6 +290,88 @@ fn render_text(
         line.push_str(&t!("common.waived_count", n = waived));
     }
     let _ = writeln!(out, "{line}");
+    out
+}
+
+/// The renderer's own English words in a finding (the `error[CODE]: `,
+/// `warning[CODE]: `, `note[CODE]: ` of its title and the `= help: ` of its
+/// footers), in the language being spoken: `错误[D001]：`, `= 提示：`. Colour
+/// codes are kept where they are. Text output only.
+fn localize(rendered: &str) -> String {
+    if crate::i18n::current() != crate::i18n::Lang::ZhCn {
+        return rendered.to_string();
+    }
+    let mut out = String::with_capacity(rendered.len() + 16);
+    for (i, line) in rendered.split_inclusive('\n').enumerate() {
+        let done = if i == 0 {
+            localize_title(line)
+        } else {
+            localize_footer(line)
+        };
+        out.push_str(done.as_deref().unwrap_or(line));
+    }
+    out
+}
+
+/// `error[D001]: …` → `错误[D001]：…`, when the line starts with it.
+fn localize_title(line: &str) -> Option<String> {
+    for (en, zh) in [
+        ("error[", "错误["),
+        ("warning[", "警告["),
+        ("note[", "说明["),
+    ] {
+        let Some(at) = line.find(en) else { continue };
+        if !visible(&line[..at]).is_empty() {
+            continue;
+        }
+        let rest = &line[at + en.len()..];
+        let close = rest.find(']')? + 1;
+        let colon = rest[close..].find(": ")? + close;
+        return Some(format!(
+            "{}{zh}{}：{}",
+            &line[..at],
+            &rest[..colon],
+            &rest[colon + 2..]
+        ));
+    }
+    None
+}
+
+/// `   = help: …` → `   = 提示：…`.
+fn localize_footer(line: &str) -> Option<String> {
+    let at = line.find("help")?;
+    let before = visible(&line[..at]);
+    if before.trim_start() != "= " {
+        return None;
+    }
+    let rest = &line[at + "help".len()..];
+    let colon = rest.find(": ")?;
+    if !visible(&rest[..colon]).is_empty() {
+        return None;
+    }
+    Some(format!(
+        "{}提示{}：{}",
+        &line[..at],
+        &rest[..colon],
+        &rest[colon + 2..]
+    ))
+}
+
+/// A rendered text without its colour codes (`ESC [ … m`).
+fn visible(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            for e in chars.by_ref() {
+                if e.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
     out
 }
 
@@ -607,6 +689,28 @@ mod tests {
             percent_encode_path("campaigns/春季 #1%/a.toml"),
             "campaigns/%E6%98%A5%E5%AD%A3%20%231%25/a.toml"
         );
+    }
+
+    #[test]
+    fn renderer_words_are_found_in_plain_and_coloured_text() {
+        assert_eq!(
+            localize_title("error[D001]: 春季 started").as_deref(),
+            Some("错误[D001]：春季 started")
+        );
+        assert_eq!(
+            localize_title("\u{1b}[1m\u{1b}[91mwarning[B003]\u{1b}[0m\u{1b}[1m: x: y\n").as_deref(),
+            Some("\u{1b}[1m\u{1b}[91m警告[B003]\u{1b}[0m\u{1b}[1m：x: y\n")
+        );
+        assert_eq!(localize_title("  --> a.toml:1:1"), None);
+        assert_eq!(
+            localize_footer("   = help: add it\n").as_deref(),
+            Some("   = 提示：add it\n")
+        );
+        assert_eq!(
+            localize_footer("  \u{1b}[94m= \u{1b}[0m\u{1b}[1mhelp\u{1b}[0m: x").as_deref(),
+            Some("  \u{1b}[94m= \u{1b}[0m\u{1b}[1m提示\u{1b}[0m：x")
+        );
+        assert_eq!(localize_footer("3 | help = \"x: y\""), None);
     }
 
     #[test]

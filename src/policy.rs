@@ -5,6 +5,7 @@
 //! one, so a policy written by an older mkt keeps working; inside a section
 //! every key is required and unknown keys are errors.
 
+use rust_i18n::t;
 use std::sync::OnceLock;
 
 use chrono::{Duration, FixedOffset, NaiveDate};
@@ -196,10 +197,7 @@ impl Policy {
         if parse_zone(&self.general.timezone).is_none() {
             return Err(fail(
                 &["general", "timezone"],
-                format!(
-                    "`{}` is not a time zone offset: write it like \"+08:00\"",
-                    self.general.timezone
-                ),
+                t!("policy.timezone", zone = self.general.timezone).into_owned(),
             ));
         }
         let d = &self.deadlines;
@@ -255,14 +253,14 @@ impl Policy {
             if !(0..=max).contains(&value) {
                 return Err(fail(
                     path,
-                    format!("{value} is out of range: use a number from 0 to {max}"),
+                    t!("policy.out_of_range", value = value, max = max).into_owned(),
                 ));
             }
         }
         if a.supervisor_limit.fen() < 0 {
             return Err(fail(
                 &["approvals", "supervisor_limit"],
-                "the limit cannot be negative".to_string(),
+                t!("policy.negative_limit").into_owned(),
             ));
         }
         let b = &self.budget;
@@ -279,9 +277,7 @@ impl Policy {
         if let Some(key) = wrong {
             return Err(fail(
                 &["budget", key],
-                format!(
-                    "reserve range {min}–{max} % is not a range: min must not exceed max, max at most 100"
-                ),
+                t!("policy.reserve_range", min = min, max = max).into_owned(),
             ));
         }
         let roles = [
@@ -326,7 +322,7 @@ impl Policy {
             if let Some(bad) = named.into_iter().find(|r| !ROLES.contains(&r.as_str())) {
                 return Err(fail(
                     path,
-                    format!("`{bad}` is not a role; roles are {}", ROLES.join(", ")),
+                    t!("policy.not_role", role = bad, roles = ROLES.join(", ")).into_owned(),
                 ));
             }
         }
@@ -338,7 +334,7 @@ impl Policy {
         {
             return Err(fail(
                 &["naming", "campaign_minutes_kinds"],
-                format!("`{bad}` is not one of naming.minutes_kinds"),
+                t!("policy.not_kind", kind = bad).into_owned(),
             ));
         }
         Ok(())

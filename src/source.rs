@@ -1,6 +1,7 @@
 //! One TOML file as mkt holds it: its text, the parsed document (kept for
 //! spans), and a way to turn a key path into a file:line:column.
 
+use rust_i18n::t;
 use std::cell::OnceCell;
 use std::ops::Range;
 
@@ -120,7 +121,7 @@ impl SourceDoc {
             Err(e) => Some(SourceError {
                 fault: Fault::Syntax,
                 at: self.locate_span(e.span().unwrap_or(0..0)),
-                message: format!("invalid TOML: {}", e.message().trim()),
+                message: t!("source.invalid_toml", why = e.message().trim()).into_owned(),
                 help: None,
             }),
         }
@@ -312,17 +313,20 @@ fn explain_schema_error(raw: &str) -> (String, Option<String>) {
         let (name, tail) = rest.split_once('`').unwrap_or((rest, ""));
         let expected: Vec<&str> = tail.split('`').skip(1).step_by(2).collect();
         let help = match crate::suggest::closest(name, expected.iter().copied()) {
-            Some(e) => format!("did you mean `{e}`?"),
-            None if expected.is_empty() => "remove it".to_string(),
-            None => format!("known keys here: {}", expected.join(", ")),
+            Some(e) => t!("rules.did_you_mean", name = e),
+            None if expected.is_empty() => t!("source.remove_it"),
+            None => t!("source.known_keys", keys = expected.join(", ")),
         };
-        return (format!("unknown key `{name}`"), Some(help));
+        return (
+            t!("source.unknown_key", key = name).into_owned(),
+            Some(help.into_owned()),
+        );
     }
     if let Some(rest) = raw.strip_prefix("missing field `") {
         let name = rest.split('`').next().unwrap_or(rest);
         return (
-            format!("missing required key `{name}`"),
-            Some(format!("add `{name} = …` to this table")),
+            t!("source.missing_key", key = name).into_owned(),
+            Some(t!("source.missing_key_help", key = name).into_owned()),
         );
     }
     if let Some(rest) = raw.strip_prefix("invalid type: floating point `")
@@ -334,8 +338,8 @@ fn explain_schema_error(raw: &str) -> (String, Option<String>) {
             _ => number.to_string(),
         };
         return (
-            format!("invalid type: the number `{short}`{tail}"),
-            Some("write a whole number, without a decimal point or exponent".to_string()),
+            t!("source.float", number = short, rest = tail).into_owned(),
+            Some(t!("source.float_help").into_owned()),
         );
     }
     (raw.to_string(), None)

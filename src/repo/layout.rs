@@ -1,6 +1,8 @@
 //! Where each kind of record lives (SPEC section 2): a path is classified
 //! once, by its components, into the record kind that belongs there.
 
+use rust_i18n::t;
+
 /// What a repository path holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Kind {
@@ -70,6 +72,26 @@ fn is_ancillary(parts: &[&str]) -> bool {
                         | ".mailmap"
                         | ".gitmodules"
                 )))
+}
+
+/// What a misplaced file's reason (`Kind::Misplaced`) says, in the language
+/// being spoken.
+pub fn explain(why: &str) -> String {
+    match why {
+        "an empty path component" => t!("repo.layout.empty_component"),
+        "department minutes go in minutes/<YYYY>/<YYYY-MM-DD>-<kind>.toml" => {
+            t!("repo.layout.dept_minutes")
+        }
+        "department sign-offs are approvals/<NN>-<stage>-<person>.toml, written by mkt sign-off" => {
+            t!("repo.layout.dept_approvals")
+        }
+        "incidents go in incidents/<YYYY-MM-DD>-<slug>.toml" => t!("repo.layout.incidents"),
+        "quarterly reports are filed as reports/<YYYY>Q<n>.md" => t!("repo.layout.reports"),
+        w if w.starts_with("a campaign folder holds") => t!("repo.layout.campaign_folder"),
+        w if w.starts_with("a marketing repository holds") => t!("repo.layout.repository"),
+        w => return w.to_string(),
+    }
+    .into_owned()
 }
 
 pub fn classify(rel: &str) -> Kind {

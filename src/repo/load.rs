@@ -1,6 +1,7 @@
 //! Loading: every file of the work tree read once, in parallel, straight
 //! into its record type; history read once for the paths rules need.
 
+use rust_i18n::t;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
@@ -122,9 +123,9 @@ impl Repo {
                 LoadFault::new(
                     FaultKind::Missing,
                     Located::file("team.toml"),
-                    "team.toml is missing",
+                    t!("repo.no_team"),
                 )
-                .help("every marketing repository has a roster; `mkt init` writes one to fill in"),
+                .help(t!("repo.no_team_help")),
             );
         }
         // Every minutes file in history, not only today's (a renamed file
@@ -162,8 +163,8 @@ impl Repo {
             },
         };
         repo.history = crate::git::walk_from(&repo.git, tip, &filter).map_err(|e| {
-            Error::new(ErrorKind::Io, format!("reading history: {e}"))
-                .hint("check that the repository is readable and not damaged (`git fsck`)")
+            Error::new(ErrorKind::Io, t!("repo.reading_history", why = e))
+                .hint(t!("repo.reading_history_help"))
         })?;
         // A file not loaded has no history either: the approvals of a
         // campaign not read are not verified.
@@ -333,8 +334,8 @@ fn walk(root: &Path, keep: Keep) -> Result<Vec<(String, Entry)>> {
         });
     for entry in it {
         let entry = entry.map_err(|e| {
-            Error::new(ErrorKind::Io, format!("reading the work tree: {e}"))
-                .hint("check the permissions of the folder named")
+            Error::new(ErrorKind::Io, t!("repo.reading_work_tree", why = e))
+                .hint(t!("repo.reading_work_tree_help"))
         })?;
         let ft = entry.file_type();
         if ft.is_dir() {
@@ -383,9 +384,9 @@ fn load_one(root: &Path, rel: &str, entry: Entry, max_bytes: u64, bytes: Option<
             LoadFault::new(
                 FaultKind::Misplaced,
                 Located::file(rel),
-                format!("`{rel}` is not where any record belongs"),
+                t!("repo.misplaced", path = rel),
             )
-            .help(why),
+            .help(super::layout::explain(why)),
         );
     }
     if entry == Entry::Special {
@@ -393,25 +394,25 @@ fn load_one(root: &Path, rel: &str, entry: Entry, max_bytes: u64, bytes: Option<
             LoadFault::new(
                 FaultKind::Unreadable,
                 Located::file(rel),
-                format!("`{rel}` is not a plain file (a FIFO, a socket or a device)"),
+                t!("repo.special", path = rel),
             )
-            .help("mkt reads only plain files; remove it and put the record's text there"),
+            .help(t!("repo.special_help")),
         );
     }
     if entry == Entry::Link {
         return Loaded::Fault(
-            LoadFault::new(FaultKind::Symlink, Located::file(rel), format!("`{rel}` is a symbolic link"))
-                .help("mkt reads only plain files; a link could point outside the repository. Replace it with the file itself"),
+            LoadFault::new(
+                FaultKind::Symlink,
+                Located::file(rel),
+                t!("repo.symlink", path = rel),
+            )
+            .help(t!("repo.symlink_help")),
         );
     }
     if rel.contains('\u{FFFD}') {
         return Loaded::Fault(
-            LoadFault::new(
-                FaultKind::BadName,
-                Located::file(rel),
-                "this file name is not valid UTF-8",
-            )
-            .help("rename the file; names are UTF-8 text"),
+            LoadFault::new(FaultKind::BadName, Located::file(rel), t!("repo.bad_name"))
+                .help(t!("repo.bad_name_help")),
         );
     }
     let path = root.join(rel);
@@ -419,7 +420,7 @@ fn load_one(root: &Path, rel: &str, entry: Entry, max_bytes: u64, bytes: Option<
         Loaded::Fault(LoadFault::new(
             FaultKind::Unreadable,
             Located::file(rel),
-            format!("cannot read: {e}"),
+            t!("repo.cannot_read", why = e),
         ))
     };
     // One open: the size from the handle, then the bytes, never more than the limit.
@@ -469,9 +470,9 @@ fn load_one(root: &Path, rel: &str, entry: Entry, max_bytes: u64, bytes: Option<
             LoadFault::new(
                 FaultKind::Unreadable,
                 Located::file(rel),
-                format!("file is {len} bytes, more than a record may be ({max_bytes})"),
+                t!("repo.too_large", len = len, max = max_bytes),
             )
-            .help("records are small text files; keep large material outside the repository or raise general.max_file_bytes"),
+            .help(t!("repo.too_large_help")),
         );
     }
     let mut bytes = Vec::with_capacity(len as usize);
@@ -491,9 +492,9 @@ fn load_one(root: &Path, rel: &str, entry: Entry, max_bytes: u64, bytes: Option<
                 LoadFault::new(
                     FaultKind::Unreadable,
                     Located { span: None, ..at },
-                    "file is not valid UTF-8 text",
+                    t!("repo.not_utf8"),
                 )
-                .help("save the file as UTF-8 (editors call it \"UTF-8\" or \"Unicode\"; not GBK)"),
+                .help(t!("repo.not_utf8_help")),
             );
         }
     };

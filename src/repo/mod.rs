@@ -5,6 +5,7 @@ mod layout;
 mod load;
 mod query;
 
+use rust_i18n::t;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
@@ -137,22 +138,16 @@ impl Repo {
     /// whole): for comparing two versions where only some folders differ.
     pub fn open_part(dir: &Path, keep: Keep) -> Result<Repo> {
         let git = crate::git::discover(dir).ok_or_else(|| {
-            Error::user(format!("{} is not inside a git repository", dir.display()))
-                .hint("run `mkt init` to create a marketing repository, or pass -C DIR")
+            Error::user(t!("repo.not_git", dir = dir.display())).hint(t!("repo.not_git_help"))
         })?;
-        let root = crate::git::work_tree(&git).ok_or_else(|| {
-            Error::user("this git repository has no work tree (bare); mkt needs one")
-        })?;
+        let root = crate::git::work_tree(&git).ok_or_else(|| Error::user(t!("repo.bare")))?;
         let policy_path = root.join("policy.toml");
         use crate::fsutil::ReadPlain;
         let bytes = match crate::fsutil::read_plain(&policy_path, POLICY_MAX_BYTES) {
             Ok(bytes) => bytes,
             Err(ReadPlain::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => {
-                return Err(Error::user(format!(
-                    "{} is not a marketing repository: it has no policy.toml",
-                    root.display()
-                ))
-                .hint("run `mkt init` here to add the default policy"));
+                return Err(Error::user(t!("repo.no_policy", dir = root.display()))
+                    .hint(t!("repo.no_policy_help")));
             }
             Err(ReadPlain::Io(e)) => return Err(Error::io(&policy_path, e)),
             Err(why) => return Err(unreadable_policy(&why.to_string())),
@@ -164,19 +159,15 @@ impl Repo {
     /// The repository as commit `rev` has it (its tree and its history),
     /// never the work tree: for `--rev`, and for a bare repository.
     pub fn open_rev(dir: &Path, rev: &str, keep: Keep) -> Result<Repo> {
-        let git = crate::git::discover(dir).ok_or_else(|| {
-            Error::user(format!("{} is not inside a git repository", dir.display()))
-        })?;
+        let git = crate::git::discover(dir)
+            .ok_or_else(|| Error::user(t!("repo.not_git", dir = dir.display())))?;
         let tip = crate::git::resolve_commit(&git, rev).ok_or_else(|| {
-            Error::user(format!("`{rev}` is not a commit of this repository"))
-                .hint("name a branch, a tag or a commit: --rev main")
+            Error::user(t!("repo.not_a_commit", rev = rev)).hint(t!("repo.not_a_commit_help"))
         })?;
         let files = crate::git::tree_files(&git, tip, &|p| p == "policy.toml" || keep(p))
             .map_err(Error::from)?;
         let Some(policy) = files.iter().find(|f| f.path == "policy.toml") else {
-            return Err(Error::user(format!(
-                "{rev} is not a marketing repository: its tree has no policy.toml"
-            )));
+            return Err(Error::user(t!("repo.rev_no_policy", rev = rev)));
         };
         if policy.link {
             return Err(unreadable_policy(
@@ -198,8 +189,7 @@ impl Repo {
     /// so minutes timing and approvals cannot be judged.
     pub fn require_full_history(&self) -> Result<()> {
         if self.history.shallow {
-            return Err(Error::user("this is a shallow clone: mkt reads the whole history to check minutes and approvals")
-                .hint("fetch it all with `git fetch --unshallow` (in GitHub Actions: actions/checkout with fetch-depth: 0)"));
+            return Err(Error::user(t!("repo.shallow")).hint(t!("repo.shallow_help")));
         }
         Ok(())
     }
@@ -209,26 +199,17 @@ impl Repo {
     pub fn set_trust_root(&mut self, rev: &str) -> Result<()> {
         let full = matches!(rev.len(), 40 | 64) && rev.bytes().all(|b| b.is_ascii_hexdigit());
         if !full {
-            return Err(Error::user(format!(
-                "trust root `{rev}` is not a full commit id: a tag or a branch can be moved by anyone who can push"
-            ))
-            .hint(format!(
-                "pin the commit itself: MKT_TRUST_ROOT=$(git rev-parse '{rev}^{{commit}}')"
-            )));
+            return Err(Error::user(t!("repo.trust_root_not_full", rev = rev))
+                .hint(t!("repo.trust_root_not_full_help", rev = rev)));
         }
-        let oid = crate::git::resolve_commit(&self.git, rev).ok_or_else(|| {
-            Error::user(format!(
-                "trust root `{rev}` is not a commit of this repository"
-            ))
-        })?;
+        let oid = crate::git::resolve_commit(&self.git, rev)
+            .ok_or_else(|| Error::user(t!("repo.trust_root_unknown", rev = rev)))?;
         self.trust_root = self
             .history
             .commits
             .iter()
             .position(|c| c.oid == oid)
-            .ok_or_else(|| {
-                Error::user(format!("trust root `{rev}` is not in the history of HEAD"))
-            })?;
+            .ok_or_else(|| Error::user(t!("repo.trust_root_not_in_history", rev = rev)))?;
         Ok(())
     }
 }
@@ -237,8 +218,7 @@ impl Repo {
 const POLICY_MAX_BYTES: u64 = 1 << 20;
 
 fn unreadable_policy(why: &str) -> Error {
-    Error::config(format!("policy.toml cannot be read: {why}"))
-        .hint("policy.toml is a plain text file in the repository (at most 1 MiB); `mkt init` in an empty folder writes the default for comparison")
+    Error::config(t!("repo.policy_unreadable", why = why)).hint(t!("repo.policy_unreadable_help"))
 }
 
 /// policy.toml's bytes, read and checked.
@@ -250,17 +230,18 @@ fn parse_policy(bytes: Vec<u8>) -> Result<Policy> {
             &String::from_utf8_lossy(valid),
             valid.len()..valid.len(),
         );
-        Error::config(format!(
-            "policy.toml:{}:{}: the file is not valid UTF-8",
-            at.line, at.column
+        Error::config(t!(
+            "repo.policy_not_utf8",
+            line = at.line,
+            column = at.column
         ))
-        .hint("save policy.toml as UTF-8 (not GBK)")
+        .hint(t!("repo.policy_not_utf8_help"))
     })?;
     Policy::parse(&text, "policy.toml").map_err(|e| {
         Error::config(format!(
             "policy.toml:{}:{}: {}",
             e.at.line, e.at.column, e.message
         ))
-        .hint("fix the policy; `mkt init` in an empty folder writes the default for comparison")
+        .hint(t!("repo.policy_help"))
     })
 }

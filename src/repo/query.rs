@@ -1,6 +1,7 @@
 //! Questions asked of the loaded repository: a record, a key's place in a
 //! file, a file's blob id, what HEAD holds.
 
+use rust_i18n::t;
 use std::collections::BTreeSet;
 
 use super::*;
@@ -36,10 +37,10 @@ impl Repo {
 
     /// The error for a campaign ID that does not exist, with the ID meant.
     pub fn unknown_campaign(&self, id: &str) -> Error {
-        let err = Error::user(format!("there is no campaign `{id}`"));
+        let err = Error::user(t!("repo.no_campaign", id = id));
         match crate::suggest::closest(id, self.campaigns.keys().map(String::as_str)) {
-            Some(k) => err.hint(format!("did you mean `{k}`?")),
-            None => err.hint("campaign IDs are the folder names under campaigns/ (`mkt status` lists what is live)"),
+            Some(k) => err.hint(t!("rules.did_you_mean", name = k)),
+            None => err.hint(t!("repo.no_campaign_help")),
         }
     }
 

@@ -5,6 +5,8 @@
 
 use chrono::Duration;
 
+use rust_i18n::t;
+
 use super::{View, declare_rule};
 use crate::approvals::{self, Chain, Progress, SubjectKind, chain_for, eligible};
 use crate::diag::{Diagnostic, Severity};
@@ -225,17 +227,17 @@ fn twice(ctx: &View, out: &mut Vec<Diagnostic>) {
                 Diagnostic::new(
                     &A007,
                     ctx.repo.at(&b.path, &["stage"]),
-                    format!(
-                        "the {} step of {} is answered twice: {} ({}) and {} ({})",
-                        y.stage,
-                        y.subject,
-                        a.path,
-                        id(a),
-                        b.path,
-                        id(b)
+                    t!(
+                        "rules.a007.twice",
+                        stage = y.stage,
+                        subject = y.subject,
+                        a = a.path,
+                        a_commit = id(a),
+                        b = b.path,
+                        b_commit = id(b)
                     ),
                 )
-                .help("agree which answer stands; the finding stays until the other approval is withdrawn"),
+                .help(t!("rules.a007.help")),
             );
         }
     }
@@ -261,20 +263,20 @@ pub fn per_approval(ctx: &View, out: &mut Vec<Diagnostic>) {
         match chain.stages.iter().find(|s| s.name() == c.approval.stage) {
             None => out.push(
                 Diagnostic::new(&A003, at(), not_a_stage(ctx, &chain, &c.approval.stage))
-                    .help(format!("this chain needs: {}", stage_list(&chain))),
+                    .help(t!("rules.a003.chain_needs", stages = stage_list(&chain))),
             ),
             Some(stage) if !eligible(stage, c) => out.push(
                 Diagnostic::new(
                     &A003,
                     at(),
-                    format!(
-                        "{} filled the {} step without being {}",
-                        c.approval.approver,
-                        stage.name(),
-                        stage.who()
+                    t!(
+                        "rules.a003.not_eligible",
+                        who = c.approval.approver,
+                        stage = stage.name(),
+                        needs = stage.who()
                     ),
                 )
-                .help("the person must hold the role in team.toml at the time of the approval"),
+                .help(t!("rules.a003.not_eligible_help")),
             ),
             Some(_) => {}
         }
@@ -283,13 +285,14 @@ pub fn per_approval(ctx: &View, out: &mut Vec<Diagnostic>) {
                 Diagnostic::new(
                     &A004,
                     repo.at(&c.path, &["approver"]),
-                    format!(
-                        "{} approved their own {}",
-                        c.approval.approver,
-                        what(&chain)
-                    ),
+                    match chain.kind {
+                        SubjectKind::Purchase => {
+                            t!("rules.a004.own_purchase", who = c.approval.approver)
+                        }
+                        _ => t!("rules.a004.own_campaign", who = c.approval.approver),
+                    },
                 )
-                .help("another person with the role approves"),
+                .help(t!("rules.a004.help")),
             );
         }
         // Stale, unless the same step was approved again, later, for the
@@ -314,12 +317,13 @@ pub fn per_approval(ctx: &View, out: &mut Vec<Diagnostic>) {
                 Diagnostic::new(
                     &A005,
                     repo.at(&c.path, &["subject_blob"]),
-                    format!(
-                        "{} changed after {} approved it",
-                        c.approval.subject, c.approval.approver
+                    t!(
+                        "rules.a005.stale",
+                        subject = c.approval.subject,
+                        who = c.approval.approver
                     ),
                 )
-                .help("have the new version approved (mkt approve), or restore the approved file"),
+                .help(t!("rules.a005.help")),
             );
         }
         if chain.ordered
@@ -339,21 +343,18 @@ pub fn per_approval(ctx: &View, out: &mut Vec<Diagnostic>) {
                         Diagnostic::new(
                             &A002,
                             at(),
-                            format!("{} approved before {}", c.approval.stage, earlier.name()),
+                            t!(
+                                "rules.a002.order",
+                                stage = c.approval.stage,
+                                earlier = earlier.name()
+                            ),
                         )
-                        .help(format!("the order is {}", stage_list(&chain))),
+                        .help(t!("rules.a002.help", stages = stage_list(&chain))),
                     );
                     break;
                 }
             }
         }
-    }
-}
-
-fn what(chain: &Chain) -> &'static str {
-    match chain.kind {
-        SubjectKind::Purchase => "purchase request",
-        _ => "campaign",
     }
 }
 
@@ -376,12 +377,15 @@ fn not_a_stage(ctx: &View, chain: &Chain, stage: &str) -> String {
             .as_deref()
             .and_then(|id| ctx.repo.campaign(id))
     {
-        return format!(
-            "a {stage} approves budgets up to {}; this one is {}",
-            a.supervisor_limit, c.value.budget.total
-        );
+        return t!(
+            "rules.a003.over_limit",
+            stage = stage,
+            limit = a.supervisor_limit,
+            total = c.value.budget.total
+        )
+        .into_owned();
     }
-    format!("`{stage}` is not a step of this chain")
+    t!("rules.a003.not_a_stage", stage = stage).into_owned()
 }
 
 fn check_chain(ctx: &View, p: &Progress, out: &mut Vec<Diagnostic>) {
@@ -411,15 +415,16 @@ fn check_chain(ctx: &View, p: &Progress, out: &mut Vec<Diagnostic>) {
                 Diagnostic::new(
                     &A006,
                     at(),
-                    format!(
-                        "emergency work not approved by {due}: missing {}",
-                        all_missing.join(", ")
+                    t!(
+                        "rules.a006.missing",
+                        due = due,
+                        missing = all_missing.join(", ")
                     ),
                 )
-                .help(format!(
-                    "the emergency group approves within {} days after the start: mkt approve {}",
-                    ctx.policy.approvals.emergency_days_after_start,
-                    chain.campaign.clone().unwrap_or_default()
+                .help(t!(
+                    "rules.a006.help",
+                    days = ctx.policy.approvals.emergency_days_after_start,
+                    id = chain.campaign.clone().unwrap_or_default()
                 )),
             );
         }
@@ -431,13 +436,14 @@ fn check_chain(ctx: &View, p: &Progress, out: &mut Vec<Diagnostic>) {
                     Diagnostic::new(
                         &A006,
                         repo.at(&c.path, &["at"]),
-                        format!(
-                            "{} approved on {}, after the deadline {due}",
-                            c.approval.approver,
-                            ctx.day_of(t)
+                        t!(
+                            "rules.a006.late",
+                            who = c.approval.approver,
+                            day = ctx.day_of(t),
+                            due = due
                         ),
                     )
-                    .help("a late approval stays on record as late"),
+                    .help(t!("rules.a006.late_help")),
                 );
             }
         }
@@ -447,13 +453,9 @@ fn check_chain(ctx: &View, p: &Progress, out: &mut Vec<Diagnostic>) {
         let done = ctx.day_of(done);
         if done > due {
             out.push(
-                Diagnostic::new(
-                    &A001,
-                    at(),
-                    format!("work started {due}, before its chain was complete ({done})"),
-                )
-                .severity(Severity::Warning)
-                .help("approve before the start next time; this stays on record"),
+                Diagnostic::new(&A001, at(), t!("rules.a001.late", due = due, done = done))
+                    .severity(Severity::Warning)
+                    .help(t!("rules.a001.late_help")),
             );
         }
         return;
@@ -471,36 +473,56 @@ fn check_chain(ctx: &View, p: &Progress, out: &mut Vec<Diagnostic>) {
         ),
         _ => format!("mkt approve {}", chain.campaign.clone().unwrap_or_default()),
     };
-    let noun = if chain.kind == SubjectKind::Purchase {
-        "purchase needed"
-    } else {
-        "campaign starts"
-    };
+    let purchase = chain.kind == SubjectKind::Purchase;
+    let waiting = t!(
+        "rules.a001.waiting",
+        who = missing.join(", "),
+        command = approve
+    );
     if ctx.today >= due {
         out.push(
             Diagnostic::new(
                 &A001,
                 at(),
-                format!(
-                    "{noun} {due} without its approvals: missing {}",
-                    all_missing.join(", ")
-                ),
+                if purchase {
+                    t!(
+                        "rules.a001.purchase_missing",
+                        due = due,
+                        missing = all_missing.join(", ")
+                    )
+                } else {
+                    t!(
+                        "rules.a001.campaign_missing",
+                        due = due,
+                        missing = all_missing.join(", ")
+                    )
+                },
             )
-            .help(format!("waiting for {}: {approve}", missing.join(", "))),
+            .help(waiting),
         );
     } else if due - ctx.today <= Duration::days(ctx.policy.approvals.warn_days_before_start) {
         out.push(
             Diagnostic::new(
                 &A001,
                 at(),
-                format!(
-                    "{noun} {due}, in {} days, and its chain is not complete: missing {}",
-                    (due - ctx.today).num_days(),
-                    all_missing.join(", ")
-                ),
+                if purchase {
+                    t!(
+                        "rules.a001.purchase_soon",
+                        due = due,
+                        days = (due - ctx.today).num_days(),
+                        missing = all_missing.join(", ")
+                    )
+                } else {
+                    t!(
+                        "rules.a001.campaign_soon",
+                        due = due,
+                        days = (due - ctx.today).num_days(),
+                        missing = all_missing.join(", ")
+                    )
+                },
             )
             .severity(Severity::Warning)
-            .help(format!("waiting for {}: {approve}", missing.join(", "))),
+            .help(waiting),
         );
     }
 }

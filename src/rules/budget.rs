@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use rust_decimal::Decimal;
+use rust_i18n::t;
 
 use super::{View, declare_rule};
 use crate::diag::Diagnostic;
@@ -104,14 +105,22 @@ pub fn check(ctx: &View, out: &mut Vec<Diagnostic>) {
         let total = v.budget.total;
         let alloc = &v.budget.allocation;
         if let Some((sum, diff, over)) = allocation_gap(total, alloc.values().copied()) {
-            let word = if over { "over" } else { "short" };
             out.push(
                 Diagnostic::new(
                     &B001,
                     repo.at(&c.path, &["budget", "allocation"]),
-                    format!("allocation sums to {sum} but total is {total} ({diff} {word})"),
+                    if over {
+                        t!("rules.b001.sum_over", sum = sum, total = total, diff = diff)
+                    } else {
+                        t!(
+                            "rules.b001.sum_short",
+                            sum = sum,
+                            total = total,
+                            diff = diff
+                        )
+                    },
                 )
-                .help("the categories and the reserve add up exactly to budget.total"),
+                .help(t!("rules.b001.sum_help")),
             );
         }
         if let Some((channels, channel_alloc)) = channels_over(
@@ -119,13 +128,17 @@ pub fn check(ctx: &View, out: &mut Vec<Diagnostic>) {
             v.channels.iter().map(|ch| ch.budget),
         ) {
             out.push(
-                    Diagnostic::new(
-                        &B001,
-                        repo.at(&c.path, &["channels"]),
-                        format!("channel budgets sum to {channels}, more than the channel allocation {channel_alloc}"),
-                    )
-                    .help("lower a channel's budget or raise budget.allocation.channel"),
-                );
+                Diagnostic::new(
+                    &B001,
+                    repo.at(&c.path, &["channels"]),
+                    t!(
+                        "rules.b001.channels",
+                        channels = channels,
+                        allocation = channel_alloc
+                    ),
+                )
+                .help(t!("rules.b001.channels_help")),
+            );
         }
         let reserve = v.budget.reserve();
         if total.fen() > 0 && !ctx.policy.reserve_in_range(total, reserve) {
@@ -139,16 +152,14 @@ pub fn check(ctx: &View, out: &mut Vec<Diagnostic>) {
                 Diagnostic::new(
                     &B002,
                     at,
-                    format!(
-                        "reserve is {} of total; policy allows {}–{} %",
-                        percent(reserve, total),
-                        b.reserve_min_percent,
-                        b.reserve_max_percent
+                    t!(
+                        "rules.b002.range",
+                        share = percent(reserve, total),
+                        min = b.reserve_min_percent,
+                        max = b.reserve_max_percent
                     ),
                 )
-                .help(format!(
-                    "with total {total}, the reserve is between {min} and {max}"
-                )),
+                .help(t!("rules.b002.help", total = total, min = min, max = max)),
             );
         }
         let Some(results) = &dir.results else {
@@ -172,9 +183,14 @@ pub fn check(ctx: &View, out: &mut Vec<Diagnostic>) {
                     Diagnostic::new(
                         &B003,
                         repo.at(&results.path, &["spend", &idx, "amount"]),
-                        format!("`{}` spend reaches {} here, above its allocation plus reserve ({limit})", s.category, *cat),
+                        t!(
+                            "rules.b003.category",
+                            category = s.category,
+                            amount = *cat,
+                            limit = limit
+                        ),
                     )
-                    .help("revise the plan (mkt revise) for a larger budget, or correct the amount"),
+                    .help(t!("rules.b003.help")),
                 );
             }
             running = running + s.amount;
@@ -184,13 +200,9 @@ pub fn check(ctx: &View, out: &mut Vec<Diagnostic>) {
                     Diagnostic::new(
                         &B003,
                         repo.at(&results.path, &["spend", &idx, "amount"]),
-                        format!(
-                            "total spend reaches {running} here, above the budget total {total}"
-                        ),
+                        t!("rules.b003.total", running = running, total = total),
                     )
-                    .help(
-                        "revise the plan (mkt revise) for a larger budget, or correct the amount",
-                    ),
+                    .help(t!("rules.b003.help")),
                 );
             }
         }

@@ -1,5 +1,7 @@
 //! Contracts are stored encrypted (制度 三(二), C004).
 
+use rust_i18n::t;
+
 use super::{View, declare_rule};
 use crate::diag::{Diagnostic, Located};
 
@@ -51,20 +53,16 @@ fn contract(dir: &crate::repo::CampaignDir, path: &str, out: &mut Vec<Diagnostic
         Some(Ok(true)) => return,
         Some(Ok(false)) => Ok(()),
         Some(Err(e)) => Err(e.clone()),
-        None => Err("it was not loaded".to_string()),
+        None => Err(t!("rules.c004.not_loaded").into_owned()),
     };
     let id = path.split('/').nth(1).unwrap_or("<ID>");
     let name = path.rsplit('/').next().unwrap_or(path);
     let message = match read {
-        Err(e) => format!("cannot read this contract to check it is encrypted: {e}"),
-        Ok(()) => {
-            format!("{name} is not encrypted: it is not a whole age file (age-encryption.org/v1)")
-        }
+        Err(e) => t!("rules.c004.unreadable", why = e),
+        Ok(()) => t!("rules.c004.plain", name = name),
     };
     out.push(
-        Diagnostic::new(&C004, Located::file(path), message).help(format!(
-            "encrypt it for the director and finance with `mkt contract add {id} <file>`, then delete this file; if it was ever committed, it is still in history"
-        )),
+        Diagnostic::new(&C004, Located::file(path), message).help(t!("rules.c004.help", id = id)),
     );
 }
 

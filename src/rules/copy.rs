@@ -1,6 +1,7 @@
 //! Copy rules (广告法, 规范 六): no absolute terms (C001), no result claim
 //! without its period and source (C002).
 
+use rust_i18n::t;
 use std::ops::Range;
 
 use super::{View, declare_rule};
@@ -127,15 +128,15 @@ pub fn absolute_terms(c: &Content, text: &str) -> Vec<Range<usize>> {
 fn term_finding(c: &Content, at: &TextLocator, text: &str, span: Range<usize>) -> Diagnostic {
     let term = &text[span.clone()];
     let help = match softer(c, term) {
-        Some(s) => format!("say \"{s}\" instead, or remove it"),
-        None => "remove it, or say what is measured, with its period and source".to_string(),
+        Some(s) => t!("rules.c001.softer", word = s),
+        None => t!("rules.c001.remove"),
     };
     Diagnostic::new(
         &C001,
         at.locate(span),
-        format!("\"{term}\" is an absolute claim, banned by the Advertising Law (广告法 第九条)"),
+        t!("rules.c001.absolute", term = term),
     )
-    .label("absolute term")
+    .label(t!("rules.c001.label"))
     .help(help)
 }
 
@@ -319,18 +320,14 @@ fn has_date(text: &str) -> bool {
 
 fn claim_finding(at: &TextLocator, text: &str, claim: Claim) -> Diagnostic {
     let quote = &text[claim.span.clone()];
-    let missing = match (claim.has_period, claim.has_source) {
-        (false, false) => "its period and source",
-        (true, false) => "its source",
-        _ => "its period",
+    let message = match (claim.has_period, claim.has_source) {
+        (false, false) => t!("rules.c002.neither", quote = quote),
+        (true, false) => t!("rules.c002.no_source", quote = quote),
+        _ => t!("rules.c002.no_period", quote = quote),
     };
-    Diagnostic::new(
-        &C002,
-        at.locate(claim.span),
-        format!("\"{quote}\" claims a result without {missing}"),
-    )
-    .label("result claim")
-    .help("say when it was measured and where the number comes from, next to it: （统计周期：2026年1月1日至3月31日；数据来源：公司订单系统）")
+    Diagnostic::new(&C002, at.locate(claim.span), message)
+        .label(t!("rules.c002.label"))
+        .help(t!("rules.c002.help"))
 }
 
 #[cfg(test)]

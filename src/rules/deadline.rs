@@ -2,6 +2,7 @@
 //! (D003), minutes on time (D004), decisions (D005, D006), reports (D007).
 
 use chrono::{Duration, NaiveDate};
+use rust_i18n::t;
 
 use super::{View, declare_rule};
 use crate::diag::{Diagnostic, Located};
@@ -228,7 +229,7 @@ fn kickoff(
         out.push(late(
             &D001,
             ctx.repo.at(&m.path, &["kind"]),
-            format!("the kickoff of {} was held {when}", v.id),
+            t!("rules.d001.held_late", id = v.id, when = when).into_owned(),
             *when,
             until,
         ));
@@ -237,22 +238,19 @@ fn kickoff(
     let mut d = Diagnostic::new(
         &D001,
         ctx.repo.at(&c.path, &["start"]),
-        format!(
-            "{} started {} without a kickoff meeting held {} – {}",
-            v.id, v.start, from, until
+        t!(
+            "rules.d001.missing",
+            id = v.id,
+            start = v.start,
+            from = from,
+            to = until
         ),
     );
     d = match held.first() {
-        Some((when, m)) => d.label(format!(
-            "the kickoff in {} was held {when}, outside the window",
-            m.path
-        )),
-        None => d.label("no kickoff minutes"),
+        Some((when, m)) => d.label(t!("rules.d001.outside", path = m.path, when = when)),
+        None => d.label(t!("rules.d001.no_minutes")),
     };
-    out.push(d.help(format!(
-        "record the kickoff: mkt new-minutes --kind kickoff --campaign {} --held-at <time>",
-        v.id
-    )));
+    out.push(d.help(t!("rules.d001.help", id = v.id)));
 }
 
 fn reviews(
@@ -280,12 +278,12 @@ fn reviews(
             Diagnostic::new(
                 &D002,
                 ctx.repo.at(&c.path, &["id"]),
-                format!("{} ran in {q} but no review meeting was held in {q}", v.id),
+                t!("rules.d002.missing", id = v.id, q = q),
             )
-            .help(format!(
-                "reviews are due each quarter the campaign runs ({} – {}); record one with kind = \"review\"",
-                q.first_day(),
-                q.last_day()
+            .help(t!(
+                "rules.d002.help",
+                first = q.first_day(),
+                last = q.last_day()
             )),
         );
     }
@@ -316,7 +314,7 @@ fn closing(
         out.push(late(
             &D003,
             ctx.repo.at(&m.path, &["kind"]),
-            format!("the closing of {} was held {when}", v.id),
+            t!("rules.d003.held_late", id = v.id, when = when).into_owned(),
             *when,
             due,
         ));
@@ -326,16 +324,13 @@ fn closing(
     let mut d = Diagnostic::new(
         &D003,
         ctx.repo.at(&c.path, &["end"]),
-        format!(
-            "{} ended {} and its closing meeting was due by {due}",
-            v.id, v.end
-        ),
+        t!("rules.d003.missing", id = v.id, end = v.end, due = due),
     );
     d = match held.first() {
-        Some((when, m)) => d.label(format!("the closing in {} was held {when}", m.path)),
-        None => d.label("no closing minutes"),
+        Some((when, m)) => d.label(t!("rules.d003.held_at", path = m.path, when = when)),
+        None => d.label(t!("rules.d003.no_minutes")),
     };
-    out.push(d.help("hold the closing (结项验收) meeting and record it with kind = \"closing\""));
+    out.push(d.help(t!("rules.d003.help")));
 }
 
 /// What happened after its deadline: a warning saying how late.
@@ -350,13 +345,14 @@ fn late(
     Diagnostic::new(
         rule,
         at,
-        format!(
-            "{what}, {days} day{} late (due by {due})",
-            if days == 1 { "" } else { "s" }
-        ),
+        if days == 1 {
+            t!("rules.late_one", what = what, due = due)
+        } else {
+            t!("rules.late_many", what = what, days = days, due = due)
+        },
     )
     .severity(crate::diag::Severity::Warning)
-    .help("late but done: nothing to do now; the quarterly report keeps it")
+    .help(t!("rules.late_help"))
 }
 
 /// The director's closing sign-off (结项验收) of the closing minutes, by the due date.
@@ -381,17 +377,18 @@ fn signed_off(ctx: &View, m: &Record<Minutes>, due: NaiveDate, out: &mut Vec<Dia
         out.push(late(
             &D003,
             repo.at(&m.path, &["kind"]),
-            format!("the closing was signed off on {}", ctx.day_of(t)),
+            t!("rules.d003.signed_late", date = ctx.day_of(t)).into_owned(),
             ctx.day_of(t),
             due,
         ));
         return;
     }
-    let message = format!("the closing minutes have no {role} sign-off, due by {due}");
+    let message = t!("rules.d003.no_signoff", role = role, due = due);
     out.push(
-        Diagnostic::new(&D003, repo.at(&m.path, &["kind"]), message).help(format!(
-            "the {role} signs off the closing: mkt sign-off {}",
-            m.path
+        Diagnostic::new(&D003, repo.at(&m.path, &["kind"]), message).help(t!(
+            "rules.d003.signoff_help",
+            role = role,
+            path = m.path
         )),
     );
 }
@@ -419,22 +416,18 @@ fn minutes_late(ctx: &View, m: &Record<Minutes>, out: &mut Vec<Diagnostic>) {
     let Some((took, false)) = minutes_timing(ctx, m) else {
         return; // on time, or a meeting yet to come
     };
-    let how = if ctx.repo.first_added.contains_key(&m.path) {
-        "committed"
+    let (took, hours) = (
+        human_duration(took),
+        ctx.policy.deadlines.minutes_within_hours,
+    );
+    let message = if ctx.repo.first_added.contains_key(&m.path) {
+        t!("rules.d004.committed", took = took, hours = hours)
     } else {
-        "still not committed"
+        t!("rules.d004.not_committed", took = took, hours = hours)
     };
     out.push(
-        Diagnostic::new(
-            &D004,
-            ctx.repo.at(&m.path, &["held_at"]),
-            format!(
-                "minutes {how} {} after the meeting; policy allows {} hours",
-                human_duration(took),
-                ctx.policy.deadlines.minutes_within_hours
-            ),
-        )
-        .help("commit minutes the day of the meeting"),
+        Diagnostic::new(&D004, ctx.repo.at(&m.path, &["held_at"]), message)
+            .help(t!("rules.d004.help")),
     );
 }
 
@@ -443,12 +436,13 @@ pub fn human_duration(d: Duration) -> String {
     let hours = d.num_hours();
     let (days, hours) = (hours / 24, hours % 24);
     match (days, hours) {
-        (0, h) => format!("{h} hours"),
-        (1, 0) => "1 day".to_string(),
-        (d, 0) => format!("{d} days"),
-        (1, h) => format!("1 day {h} hours"),
-        (d, h) => format!("{d} days {h} hours"),
+        (0, h) => t!("rules.duration.hours", h = h),
+        (1, 0) => t!("rules.duration.day"),
+        (d, 0) => t!("rules.duration.days", d = d),
+        (1, h) => t!("rules.duration.day_hours", h = h),
+        (d, h) => t!("rules.duration.days_hours", d = d, h = h),
     }
+    .into_owned()
 }
 
 fn decisions(ctx: &View, m: &Record<Minutes>, out: &mut Vec<Diagnostic>) {
@@ -456,18 +450,18 @@ fn decisions(ctx: &View, m: &Record<Minutes>, out: &mut Vec<Diagnostic>) {
         let idx = i.to_string();
         let owner_missing = d.owner.as_deref().is_none_or(|o| o.trim().is_empty());
         if owner_missing || d.due.is_none() {
-            let missing = match (owner_missing, d.due.is_none()) {
-                (true, true) => "an owner (责任人) or a due date (时限)",
-                (true, false) => "an owner (责任人)",
-                _ => "a due date (时限)",
+            let message = match (owner_missing, d.due.is_none()) {
+                (true, true) => t!("rules.d006.neither", text = d.text),
+                (true, false) => t!("rules.d006.no_owner", text = d.text),
+                _ => t!("rules.d006.no_due", text = d.text),
             };
             out.push(
                 Diagnostic::new(
                     &D006,
                     ctx.repo.at(&m.path, &["decisions", &idx, "text"]),
-                    format!("decision \"{}\" has no {missing}", d.text),
+                    message,
                 )
-                .help("add owner = \"<person id>\" and due = YYYY-MM-DD to the decision"),
+                .help(t!("rules.d006.help")),
             );
         }
         if let Some(due) = d.due
@@ -479,12 +473,9 @@ fn decisions(ctx: &View, m: &Record<Minutes>, out: &mut Vec<Diagnostic>) {
                 Diagnostic::new(
                     &D005,
                     ctx.repo.at(&m.path, &["decisions", &idx, "due"]),
-                    format!(
-                        "decision \"{}\" was due {due}, {late} days ago, and is not done",
-                        d.text
-                    ),
+                    t!("rules.d005.overdue", text = d.text, due = due, days = late),
                 )
-                .help("set done = true once it is done, or re-plan it in the next meeting"),
+                .help(t!("rules.d005.help")),
             );
         }
     }
@@ -525,7 +516,7 @@ fn reports(ctx: &View, out: &mut Vec<Diagnostic>) {
                 out.push(late(
                     &D007,
                     Located::file(path.clone()),
-                    format!("the {q} report was filed {filed}"),
+                    t!("rules.d007.filed_late", q = q, filed = filed).into_owned(),
                     filed,
                     due,
                 ));
@@ -535,11 +526,9 @@ fn reports(ctx: &View, out: &mut Vec<Diagnostic>) {
                 Diagnostic::new(
                     &D007,
                     Located::file(format!("reports/{q}.md")),
-                    format!("the {q} report was due {due} and is not filed"),
+                    t!("rules.d007.missing", q = q, due = due),
                 )
-                .help(format!(
-                    "write the quarter's report and file it as reports/{q}.md"
-                )),
+                .help(t!("rules.d007.help", q = q)),
             );
         }
         q = q.next();

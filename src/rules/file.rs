@@ -5,6 +5,8 @@
 
 use std::collections::BTreeSet;
 
+use rust_i18n::t;
+
 use super::{View, declare_rule};
 use crate::diag::Diagnostic;
 use crate::policy::{GROUPS, ROLES};
@@ -137,7 +139,7 @@ fn check_team(ctx: &View, out: &mut Vec<Diagnostic>) {
             out.push(Diagnostic::new(
                 &F002,
                 repo.at("team.toml", &["people", &idx, "id"]),
-                format!("person `{}` is listed twice", p.id),
+                t!("rules.f002.person_twice", id = p.id),
             ));
         }
         for (j, role) in p.roles.iter().enumerate() {
@@ -145,11 +147,11 @@ fn check_team(ctx: &View, out: &mut Vec<Diagnostic>) {
                 let mut d = Diagnostic::new(
                     &F002,
                     repo.at("team.toml", &["people", &idx, "roles", &j.to_string()]),
-                    format!("`{role}` is not a role"),
+                    t!("rules.f002.not_role", role = role),
                 );
                 d = match suggest(role, ROLES.iter().copied()) {
-                    Some(s) => d.help(format!("did you mean `{s}`?")),
-                    None => d.help(format!("roles are {}", ROLES.join(", "))),
+                    Some(s) => d.help(t!("rules.did_you_mean", name = s)),
+                    None => d.help(t!("rules.f002.roles_are", roles = ROLES.join(", "))),
                 };
                 out.push(d);
             }
@@ -161,9 +163,9 @@ fn check_team(ctx: &View, out: &mut Vec<Diagnostic>) {
                 Diagnostic::new(
                     &F002,
                     repo.at("team.toml", &["people", &idx, "group"]),
-                    format!("`{g}` is not a group"),
+                    t!("rules.f002.not_group", group = g),
                 )
-                .help(format!("groups are {}", GROUPS.join(", "))),
+                .help(t!("rules.f002.groups_are", groups = GROUPS.join(", "))),
             );
         }
         for (j, k) in p.keys.iter().enumerate() {
@@ -174,10 +176,13 @@ fn check_team(ctx: &View, out: &mut Vec<Diagnostic>) {
                 out.push(
                     Diagnostic::new(
                         &F002,
-                        repo.at("team.toml", &["people", &idx, "keys", &j.to_string(), "ssh"]),
-                        format!("{}'s `ssh` is not an OpenSSH public key: it counts for nothing", p.id),
+                        repo.at(
+                            "team.toml",
+                            &["people", &idx, "keys", &j.to_string(), "ssh"],
+                        ),
+                        t!("rules.f002.bad_ssh", id = p.id),
                     )
-                    .help("paste the whole line of the .pub file: `ssh-ed25519 AAAA… comment` (`cat ~/.ssh/id_ed25519.pub`)"),
+                    .help(t!("rules.f002.bad_ssh_help")),
                 );
                 continue;
             }
@@ -186,8 +191,8 @@ fn check_team(ctx: &View, out: &mut Vec<Diagnostic>) {
                 && !(matches!(fpr.len(), 40 | 64) && fpr.bytes().all(|b| b.is_ascii_hexdigit()))
             {
                 out.push(
-                    Diagnostic::new(&F002, at(), format!("{}'s `openpgp` `{f}` is not a key fingerprint: it counts for nothing", p.id))
-                        .help("write the key's full fingerprint, 40 hex digits: `gpg --fingerprint <email>`"),
+                    Diagnostic::new(&F002, at(), t!("rules.f002.bad_pgp", id = p.id, key = f))
+                        .help(t!("rules.f002.bad_pgp_help")),
                 );
                 continue;
             }
@@ -195,10 +200,13 @@ fn check_team(ctx: &View, out: &mut Vec<Diagnostic>) {
                 out.push(
                     Diagnostic::new(
                         &F002,
-                        repo.at("team.toml", &["people", &idx, "keys", &j.to_string(), "ssh"]),
-                        format!("{}'s key is a weak (small-order) ed25519 key: anyone could sign as them with it", p.id),
+                        repo.at(
+                            "team.toml",
+                            &["people", &idx, "keys", &j.to_string(), "ssh"],
+                        ),
+                        t!("rules.f002.weak_key", id = p.id),
                     )
-                    .help("remove this key; the person makes a real one with `ssh-keygen -t ed25519` and an admin adds it"),
+                    .help(t!("rules.f002.weak_key_help")),
                 );
             }
         }
@@ -221,9 +229,9 @@ fn check_dates(ctx: &View, out: &mut Vec<Diagnostic>) {
                 Diagnostic::new(
                     &F002,
                     repo.at(&c.path, &["end"]),
-                    format!("end {} is before start {}", v.end, v.start),
+                    t!("rules.f002.end_before_start", end = v.end, start = v.start),
                 )
-                .help("swap the dates, or correct the one that is wrong"),
+                .help(t!("rules.f002.end_before_start_help")),
             );
         }
         for (i, ph) in v.phases.iter().enumerate() {
@@ -231,9 +239,11 @@ fn check_dates(ctx: &View, out: &mut Vec<Diagnostic>) {
                 out.push(Diagnostic::new(
                     &F002,
                     repo.at(&c.path, &["phases", &i.to_string(), "end"]),
-                    format!(
-                        "phase `{}` ends {} before it starts {}",
-                        ph.name, ph.end, ph.start
+                    t!(
+                        "rules.f002.phase_dates",
+                        phase = ph.name,
+                        end = ph.end,
+                        start = ph.start
                     ),
                 ));
             }
@@ -243,14 +253,14 @@ fn check_dates(ctx: &View, out: &mut Vec<Diagnostic>) {
                 let d = Diagnostic::new(
                     &F002,
                     repo.at(&c.path, &["budget", "allocation", key]),
-                    format!("`{key}` is not a budget category"),
+                    t!("rules.f002.not_category", category = key),
                 );
                 out.push(
                     match suggest(key, categories.iter().copied().chain(["reserve"])) {
-                        Some(s) => d.help(format!("did you mean `{s}`?")),
-                        None => d.help(format!(
-                            "categories are {} and reserve (policy budget.categories)",
-                            categories.join(", ")
+                        Some(s) => d.help(t!("rules.did_you_mean", name = s)),
+                        None => d.help(t!(
+                            "rules.f002.categories_policy",
+                            categories = categories.join(", ")
                         )),
                     },
                 );
@@ -263,11 +273,11 @@ fn check_dates(ctx: &View, out: &mut Vec<Diagnostic>) {
                         Diagnostic::new(
                             &F002,
                             repo.at(&r.path, &["spend", &i.to_string(), "category"]),
-                            format!("`{}` is not a budget category", s.category),
+                            t!("rules.f002.not_category", category = s.category),
                         )
-                        .help(format!(
-                            "categories are {} and reserve",
-                            categories.join(", ")
+                        .help(t!(
+                            "rules.f002.categories_are",
+                            categories = categories.join(", ")
                         )),
                     );
                 }
@@ -285,18 +295,32 @@ fn check_dates(ctx: &View, out: &mut Vec<Diagnostic>) {
             let d = Diagnostic::new(
                 &F002,
                 repo.at(&m.path, &["kind"]),
-                format!("`{}` is not a meeting kind", m.value.kind),
+                t!("rules.f002.not_kind", kind = m.value.kind),
             );
             let kinds = ctx.policy.naming.minutes_kinds.iter().map(String::as_str);
             out.push(match suggest(&m.value.kind, kinds) {
-                Some(s) => d.help(format!("did you mean `{s}`?")),
-                None => d.help(format!(
-                    "kinds are {}",
-                    ctx.policy.naming.minutes_kinds.join(", ")
+                Some(s) => d.help(t!("rules.did_you_mean", name = s)),
+                None => d.help(t!(
+                    "rules.f002.kinds_are",
+                    kinds = ctx.policy.naming.minutes_kinds.join(", ")
                 )),
             });
         }
     }
+}
+
+/// `owner `zhao.lei` is not in team.toml`: one sentence per kind of person.
+fn unknown_person(what: &str, id: &str) -> String {
+    match what {
+        "owner" => t!("rules.f004.unknown_owner", id = id),
+        "phase_owner" => t!("rules.f004.unknown_phase_owner", id = id),
+        "requester" => t!("rules.f004.unknown_requester", id = id),
+        "approver" => t!("rules.f004.unknown_approver", id = id),
+        "attendee" => t!("rules.f004.unknown_attendee", id = id),
+        "chair" => t!("rules.f004.unknown_chair", id = id),
+        _ => t!("rules.f004.unknown_decision_owner", id = id),
+    }
+    .into_owned()
 }
 
 fn check_references(ctx: &View, out: &mut Vec<Diagnostic>) {
@@ -305,18 +329,15 @@ fn check_references(ctx: &View, out: &mut Vec<Diagnostic>) {
         return; // team.toml itself is reported; every name would be unknown
     }
     let people: Vec<&str> = repo.team.people.iter().map(|p| p.id.as_str()).collect();
+    // `what` names the message: `rules.f004.unknown_<what>`.
     let person = |file: &str, path: &[&str], id: &str, what: &str, out: &mut Vec<Diagnostic>| {
         if id.is_empty() || people.contains(&id) {
             return;
         }
-        let d = Diagnostic::new(
-            &F004,
-            repo.at(file, path),
-            format!("{what} `{id}` is not in team.toml"),
-        );
+        let d = Diagnostic::new(&F004, repo.at(file, path), unknown_person(what, id));
         out.push(match suggest(id, people.iter().copied()) {
-            Some(s) => d.help(format!("did you mean `{s}`?")),
-            None => d.help("add the person to team.toml, or name someone who is there"),
+            Some(s) => d.help(t!("rules.did_you_mean", name = s)),
+            None => d.help(t!("rules.f004.add_person")),
         });
     };
     for (dir, c) in repo.campaigns() {
@@ -327,7 +348,7 @@ fn check_references(ctx: &View, out: &mut Vec<Diagnostic>) {
                 &c.path,
                 &["phases", &i.to_string(), "owner"],
                 &ph.owner,
-                "phase owner",
+                "phase_owner",
                 out,
             );
         }
@@ -338,9 +359,9 @@ fn check_references(ctx: &View, out: &mut Vec<Diagnostic>) {
                 Diagnostic::new(
                     &F004,
                     repo.at(&c.path, &["supersedes"]),
-                    format!("supersedes `{s}`, which does not exist"),
+                    t!("rules.f004.no_superseded", id = s),
                 )
-                .help("name the campaign ID of the previous version, as its folder is named"),
+                .help(t!("rules.f004.no_superseded_help")),
             );
         }
         for p in &dir.purchases {
@@ -374,7 +395,7 @@ fn check_references(ctx: &View, out: &mut Vec<Diagnostic>) {
                     &m.path,
                     &["decisions", &i.to_string(), "owner"],
                     o,
-                    "decision owner",
+                    "decision_owner",
                     out,
                 );
             }
@@ -388,7 +409,7 @@ fn check_references(ctx: &View, out: &mut Vec<Diagnostic>) {
             out.push(Diagnostic::new(
                 &F004,
                 repo.at(&inc.path, &["campaign"]),
-                format!("campaign `{c}` does not exist"),
+                t!("rules.f004.no_campaign", id = c),
             ));
         }
     }

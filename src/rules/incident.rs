@@ -3,6 +3,7 @@
 //! after (D008).
 
 use chrono::{DateTime, Duration, FixedOffset};
+use rust_i18n::t;
 
 use super::{View, declare_rule};
 use crate::diag::Diagnostic;
@@ -39,13 +40,18 @@ declare_rule! {
 pub fn span_words(d: Duration) -> String {
     let m = d.num_minutes();
     match m {
-        m if m < 120 => format!("{m} minutes"),
+        m if m < 120 => t!("rules.span.minutes", m = m),
         m if m < 48 * 60 => match m % 60 {
-            0 => format!("{} hours", m / 60),
-            r => format!("{} h {r} min", m / 60),
+            0 => t!("rules.span.hours", h = m / 60),
+            r => t!("rules.span.hours_minutes", h = m / 60, m = r),
         },
-        m => format!("{} days {} h", m / (24 * 60), (m % (24 * 60)) / 60),
+        m => t!(
+            "rules.span.days_hours",
+            d = m / (24 * 60),
+            h = (m % (24 * 60)) / 60
+        ),
     }
+    .into_owned()
 }
 
 pub fn check(ctx: &View, out: &mut Vec<Diagnostic>) {
@@ -84,6 +90,8 @@ fn step(
     verb: &str,
     out: &mut Vec<Diagnostic>,
 ) {
+    // `noun` and `verb` name the messages: the response's or the plan's.
+    let plan = noun == "plan" || verb == "planned";
     let zone = ctx.policy.zone();
     let repo = ctx.repo;
     let detected = inc.value.detected_at.resolve(zone);
@@ -98,23 +106,34 @@ fn step(
                     Diagnostic::new(
                         &D008,
                         repo.at(&inc.path, &[key]),
-                        format!("{key} is before detected_at"),
+                        t!("rules.d008.before", key = key),
                     )
-                    .help("correct the times: the clock starts when the incident is detected"),
+                    .help(t!("rules.d008.before_help")),
                 );
             } else if t > due {
                 out.push(
                     Diagnostic::new(
                         &D008,
                         repo.at(&inc.path, &[key]),
-                        format!(
-                            "{verb} {} after detection; policy allows {allowed}",
-                            span_words(t - detected)
-                        ),
+                        if plan {
+                            t!(
+                                "rules.d008.late_plan",
+                                took = span_words(t - detected),
+                                allowed = allowed
+                            )
+                        } else {
+                            t!(
+                                "rules.d008.late_response",
+                                took = span_words(t - detected),
+                                allowed = allowed
+                            )
+                        },
                     )
-                    .help(format!(
-                        "the {noun} was due by {due_words}; a late {noun} stays on record as late"
-                    )),
+                    .help(if plan {
+                        t!("rules.d008.late_plan_help", due = due_words)
+                    } else {
+                        t!("rules.d008.late_response_help", due = due_words)
+                    }),
                 );
             }
         }
@@ -122,11 +141,27 @@ fn step(
             Diagnostic::new(
                 &D008,
                 repo.at(&inc.path, &["detected_at"]),
-                format!(
-                    "no {noun} recorded ({key}), and it was due {allowed} after detection, by {due_words}"
-                ),
+                if plan {
+                    t!(
+                        "rules.d008.no_plan",
+                        key = key,
+                        allowed = allowed,
+                        due = due_words
+                    )
+                } else {
+                    t!(
+                        "rules.d008.no_response",
+                        key = key,
+                        allowed = allowed,
+                        due = due_words
+                    )
+                },
             )
-            .help(format!("{noun} now, and record when: {key} = <time>")),
+            .help(if plan {
+                t!("rules.d008.no_plan_help", key = key)
+            } else {
+                t!("rules.d008.no_response_help", key = key)
+            }),
         ),
         None => {}
     }

@@ -1,6 +1,8 @@
 //! Legal review of copy (法务审核, C003): every copy file of a started
 //! campaign has a current sign-off by the role the policy names.
 
+use rust_i18n::t;
+
 use super::{View, declare_rule};
 use crate::approvals::{self, chain_for, eligible};
 use crate::diag::{Diagnostic, Located, Severity};
@@ -56,15 +58,16 @@ pub fn check(ctx: &View, out: &mut Vec<Diagnostic>) {
                         Diagnostic::new(
                             &C003,
                             Located::file(path.clone()),
-                            format!(
-                                "{role} signed this copy off on {day}, after {} started {start}",
-                                c.value.id
+                            t!(
+                                "rules.c003.late",
+                                role = role,
+                                day = day,
+                                id = c.value.id,
+                                start = start
                             ),
                         )
                         .severity(Severity::Warning)
-                        .help(
-                            "have copy signed off before the start next time; this stays on record",
-                        ),
+                        .help(t!("rules.c003.late_help")),
                     );
                 }
                 continue;
@@ -76,15 +79,26 @@ pub fn check(ctx: &View, out: &mut Vec<Diagnostic>) {
                     Diagnostic::new(
                         &C003,
                         at,
-                        format!(
-                            "{} rejected this copy{}; {} started {start}",
-                            r.approval.approver,
-                            on_date(ctx, r),
-                            c.value.id
-                        ),
+                        match r.time {
+                            Some(t) => t!(
+                                "rules.c003.rejected_on",
+                                who = r.approval.approver,
+                                day = ctx.day_of(t),
+                                id = c.value.id,
+                                start = start
+                            ),
+                            None => t!(
+                                "rules.c003.rejected",
+                                who = r.approval.approver,
+                                id = c.value.id,
+                                start = start
+                            ),
+                        },
                     )
-                    .help(format!(
-                        "revise the copy, commit it, and have {role} sign it off: {sign_off}"
+                    .help(t!(
+                        "rules.c003.rejected_help",
+                        role = role,
+                        command = sign_off
                     )),
                 );
                 continue;
@@ -103,35 +117,42 @@ pub fn check(ctx: &View, out: &mut Vec<Diagnostic>) {
                 Some(s) => Diagnostic::new(
                     &C003,
                     at,
-                    format!(
-                        "this copy changed after {} signed it off{}: the sign-off is stale, and {} started {start}",
-                        s.approval.approver,
-                        on_date(ctx, s),
-                        c.value.id
-                    ),
+                    match s.time {
+                        Some(t) => t!(
+                            "rules.c003.stale_on",
+                            who = s.approval.approver,
+                            day = ctx.day_of(t),
+                            id = c.value.id,
+                            start = start
+                        ),
+                        None => t!(
+                            "rules.c003.stale",
+                            who = s.approval.approver,
+                            id = c.value.id,
+                            start = start
+                        ),
+                    },
                 )
-                .help(format!(
-                    "commit the new text and have {role} sign it off again ({sign_off}), or restore the text that was signed off"
-                )),
+                .help(t!("rules.c003.stale_help", role = role, command = sign_off)),
                 None => Diagnostic::new(
                     &C003,
                     at,
-                    format!(
-                        "this copy has no sign-off by {role}, and {} started {start}",
-                        c.value.id
+                    t!(
+                        "rules.c003.none",
+                        role = role,
+                        id = c.value.id,
+                        start = start
                     ),
                 )
-                .help(format!("{} reviews it and runs: {sign_off}", who(ctx, role))),
+                .help(t!(
+                    "rules.c003.none_help",
+                    who = who(ctx, role),
+                    command = sign_off
+                )),
             };
             out.push(d);
         }
     }
-}
-
-fn on_date(ctx: &View, c: &approvals::Checked) -> String {
-    c.time
-        .map(|t| format!(" on {}", ctx.day_of(t)))
-        .unwrap_or_default()
 }
 
 /// `sun.li (legal)` or `a person with the legal role`.
@@ -144,8 +165,13 @@ fn who(ctx: &View, role: &str) -> String {
         .map(|p| p.id.as_str())
         .collect();
     if people.is_empty() {
-        format!("a person with the {role} role")
+        t!("rules.c003.anyone", role = role).into_owned()
     } else {
-        format!("{} ({role})", people.join(" or "))
+        t!(
+            "rules.c003.people",
+            people = people.join(&t!("rules.c003.or")),
+            role = role
+        )
+        .into_owned()
     }
 }

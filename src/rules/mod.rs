@@ -13,6 +13,8 @@ mod legal;
 mod naming;
 mod signature;
 
+use rust_i18n::t;
+
 use crate::diag::Diagnostic;
 
 pub use approval::{A001, A002, A003, A004, A005, A006, A007, A008, per_approval};
@@ -78,15 +80,14 @@ fn waive(ctx: &View, out: &mut [Diagnostic]) {
         }) else {
             continue;
         };
-        let until = w
-            .waiver
-            .until
-            .map(|u| format!(" until {}", u.0))
-            .unwrap_or_default();
-        d.waived = Some(format!(
-            "waived by {}{until}: {}",
-            w.waiver.waived_by, w.waiver.reason
-        ));
+        let (by, why) = (&w.waiver.waived_by, &w.waiver.reason);
+        d.waived = Some(
+            match w.waiver.until {
+                Some(u) => t!("rules.waived_until", by = by, until = u.0, why = why),
+                None => t!("rules.waived", by = by, why = why),
+            }
+            .into_owned(),
+        );
     }
 }
 

@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 
 use chrono::Datelike;
+use rust_i18n::t;
 
 use super::{View, declare_rule};
 use crate::diag::Diagnostic;
@@ -106,37 +107,37 @@ fn check_ids(ctx: &View, out: &mut Vec<Diagnostic>) {
                             "campaigns/{}/campaign.toml",
                             dir.folder
                         )),
-                        format!("campaign folder `{}` has no campaign.toml", dir.folder),
+                        t!("rules.f002.no_campaign_toml", folder = dir.folder),
                     )
-                    .help(
-                        "every campaign folder starts with its plan; `mkt new-campaign` writes one",
-                    ),
+                    .help(t!("rules.f002.no_campaign_toml_help")),
                 );
             }
             continue;
         };
         let v = &c.value;
         match parse_campaign_id(&v.id, max) {
-            Err(why) => out.push(Diagnostic::new(&N001, repo.at(&c.path, &["id"]), why).help(
-                format!(
-                    "name it {}",
-                    CampaignId::format("名称", v.start.0.year(), v.start.0.month(), 1)
-                ),
-            )),
+            Err(why) => out.push(
+                Diagnostic::new(&N001, repo.at(&c.path, &["id"]), why).help(t!(
+                    "rules.n001.name_it",
+                    id = CampaignId::format("名称", v.start.0.year(), v.start.0.month(), 1)
+                )),
+            ),
             Ok(parsed) => {
                 if (parsed.year, parsed.month) != (v.start.0.year(), v.start.0.month()) {
                     out.push(
                         Diagnostic::new(
                             &N001,
                             repo.at(&c.path, &["id"]),
-                            format!(
-                                "`{}` says {:04}-{:02} but the campaign starts {}",
-                                v.id, parsed.year, parsed.month, v.start
+                            t!(
+                                "rules.n001.month",
+                                id = v.id,
+                                month = format!("{:04}-{:02}", parsed.year, parsed.month),
+                                start = v.start
                             ),
                         )
-                        .help(format!(
-                            "the date in the ID is the start month: {}",
-                            CampaignId::format(
+                        .help(t!(
+                            "rules.n001.month_help",
+                            id = CampaignId::format(
                                 &parsed.name,
                                 v.start.0.year(),
                                 v.start.0.month(),
@@ -152,9 +153,9 @@ fn check_ids(ctx: &View, out: &mut Vec<Diagnostic>) {
                 Diagnostic::new(
                     &N001,
                     repo.at(&c.path, &["id"]),
-                    format!("id `{}` differs from its folder `{}`", v.id, dir.folder),
+                    t!("rules.n001.folder", id = v.id, folder = dir.folder),
                 )
-                .help("rename the folder to the ID (git mv), or correct the id"),
+                .help(t!("rules.n001.folder_help")),
             );
         }
     }
@@ -182,13 +183,13 @@ fn check_versions(ctx: &View, out: &mut Vec<Diagnostic>) {
                     Diagnostic::new(
                         &N002,
                         repo.at(&c.path, &["id"]),
-                        format!(
-                            "{} comes after a gap: {} missing",
-                            c.value.id,
-                            missing.join(", ")
+                        t!(
+                            "rules.n002.gap",
+                            id = c.value.id,
+                            missing = missing.join(", ")
                         ),
                     )
-                    .help("versions run V1, V2, … without gaps; `mkt revise` picks the next one"),
+                    .help(t!("rules.n002.gap_help")),
                 );
             }
             expected = v + 1;
@@ -200,9 +201,9 @@ fn check_versions(ctx: &View, out: &mut Vec<Diagnostic>) {
                         Diagnostic::new(
                             &N002,
                             repo.at(&c.path, &["supersedes"]),
-                            format!("V1 is a first version but supersedes `{s}`"),
+                            t!("rules.n002.v1_supersedes", id = s),
                         )
-                        .help("clear supersedes; a revised plan is the next version (mkt revise)"),
+                        .help(t!("rules.n002.v1_supersedes_help")),
                     );
                 }
             } else {
@@ -212,18 +213,18 @@ fn check_versions(ctx: &View, out: &mut Vec<Diagnostic>) {
                         Diagnostic::new(
                             &N002,
                             repo.at(&c.path, &["id"]),
-                            format!("V{v} does not say which version it replaces"),
+                            t!("rules.n002.no_supersedes", version = v),
                         )
-                        .help(format!("set supersedes = \"{prev}\"")),
+                        .help(t!("rules.n002.set_supersedes", id = prev)),
                     ),
                     Some(s) if s != prev && versions.values().any(|o| o.value.id == prev) => out
                         .push(
                             Diagnostic::new(
                                 &N002,
                                 repo.at(&c.path, &["supersedes"]),
-                                format!("V{v} supersedes `{s}`, not the previous version"),
+                                t!("rules.n002.wrong_supersedes", version = v, id = s),
                             )
-                            .help(format!("set supersedes = \"{prev}\"")),
+                            .help(t!("rules.n002.set_supersedes", id = prev)),
                         ),
                     Some(_) => {}
                 }
@@ -240,13 +241,14 @@ fn check_versions(ctx: &View, out: &mut Vec<Diagnostic>) {
                     Diagnostic::new(
                         &N002,
                         repo.at(&c.path, &["id"]),
-                        format!(
-                            "{} active versions of {name}: {}",
-                            active.len(),
-                            ids.join(", ")
+                        t!(
+                            "rules.n002.active",
+                            n = active.len(),
+                            name = name,
+                            ids = ids.join(", ")
                         ),
                     )
-                    .help("the newer version names this one in `supersedes`, or one is cancelled"),
+                    .help(t!("rules.n002.active_help")),
                 );
             }
         }
@@ -264,9 +266,9 @@ fn check_minutes_names(ctx: &View, out: &mut Vec<Diagnostic>) {
                 Diagnostic::new(
                     &N003,
                     ctx.repo.at(&m.path, &["kind"]),
-                    format!("a `{}` meeting is a department meeting", m.value.kind),
+                    t!("rules.n003.dept_meeting", kind = m.value.kind),
                 )
-                .help("department minutes go in minutes/<YYYY>/"),
+                .help(t!("rules.n003.dept_meeting_help")),
             );
         }
     }
@@ -278,9 +280,9 @@ fn check_minutes_names(ctx: &View, out: &mut Vec<Diagnostic>) {
                 Diagnostic::new(
                     &N003,
                     ctx.repo.at(&m.path, &["kind"]),
-                    format!("a `{}` meeting belongs to a campaign", m.value.kind),
+                    t!("rules.n003.campaign_meeting", kind = m.value.kind),
                 )
-                .help("move it to campaigns/<ID>/minutes/"),
+                .help(t!("rules.n003.campaign_meeting_help")),
             );
         }
     }
@@ -309,14 +311,14 @@ fn check_minutes_name(
             Diagnostic::new(
                 &N003,
                 ctx.repo.at(&m.path, &["held_at"]),
-                format!(
-                    "file `{file}` does not match the meeting inside ({} meeting on {want_date})",
-                    m.value.kind
+                t!(
+                    "rules.n003.file_name",
+                    file = file,
+                    kind = m.value.kind,
+                    date = want_date
                 ),
             )
-            .help(format!(
-                "name it {expected}.toml or {expected}-<slug>.toml, or correct held_at / kind"
-            )),
+            .help(t!("rules.n003.file_name_help", expected = expected)),
         );
     }
     if let Some(y) = year_folder
@@ -326,12 +328,9 @@ fn check_minutes_name(
             Diagnostic::new(
                 &N003,
                 ctx.repo.at(&m.path, &["held_at"]),
-                format!(
-                    "a meeting held in {} is filed under minutes/{y}/",
-                    held.format("%Y")
-                ),
+                t!("rules.n003.year", held = held.format("%Y"), folder = y),
             )
-            .help(format!("move it to minutes/{}/", held.format("%Y"))),
+            .help(t!("rules.n003.year_help", year = held.format("%Y"))),
         );
     }
 }

@@ -5,6 +5,7 @@
 use super::{Rule, View, declare_rule};
 use crate::approvals::{Checked, ProblemKind, short};
 use crate::diag::{Diagnostic, Located};
+use rust_i18n::t;
 
 declare_rule! {
     /// ## What it checks
@@ -251,9 +252,9 @@ pub fn check(ctx: &View, out: &mut Vec<Diagnostic>) {
             Diagnostic::new(
                 &S003,
                 Located::file(d.path.clone()),
-                format!("approval deleted in {} ({why})", short(commit.oid)),
+                t!("rules.s003.deleted", commit = short(commit.oid), why = why),
             )
-            .help("restore it with git checkout <commit>^ -- <file>; to take an approval back, its approver or an admin runs `mkt withdraw <file> --reason …`"),
+            .help(t!("rules.s003.deleted_help")),
         );
     }
     backdated(ctx, out);
@@ -263,20 +264,17 @@ pub fn check(ctx: &View, out: &mut Vec<Diagnostic>) {
     let current = ctx.repo.at_head("team.toml");
     if current.is_some() && current != trusted {
         let last_bad = v.roster.changes.iter().rev().find(|c| !c.accepted);
-        let (why, when) = match last_bad {
-            Some(c) => (
-                c.problem.clone().unwrap_or_default(),
-                format!(
-                    "{} ({})",
-                    short(ctx.repo.history.commits[c.commit].oid),
-                    ctx.day_of(ctx.repo.history.commits[c.commit].time)
-                ),
+        let message = match last_bad {
+            Some(c) => t!(
+                "rules.s005.changed",
+                commit = short(ctx.repo.history.commits[c.commit].oid),
+                day = ctx.day_of(ctx.repo.history.commits[c.commit].time),
+                why = c.problem.clone().unwrap_or_default()
             ),
-            None => ("not signed by an admin".into(), "history".into()),
+            None => t!("rules.s005.unsigned"),
         };
         out.push(
-            Diagnostic::new(&S005, Located::file("team.toml"), format!("team.toml was changed in {when}: {why}; the change does not count"))
-                .help("an admin reviews team.toml and makes a signed commit that changes it (git commit -S team.toml)"),
+            Diagnostic::new(&S005, Located::file("team.toml"), message).help(t!("rules.s005.help")),
         );
     }
 }
@@ -297,14 +295,14 @@ fn backdated(ctx: &View, out: &mut Vec<Diagnostic>) {
             Diagnostic::new(
                 &S006,
                 Located::file(change.path.clone()),
-                format!(
-                    "{} is dated {}, earlier than its parent; it counts from {}",
-                    short(commit.oid),
-                    written.format("%Y-%m-%d %H:%M"),
-                    commit.time.format("%Y-%m-%d %H:%M"),
+                t!(
+                    "rules.s006.backdated",
+                    commit = short(commit.oid),
+                    written = written.format("%Y-%m-%d %H:%M"),
+                    counts = commit.time.format("%Y-%m-%d %H:%M"),
                 ),
             )
-            .help("a committer's clock was wrong or the date was set by hand; the commit counts from its parent's date"),
+            .help(t!("rules.s006.help")),
         );
     }
 }
@@ -326,22 +324,18 @@ fn policy_in_force(ctx: &View, out: &mut Vec<Diagnostic>) {
         .find(|c| !c.accepted)
     {
         Some(c) if ctx.repo.at_head("policy.toml") != ctx.verification.policies.at_head().blob => {
-            format!(
-                "policy.toml was changed in {} ({}): {}",
-                short(history.commits[c.commit].oid),
-                ctx.day_of(history.commits[c.commit].time),
-                c.problem.clone().unwrap_or_default()
+            t!(
+                "rules.s007.changed",
+                commit = short(history.commits[c.commit].oid),
+                day = ctx.day_of(history.commits[c.commit].time),
+                why = c.problem.clone().unwrap_or_default()
             )
         }
-        _ => "policy.toml has changes that are not committed".to_string(),
+        _ => t!("rules.s007.uncommitted"),
     };
     let at = ctx.repo.at("policy.toml", &["approvals"]);
     out.push(
-        Diagnostic::new(
-            &S007,
-            at,
-            format!("{why}; its [approvals] and [governance] do not count, the policy in force decides every approval"),
-        )
-        .help("an admin reviews policy.toml and commits it signed (git commit -S policy.toml)"),
+        Diagnostic::new(&S007, at, t!("rules.s007.not_in_force", why = why))
+            .help(t!("rules.s007.help")),
     );
 }

@@ -14,6 +14,7 @@ mod history_cache;
 mod keyboard;
 mod layering;
 mod lint;
+mod lint_zh;
 mod readme;
 mod report;
 mod screens;
