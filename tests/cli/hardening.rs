@@ -152,16 +152,7 @@ fn a_checkout_with_crlf_line_endings_lints_as_the_committed_files() {
             .output()
             .unwrap();
         assert!(matches!(out.status.code(), Some(0 | 1)), "{}", stderr(&out));
-        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-        let mut keys: Vec<_> = findings_all(&json)
-            .iter()
-            .map(|f| {
-                let s = |k: &str| f[k].as_str().unwrap_or_default().to_string();
-                (s("code"), s("file"), s("message"))
-            })
-            .collect();
-        keys.sort();
-        keys
+        keyed(&serde_json::from_slice(&out.stdout).unwrap())
     };
     let lf = lint(&t.root);
     // A Windows colleague's clone: git writes CRLF into the work tree and
