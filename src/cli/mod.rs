@@ -6,6 +6,7 @@ mod attribution;
 mod completions;
 mod contract;
 mod explain;
+mod help;
 mod hook;
 mod init;
 mod lint;
@@ -30,7 +31,7 @@ use std::path::PathBuf;
 use rust_i18n::t;
 
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, TimeZone, Utc};
-use clap::{Parser, Subcommand};
+use clap::{FromArgMatches, Parser, Subcommand};
 
 use crate::error::{Error, Result};
 use crate::repo::Repo;
@@ -313,7 +314,12 @@ pub fn say(text: &str) {
 
 pub fn main() -> i32 {
     crate::i18n::init();
-    let cli = match Cli::try_parse() {
+    // English help is the doc comments' as they are; Chinese is the catalogue's.
+    let mut cmd = help::command();
+    let parsed = cmd
+        .try_get_matches_from_mut(std::env::args_os())
+        .and_then(|m| Cli::from_arg_matches(&m).map_err(|e| e.format(&mut cmd)));
+    let cli = match parsed {
         Ok(cli) => cli,
         Err(e) => {
             // Help and the version go to stdout: a failed write is exit 2.

@@ -1,0 +1,187 @@
+//! `--help` in the language being spoken. clap's derive gives the English
+//! (the doc comments, kept as they are); in Chinese every command's about,
+//! long about, examples and argument help are replaced by the catalogue's
+//! `cli.help.<command>[.<subcommand>].<about|long_about|after_help|arg id>`
+//! when it has them (an argument shared by many commands, such as
+//! `--format`, falls back to `cli.help.arg.<id>`), and clap's headings are
+//! written in Chinese by a help template.
+
+use clap::{Command, CommandFactory};
+
+use crate::i18n::Lang;
+
+/// The catalogue's Chinese for `key`, if it has it (no fallback).
+fn zh(key: &str) -> Option<String> {
+    crate::_rust_i18n_backend()
+        .translate(Lang::ZhCn.code(), key)
+        .map(|s| s.into_owned())
+}
+
+/// mkt's command line as clap parses it and prints its help: English as
+/// the doc comments have it, or Chinese.
+pub fn command() -> Command {
+    let cmd = super::Cli::command();
+    if crate::i18n::current() != Lang::ZhCn {
+        return cmd;
+    }
+    in_chinese(cmd)
+}
+
+/// Every help text the catalogue has in Chinese, on the built command.
+pub fn in_chinese(mut cmd: Command) -> Command {
+    // Built first, so that the generated `help` subcommands, `--help` and
+    // `--version` and the propagated global options exist to be changed.
+    cmd.build();
+    localize(cmd, "cli.help")
+}
+
+fn localize(mut cmd: Command, prefix: &str) -> Command {
+    if let Some(s) = zh(&format!("{prefix}.about")) {
+        cmd = cmd.about(s);
+    }
+    if let Some(s) = zh(&format!("{prefix}.long_about")) {
+        cmd = cmd.long_about(s);
+    }
+    if let Some(s) = zh(&format!("{prefix}.after_help")) {
+        cmd = cmd.after_help(s.clone()).after_long_help(s);
+    }
+    let ids: Vec<String> = cmd
+        .get_arguments()
+        .map(|a| a.get_id().as_str().to_string())
+        .collect();
+    for id in ids {
+        let own = format!("{prefix}.{id}");
+        // clap's `--help` says more when there is a long help to see.
+        let plain = id == "help"
+            && cmd
+                .get_arguments()
+                .any(|a| a.get_id() == "help" && a.get_long_help().is_none());
+        let shared = if plain {
+            "cli.help.arg.help_plain".to_string()
+        } else {
+            format!("cli.help.arg.{id}")
+        };
+        let Some((key, help)) = [own, shared]
+            .into_iter()
+            .find_map(|k| zh(&k).map(|h| (k, h)))
+        else {
+            continue;
+        };
+        let long = match zh(&format!("{key}_long")) {
+            Some(l) => clap::builder::Resettable::Value(l.into()),
+            None => clap::builder::Resettable::Reset,
+        };
+        cmd = cmd.mut_arg(id.as_str(), |a| a.help(help).long_help(long));
+    }
+    let names: Vec<String> = cmd
+        .get_subcommands()
+        .map(|s| s.get_name().to_string())
+        .collect();
+    for name in names {
+        let sub = if name == "help" {
+            "cli.help.help-command".to_string()
+        } else {
+            format!("{prefix}.{name}")
+        };
+        cmd = cmd.mut_subcommand(name.as_str(), |s| localize(s, &sub));
+    }
+    let template = template(&cmd);
+    cmd.help_template(template)
+}
+
+/// clap's default layout, with Chinese headings and full-width colons.
+fn template(cmd: &Command) -> String {
+    let mut sections = Vec::new();
+    if cmd.get_subcommands().any(|s| !s.is_hide_set()) {
+        sections.push("命令：\n{subcommands}");
+    }
+    if cmd.get_positionals().any(|a| !a.is_hide_set()) {
+        sections.push("参数：\n{positionals}");
+    }
+    if cmd
+        .get_arguments()
+        .any(|a| !a.is_positional() && !a.is_hide_set())
+    {
+        sections.push("选项：\n{options}");
+    }
+    let mut t = "{before-help}{about-with-newline}\n用法：{usage}".to_string();
+    if !sections.is_empty() {
+        t.push_str("\n\n");
+        t.push_str(&sections.join("\n\n"));
+    }
+    t.push_str("{after-help}");
+    t
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every command path: `lint`, `team allowed-signers`, … (not `help`).
+    fn paths(cmd: &Command, prefix: &[String], out: &mut Vec<Vec<String>>) {
+        for s in cmd.get_subcommands().filter(|s| s.get_name() != "help") {
+            let mut p = prefix.to_vec();
+            p.push(s.get_name().to_string());
+            out.push(p.clone());
+            paths(s, &p, out);
+        }
+    }
+
+    #[test]
+    fn every_command_has_a_chinese_about() {
+        let mut cmd = super::super::Cli::command();
+        cmd.build();
+        let mut all = Vec::new();
+        paths(&cmd, &[], &mut all);
+        assert!(all.len() > 20, "{all:?}");
+        let mut missing = Vec::new();
+        for p in std::iter::once(Vec::new()).chain(all) {
+            let mut key = "cli.help".to_string();
+            for part in &p {
+                key.push('.');
+                key.push_str(part);
+            }
+            key.push_str(".about");
+            if zh(&key).is_none() {
+                missing.push(key);
+            }
+        }
+        assert!(missing.is_empty(), "no Chinese about: {missing:#?}");
+    }
+
+    /// The most used commands' help is Chinese throughout: their long
+    /// about and every argument they show.
+    #[test]
+    fn the_most_used_commands_speak_chinese_throughout() {
+        let cmd = in_chinese(super::super::Cli::command());
+        let han = |s: &str| s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+        for name in [
+            "lint",
+            "status",
+            "approve",
+            "new-campaign",
+            "new-minutes",
+            "report",
+            "verify",
+            "init",
+            "explain",
+        ] {
+            let sub = cmd.find_subcommand(name).expect(name);
+            let about = sub.get_about().map(|s| s.to_string()).unwrap_or_default();
+            assert!(
+                zh(&format!("cli.help.{name}.about")).is_some_and(|z| z == about),
+                "{name}: {about}"
+            );
+            if sub.get_long_about().is_some() {
+                assert!(
+                    zh(&format!("cli.help.{name}.long_about")).is_some(),
+                    "{name} has no Chinese long about"
+                );
+            }
+            for a in sub.get_arguments().filter(|a| !a.is_hide_set()) {
+                let help = a.get_help().map(|s| s.to_string()).unwrap_or_default();
+                assert!(han(&help), "{name} {}: `{help}`", a.get_id());
+            }
+        }
+    }
+}
