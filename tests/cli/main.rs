@@ -15,5 +15,6 @@ mod layering;
 mod lint;
 mod report;
 mod screens;
+mod screens_zh;
 mod trust;
 mod view;
