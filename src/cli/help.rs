@@ -178,9 +178,18 @@ mod tests {
                     "{name} has no Chinese long about"
                 );
             }
+        }
+        // And every argument of every command says what it is in Chinese.
+        let mut all = Vec::new();
+        paths(&cmd, &[], &mut all);
+        for p in std::iter::once(Vec::new()).chain(all) {
+            let mut sub = &cmd;
+            for part in &p {
+                sub = sub.find_subcommand(part).expect(part);
+            }
             for a in sub.get_arguments().filter(|a| !a.is_hide_set()) {
                 let help = a.get_help().map(|s| s.to_string()).unwrap_or_default();
-                assert!(han(&help), "{name} {}: `{help}`", a.get_id());
+                assert!(han(&help), "{p:?} {}: `{help}`", a.get_id());
             }
         }
     }

@@ -1,9 +1,8 @@
 use std::path::PathBuf;
 
-use clap::CommandFactory;
 use rust_i18n::t;
 
-use super::{Cli, Exit, Global, Outcome, print, say};
+use super::{Exit, Global, Outcome, print, say};
 use crate::error::{Error, Result};
 use crate::fsutil;
 
@@ -31,7 +30,8 @@ pub struct Args {
 
 /// Every page: (file name, roff).
 pub fn pages() -> Result<Vec<(String, Vec<u8>)>> {
-    let mut cmd = Cli::command();
+    // In the language being spoken, as `--help` is.
+    let mut cmd = super::help::command();
     cmd.build();
     let mut out = vec![("mkt.1".to_string(), render(cmd.clone())?)];
     // Once built, a subcommand's display name is `mkt-<command>` and its

@@ -115,7 +115,7 @@ pub fn run(global: &Global, args: Args) -> Outcome {
         &t!("cli.new_incident.ask_owner"),
         Offer::Nothing,
         |s| {
-            check_person(&repo, s, "owner")
+            check_person(&repo, s, &t!("cli.who.owner"))
                 .map(|_| s.to_string())
                 .map_err(|e| e.message)
         },

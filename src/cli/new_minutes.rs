@@ -137,7 +137,7 @@ pub fn run(global: &Global, args: Args) -> Outcome {
                     .map(str::trim)
                     .filter(|a| !a.is_empty())
                     .map(|a| {
-                        check_person(&repo, a, "attendee")
+                        check_person(&repo, a, &t!("cli.who.attendee"))
                             .map(|_| a.to_string())
                             .map_err(|e| e.message)
                     })

@@ -52,7 +52,7 @@ pub fn run(global: &Global, args: Args) -> Outcome {
     let repo = global.open_repo()?;
     let zone = repo.policy.zone();
     if let Some(p) = &args.person {
-        check_person(&repo, p, "person")?;
+        check_person(&repo, p, &t!("cli.who.person"))?;
     }
     let ctx = View::new(&repo, global.today(zone), global.now(zone));
     let s = status(
@@ -96,7 +96,12 @@ fn who(repo: &Repo, i: &DueItem) -> String {
             if holders.is_empty() {
                 r.clone()
             } else {
-                format!("{r}: {}", holders.join(", "))
+                t!(
+                    "cli.status.role_holders",
+                    role = r,
+                    holders = holders.join(", ")
+                )
+                .into_owned()
             }
         }
         (None, None) => "—".to_string(),

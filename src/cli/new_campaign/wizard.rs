@@ -85,7 +85,7 @@ pub(super) fn gather(
         &t!("cli.wizard.ask_owner"),
         me.map_or(Offer::Nothing, Offer::Suggest),
         |s| {
-            check_person(repo, s, "owner").map_err(message)?;
+            check_person(repo, s, &t!("cli.who.owner")).map_err(message)?;
             Ok(s.to_string())
         },
     )?;
@@ -140,7 +140,7 @@ pub(super) fn gather(
                             t!("cli.wizard.phase_outside", start = start, end = end).into_owned()
                         );
                     }
-                    check_person(repo, &o, "phase owner").map_err(message)?;
+                    check_person(repo, &o, &t!("cli.who.phase_owner")).map_err(message)?;
                     Ok((s, e, o))
                 },
             )?;
