@@ -67,11 +67,22 @@ fn localize(mut cmd: Command, prefix: &str) -> Command {
         else {
             continue;
         };
-        let long = match zh(&format!("{key}_long")) {
-            Some(l) => clap::builder::Resettable::Value(l.into()),
-            None => clap::builder::Resettable::Reset,
-        };
-        cmd = cmd.mut_arg(id.as_str(), |a| a.help(help).long_help(long));
+        let long = zh(&format!("{key}_long"));
+        cmd = cmd.mut_arg(id.as_str(), |a| {
+            let (help, long) = match spec_values(&a) {
+                Some(spec) => (format!("{help}{spec}"), long.map(|l| format!("{l}{spec}"))),
+                None => (help, long),
+            };
+            let long = match long {
+                Some(l) => clap::builder::Resettable::Value(l.into()),
+                None => clap::builder::Resettable::Reset,
+            };
+            a.help(help)
+                .long_help(long)
+                .hide_env(true)
+                .hide_default_value(true)
+                .hide_possible_values(true)
+        });
     }
     let names: Vec<String> = cmd
         .get_subcommands()
@@ -87,6 +98,46 @@ fn localize(mut cmd: Command, prefix: &str) -> Command {
     }
     let template = template(&cmd);
     cmd.help_template(template)
+}
+
+/// What clap adds after an argument's help in English (`[env: …]`,
+/// `[default: …]`, `[possible values: …]`), in Chinese; clap's own is
+/// hidden then.
+fn spec_values(a: &clap::Arg) -> Option<String> {
+    let mut parts = Vec::new();
+    if let Some(name) = a.get_env().filter(|_| !a.is_hide_env_set()) {
+        let name = name.to_string_lossy();
+        let value = if a.is_hide_env_values_set() {
+            String::new()
+        } else {
+            format!(
+                "={}",
+                std::env::var_os(&*name)
+                    .map(|v| v.to_string_lossy().into_owned())
+                    .unwrap_or_default()
+            )
+        };
+        parts.push(format!("［环境变量：{name}{value}］"));
+    }
+    let takes = a.get_action().takes_values();
+    let defaults: Vec<String> = a
+        .get_default_values()
+        .iter()
+        .map(|v| v.to_string_lossy().into_owned())
+        .collect();
+    if takes && !defaults.is_empty() && !a.is_hide_default_value_set() {
+        parts.push(format!("［默认：{}］", defaults.join("、")));
+    }
+    let values: Vec<String> = a
+        .get_possible_values()
+        .iter()
+        .filter(|v| !v.is_hide_set())
+        .map(|v| v.get_name().to_string())
+        .collect();
+    if takes && !values.is_empty() && !a.is_hide_possible_values_set() {
+        parts.push(format!("［可选：{}］", values.join("、")));
+    }
+    (!parts.is_empty()).then(|| format!(" {}", parts.join(" ")))
 }
 
 /// clap's default layout, with Chinese headings and full-width colons.
