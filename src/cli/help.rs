@@ -100,6 +100,104 @@ fn localize(mut cmd: Command, prefix: &str) -> Command {
     cmd.help_template(template)
 }
 
+/// A command line clap refused, told in Chinese: what is wrong, the usage
+/// and where to read more; `None` for help and the version, which clap
+/// prints itself. Exit statuses stay clap's.
+pub fn error_in_chinese(e: &clap::Error) -> Option<String> {
+    use clap::error::{ContextKind as K, ContextValue as V, ErrorKind as E};
+    if crate::i18n::current() != Lang::ZhCn
+        || matches!(
+            e.kind(),
+            E::DisplayHelp | E::DisplayVersion | E::DisplayHelpOnMissingArgumentOrSubcommand
+        )
+    {
+        return None;
+    }
+    let one = |k: K| match e.get(k) {
+        Some(V::String(s)) => s.clone(),
+        Some(V::Strings(v)) => v.join("、"),
+        Some(V::StyledStr(s)) => s.to_string(),
+        Some(V::Number(n)) => n.to_string(),
+        _ => String::new(),
+    };
+    let list = |k: K| match e.get(k) {
+        Some(V::Strings(v)) => v.clone(),
+        Some(V::String(s)) => vec![s.clone()],
+        _ => Vec::new(),
+    };
+    let arg = one(K::InvalidArg);
+    let value = one(K::InvalidValue);
+    let cause = std::error::Error::source(e)
+        .map(|c| c.to_string())
+        .unwrap_or_default();
+    let mut text = match e.kind() {
+        E::UnknownArgument => format!("无法识别的参数 '{arg}'"),
+        E::InvalidSubcommand => format!("无法识别的子命令 '{}'", one(K::InvalidSubcommand)),
+        E::InvalidValue if value.is_empty() => format!("参数 '{arg}' 需要一个值，但没有给出"),
+        E::InvalidValue => format!("参数 '{arg}' 的值 '{value}' 无效"),
+        E::ValueValidation if cause.is_empty() => format!("参数 '{arg}' 的值 '{value}' 无效"),
+        E::ValueValidation => format!("参数 '{arg}' 的值 '{value}' 无效：{cause}"),
+        E::MissingRequiredArgument => {
+            let mut t = "缺少必需的参数：".to_string();
+            for a in list(K::InvalidArg) {
+                t.push_str(&format!("\n  {a}"));
+            }
+            t
+        }
+        E::MissingSubcommand => format!("'{}' 需要一个子命令", one(K::InvalidSubcommand)),
+        E::ArgumentConflict => match one(K::PriorArg) {
+            p if p.is_empty() => format!("参数 '{arg}' 不能与其他已给出的参数同时使用"),
+            p => format!("参数 '{arg}' 不能与 '{p}' 同时使用"),
+        },
+        E::TooManyValues => format!("参数 '{arg}' 多出了一个值 '{value}'"),
+        E::NoEquals => format!("给参数 '{arg}' 赋值时需要使用等号"),
+        _ => {
+            // Others are rare: clap's own words, with the labels in Chinese.
+            let english = e.render().to_string();
+            let english = english.trim_end();
+            let body = english.strip_prefix("error: ").unwrap_or(english);
+            let body = body
+                .split("\n\nFor more information")
+                .next()
+                .unwrap_or(body)
+                .replace("Usage: ", "用法：")
+                .replace("tip: ", "提示：");
+            return Some(format!("{}{body}", t_error()));
+        }
+    };
+    let valid = list(K::ValidValue);
+    if !valid.is_empty() {
+        text.push_str(&format!("\n  ［可选：{}］", valid.join("、")));
+    }
+    let valid = list(K::ValidSubcommand);
+    if !valid.is_empty() {
+        text.push_str(&format!("\n  ［子命令：{}］", valid.join("、")));
+    }
+    for (k, what) in [
+        (K::SuggestedArg, "参数"),
+        (K::SuggestedSubcommand, "子命令"),
+        (K::SuggestedValue, "值"),
+    ] {
+        let s = list(k);
+        if !s.is_empty() {
+            let s: Vec<String> = s.iter().map(|v| format!("'{v}'")).collect();
+            text.push_str(&format!("\n\n  提示：有类似的{what}：{}", s.join("、")));
+        }
+    }
+    let mut out = format!("{}{text}", t_error());
+    let usage = one(K::Usage);
+    if !usage.is_empty() {
+        let usage = usage.trim_start_matches("Usage: ").trim_end();
+        out.push_str(&format!("\n\n用法：{usage}"));
+    }
+    out.push_str("\n\n更多信息，请运行 '--help'。");
+    Some(out)
+}
+
+fn t_error() -> String {
+    rust_i18n::t!("common.error").into_owned()
+}
+
 /// What clap adds after an argument's help in English (`[env: …]`,
 /// `[default: …]`, `[possible values: …]`), in Chinese; clap's own is
 /// hidden then.

@@ -315,6 +315,10 @@ pub fn main() -> i32 {
     let cli = match parsed {
         Ok(cli) => cli,
         Err(e) => {
+            if let Some(text) = help::error_in_chinese(&e) {
+                say(&text);
+                return e.exit_code();
+            }
             // Help and the version go to stdout: a failed write is exit 2.
             if let Err(io) = e.print() {
                 output_failed(io);

@@ -1,7 +1,7 @@
 //! Snapshots of what a person sees in Chinese (`MKT_LANG=zh-CN`): the help
-//! of mkt and of `mkt lint`, `mkt status` on the example department, and a
-//! refusal with its hint. Filtered as `screens` filters: temp paths, commit
-//! ids and key fingerprints.
+//! of mkt and of `mkt lint`, `mkt status` on the example department, a
+//! refusal with its hint, a mistyped flag and a wrong date. Filtered as
+//! `screens` filters: temp paths, commit ids and key fingerprints.
 //!
 //! After an intended change: `INSTA_UPDATE=always cargo test --test cli
 //! screens_zh`, then read the changed `.snap` files before committing them.
@@ -78,4 +78,11 @@ fn status_of_the_example_in_chinese() {
 fn a_refusal_and_its_hint_in_chinese() {
     let t = TestRepo::empty();
     snap(&t, "zh-explain-unknown", &["explain", "X999"]);
+}
+
+#[test]
+fn a_mistyped_flag_in_chinese() {
+    let t = TestRepo::empty();
+    snap(&t, "zh-error-unknown-flag", &["lint", "--fromat", "json"]);
+    snap(&t, "zh-error-bad-date", &["lint", "--today", "2026-13-01"]);
 }
