@@ -97,7 +97,7 @@ pub fn tell(done: &Approved) {
         let who = if people.is_empty() {
             t!("cli.approve.nobody").into_owned()
         } else {
-            people.join(", ")
+            people.join(&t!("cli.list_sep"))
         };
         say(&t!(
             "cli.approve.still_needed",

@@ -143,7 +143,7 @@ fn holders(h: &[Holder]) -> String {
             .into_owned()
         })
         .collect::<Vec<_>>()
-        .join(", ")
+        .join(&t!("cli.list_sep"))
 }
 
 fn tell_skipped(skipped: &[Skipped]) {
@@ -251,10 +251,16 @@ fn rekey(global: &Global, a: RekeyArgs) -> Outcome {
         n => t!("cli.contract.rekeyed_many", n = n, holders = to),
     });
     if !done.gained.is_empty() {
-        say(&t!("cli.contract.gained", who = done.gained.join(", ")));
+        say(&t!(
+            "cli.contract.gained",
+            who = done.gained.join(&t!("cli.list_sep"))
+        ));
     }
     if !done.lost.is_empty() {
-        say(&t!("cli.contract.lost", who = done.lost.join(", ")));
+        say(&t!(
+            "cli.contract.lost",
+            who = done.lost.join(&t!("cli.list_sep"))
+        ));
     }
     tell_skipped(&done.skipped);
     for p in &done.plaintext {

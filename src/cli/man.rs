@@ -78,7 +78,10 @@ pub fn run(global: &Global, args: Args) -> Outcome {
                     "cli.man.no_command",
                     name = args.command.as_deref().unwrap_or("")
                 ))
-                .hint(t!("cli.man.commands", list = names.join(", ")))
+                .hint(t!(
+                    "cli.man.commands",
+                    list = names.join(&t!("cli.list_sep"))
+                ))
             })?;
             print(&String::from_utf8_lossy(roff));
         }

@@ -67,7 +67,7 @@ pub fn run(global: &Global, args: Args) -> Outcome {
     let repo = global.open_repo()?;
     let zone = repo.policy.zone();
     let ask = Prompter::new(&args.input);
-    let kinds = repo.policy.naming.minutes_kinds.join(", ");
+    let kinds = repo.policy.naming.minutes_kinds.join(&t!("cli.list_sep"));
     let kind = ask.value(
         args.kind,
         "--kind",

@@ -99,7 +99,7 @@ fn who(repo: &Repo, i: &DueItem) -> String {
                 t!(
                     "cli.status.role_holders",
                     role = r,
-                    holders = holders.join(", ")
+                    holders = holders.join(&t!("cli.list_sep"))
                 )
                 .into_owned()
             }

@@ -64,7 +64,12 @@ pub(super) fn approval_step(repo: &Repo, next: &NextSteps) {
                     .iter()
                     .map(|(id, name)| format!("{id} {name}"))
                     .collect();
-                t!("cli.next.role_who", role = role, who = who.join(", ")).into_owned()
+                t!(
+                    "cli.next.role_who",
+                    role = role,
+                    who = who.join(&t!("cli.list_sep"))
+                )
+                .into_owned()
             }
         })
         .collect();

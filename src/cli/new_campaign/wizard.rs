@@ -78,7 +78,10 @@ pub(super) fn gather(
             .map(|p| p.id.clone())
     };
     let people: Vec<&str> = repo.team.people.iter().map(|p| p.id.as_str()).collect();
-    ask.note(&t!("cli.wizard.people", people = people.join(", ")));
+    ask.note(&t!(
+        "cli.wizard.people",
+        people = people.join(&t!("cli.list_sep"))
+    ));
     let owner = ask.value(
         args.owner,
         "--owner",
