@@ -298,6 +298,55 @@ mod tests {
         assert!(missing.is_empty(), "no Chinese about: {missing:#?}");
     }
 
+    /// The catalogue's English of `cli.help.*` is the doc comments' as they
+    /// are now: a doc comment changed is a Chinese help to look at again.
+    #[test]
+    fn the_catalogue_has_the_english_help_as_it_is() {
+        fn walk(cmd: &Command, prefix: &str, stale: &mut Vec<String>) {
+            let en = |k: &str| {
+                crate::_rust_i18n_backend()
+                    .translate(Lang::En.code(), k)
+                    .map(|s| s.into_owned())
+            };
+            let mut check = |k: String, now: Option<String>| {
+                if let (Some(was), Some(now)) = (en(&k), now)
+                    && was != now
+                {
+                    stale.push(k);
+                }
+            };
+            check(
+                format!("{prefix}.about"),
+                cmd.get_about().map(|s| s.to_string()),
+            );
+            check(
+                format!("{prefix}.long_about"),
+                cmd.get_long_about().map(|s| s.to_string()),
+            );
+            check(
+                format!("{prefix}.after_help"),
+                cmd.get_after_help().map(|s| s.to_string()),
+            );
+            for a in cmd.get_arguments() {
+                check(
+                    format!("{prefix}.{}", a.get_id()),
+                    a.get_help().map(|s| s.to_string()),
+                );
+            }
+            for s in cmd.get_subcommands().filter(|s| s.get_name() != "help") {
+                walk(s, &format!("{prefix}.{}", s.get_name()), stale);
+            }
+        }
+        let mut cmd = super::super::Cli::command();
+        cmd.build();
+        let mut stale = Vec::new();
+        walk(&cmd, "cli.help", &mut stale);
+        assert!(
+            stale.is_empty(),
+            "the English help changed; update `en` and look at `zh-CN` of: {stale:#?}"
+        );
+    }
+
     /// The most used commands' help is Chinese throughout: their long
     /// about and every argument they show.
     #[test]
