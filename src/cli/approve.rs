@@ -1,3 +1,5 @@
+use rust_i18n::t;
+
 use super::{Exit, Global, Outcome, say};
 use crate::ops::approve::{ApproveOptions, Approved, Subject, approve};
 
@@ -76,27 +78,31 @@ pub fn run(global: &Global, args: Args) -> Outcome {
 
 /// Says what was committed and what the chain still needs.
 pub fn tell(done: &Approved) {
-    let verb = match done.decision {
-        crate::model::ApprovalDecision::Approve => "approved",
-        crate::model::ApprovalDecision::Reject => "rejected",
-        crate::model::ApprovalDecision::SignOff => "signed off",
+    let key = match done.decision {
+        crate::model::ApprovalDecision::Approve => "cli.approve.done_approved",
+        crate::model::ApprovalDecision::Reject => "cli.approve.done_rejected",
+        crate::model::ApprovalDecision::SignOff => "cli.approve.done_signed_off",
     };
-    say(&format!(
-        "{verb} as {} by {}: {} (commit {})",
-        done.stage,
-        done.person,
-        done.file,
-        crate::approvals::short(done.commit)
+    say(&t!(
+        key,
+        stage = done.stage,
+        person = done.person,
+        file = done.file,
+        commit = crate::approvals::short(done.commit)
     ));
     if done.complete {
-        say("the chain is complete");
+        say(&t!("cli.approve.complete"));
     }
     for (stage, people) in &done.remaining {
         let who = if people.is_empty() {
-            "nobody in team.toml has this role".to_string()
+            t!("cli.approve.nobody").into_owned()
         } else {
-            people.join(", ")
+            people.join(&t!("cli.list_sep"))
         };
-        say(&format!("still needed: {} — {who}", stage.name()));
+        say(&t!(
+            "cli.approve.still_needed",
+            stage = stage.name(),
+            who = who
+        ));
     }
 }

@@ -1,3 +1,5 @@
+use rust_i18n::t;
+
 use super::{Exit, Global, Outcome, print, say};
 use crate::ops::report::attribution;
 use crate::report::{Model, grid, json, table};
@@ -40,7 +42,12 @@ pub fn run(global: &Global, args: Args) -> Outcome {
     let repo = global.open_repo()?;
     let a = attribution(&repo, &args.id)?;
     for p in &a.problems {
-        say(&format!("warning: {}:{}: {}", p.file, p.line, p.message));
+        say(&t!(
+            "cli.attribution.warning",
+            file = p.file,
+            line = p.line,
+            message = p.message
+        ));
     }
     let text = match args.format {
         AttributionFormat::Json => json::attribution(&a, args.model),

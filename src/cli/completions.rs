@@ -1,7 +1,6 @@
-use clap::CommandFactory;
 use clap_complete::Shell;
 
-use super::{Cli, Exit, Global, Outcome, print};
+use super::{Exit, Global, Outcome, print};
 
 const EXAMPLES: &str = "Examples:
   mkt completions bash > ~/.local/share/bash-completion/completions/mkt
@@ -22,7 +21,8 @@ pub struct Args {
 }
 
 pub fn run(_global: &Global, args: Args) -> Outcome {
-    let mut cmd = Cli::command();
+    // The descriptions in the language being spoken, as `--help` has them.
+    let mut cmd = super::help::command();
     let mut out = Vec::new();
     clap_complete::generate(args.shell, &mut cmd, "mkt", &mut out);
     print(&String::from_utf8_lossy(&out));

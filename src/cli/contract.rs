@@ -2,6 +2,8 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use rust_i18n::t;
+
 use super::prompt::{InputArgs, Prompter};
 use super::{Exit, Global, Outcome, print, say};
 use crate::error::{Error, Result};
@@ -131,14 +133,26 @@ fn passphrase(input: &InputArgs) -> Option<PassphraseFn> {
 
 fn holders(h: &[Holder]) -> String {
     h.iter()
-        .map(|h| format!("{} ({}, {})", h.person, h.roles.join("+"), h.key_type))
+        .map(|h| {
+            t!(
+                "cli.contract.holder",
+                person = h.person,
+                roles = h.roles.join("+"),
+                key_type = h.key_type
+            )
+            .into_owned()
+        })
         .collect::<Vec<_>>()
-        .join(", ")
+        .join(&t!("cli.list_sep"))
 }
 
 fn tell_skipped(skipped: &[Skipped]) {
     for s in skipped {
-        say(&format!("note: {}'s key was not used: {}", s.person, s.why));
+        say(&t!(
+            "cli.contract.key_not_used",
+            person = s.person,
+            why = s.why
+        ));
     }
 }
 
@@ -155,26 +169,25 @@ fn add(global: &Global, a: AddArgs) -> Outcome {
         },
     )?;
     print(&format!("{}\n", done.path));
-    say(&format!(
-        "encrypted {} for {}",
-        done.path,
-        holders(&done.holders)
+    say(&t!(
+        "cli.contract.encrypted",
+        path = done.path,
+        holders = holders(&done.holders)
     ));
     tell_skipped(&done.skipped);
     if let Some(size) = done.too_large {
-        say(&format!(
-            "note: the file is {size} bytes, above general.max_file_bytes ({}); mkt lint will report it (F001) until the policy allows it",
-            repo.policy.general.max_file_bytes
+        say(&t!(
+            "cli.contract.too_large",
+            size = size,
+            max = repo.policy.general.max_file_bytes
         ));
     }
     if let Some(rel) = &done.plaintext_in_repo {
-        say(&format!(
-            "warning: the plaintext {rel} is inside the repository: delete it now, and never commit it"
-        ));
+        say(&t!("cli.contract.plaintext_inside", path = rel));
     } else {
-        say("delete the plaintext copy once you no longer need it");
+        say(&t!("cli.contract.delete_plaintext"));
     }
-    say(&format!("next: git add \"{}\" && git commit", done.path));
+    say(&t!("cli.next_commit", path = done.path));
     Ok(Exit::Clean)
 }
 
@@ -193,7 +206,11 @@ fn open(global: &Global, a: OpenArgs) -> Outcome {
     )?;
     match (opened.plaintext, out) {
         (Some(bytes), _) => write_stdout(&bytes)?,
-        (None, Some(o)) => say(&format!("decrypted {} to {}", opened.path, o.display())),
+        (None, Some(o)) => say(&t!(
+            "cli.contract.decrypted",
+            path = opened.path,
+            out = o.display()
+        )),
         (None, None) => {}
     }
     Ok(Exit::Clean)
@@ -204,10 +221,7 @@ fn open(global: &Global, a: OpenArgs) -> Outcome {
 fn write_stdout(bytes: &[u8]) -> Result<()> {
     let mut out = std::io::stdout().lock();
     if out.is_terminal() && std::str::from_utf8(bytes).is_err() {
-        return Err(
-            Error::user("the contract is a binary file; not printing it to the terminal")
-                .hint("write it to a file with --out FILE (outside the repository)"),
-        );
+        return Err(Error::user(t!("cli.contract.binary")).hint(t!("cli.contract.binary_hint")));
     }
     match out.write_all(bytes).and_then(|_| out.flush()) {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => std::process::exit(0),
@@ -231,30 +245,30 @@ fn rekey(global: &Global, a: RekeyArgs) -> Outcome {
     for f in &done.files {
         print(&format!("{f}\n"));
     }
-    say(&format!(
-        "re-encrypted {} contract{} for {}",
-        done.files.len(),
-        if done.files.len() == 1 { "" } else { "s" },
-        holders(&done.holders)
-    ));
+    let to = holders(&done.holders);
+    say(&match done.files.len() {
+        1 => t!("cli.contract.rekeyed_one", holders = to),
+        n => t!("cli.contract.rekeyed_many", n = n, holders = to),
+    });
     if !done.gained.is_empty() {
-        say(&format!("can read them now: {}", done.gained.join(", ")));
+        say(&t!(
+            "cli.contract.gained",
+            who = done.gained.join(&t!("cli.list_sep"))
+        ));
     }
     if !done.lost.is_empty() {
-        say(&format!(
-            "can no longer read the new versions: {} (older versions stay in git history)",
-            done.lost.join(", ")
+        say(&t!(
+            "cli.contract.lost",
+            who = done.lost.join(&t!("cli.list_sep"))
         ));
     }
     tell_skipped(&done.skipped);
     for p in &done.plaintext {
-        say(&format!(
-            "warning: {p} is not encrypted (C004); left as it is — encrypt it with `mkt contract add`"
-        ));
+        say(&t!("cli.contract.not_encrypted", path = p));
     }
-    say(&format!(
-        "next: git add campaigns/*/contracts && git commit  (only {} can read them)",
-        CONTRACT_ROLES.join(" and ")
+    say(&t!(
+        "cli.contract.rekey_next",
+        roles = CONTRACT_ROLES.join(&t!("cli.contract.and"))
     ));
     Ok(Exit::Clean)
 }

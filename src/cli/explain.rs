@@ -1,3 +1,5 @@
+use rust_i18n::t;
+
 use super::{Exit, Global, Outcome, print};
 use crate::error::Error;
 use crate::rules;
@@ -17,7 +19,7 @@ pub struct Args {
 
 pub fn run(_global: &Global, args: Args) -> Outcome {
     let rule = rules::lookup(&args.code).ok_or_else(|| {
-        Error::user(format!("there is no rule `{}`", args.code)).hint("`mkt rules` lists them all")
+        Error::user(t!("cli.explain.no_rule", code = args.code)).hint(t!("cli.explain.hint"))
     })?;
     print(&format!(
         "{} {} ({})\n{}\n\n{}\n",

@@ -2,6 +2,8 @@
 
 use std::io::BufRead;
 
+use rust_i18n::t;
+
 use super::{Exit, Global, Outcome, say};
 use crate::diag::{self, Format};
 use crate::error::{Error, Result};
@@ -37,7 +39,7 @@ pub fn run(global: &Global, cmd: Command) -> Outcome {
 fn pre_receive(global: &Global) -> Outcome {
     let mut refused = false;
     for line in std::io::stdin().lock().lines() {
-        let line = line.map_err(|e| Error::user(format!("reading the pushed refs: {e}")))?;
+        let line = line.map_err(|e| Error::user(t!("cli.hook.reading", why = e)))?;
         let parts: Vec<&str> = line.split_whitespace().collect();
         let [old, new, name] = parts.as_slice() else {
             continue;
@@ -69,11 +71,10 @@ fn pre_receive(global: &Global) -> Outcome {
             continue;
         }
         refused = true;
-        say(&format!(
-            "mkt: refusing {name}: {} new error{} (fix them and push again)",
-            errors.len(),
-            if errors.len() == 1 { "" } else { "s" }
-        ));
+        say(&match errors.len() {
+            1 => t!("cli.hook.refusing_one", name = name),
+            n => t!("cli.hook.refusing_many", name = name, n = n),
+        });
         let text = diag::render(Format::Text, &errors, crate::rules::RULES, &|_| None, false);
         say(text.trim_end());
     }
@@ -89,11 +90,9 @@ fn merge_base_with_head(global: &Global, new: &str) -> Option<String> {
 }
 
 fn install(global: &Global, force: bool) -> Outcome {
-    let git = crate::git::discover(&global.dir)
-        .ok_or_else(|| Error::user("not inside a git repository"))?;
+    let git = crate::git::discover(&global.dir).ok_or_else(|| Error::user(t!("cli.not_in_git")))?;
     let dir = crate::git::git_dir(&git).join("hooks");
-    let exe = std::env::current_exe()
-        .map_err(|e| Error::user(format!("cannot tell where mkt is: {e}")))?;
+    let exe = std::env::current_exe().map_err(|e| Error::user(t!("cli.hook.no_exe", why = e)))?;
     let exe = exe.display().to_string().replace('\'', "'\\''");
     let hooks = [
         (
@@ -112,17 +111,15 @@ fn install(global: &Global, force: bool) -> Outcome {
     for (name, _) in &hooks {
         let path = dir.join(name);
         if path.exists() && !force {
-            return Err(
-                Error::user(format!("{} exists; nothing was changed", path.display()))
-                    .hint("pass --force to replace it"),
-            );
+            return Err(Error::user(t!("cli.hook.exists", path = path.display()))
+                .hint(t!("cli.hook.force")));
         }
     }
     for (name, text) in &hooks {
         let path = dir.join(name);
         crate::fsutil::write_atomic(&path, text.as_bytes())?;
         set_executable(&path)?;
-        say(&format!("installed {}", path.display()));
+        say(&t!("cli.hook.installed", path = path.display()));
     }
     Ok(Exit::Clean)
 }

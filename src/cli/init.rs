@@ -2,6 +2,7 @@ use std::path::PathBuf;
 
 use super::{Exit, Global, Outcome, say};
 use crate::ops::init::{InitOptions, init};
+use rust_i18n::t;
 
 /// Create a marketing repository: git init, the default policy.toml, a
 /// team.toml to fill in, the folders, and a first commit.
@@ -37,14 +38,17 @@ pub fn run(global: &Global, args: Args) -> Outcome {
     })?;
     let shown = done.root.display();
     if args.example {
-        say(&format!(
-            "created the example department in {shown}: {} campaigns, {} files in {} commits",
-            done.campaigns, done.files, done.commits
+        say(&t!(
+            "cli.init.example_created",
+            dir = shown,
+            campaigns = done.campaigns,
+            files = done.files,
+            commits = done.commits
         ));
-        say(&format!("next: mkt -C {shown} lint --today 2026-11-25"));
+        say(&t!("cli.init.example_next", dir = shown));
     } else {
-        say(&format!("created a marketing repository in {shown}"));
-        say("next: add your team to team.toml, then commit it");
+        say(&t!("cli.init.created", dir = shown));
+        say(&t!("cli.init.next"));
     }
     Ok(Exit::Clean)
 }

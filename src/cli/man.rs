@@ -1,8 +1,8 @@
 use std::path::PathBuf;
 
-use clap::CommandFactory;
+use rust_i18n::t;
 
-use super::{Cli, Exit, Global, Outcome, print, say};
+use super::{Exit, Global, Outcome, print, say};
 use crate::error::{Error, Result};
 use crate::fsutil;
 
@@ -30,7 +30,8 @@ pub struct Args {
 
 /// Every page: (file name, roff).
 pub fn pages() -> Result<Vec<(String, Vec<u8>)>> {
-    let mut cmd = Cli::command();
+    // In the language being spoken, as `--help` is.
+    let mut cmd = super::help::command();
     cmd.build();
     let mut out = vec![("mkt.1".to_string(), render(cmd.clone())?)];
     // Once built, a subcommand's display name is `mkt-<command>` and its
@@ -61,11 +62,7 @@ pub fn run(global: &Global, args: Args) -> Outcome {
             for (name, roff) in &pages {
                 fsutil::write_atomic(&dir.join(name), roff)?;
             }
-            say(&format!(
-                "wrote {} man pages to {}",
-                pages.len(),
-                dir.display()
-            ));
+            say(&t!("cli.man.wrote", n = pages.len(), dir = dir.display()));
         }
         None => {
             let want = match &args.command {
@@ -77,11 +74,14 @@ pub fn run(global: &Global, args: Args) -> Outcome {
                     .iter()
                     .filter_map(|(n, _)| n.strip_prefix("mkt-")?.strip_suffix(".1"))
                     .collect();
-                Error::user(format!(
-                    "mkt has no command `{}`",
-                    args.command.as_deref().unwrap_or("")
+                Error::user(t!(
+                    "cli.man.no_command",
+                    name = args.command.as_deref().unwrap_or("")
                 ))
-                .hint(format!("commands: {}", names.join(", ")))
+                .hint(t!(
+                    "cli.man.commands",
+                    list = names.join(&t!("cli.list_sep"))
+                ))
             })?;
             print(&String::from_utf8_lossy(roff));
         }

@@ -6,6 +6,7 @@ mod attribution;
 mod completions;
 mod contract;
 mod explain;
+mod help;
 mod hook;
 mod init;
 mod lint;
@@ -30,7 +31,7 @@ use std::path::PathBuf;
 use rust_i18n::t;
 
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, TimeZone, Utc};
-use clap::{Parser, Subcommand};
+use clap::{FromArgMatches, Parser, Subcommand};
 
 use crate::error::{Error, Result};
 use crate::repo::Repo;
@@ -95,11 +96,9 @@ pub enum Command {
 /// 1–9999 as in a TOML file (beyond them no deadline can be counted).
 fn parse_date(s: &str) -> std::result::Result<NaiveDate, String> {
     let d = NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
-        .map_err(|_| format!("`{s}` is not a date: write YYYY-MM-DD"))?;
+        .map_err(|_| t!("cli.date.not_a_date", s = s).into_owned())?;
     if !(1..=9999).contains(&d.year()) {
-        return Err(format!(
-            "`{s}` is outside the years 1–9999 mkt counts deadlines in: write YYYY-MM-DD"
-        ));
+        return Err(t!("cli.date.out_of_range", s = s).into_owned());
     }
     Ok(d)
 }
@@ -162,24 +161,22 @@ fn offer_trust_root(repo: &Repo) {
         return;
     }
     let id = root.oid.to_string();
-    say(&format!(
-        "No trust root is pinned in this clone: mkt trusts the team.toml of the root commit {} ({}).",
-        &id[..10],
-        repo.policy.day_of(root.time)
+    say(&t!(
+        "cli.trust.none_pinned",
+        id = &id[..10],
+        date = repo.policy.day_of(root.time)
     ));
     let yes = dialoguer::Confirm::new()
-        .with_prompt(format!(
-            "Record it as mkt.trustRoot (git config mkt.trustRoot {id})?"
-        ))
+        .with_prompt(t!("cli.trust.record", id = id))
         .default(true)
         .interact()
         .unwrap_or(false);
     let recorded = yes && crate::git::set_local_config(&repo.git, "mkt.trustRoot", &id).is_ok();
     let _ = crate::git::set_local_config(&repo.git, "mkt.trustRootOffered", "true");
     if recorded {
-        say("recorded; compare it with the id your department agreed on (README: the trust root)");
+        say(&t!("cli.trust.recorded"));
     } else {
-        say("not recorded; set it any time with git config mkt.trustRoot <full commit id>");
+        say(&t!("cli.trust.not_recorded"));
     }
 }
 
@@ -220,10 +217,7 @@ impl Global {
             .or_else(|| crate::git::config_string(&repo.git, "mkt.trustRoot"));
         match pinned {
             Some(id) => repo.set_trust_root(id.trim())?,
-            None if std::env::var_os("CI").is_some() => say(
-                "warning: no trust root is pinned, so the root commit's team.toml is trusted; \
-                 pin the commit in CI's own configuration: MKT_TRUST_ROOT=<full commit id>",
-            ),
+            None if std::env::var_os("CI").is_some() => say(&t!("cli.trust.ci_warning")),
             None => offer_trust_root(&repo),
         }
         Ok(repo)
@@ -237,7 +231,7 @@ impl Global {
         base: &str,
     ) -> Result<(Repo, crate::ops::lint::LintResult)> {
         let git = crate::git::discover(&self.dir)
-            .ok_or_else(|| crate::error::Error::user("not inside a git repository"))?;
+            .ok_or_else(|| crate::error::Error::user(t!("cli.not_in_git")))?;
         let head = self.rev_or_bare_head(head);
         let open = |rev: Option<&str>, keep: crate::repo::Keep| self.open_repo_part(rev, keep);
         // The day is the policy's zone's, the policy of the side checked.
@@ -313,9 +307,18 @@ pub fn say(text: &str) {
 
 pub fn main() -> i32 {
     crate::i18n::init();
-    let cli = match Cli::try_parse() {
+    // English help is the doc comments' as they are; Chinese is the catalogue's.
+    let mut cmd = help::command();
+    let parsed = cmd
+        .try_get_matches_from_mut(std::env::args_os())
+        .and_then(|m| Cli::from_arg_matches(&m).map_err(|e| e.format(&mut cmd)));
+    let cli = match parsed {
         Ok(cli) => cli,
         Err(e) => {
+            if let Some(text) = help::error_in_chinese(&e) {
+                say(&text);
+                return e.exit_code();
+            }
             // Help and the version go to stdout: a failed write is exit 2.
             if let Err(io) = e.print() {
                 output_failed(io);

@@ -1,3 +1,5 @@
+use rust_i18n::t;
+
 use super::prompt::{InputArgs, Offer, Prompter};
 use super::{Exit, Global, Outcome, print, say};
 use crate::error::Error;
@@ -68,12 +70,16 @@ pub fn run(global: &Global, args: Args) -> Outcome {
     let zone = repo.policy.zone();
     let ask = Prompter::new(&args.input);
     let time = |flag: &str, v: Option<String>| {
-        v.map(|s| parse_held_at(&s, zone).map_err(|why| Error::user(format!("{flag}: {why}"))))
-            .transpose()
+        v.map(|s| {
+            parse_held_at(&s, zone)
+                .map_err(|why| Error::user(t!("cli.prompt.flag_error", flag = flag, why = why)))
+        })
+        .transpose()
     };
-    let title = ask.value(args.title, "--title", "事件 title", Offer::Nothing, |s| {
+    let ask_title = t!("cli.new_incident.ask_title");
+    let title = ask.value(args.title, "--title", &ask_title, Offer::Nothing, |s| {
         if s.is_empty() {
-            Err("the title is empty".to_string())
+            Err(t!("cli.title_empty").into_owned())
         } else {
             Ok(s.to_string())
         }
@@ -81,9 +87,9 @@ pub fn run(global: &Global, args: Args) -> Outcome {
     let detected_at = ask.value(
         time("--detected-at", args.detected_at)?,
         "--detected-at",
-        &format!(
-            "发现时间 detected at (2026-05-01T23:05, zone {})",
-            repo.policy.general.timezone
+        &t!(
+            "cli.new_incident.ask_detected_at",
+            zone = repo.policy.general.timezone
         ),
         Offer::Nothing,
         |s| parse_held_at(s, zone),
@@ -92,20 +98,24 @@ pub fn run(global: &Global, args: Args) -> Outcome {
     let plan_at = time("--plan-at", args.plan_at)?;
     let level = ask.value(
         args.level
-            .map(|s| parse_level(&s).map_err(|why| Error::user(format!("--level: {why}"))))
+            .map(|s| {
+                parse_level(&s).map_err(|why| {
+                    Error::user(t!("cli.prompt.flag_error", flag = "--level", why = why))
+                })
+            })
             .transpose()?,
         "--level",
-        "级别 level (minor, major, critical)",
+        &t!("cli.new_incident.ask_level"),
         Offer::Nothing,
         parse_level,
     )?;
     let owner = ask.value(
         args.owner,
         "--owner",
-        "责任人 owner (id in team.toml)",
+        &t!("cli.new_incident.ask_owner"),
         Offer::Nothing,
         |s| {
-            check_person(&repo, s, "owner")
+            check_person(&repo, s, &t!("cli.who.owner"))
                 .map(|_| s.to_string())
                 .map_err(|e| e.message)
         },
@@ -125,29 +135,31 @@ pub fn run(global: &Global, args: Args) -> Outcome {
         },
     )?;
     print(&format!("{}\n", created.path));
-    say(&format!("created {}", created.path));
+    say(&t!("cli.new_incident.created", path = created.path));
     let fmt = |t: chrono::DateTime<chrono::FixedOffset>| {
         t.with_timezone(&zone).format("%Y-%m-%d %H:%M").to_string()
     };
     if responded_at.is_none() {
-        say(&format!(
-            "respond by {} (policy: within {} minutes of detection), then set responded_at",
-            fmt(created.respond_by),
-            repo.policy.deadlines.incident_response_minutes
+        say(&t!(
+            "cli.new_incident.respond_by",
+            by = fmt(created.respond_by),
+            minutes = repo.policy.deadlines.incident_response_minutes
         ));
     }
     if plan_at.is_none() {
-        say(&format!(
-            "first plan by {} (policy: within {} minutes), then set plan_at",
-            fmt(created.plan_by),
-            repo.policy.deadlines.incident_plan_minutes
+        say(&t!(
+            "cli.new_incident.plan_by",
+            by = fmt(created.plan_by),
+            minutes = repo.policy.deadlines.incident_plan_minutes
         ));
     }
     for step in &created.late {
-        say(&format!(
-            "note: the {step} is later than the policy allows; mkt lint reports it (D008)"
-        ));
+        say(&match *step {
+            "response" => t!("cli.new_incident.late_response"),
+            "plan" => t!("cli.new_incident.late_plan"),
+            other => t!("cli.new_incident.late", step = other),
+        });
     }
-    say(&format!("next: git add \"{}\" && git commit", created.path));
+    say(&t!("cli.next_commit", path = created.path));
     Ok(Exit::Clean)
 }

@@ -1,3 +1,5 @@
+use rust_i18n::t;
+
 use super::prompt::{InputArgs, Offer, Prompter};
 use super::{Exit, Global, Outcome, print, say};
 use crate::error::Result;
@@ -65,11 +67,11 @@ pub fn run(global: &Global, args: Args) -> Outcome {
     let repo = global.open_repo()?;
     let zone = repo.policy.zone();
     let ask = Prompter::new(&args.input);
-    let kinds = repo.policy.naming.minutes_kinds.join(", ");
+    let kinds = repo.policy.naming.minutes_kinds.join(&t!("cli.list_sep"));
     let kind = ask.value(
         args.kind,
         "--kind",
-        &format!("会议类型 kind ({kinds})"),
+        &t!("cli.new_minutes.ask_kind", kinds = kinds),
         Offer::Nothing,
         |s| {
             belongs(&repo, s).map_err(|e| e.message)?;
@@ -82,14 +84,14 @@ pub fn run(global: &Global, args: Args) -> Outcome {
         (None, b) if ask.interactive() => {
             let optional = b == Belongs::Either;
             let prompt = if optional {
-                "活动 campaign ID (empty: a department meeting)"
+                t!("cli.new_minutes.ask_campaign_optional")
             } else {
-                "活动 campaign ID"
+                t!("cli.new_minutes.ask_campaign")
             };
             let id = ask.value(
                 None,
                 "--campaign",
-                prompt,
+                &prompt,
                 if optional {
                     Offer::Default(String::new())
                 } else {
@@ -101,7 +103,7 @@ pub fn run(global: &Global, args: Args) -> Outcome {
                     }
                     match repo.campaign(s) {
                         Some(_) => Ok(s.to_string()),
-                        None => Err(format!("there is no campaign {s}")),
+                        None => Err(t!("cli.new_minutes.no_campaign", id = s).into_owned()),
                     }
                 },
             )?;
@@ -115,9 +117,9 @@ pub fn run(global: &Global, args: Args) -> Outcome {
             .transpose()
             .map_err(crate::error::Error::user)?,
         "--held-at",
-        &format!(
-            "时间 held at (2026-02-25T10:00, zone {})",
-            repo.policy.general.timezone
+        &t!(
+            "cli.new_minutes.ask_held_at",
+            zone = repo.policy.general.timezone
         ),
         Offer::Nothing,
         |s| parse_held_at(s, zone),
@@ -128,14 +130,14 @@ pub fn run(global: &Global, args: Args) -> Outcome {
         ask.value(
             None,
             "--attendees",
-            "参会人 attendees (ids, comma-separated)",
+            &t!("cli.new_minutes.ask_attendees"),
             Offer::Default(String::new()),
             |s| {
                 s.split(',')
                     .map(str::trim)
                     .filter(|a| !a.is_empty())
                     .map(|a| {
-                        check_person(&repo, a, "attendee")
+                        check_person(&repo, a, &t!("cli.who.attendee"))
                             .map(|_| a.to_string())
                             .map_err(|e| e.message)
                     })
@@ -164,20 +166,20 @@ pub fn run(global: &Global, args: Args) -> Outcome {
 }
 
 fn tell(repo: &crate::repo::Repo, c: &crate::ops::new_minutes::MinutesCreated) -> Result<()> {
-    say(&format!("created {} ({})", c.path, c.title));
+    say(&t!(
+        "cli.new_minutes.created",
+        path = c.path,
+        title = c.title
+    ));
     if let Some(newer) = &c.superseded_by {
-        say(&format!(
-            "note: {newer} supersedes this campaign; its meetings count for the new version too"
-        ));
+        say(&t!("cli.new_minutes.superseded", newer = newer));
     }
-    say(
-        "next: fill in 议题 (agenda) and 决议 (decisions), each with 责任人 (owner) and 时限 (due)",
-    );
-    say(&format!(
-        "  commit it by {} (policy: within {} hours of the meeting): git add \"{}\" && git commit",
-        c.commit_by.format("%Y-%m-%d %H:%M %:z"),
-        repo.policy.deadlines.minutes_within_hours,
-        c.path
+    say(&t!("cli.new_minutes.next"));
+    say(&t!(
+        "cli.new_minutes.commit_by",
+        by = c.commit_by.format("%Y-%m-%d %H:%M %:z"),
+        hours = repo.policy.deadlines.minutes_within_hours,
+        path = c.path
     ));
     Ok(())
 }

@@ -5,6 +5,7 @@
 use std::io::IsTerminal;
 
 use dialoguer::{Confirm, Input};
+use rust_i18n::t;
 
 use crate::error::{Error, Result};
 
@@ -65,7 +66,9 @@ impl Prompter {
         }
         let default = match offer {
             Offer::Default(d) if !self.interactive => {
-                return parse(&d).map_err(|why| Error::user(format!("{flag}: {why}")));
+                return parse(&d).map_err(|why| {
+                    Error::user(t!("cli.prompt.flag_error", flag = flag, why = why))
+                });
             }
             _ if !self.interactive => return Err(missing(flag)),
             Offer::Nothing => None,
@@ -104,13 +107,12 @@ impl Prompter {
 
 /// The error for a value nobody gave.
 pub fn missing(flag: &str) -> Error {
-    Error::user(format!("missing {flag}")).hint(format!(
-        "pass {flag}, or run in a terminal (without CI or --no-input) to be asked"
-    ))
+    Error::user(t!("cli.prompt.missing", flag = flag))
+        .hint(t!("cli.prompt.missing_hint", flag = flag))
 }
 
 /// A prompt that ended without an answer (end of input): nothing is written.
 fn cancelled(e: dialoguer::Error) -> Error {
     let dialoguer::Error::IO(e) = e;
-    Error::user(format!("cancelled ({e}); nothing was written"))
+    Error::user(t!("cli.prompt.cancelled", why = e))
 }

@@ -1,3 +1,5 @@
+use rust_i18n::t;
+
 use super::{Exit, Global, Outcome, print, say};
 use crate::error::Error;
 use crate::ops::report::{ReportOptions, file_report, parse_quarter, report};
@@ -57,13 +59,12 @@ pub fn run(global: &Global, args: Args) -> Outcome {
     let quarter = parse_quarter(&args.quarter, today)?;
     match (args.format, args.section) {
         (Some(ReportFormat::Csv), None) => {
-            return Err(Error::user("--format csv prints one table: name it with --section")
-                .hint("sections: campaigns, kpis, channels, approvals, meetings, decisions, findings, attribution"));
+            return Err(
+                Error::user(t!("cli.report.csv_needs_section")).hint(t!("cli.report.sections"))
+            );
         }
         (f, Some(_)) if f != Some(ReportFormat::Csv) => {
-            return Err(Error::user(
-                "--section chooses a CSV table; it needs --format csv",
-            ));
+            return Err(Error::user(t!("cli.report.section_needs_csv")));
         }
         _ => {}
     }
@@ -77,8 +78,12 @@ pub fn run(global: &Global, args: Args) -> Outcome {
     );
     if args.write {
         let filed = file_report(&repo, quarter, &markdown::render(&r), args.force)?;
-        let verb = if filed.replaced { "replaced" } else { "filed" };
-        say(&format!("{verb} {}", filed.path));
+        let key = if filed.replaced {
+            "cli.report.replaced"
+        } else {
+            "cli.report.filed"
+        };
+        say(&t!(key, path = filed.path));
     }
     let format = match (args.format, args.write) {
         (Some(f), _) => f,

@@ -1,3 +1,5 @@
+use rust_i18n::t;
+
 use super::new_campaign::next_steps;
 use super::{Exit, Global, Outcome, print, say};
 use crate::ops::revise::revise;
@@ -34,21 +36,21 @@ pub fn run(global: &Global, args: Args) -> Outcome {
     });
     let r = revise(&repo, &args.id)?;
     print(&format!("{}\n", r.path));
-    say(&format!(
-        "created {} ({}); {} stays for the record, now superseded",
-        r.id, r.path, r.supersedes
+    say(&t!(
+        "cli.revise.created",
+        id = r.id,
+        path = r.path,
+        old = r.supersedes
     ));
     if let Some(reason) = &r.was_cancelled {
-        say(&format!(
-            "{} was cancelled ({reason}); the new version is not",
-            r.supersedes
+        say(&t!(
+            "cli.revise.was_cancelled",
+            old = r.supersedes,
+            reason = reason
         ));
     }
-    say("next: edit the plan, then");
+    say(&t!("cli.revise.next"));
     next_steps(&repo, &r.id, &r.next, today, kickoff_held);
-    say(&format!(
-        "  commit it: git add campaigns/{id} && git commit -m \"plan: {id}\"",
-        id = r.id
-    ));
+    say(&t!("cli.revise.commit", id = r.id));
     Ok(Exit::Clean)
 }

@@ -1,4 +1,5 @@
 use comfy_table::{Table, presets::ASCII_MARKDOWN};
+use rust_i18n::t;
 
 use super::{Exit, Global, Outcome, print};
 use crate::rules::RULES;
@@ -25,8 +26,12 @@ pub fn run(_global: &Global, args: Args) -> Outcome {
     match args.format {
         ListFormat::Table => {
             let mut t = Table::new();
-            t.load_preset(ASCII_MARKDOWN)
-                .set_header(["code", "name", "severity", "checks"]);
+            t.load_preset(ASCII_MARKDOWN).set_header([
+                t!("cli.rules.code"),
+                t!("cli.rules.name"),
+                t!("cli.rules.severity"),
+                t!("cli.rules.checks"),
+            ]);
             for r in RULES {
                 t.add_row([r.code, r.name, r.severity.as_str(), r.summary]);
             }

@@ -1,3 +1,5 @@
+use rust_i18n::t;
+
 use super::{Exit, Global, Outcome};
 use crate::error::Error;
 use crate::ops::approve::{Subject, approve};
@@ -25,14 +27,14 @@ pub fn run(global: &Global, args: Args) -> Outcome {
     let given = global.dir.join(&args.path);
     let abs = given
         .canonicalize()
-        .map_err(|_| Error::user(format!("{} does not exist", args.path)))?;
+        .map_err(|_| Error::user(t!("cli.sign_off.missing", path = args.path)))?;
     let root = repo
         .root
         .canonicalize()
         .map_err(|e| Error::io(&repo.root, e))?;
     let rel = abs
         .strip_prefix(&root)
-        .map_err(|_| Error::user(format!("{} is outside the repository", args.path)))?;
+        .map_err(|_| Error::user(t!("cli.sign_off.outside", path = args.path)))?;
     let rel: Vec<String> = rel
         .components()
         .map(|c| c.as_os_str().to_string_lossy().into_owned())

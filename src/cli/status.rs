@@ -1,4 +1,5 @@
 use comfy_table::{CellAlignment, Table, presets::ASCII_MARKDOWN};
+use rust_i18n::t;
 
 use super::{Exit, Global, Outcome, print};
 use crate::error::Error;
@@ -51,7 +52,7 @@ pub fn run(global: &Global, args: Args) -> Outcome {
     let repo = global.open_repo()?;
     let zone = repo.policy.zone();
     if let Some(p) = &args.person {
-        check_person(&repo, p, "person")?;
+        check_person(&repo, p, &t!("cli.who.person"))?;
     }
     let ctx = View::new(&repo, global.today(zone), global.now(zone));
     let s = status(
@@ -75,11 +76,11 @@ pub fn run(global: &Global, args: Args) -> Outcome {
 /// `1 day left`, `today`, `26 days overdue`.
 pub fn days_text(days: i64) -> String {
     match days {
-        0 => "today".to_string(),
-        1 => "1 day left".to_string(),
-        -1 => "1 day overdue".to_string(),
-        d if d > 0 => format!("{d} days left"),
-        d => format!("{} days overdue", -d),
+        0 => t!("cli.status.today").into_owned(),
+        1 => t!("cli.status.day_left").into_owned(),
+        -1 => t!("cli.status.day_overdue").into_owned(),
+        d if d > 0 => t!("cli.status.days_left", n = d).into_owned(),
+        d => t!("cli.status.days_overdue", n = -d).into_owned(),
     }
 }
 
@@ -95,7 +96,12 @@ fn who(repo: &Repo, i: &DueItem) -> String {
             if holders.is_empty() {
                 r.clone()
             } else {
-                format!("{r}: {}", holders.join(", "))
+                t!(
+                    "cli.status.role_holders",
+                    role = r,
+                    holders = holders.join(&t!("cli.list_sep"))
+                )
+                .into_owned()
             }
         }
         (None, None) => "—".to_string(),
@@ -103,23 +109,23 @@ fn who(repo: &Repo, i: &DueItem) -> String {
 }
 
 fn render(repo: &Repo, s: &Status) -> String {
-    let whose = s
-        .person
-        .as_deref()
-        .map(|p| format!(" for {p}"))
-        .unwrap_or_default();
+    let today = s.today;
     if s.items.is_empty() {
-        return format!("nothing is due{whose} as of {}\n", s.today);
+        let nothing = match s.person.as_deref() {
+            Some(p) => t!("cli.status.nothing_for", person = p, today = today),
+            None => t!("cli.status.nothing", today = today),
+        };
+        return format!("{nothing}\n");
     }
     let overdue = s.items.iter().filter(|i| i.overdue()).count();
     let mut t = Table::new();
     t.load_preset(ASCII_MARKDOWN).set_header(vec![
-        "due 到期",
-        "days 剩余",
-        "kind 类型",
-        "subject 对象",
-        "what 事项",
-        "owner 负责人",
+        t!("cli.status.due"),
+        t!("cli.status.days"),
+        t!("cli.status.kind"),
+        t!("cli.status.subject"),
+        t!("cli.status.what"),
+        t!("cli.status.owner"),
     ]);
     for i in &s.items {
         let due = match i.from {
@@ -138,10 +144,28 @@ fn render(repo: &Repo, s: &Status) -> String {
     if let Some(col) = t.column_mut(1) {
         col.set_cell_alignment(CellAlignment::Right);
     }
-    format!(
-        "due{whose} as of {}: {} item{}, {overdue} overdue\n{t}\n",
-        s.today,
-        s.items.len(),
-        if s.items.len() == 1 { "" } else { "s" }
-    )
+    let n = s.items.len();
+    let summary = match (s.person.as_deref(), n) {
+        (Some(p), 1) => t!(
+            "cli.status.summary_for_one",
+            person = p,
+            today = today,
+            overdue = overdue
+        ),
+        (Some(p), n) => t!(
+            "cli.status.summary_for_many",
+            person = p,
+            today = today,
+            n = n,
+            overdue = overdue
+        ),
+        (None, 1) => t!("cli.status.summary_one", today = today, overdue = overdue),
+        (None, n) => t!(
+            "cli.status.summary_many",
+            today = today,
+            n = n,
+            overdue = overdue
+        ),
+    };
+    format!("{summary}\n{t}\n")
 }

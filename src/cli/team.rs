@@ -1,3 +1,5 @@
+use rust_i18n::t;
+
 use super::{Exit, Global, Outcome, print, say};
 use crate::view::View;
 
@@ -23,9 +25,7 @@ pub fn run(global: &Global, cmd: Command) -> Outcome {
             let view = View::new(&repo, global.today(zone), global.now(zone));
             let out = crate::ops::team::allowed_signers(&view);
             for id in &out.skipped {
-                say(&format!(
-                    "note: {id} is left out: neither their email nor their id can stand in allowed_signers (letters, digits and . _ - + @ only)"
-                ));
+                say(&t!("cli.team.left_out", id = id));
             }
             print(&out.text);
             Ok(Exit::Clean)

@@ -1,5 +1,6 @@
 use comfy_table::{Table, presets::ASCII_MARKDOWN};
 use indicatif::{ProgressBar, ProgressStyle};
+use rust_i18n::t;
 
 use super::{Exit, Global, Outcome, print};
 use crate::view::View;
@@ -60,7 +61,13 @@ pub fn run(global: &Global, args: Args) -> Outcome {
         Format::Table => {
             let mut t = Table::new();
             t.load_preset(ASCII_MARKDOWN).set_header([
-                "subject", "stage", "person", "key", "commit", "date", "verdict",
+                t!("cli.verify.subject"),
+                t!("cli.verify.stage"),
+                t!("cli.verify.person"),
+                t!("cli.verify.key"),
+                t!("cli.verify.commit"),
+                t!("cli.verify.date"),
+                t!("cli.verify.verdict"),
             ]);
             for r in rows {
                 t.add_row([
@@ -73,7 +80,8 @@ pub fn run(global: &Global, args: Args) -> Outcome {
                     &r.verdict,
                 ]);
             }
-            print(&format!("{t}\n{} checked, {failed} failed\n", rows.len()));
+            let summary = t!("cli.verify.summary", checked = rows.len(), failed = failed);
+            print(&format!("{t}\n{summary}\n"));
         }
     }
     Ok(Exit::findings_if(failed > 0))
@@ -88,7 +96,7 @@ fn progress_bar(format: Format) -> ProgressBar {
     }
     let bar = ProgressBar::new(0);
     bar.set_style(
-        ProgressStyle::with_template("verifying signatures {bar:30} {pos}/{len}")
+        ProgressStyle::with_template(&t!("cli.verify.progress"))
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
     bar

@@ -1,4 +1,5 @@
 use chrono::NaiveDate;
+use rust_i18n::t;
 
 use super::{Exit, Global, Outcome, say};
 use crate::ops::waive::{WaiveOptions, waive};
@@ -43,11 +44,11 @@ pub fn run(global: &Global, args: Args) -> Outcome {
             now: global.clock(repo.policy.zone()),
         },
     )?;
-    say(&format!(
-        "waived by {}: {} (commit {})",
-        done.person,
-        done.path,
-        &done.commit.to_string()[..10]
+    say(&t!(
+        "cli.waive.done",
+        person = done.person,
+        path = done.path,
+        commit = &done.commit.to_string()[..10]
     ));
     Ok(Exit::Clean)
 }

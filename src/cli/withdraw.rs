@@ -1,3 +1,5 @@
+use rust_i18n::t;
+
 use super::{Exit, Global, Outcome, say};
 use crate::ops::withdraw::{WithdrawOptions, withdraw};
 
@@ -35,12 +37,12 @@ pub fn run(global: &Global, args: Args) -> Outcome {
             now: global.clock(repo.policy.zone()),
         },
     )?;
-    say(&format!(
-        "withdrawn by {}: {} (commit {})",
-        done.person,
-        done.file,
-        &done.commit.to_string()[..10]
+    say(&t!(
+        "cli.withdraw.done",
+        person = done.person,
+        file = done.file,
+        commit = &done.commit.to_string()[..10]
     ));
-    say("the step is open again");
+    say(&t!("cli.withdraw.reopened"));
     Ok(Exit::Clean)
 }

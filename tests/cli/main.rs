@@ -18,5 +18,6 @@ mod lint_zh;
 mod readme;
 mod report;
 mod screens;
+mod screens_zh;
 mod trust;
 mod view;

@@ -1,4 +1,5 @@
 use chrono::{Datelike, Months, NaiveDate};
+use rust_i18n::t;
 
 use super::prompt::{InputArgs, Offer, Prompter, missing};
 use super::{Exit, Global, Outcome, parse_date, print, say};
@@ -112,18 +113,17 @@ fn parse_money(s: &str) -> Result<Money, String> {
 fn parse_pair(s: &str) -> Result<(String, Money), String> {
     let (k, v) = s
         .split_once('=')
-        .ok_or_else(|| format!("`{s}` is not NAME=YUAN, like wechat=20000"))?;
+        .ok_or_else(|| t!("cli.new_campaign.not_pair", s = s).into_owned())?;
     let k = k.trim();
     if k.is_empty() {
-        return Err(format!("`{s}` has no name before `=`"));
+        return Err(t!("cli.new_campaign.no_name", s = s).into_owned());
     }
     Ok((k.to_string(), parse_money(v)?))
 }
 
 fn parse_phase(s: &str) -> Result<PhaseArg, String> {
     let parts: Vec<&str> = s.split(':').collect();
-    let shape =
-        || format!("`{s}` is not NAME:START:END[:OWNER], like warm-up:2026-03-01:2026-03-07:li.na");
+    let shape = || t!("cli.new_campaign.not_phase", s = s).into_owned();
     let (name, start, end, owner) = match parts.as_slice() {
         [n, a, b] => (n, a, b, None),
         [n, a, b, o] => (n, a, b, Some(o.to_string())),
@@ -146,20 +146,22 @@ fn parse_phase_answer(
     default_owner: &str,
 ) -> Result<(NaiveDate, NaiveDate, String), String> {
     let mut words = s.split_whitespace();
-    let span = words.next().ok_or("write START..END [OWNER]")?;
+    let span = words
+        .next()
+        .ok_or_else(|| t!("cli.new_campaign.write_span").into_owned())?;
     let (a, b) = span
         .split_once("..")
-        .ok_or_else(|| format!("`{span}` is not START..END, like 2026-03-01..2026-03-07"))?;
+        .ok_or_else(|| t!("cli.new_campaign.not_span", span = span).into_owned())?;
     let owner = words.next().unwrap_or(default_owner).to_string();
     if words.next().is_some() {
-        return Err("write START..END [OWNER]".into());
+        return Err(t!("cli.new_campaign.write_span").into_owned());
     }
     Ok((parse_date(a)?, parse_date(b)?, owner))
 }
 
 fn message(e: Error) -> String {
     match e.hint {
-        Some(h) => format!("{} ({h})", e.message),
+        Some(h) => t!("cli.new_campaign.with_hint", message = e.message, hint = h).into_owned(),
         None => e.message,
     }
 }
@@ -169,7 +171,7 @@ pub fn run(global: &Global, args: Args) -> Outcome {
     let today = global.today(repo.policy.zone());
     let ask = Prompter::new(&args.input);
     let Some(plan) = gather(&repo, &ask, today, args)? else {
-        say("nothing was written");
+        say(&t!("cli.nothing_written"));
         return Ok(Exit::Findings);
     };
     let created = new_campaign(&repo, &plan)?;

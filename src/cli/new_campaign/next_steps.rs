@@ -3,55 +3,52 @@
 use super::*;
 
 pub(super) fn tell_next(repo: &Repo, created: &Created, today: NaiveDate) {
-    say(&format!("created {} ({})", created.id, created.path));
-    say("next:");
-    next_steps(repo, &created.id, &created.next, today, false);
-    say(&format!(
-        "  commit the plan: git add campaigns/{id} && git commit -m \"plan: {id}\"",
-        id = created.id
+    say(&t!(
+        "cli.new_campaign.created",
+        id = created.id,
+        path = created.path
     ));
+    say(&t!("cli.new_campaign.next"));
+    next_steps(repo, &created.id, &created.next, today, false);
+    say(&t!("cli.new_campaign.commit", id = created.id));
 }
 
 /// The kickoff window (unless one was held) and the approvals a plan
 /// needs, as of `today`.
 pub fn next_steps(repo: &Repo, id: &str, next: &NextSteps, today: NaiveDate, kickoff_held: bool) {
     if kickoff_held {
-        say("  kickoff meeting 启动会: held for an earlier version, which counts");
+        say(&t!("cli.next.kickoff_held"));
     } else {
         kickoff_step(repo, id, next, today);
     }
     approval_step(repo, next);
-    say(&format!(
-        "  closing meeting 结项验收: by {}",
-        next.closing_by
-    ));
+    say(&t!("cli.next.closing", by = next.closing_by));
 }
 
 pub(super) fn kickoff_step(repo: &Repo, id: &str, next: &NextSteps, today: NaiveDate) {
     let policy = &repo.policy;
     let (from, until) = next.kickoff;
-    let when = if today > until {
-        " — this window has passed (D001)"
-    } else {
-        ""
+    let passed = today > until;
+    let (key, days) = match (next.emergency, passed) {
+        (true, false) => (
+            "cli.next.kickoff_emergency",
+            policy.approvals.emergency_days_after_start,
+        ),
+        (true, true) => (
+            "cli.next.kickoff_emergency_passed",
+            policy.approvals.emergency_days_after_start,
+        ),
+        (false, false) => (
+            "cli.next.kickoff",
+            policy.deadlines.kickoff_days_before_start,
+        ),
+        (false, true) => (
+            "cli.next.kickoff_passed",
+            policy.deadlines.kickoff_days_before_start,
+        ),
     };
-    let rule = if next.emergency {
-        format!(
-            "emergency work: up to {} days after the start",
-            policy.approvals.emergency_days_after_start
-        )
-    } else {
-        format!(
-            "within {} days before the start",
-            policy.deadlines.kickoff_days_before_start
-        )
-    };
-    say(&format!(
-        "  kickoff meeting 启动会: {from} – {until} ({rule}){when}"
-    ));
-    say(&format!(
-        "      record it: mkt new-minutes --kind kickoff --campaign {id} --held-at <time>"
-    ));
+    say(&t!(key, from = from, until = until, days = days));
+    say(&t!("cli.next.record_kickoff", id = id));
 }
 
 pub(super) fn approval_step(repo: &Repo, next: &NextSteps) {
@@ -61,28 +58,33 @@ pub(super) fn approval_step(repo: &Repo, next: &NextSteps) {
         .iter()
         .map(|(role, who)| {
             if who.is_empty() {
-                format!("{role} (nobody in the signed team.toml holds it yet)")
+                t!("cli.next.role_nobody", role = role).into_owned()
             } else {
                 let who: Vec<String> = who
                     .iter()
                     .map(|(id, name)| format!("{id} {name}"))
                     .collect();
-                format!("{role}: {}", who.join(", "))
+                t!(
+                    "cli.next.role_who",
+                    role = role,
+                    who = who.join(&t!("cli.list_sep"))
+                )
+                .into_owned()
             }
         })
         .collect();
     if next.emergency {
-        say(&format!(
-            "  approval 审批 (emergency group, each role): {}; by {}, {} days after the start",
-            roles.join("; "),
-            next.approve_by,
-            policy.approvals.emergency_days_after_start
+        say(&t!(
+            "cli.next.approval_emergency",
+            roles = roles.join(&t!("cli.next.roles_sep")),
+            by = next.approve_by,
+            days = policy.approvals.emergency_days_after_start
         ));
     } else {
-        say(&format!(
-            "  budget approval 预算审批: {}; by {} (the start)",
-            roles.join("; "),
-            next.approve_by
+        say(&t!(
+            "cli.next.approval",
+            roles = roles.join(&t!("cli.next.roles_sep")),
+            by = next.approve_by
         ));
     }
 }

@@ -14,15 +14,12 @@ pub(super) fn gather(
     let max = policy.naming.name_max_chars;
     // Before anything is asked: a plan needs an owner from the roster.
     if repo.has_team && repo.team.people.is_empty() {
-        return Err(
-            Error::user("team.toml lists nobody yet, so the campaign can have no owner")
-                .hint("add the team to team.toml first (see the comments there), then commit it"),
-        );
+        return Err(Error::user(t!("cli.wizard.no_team")).hint(t!("cli.wizard.no_team_hint")));
     }
     let name = ask.value(
         args.name,
         "--name",
-        "项目名称 name",
+        &t!("cli.wizard.ask_name"),
         Offer::Nothing,
         |s| crate::model::check_name(s, max).map(|_| s.to_string()),
     )?;
@@ -30,7 +27,7 @@ pub(super) fn gather(
     let start = ask.value(
         args.start,
         "--start",
-        "开始 start (YYYY-MM-DD)",
+        &t!("cli.wizard.ask_start"),
         Offer::Suggest(next_month.to_string()),
         parse_date,
     )?;
@@ -42,12 +39,12 @@ pub(super) fn gather(
     let end = ask.value(
         args.end,
         "--end",
-        "结束 end (YYYY-MM-DD)",
+        &t!("cli.wizard.ask_end"),
         Offer::Suggest(month_end.to_string()),
         |s| {
             let d = parse_date(s)?;
             if d < start {
-                return Err(format!("the end {d} is before the start {start}"));
+                return Err(t!("cli.wizard.end_before_start", end = d, start = start).into_owned());
             }
             Ok(d)
         },
@@ -55,11 +52,11 @@ pub(super) fn gather(
     let title = ask.value(
         args.title,
         "--title",
-        "标题 title",
+        &t!("cli.wizard.ask_title"),
         Offer::Default(name.clone()),
         |s| {
             if s.is_empty() {
-                Err("the title is empty".to_string())
+                Err(t!("cli.title_empty").into_owned())
             } else {
                 Ok(s.to_string())
             }
@@ -68,7 +65,7 @@ pub(super) fn gather(
     let objective = ask.value(
         args.objective,
         "--objective",
-        "目标 objective",
+        &t!("cli.wizard.ask_objective"),
         Offer::Default(String::new()),
         |s| Ok(s.to_string()),
     )?;
@@ -81,26 +78,29 @@ pub(super) fn gather(
             .map(|p| p.id.clone())
     };
     let people: Vec<&str> = repo.team.people.iter().map(|p| p.id.as_str()).collect();
-    ask.note(&format!("people in team.toml: {}", people.join(", ")));
+    ask.note(&t!(
+        "cli.wizard.people",
+        people = people.join(&t!("cli.list_sep"))
+    ));
     let owner = ask.value(
         args.owner,
         "--owner",
-        "负责人 owner (id in team.toml)",
+        &t!("cli.wizard.ask_owner"),
         me.map_or(Offer::Nothing, Offer::Suggest),
         |s| {
-            check_person(repo, s, "owner").map_err(message)?;
+            check_person(repo, s, &t!("cli.who.owner")).map_err(message)?;
             Ok(s.to_string())
         },
     )?;
     let total = ask.value(
         args.budget,
         "--budget",
-        "总预算 budget total (yuan)",
+        &t!("cli.wizard.ask_budget"),
         Offer::Nothing,
         |s| {
             let m = parse_money(s)?;
             if m.fen() <= 0 {
-                return Err("the budget is not positive".into());
+                return Err(t!("cli.wizard.budget_not_positive").into_owned());
             }
             Ok(m)
         },
@@ -134,16 +134,16 @@ pub(super) fn gather(
             let (s, e, o) = ask.value(
                 None,
                 "--phase",
-                &format!("{label} {} (START..END OWNER)", p.name),
+                &t!("cli.wizard.ask_phase", label = label, phase = p.name),
                 Offer::Default(shown),
                 |a| {
                     let (s, e, o) = parse_phase_answer(a, &owner)?;
                     if e < s || s < start || e > end {
-                        return Err(format!(
-                            "the phase must lie within {start} – {end}, end not before start"
-                        ));
+                        return Err(
+                            t!("cli.wizard.phase_outside", start = start, end = end).into_owned()
+                        );
                     }
-                    check_person(repo, &o, "phase owner").map_err(message)?;
+                    check_person(repo, &o, &t!("cli.who.phase_owner")).map_err(message)?;
                     Ok((s, e, o))
                 },
             )?;
@@ -166,7 +166,7 @@ pub(super) fn gather(
         ask.value(
             None,
             "--channel",
-            "渠道 channels (NAME=YUAN, comma-separated; empty for none)",
+            &t!("cli.wizard.ask_channels"),
             Offer::Default(String::new()),
             |s| {
                 let list: Vec<(String, Money)> = s
@@ -179,9 +179,9 @@ pub(super) fn gather(
                 if let Some(a) = channel_alloc
                     && sum > a
                 {
-                    return Err(format!(
-                        "the channels sum to {sum}, more than the channel allocation {a}"
-                    ));
+                    return Err(
+                        t!("cli.wizard.channels_too_much", sum = sum, alloc = a).into_owned()
+                    );
                 }
                 Ok(list)
             },
@@ -203,7 +203,7 @@ pub(super) fn gather(
     if ask.interactive() {
         // Everything, flags included, is checked before the person confirms.
         let id = check_plan(repo, &plan)?;
-        if !ask.confirm(&format!("write campaigns/{id}/campaign.toml?"), true)? {
+        if !ask.confirm(&t!("cli.wizard.confirm", id = id), true)? {
             return Ok(None);
         }
     }
@@ -222,9 +222,13 @@ pub(super) fn ask_allocation(
     let reserve = ask.value(
         None,
         "--allocation",
-        &format!(
-            "弹性预算 reserve ({}–{} % of {total}: {min}–{max})",
-            policy.budget.reserve_min_percent, policy.budget.reserve_max_percent
+        &t!(
+            "cli.wizard.ask_reserve",
+            min_pct = policy.budget.reserve_min_percent,
+            max_pct = policy.budget.reserve_max_percent,
+            total = total,
+            min = min,
+            max = max
         ),
         Offer::Suggest(default_reserve(policy, total).to_string()),
         |s| {
@@ -256,9 +260,19 @@ pub(super) fn ask_allocation(
                 .min(left)
         };
         let prompt = if last {
-            format!("{label}{cat} (the rest: {left})")
+            t!(
+                "cli.wizard.ask_category_last",
+                label = label,
+                cat = cat,
+                left = left
+            )
         } else {
-            format!("{label}{cat} ({left} left)")
+            t!(
+                "cli.wizard.ask_category",
+                label = label,
+                cat = cat,
+                left = left
+            )
         };
         let amount = ask.value(
             None,
@@ -268,13 +282,16 @@ pub(super) fn ask_allocation(
             |s| {
                 let m = parse_money(s)?;
                 if m.fen() < 0 {
-                    return Err("the amount is negative".into());
+                    return Err(t!("cli.wizard.negative").into_owned());
                 }
                 if last && m != left {
-                    return Err(format!("the split must sum to {total}: {cat} is {left}"));
+                    return Err(
+                        t!("cli.wizard.must_sum", total = total, cat = cat, left = left)
+                            .into_owned(),
+                    );
                 }
                 if m > left {
-                    return Err(format!("only {left} is left"));
+                    return Err(t!("cli.wizard.only_left", left = left).into_owned());
                 }
                 Ok(m)
             },
