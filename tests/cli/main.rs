@@ -14,6 +14,7 @@ mod history_cache;
 mod layering;
 mod lint;
 mod report;
+mod report_zh;
 mod screens;
 mod trust;
 mod view;
