@@ -9,6 +9,8 @@
 //! moved, a full disk, a read-only work tree — what was done is undone and
 //! nothing has moved. Signals are held back while this runs.
 
+use rust_i18n::t;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -68,11 +70,9 @@ pub fn commit_one_file(
 ) -> Result<Oid, CommitError> {
     let head = repo
         .head()
-        .map_err(|_| CommitError::NoBranch("the repository has no commit yet".into()))?;
+        .map_err(|_| CommitError::NoBranch(t!("ops.approve.no_commit").into_owned()))?;
     if !head.is_branch() {
-        return Err(CommitError::NoBranch(
-            "HEAD is detached; check out a branch first".into(),
-        ));
+        return Err(CommitError::NoBranch(t!("git.detached").into_owned()));
     }
     let branch = head.name().unwrap_or("HEAD").to_string();
     let parent_oid = head
@@ -104,7 +104,7 @@ pub fn commit_one_file(
     let buffer = repo.commit_create_buffer(&sig, &sig, c.message, &tree, &[&parent])?;
     let payload = buffer
         .as_str()
-        .map_err(|_| CommitError::Sign("the commit is not UTF-8".into()))?;
+        .map_err(|_| CommitError::Sign(t!("git.not_utf8").into_owned()))?;
     let signature = signer.sign(payload.as_bytes()).map_err(CommitError::Sign)?;
     let oid = repo.commit_signed(payload, &signature, Some("gpgsig"))?;
     // Only objects so far, which nothing refers to. From here on, all or
@@ -172,7 +172,7 @@ pub fn commit_one_file(
     lock.commit()?;
     let _ = std::fs::remove_file(&aside);
     if crate::fsutil::Deferred::interrupted() {
-        eprintln!("the approval was committed as {oid} before stopping");
+        eprintln!("{}", t!("git.committed_before_stopping", oid = oid));
     }
     Ok(oid)
 }

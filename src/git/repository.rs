@@ -1,6 +1,8 @@
 //! Small reads of the repository that the layers above need: where it is,
 //! what a path holds at a commit, what git ignores.
 
+use rust_i18n::t;
+
 use std::path::{Path, PathBuf};
 
 use git2::{ObjectType, Oid, Repository};
@@ -385,14 +387,14 @@ impl From<git2::Error> for crate::error::Error {
         use git2::{ErrorClass, ErrorCode};
         let msg = format!("git: {}", e.message());
         match (e.code(), e.class()) {
-            (ErrorCode::Locked, _) => Error::user(msg).hint(
-                "another git command holds the lock (an editor's git panel, a running commit): wait for it and run again; if none is running, remove the stale .lock file named",
-            ),
-            (ErrorCode::NotFound | ErrorCode::UnbornBranch, _) => Error::user(msg)
-                .hint("the branch or object named does not exist here; check the name, or commit first"),
+            (ErrorCode::Locked, _) => Error::user(msg).hint(t!("git.locked_hint")),
+            (ErrorCode::NotFound | ErrorCode::UnbornBranch, _) => {
+                Error::user(msg).hint(t!("git.not_found_hint"))
+            }
             (ErrorCode::Exists, _) => Error::user(msg),
-            (_, ErrorClass::Os | ErrorClass::Filesystem) => Error::new(crate::error::ErrorKind::Io, msg)
-                .hint("check that the repository's files are readable and writable, and the disk is not full"),
+            (_, ErrorClass::Os | ErrorClass::Filesystem) => {
+                Error::new(crate::error::ErrorKind::Io, msg).hint(t!("git.io_hint"))
+            }
             _ => Error::internal(msg),
         }
     }

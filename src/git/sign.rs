@@ -3,6 +3,8 @@
 //! it, through `ssh-keygen -Y sign` where it does not (agent, hardware keys,
 //! passphrases), and OpenPGP through `gpg`.
 
+use rust_i18n::t;
+
 use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -63,7 +65,7 @@ impl Signer {
             Signer::SshKey { key } => key
                 .sign("git", HashAlg::Sha512, payload)
                 .and_then(|sig| sig.to_pem(LineEnding::LF))
-                .map_err(|e| format!("signing with the SSH key: {e}")),
+                .map_err(|e| t!("git.sign.ssh_failed", why = e).into_owned()),
             Signer::SshProgram {
                 program,
                 key_file,
@@ -78,7 +80,7 @@ impl Signer {
                 let out = run_with_input(&mut cmd, payload)?;
                 let sig = String::from_utf8_lossy(&out).into_owned();
                 if !sig.contains("BEGIN SSH SIGNATURE") {
-                    return Err(format!("{program} gave no signature"));
+                    return Err(t!("git.sign.no_signature", program = program).into_owned());
                 }
                 Ok(sig)
             }
@@ -90,7 +92,7 @@ impl Signer {
                 let out = run_with_input(&mut cmd, payload)?;
                 let sig = String::from_utf8_lossy(&out).into_owned();
                 if !sig.contains("BEGIN PGP SIGNATURE") {
-                    return Err(format!("{program} gave no signature"));
+                    return Err(t!("git.sign.no_signature", program = program).into_owned());
                 }
                 Ok(sig)
             }
@@ -105,7 +107,7 @@ fn run_with_input(cmd: &mut Command, input: &[u8]) -> Result<Vec<u8>, String> {
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .map_err(|e| format!("cannot run {shown}: {e}"))?;
+        .map_err(|e| t!("git.sign.cannot_run", program = shown, why = e).into_owned())?;
     if let Some(mut stdin) = child.stdin.take() {
         stdin
             .write_all(input)
@@ -121,7 +123,7 @@ fn run_with_input(cmd: &mut Command, input: &[u8]) -> Result<Vec<u8>, String> {
             .rfind(|l| !l.starts_with("[GNUPG:]"))
             .unwrap_or("")
             .trim();
-        return Err(format!("{shown} failed: {last}"));
+        return Err(t!("git.sign.program_failed", program = shown, why = last).into_owned());
     }
     Ok(out.stdout)
 }
@@ -160,12 +162,10 @@ pub fn configured_signer(repo: &git2::Repository, key: Option<&str>) -> Result<S
         _ => format == "ssh",
     };
     if !use_ssh && format != "openpgp" && key.is_none() {
-        return Err(format!(
-            "gpg.format = {format} is not supported; use ssh or openpgp"
-        ));
+        return Err(t!("git.sign.bad_format", format = format).into_owned());
     }
     let Some(k) = signing_key else {
-        return Err("no signing key: set `git config user.signingkey <key>` (with gpg.format ssh or openpgp), or pass --key".into());
+        return Err(t!("git.sign.no_key").into_owned());
     };
     if use_ssh {
         let program = get("gpg.ssh.program").unwrap_or_else(|| "ssh-keygen".into());
@@ -185,7 +185,7 @@ fn ssh_signer(k: &str, program: String) -> Result<Signer, String> {
     let literal = k.strip_prefix("key::").unwrap_or(k);
     if literal.starts_with("ssh-") || literal.starts_with("ecdsa-") || literal.starts_with("sk-") {
         let public = PublicKey::from_openssh(literal)
-            .map_err(|e| format!("user.signingkey is not a public key: {e}"))?;
+            .map_err(|e| t!("git.sign.not_public", why = e).into_owned())?;
         // As git does: the literal key goes to a file, ssh-keygen finds its
         // private half in the agent (-U).
         let dir = std::env::temp_dir().join(format!("mkt-key-{}", std::process::id()));
@@ -201,7 +201,7 @@ fn ssh_signer(k: &str, program: String) -> Result<Signer, String> {
     }
     let path = expand_home(k);
     let text = std::fs::read_to_string(&path)
-        .map_err(|e| format!("signing key {}: {e}", path.display()))?;
+        .map_err(|e| t!("git.sign.key_file", path = path.display(), why = e).into_owned())?;
     if text.contains("BEGIN OPENSSH PRIVATE KEY") {
         let key =
             PrivateKey::from_openssh(&text).map_err(|e| format!("{}: {e}", path.display()))?;
@@ -218,7 +218,7 @@ fn ssh_signer(k: &str, program: String) -> Result<Signer, String> {
         return Ok(Signer::SshKey { key: Box::new(key) });
     }
     let public = PublicKey::from_openssh(text.trim())
-        .map_err(|e| format!("{}: not an SSH key: {e}", path.display()))?;
+        .map_err(|e| t!("git.sign.not_ssh", path = path.display(), why = e).into_owned())?;
     Ok(Signer::SshProgram {
         program,
         key_file: path,
@@ -238,16 +238,16 @@ fn gpg_fingerprint(program: &str, key_id: &str) -> Result<String, String> {
             key_id,
         ])
         .output()
-        .map_err(|e| format!("cannot run {program}: {e}"))?;
+        .map_err(|e| t!("git.sign.cannot_run", program = program, why = e).into_owned())?;
     if !out.status.success() {
-        return Err(format!("gpg has no secret key `{key_id}`"));
+        return Err(t!("git.sign.no_secret_key", key = key_id).into_owned());
     }
     let text = String::from_utf8_lossy(&out.stdout);
     text.lines()
         .find(|l| l.starts_with("fpr:"))
         .and_then(|l| l.split(':').nth(9))
         .map(|f| f.to_ascii_uppercase())
-        .ok_or_else(|| format!("gpg lists no fingerprint for `{key_id}`"))
+        .ok_or_else(|| t!("git.sign.no_fingerprint", key = key_id).into_owned())
 }
 
 /// Why a weak key never verifies.

@@ -2,6 +2,8 @@
 //! stage, refuse everything that would be wrong before anything is written,
 //! then commit exactly one signed approval file.
 
+use rust_i18n::t;
+
 use chrono::{DateTime, FixedOffset};
 
 use crate::approvals::{self, Chain, Stage, SubjectKind, Verification, chain_for};
@@ -49,18 +51,14 @@ fn subject_path(repo: &Repo, s: &Subject) -> Result<String> {
     match s {
         Subject::Campaign(id) => {
             let c = repo.campaign(id).ok_or_else(|| {
-                Error::user(format!("there is no campaign `{id}`"))
-                    .hint("`mkt status` lists the campaigns; IDs look like 春季促销-2026-03V1")
+                Error::user(t!("ops.approve.no_campaign", id = id))
+                    .hint(t!("ops.approve.no_campaign_hint"))
             })?;
             if let Some(why) = &c.value.cancelled {
-                return Err(Error::user(format!(
-                    "{id} is cancelled ({why}); there is nothing to approve"
-                )));
+                return Err(Error::user(t!("ops.approve.cancelled", id = id, why = why)));
             }
             if repo.superseded().contains(id.as_str()) {
-                return Err(Error::user(format!(
-                    "{id} is superseded by a later version; approve that one"
-                )));
+                return Err(Error::user(t!("ops.approve.superseded", id = id)));
             }
             Ok(c.path.clone())
         }
@@ -68,7 +66,7 @@ fn subject_path(repo: &Repo, s: &Subject) -> Result<String> {
             let dir = repo
                 .campaigns
                 .get(campaign)
-                .ok_or_else(|| Error::user(format!("there is no campaign `{campaign}`")))?;
+                .ok_or_else(|| Error::user(t!("ops.approve.no_campaign", id = campaign)))?;
             dir.purchases
                 .iter()
                 .find(|p| {
@@ -76,13 +74,13 @@ fn subject_path(repo: &Repo, s: &Subject) -> Result<String> {
                 })
                 .map(|p| p.path.clone())
                 .ok_or_else(|| {
-                    Error::user(format!("{campaign} has no purchase `{po}`"))
-                        .hint("purchases are campaigns/<ID>/purchases/<PO>.toml")
+                    Error::user(t!("ops.approve.no_purchase", campaign = campaign, po = po))
+                        .hint(t!("ops.approve.no_purchase_hint"))
                 })
         }
         Subject::Path(p) => {
             if !repo.root.join(p).is_file() {
-                return Err(Error::user(format!("{p} does not exist")));
+                return Err(Error::user(t!("ops.approve.no_file", path = p)));
             }
             Ok(p.clone())
         }
@@ -119,15 +117,17 @@ fn pick_stage(
     if let Some(asked) = asked {
         let Some(i) = chain.stages.iter().position(|s| s.name() == asked) else {
             let names: Vec<&str> = chain.stages.iter().map(|s| s.name()).collect();
-            return Err(Error::user(format!(
-                "`{asked}` is not a step of this chain; its steps are {}",
-                names.join(", ")
+            return Err(Error::user(t!(
+                "ops.approve.not_a_step",
+                asked = asked,
+                steps = names.join(", ")
             )));
         };
         if let Some(done) = progress.filled[i] {
-            return Err(Error::user(format!(
-                "the {asked} step is already approved by {}",
-                done.approval.approver
+            return Err(Error::user(t!(
+                "ops.approve.step_done",
+                asked = asked,
+                by = done.approval.approver
             )));
         }
         if !open.iter().any(|s| s.name() == asked) {
@@ -135,15 +135,18 @@ fn pick_stage(
                 .first()
                 .map(|s| s.name().to_string())
                 .unwrap_or_default();
-            return Err(Error::user(format!(
-                "out of order: the {first} step comes before {asked}"
+            return Err(Error::user(t!(
+                "ops.approve.step_out_of_order",
+                first = first,
+                asked = asked
             )));
         }
         if !can(&chain.stages[i]) {
-            return Err(Error::user(format!(
-                "{} cannot take the {asked} step: it needs {}",
-                person.id,
-                chain.stages[i].who()
+            return Err(Error::user(t!(
+                "ops.approve.cannot_take",
+                person = person.id,
+                asked = asked,
+                who = chain.stages[i].who()
             )));
         }
         return Ok(chain.stages[i].clone());
@@ -152,9 +155,7 @@ fn pick_stage(
         return Ok((*s).clone());
     }
     if progress.complete() {
-        return Err(Error::user(
-            "this chain is already complete; nothing is waiting",
-        ));
+        return Err(Error::user(t!("ops.approve.complete")));
     }
     if let Some((s, done)) = chain
         .stages
@@ -162,10 +163,10 @@ fn pick_stage(
         .zip(&progress.filled)
         .find(|(s, f)| f.is_some() && can(s))
     {
-        return Err(Error::user(format!(
-            "{} already filled the {} step; each step is approved once",
-            done.map(|c| c.approval.approver.as_str()).unwrap_or(""),
-            s.name()
+        return Err(Error::user(t!(
+            "ops.approve.already_filled",
+            person = done.map(|c| c.approval.approver.as_str()).unwrap_or(""),
+            step = s.name()
         )));
     }
     if chain.ordered
@@ -179,33 +180,34 @@ fn pick_stage(
             .first()
             .map(|s| format!("{} ({})", s.name(), s.who()))
             .unwrap_or_default();
-        return Err(Error::user(format!(
-            "out of order: {first} approves before {}",
-            later.0.name()
+        return Err(Error::user(t!(
+            "ops.approve.out_of_order",
+            first = first,
+            later = later.0.name()
         )));
     }
     let needed: Vec<String> = open
         .iter()
         .map(|s| format!("{} ({})", s.name(), s.who()))
         .collect();
-    Err(Error::user(format!(
-        "{} has no role this chain needs now: it waits for {}",
-        person.id,
-        needed.join(", ")
+    Err(Error::user(t!(
+        "ops.approve.no_role",
+        person = person.id,
+        needed = needed.join(", ")
     )))
 }
 
 /// The blob id of the subject as committed at HEAD, refusing uncommitted changes.
 fn committed_blob(repo: &Repo, path: &str) -> Result<git::Oid> {
     let committed = git::entry_at_head_or(&repo.git, path).map_err(|e| match e {
-        git::AtHead::NoCommit => Error::user("the repository has no commit yet"),
-        git::AtHead::NotCommitted => Error::user(format!("{path} is not committed yet"))
-            .hint("commit it first: approvals bind a committed file"),
+        git::AtHead::NoCommit => Error::user(t!("ops.approve.no_commit")),
+        git::AtHead::NotCommitted => Error::user(t!("ops.approve.not_committed", path = path))
+            .hint(t!("ops.approve.not_committed_hint")),
     })?;
     let now = repo.blob_id(path);
     if now != Some(committed) {
-        return Err(Error::user(format!("{path} has uncommitted changes"))
-            .hint("commit or discard them first: an approval binds the file as committed"));
+        return Err(Error::user(t!("ops.approve.uncommitted", path = path))
+            .hint(t!("ops.approve.uncommitted_hint")));
     }
     Ok(committed)
 }
@@ -243,9 +245,8 @@ pub fn approve(repo: &Repo, opts: &ApproveOptions) -> Result<Approved> {
     let subject = subject_path(repo, &opts.subject)?;
     let v = &approvals::verify(repo, repo.trust_root);
     let chain = chain_for(repo, v.policy_at_head(), &subject).ok_or_else(|| {
-        Error::user(format!("{subject} has no approval chain")).hint(
-            "campaigns, purchases, minutes, copy and quarterly reports are approved or signed off",
-        )
+        Error::user(t!("ops.approve.no_chain", subject = subject))
+            .hint(t!("ops.approve.no_chain_hint"))
     })?;
     let by_id = matches!(
         opts.subject,
@@ -257,11 +258,11 @@ pub fn approve(repo: &Repo, opts: &ApproveOptions) -> Result<Approved> {
     );
     if by_id != is_budget {
         return Err(if is_budget {
-            Error::user(format!("{subject} is approved, not signed off"))
-                .hint("use mkt approve <ID> (with --purchase PO for a purchase)")
+            Error::user(t!("ops.approve.is_approved", subject = subject))
+                .hint(t!("ops.approve.is_approved_hint"))
         } else {
-            Error::user(format!("{subject} is signed off, not approved"))
-                .hint(format!("use mkt sign-off {subject}"))
+            Error::user(t!("ops.approve.is_signed_off", subject = subject))
+                .hint(t!("ops.approve.is_signed_off_hint", subject = subject))
         });
     }
 
@@ -270,16 +271,12 @@ pub fn approve(repo: &Repo, opts: &ApproveOptions) -> Result<Approved> {
 
     // 2. The stage, and every refusal.
     if chain.owner.as_deref() == Some(person.id.as_str()) {
-        return Err(Error::user(format!(
-            "{} cannot approve their own {}",
-            person.id,
-            if chain.kind == SubjectKind::Purchase {
-                "purchase request"
-            } else {
-                "campaign"
-            }
-        ))
-        .hint("another person with the role approves"));
+        let message = if chain.kind == SubjectKind::Purchase {
+            t!("ops.approve.own_purchase", person = person.id)
+        } else {
+            t!("ops.approve.own_campaign", person = person.id)
+        };
+        return Err(Error::user(message).hint(t!("ops.approve.own_hint")));
     }
     let stage = pick_stage(repo, v, &chain, person, opts.stage.as_deref())?;
     let blob = committed_blob(repo, &subject)?;
@@ -332,10 +329,8 @@ pub fn approve(repo: &Repo, opts: &ApproveOptions) -> Result<Approved> {
         .map(|n| format!("{}/{n}", chain.approvals_dir))
         .find(|p| !repo.root.join(p).exists())
     {
-        return Err(Error::user(format!(
-            "{lost} is committed but missing from the work tree; nothing was changed"
-        ))
-        .hint(format!("restore it first: git checkout HEAD -- {lost}")));
+        return Err(Error::user(t!("ops.approve.lost", path = lost))
+            .hint(t!("ops.approve.lost_hint", path = lost)));
     }
     let file = next_file(repo, &chain.approvals_dir, stage.name(), &person.id);
     let content = doc.to_string();
@@ -410,23 +405,21 @@ pub(crate) fn signing_person<'v>(
 ) -> Result<(Signer, &'v Person)> {
     // Nothing to sign on top of: say so, before any word about keys.
     if repo.history.commits.is_empty() {
-        return Err(Error::user("the repository has no commit yet: an approval is signed on top of the records it approves")
-            .hint("commit the records first: git add -A && git commit"));
+        return Err(Error::user(t!("ops.approve.no_commit_to_sign"))
+            .hint(t!("ops.approve.no_commit_to_sign_hint")));
     }
     let signer: Signer = git::configured_signer(&repo.git, key).map_err(Error::user)?;
     let key = signer.key();
     let (person, entry) = v.roster.at_head().owner_of(&key).ok_or_else(|| {
-        Error::user(format!(
-            "your signing key {} is not in team.toml",
-            key.fingerprint()
-        ))
-        .hint("add it to your entry's [[people.keys]] (an admin signs that change), or pass --key")
+        Error::user(t!("ops.approve.key_unknown", key = key.fingerprint()))
+            .hint(t!("ops.approve.key_unknown_hint"))
     })?;
     let today = repo.policy.day_of(now);
     if !approvals::key_valid_on(entry, today) {
-        return Err(Error::user(format!(
-            "your key {} is not valid on {today} (see its dates in team.toml)",
-            key.fingerprint(),
+        return Err(Error::user(t!(
+            "ops.approve.key_not_valid",
+            key = key.fingerprint(),
+            today = today
         )));
     }
     Ok((signer, person))
@@ -436,42 +429,39 @@ pub(crate) fn signing_person<'v>(
 /// which case it was, and that nothing was changed.
 pub(crate) fn commit_failed(e: CommitError) -> Error {
     match e {
-    CommitError::NoBranch(why) => Error::user(why),
-    CommitError::Sign(why) => Error::user(format!("signing failed: {why}")),
-    CommitError::Moved { branch } => Error::user(format!(
-        "{branch} moved meanwhile (someone else committed first); nothing was changed"
-    ))
-    .hint("run the same mkt command again"),
-    CommitError::Taken(path) => Error::user(format!(
-        "{path} already exists; nothing was changed"
-    ))
-    .hint("someone committed an approval under this name; run the same mkt command again, after `git pull`"),
-    CommitError::Missing(path) => Error::user(format!("{path} is not committed; nothing was changed")),
-    CommitError::IndexLocked(lock) => Error::user(format!(
-        "another git is using the index ({} exists, still after waiting); nothing was changed",
-        lock.display()
-    ))
-    .hint("wait for the other git (an editor's git panel) to finish, or remove the lock if no git runs, then run the same mkt command again"),
-    CommitError::Io { what, error } => {
-        let why = match error.kind() {
-            std::io::ErrorKind::StorageFull => "the disk is full".to_string(),
-            std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem => {
-                "it is not writable".to_string()
-            }
-            _ => error.to_string(),
-        };
-        Error::user(format!(
-            "cannot write {}: {why}; nothing was changed",
-            what.display()
-        ))
-        .hint("make room or make it writable, then run the same mkt command again")
-    }
-    CommitError::Interrupted => Error::user("interrupted; nothing was changed"),
-    CommitError::Git(e) if e.message().contains("No space left") => Error::user(format!(
-        "cannot write the approval: the disk is full ({}); nothing was changed",
-        e.message()
-    ))
-    .hint("make room, then run the same mkt command again"),
-    CommitError::Git(e) => Error::from(e),
+        CommitError::NoBranch(why) => Error::user(why),
+        CommitError::Sign(why) => Error::user(t!("ops.commit.sign_failed", why = why)),
+        CommitError::Moved { branch } => {
+            Error::user(t!("ops.commit.moved", branch = branch)).hint(t!("ops.commit.again"))
+        }
+        CommitError::Taken(path) => {
+            Error::user(t!("ops.commit.taken", path = path)).hint(t!("ops.commit.taken_hint"))
+        }
+        CommitError::Missing(path) => Error::user(t!("ops.commit.missing", path = path)),
+        CommitError::IndexLocked(lock) => {
+            Error::user(t!("ops.commit.index_locked", lock = lock.display()))
+                .hint(t!("ops.commit.index_locked_hint"))
+        }
+        CommitError::Io { what, error } => {
+            let why = match error.kind() {
+                std::io::ErrorKind::StorageFull => t!("ops.commit.disk_full").into_owned(),
+                std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem => {
+                    t!("ops.commit.not_writable").into_owned()
+                }
+                _ => error.to_string(),
+            };
+            Error::user(t!(
+                "ops.commit.cannot_write",
+                what = what.display(),
+                why = why
+            ))
+            .hint(t!("ops.commit.cannot_write_hint"))
+        }
+        CommitError::Interrupted => Error::user(t!("ops.commit.interrupted")),
+        CommitError::Git(e) if e.message().contains("No space left") => {
+            Error::user(t!("ops.commit.git_disk_full", why = e.message()))
+                .hint(t!("ops.commit.git_disk_full_hint"))
+        }
+        CommitError::Git(e) => Error::from(e),
     }
 }

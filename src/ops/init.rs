@@ -1,6 +1,8 @@
 //! `mkt init`: a new marketing repository, or the example department with
 //! its history replayed commit by commit on the dates it happened.
 
+use rust_i18n::t;
+
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, FixedOffset};
@@ -55,21 +57,15 @@ struct HistoryCommit {
 pub fn init(opts: &InitOptions) -> Result<Initialized> {
     let dir = &opts.dir;
     if dir.join("policy.toml").exists() {
-        return Err(Error::user(format!(
-            "{} is already a marketing repository (it has policy.toml); mkt init changes nothing",
-            dir.display()
-        )));
+        return Err(Error::user(t!("ops.init.already", dir = dir.display())));
     }
     if opts.example {
         let non_empty = std::fs::read_dir(dir)
             .map(|mut d| d.next().is_some())
             .unwrap_or(false);
         if non_empty {
-            return Err(Error::user(format!(
-                "{} is not empty; the example department goes into a new folder",
-                dir.display()
-            ))
-            .hint("name a folder that does not exist yet: mkt init --example demo"));
+            return Err(Error::user(t!("ops.init.not_empty", dir = dir.display()))
+                .hint(t!("ops.init.not_empty_hint")));
         }
     }
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;

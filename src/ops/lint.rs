@@ -1,5 +1,7 @@
 //! `mkt lint`: every rule over the whole repository.
 
+use rust_i18n::t;
+
 use chrono::{DateTime, FixedOffset, NaiveDate};
 
 use std::collections::BTreeSet;
@@ -134,8 +136,8 @@ pub fn new_since(
 ) -> Result<(Repo, LintResult)> {
     let commit = |rev: &str| {
         crate::git::resolve_commit(git, rev).ok_or_else(|| {
-            Error::user(format!("`{rev}` is not a commit of this repository"))
-                .hint("name a branch, a tag or a commit: --since origin/main")
+            Error::user(t!("ops.lint.not_a_commit", rev = rev))
+                .hint(t!("ops.lint.not_a_commit_hint"))
         })
     };
     let base_id = commit(base)?;

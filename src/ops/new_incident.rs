@@ -2,6 +2,8 @@
 //! `incidents/<YYYY-MM-DD>-<slug>.toml`, from the template, saying by when
 //! the response and the first plan are due (规范 六(三)1).
 
+use rust_i18n::t;
+
 use std::path::PathBuf;
 
 use chrono::{DateTime, Duration, FixedOffset, SecondsFormat};
@@ -82,13 +84,12 @@ pub fn new_incident(repo: &Repo, plan: &IncidentPlan) -> Result<IncidentCreated>
     let zone = repo.policy.zone();
     let title = plan.title.trim();
     if title.is_empty() {
-        return Err(Error::user("the title is empty")
-            .hint("say what happened, like --title \"新包装漏液差评扩散\""));
+        return Err(Error::user(t!("ops.title_empty")).hint(t!("ops.incident.title_hint")));
     }
     if plan.detected_at > plan.now {
-        return Err(Error::user(format!(
-            "--detected-at {} is in the future",
-            time(plan.detected_at)
+        return Err(Error::user(t!(
+            "ops.incident.detected_future",
+            at = time(plan.detected_at)
         )));
     }
     for (flag, t) in [
@@ -98,10 +99,11 @@ pub fn new_incident(repo: &Repo, plan: &IncidentPlan) -> Result<IncidentCreated>
         if let Some(t) = t
             && t < plan.detected_at
         {
-            return Err(Error::user(format!(
-                "{flag} {} is before --detected-at {}",
-                time(t),
-                time(plan.detected_at)
+            return Err(Error::user(t!(
+                "ops.incident.before_detected",
+                flag = flag,
+                at = time(t),
+                detected = time(plan.detected_at)
             )));
         }
     }
@@ -111,18 +113,18 @@ pub fn new_incident(repo: &Repo, plan: &IncidentPlan) -> Result<IncidentCreated>
     {
         return Err(repo
             .unknown_campaign(id)
-            .hint("leave out --campaign for an incident of the department as a whole"));
+            .hint(t!("ops.incident.campaign_hint")));
     }
     let slug = match &plan.slug {
         Some(s) => {
-            check_slug(s).map_err(|why| Error::user(format!("--slug `{s}`: {why}")))?;
+            check_slug(s).map_err(|why| Error::user(t!("ops.slug_bad", slug = s, why = why)))?;
             s.clone()
         }
         None => {
             let s = slug_from_title(title);
             if s.is_empty() {
-                return Err(Error::user("the title gives no file name")
-                    .hint("name the file with --slug, like --slug 差评扩散"));
+                return Err(Error::user(t!("ops.incident.no_file_name"))
+                    .hint(t!("ops.incident.no_file_name_hint")));
             }
             s
         }
@@ -131,8 +133,7 @@ pub fn new_incident(repo: &Repo, plan: &IncidentPlan) -> Result<IncidentCreated>
     let path = format!("incidents/{}-{slug}.toml", date.format("%Y-%m-%d"));
     let file = repo.root.join(&path);
     if file.exists() {
-        return Err(Error::user(format!("{path} already exists"))
-            .hint("two incidents of a day: name this one with --slug"));
+        return Err(Error::user(t!("ops.exists", path = path)).hint(t!("ops.incident.exists_hint")));
     }
     let d = &repo.policy.deadlines;
     let respond_by = plan.detected_at + Duration::minutes(d.incident_response_minutes);
@@ -155,16 +156,11 @@ pub fn new_incident(repo: &Repo, plan: &IncidentPlan) -> Result<IncidentCreated>
     let template = templates::get(Some(&repo.root), "incident.toml")
         .ok_or_else(|| Error::internal("the built-in incident template is missing"))?;
     let text = templates::fill(&template, &values).map_err(|why| {
-        Error::config(format!("templates/incident.toml: {why}"))
-            .hint("fix the repository's own template, or remove it to use the built-in one")
+        Error::config(format!("templates/incident.toml: {why}")).hint(t!("ops.template_hint"))
     })?;
     let bad = |why: String| {
-        Error::config(format!(
-            "the incident template does not make a valid incident: {why}"
-        ))
-        .hint(
-            "fix templates/incident.toml in this repository, or remove it to use the built-in one",
-        )
+        Error::config(t!("ops.incident.template_invalid", why = why))
+            .hint(t!("ops.incident.template_invalid_hint"))
     };
     let doc = SourceDoc::parse(&path, &text)
         .map_err(|e| bad(format!("line {}: {}", e.at.line, e.message)))?;

@@ -2,6 +2,8 @@
 //! rule (`{date}-{kind}[-{slug}].toml`), in its campaign's `minutes/` or
 //! the department's `minutes/<YYYY>/`, from the template (议题, 决议, 责任人).
 
+use rust_i18n::t;
+
 use std::path::PathBuf;
 
 use chrono::{DateTime, Duration, FixedOffset, NaiveDate, NaiveDateTime, TimeZone};
@@ -54,9 +56,9 @@ pub fn belongs(repo: &Repo, kind: &str) -> Result<Belongs> {
     let n = &repo.policy.naming;
     if !n.minutes_kinds.iter().any(|k| k == kind) {
         return Err(
-            Error::user(format!("`{kind}` is not a meeting kind")).hint(format!(
-                "kinds are {} (policy naming.minutes_kinds)",
-                n.minutes_kinds.join(", ")
+            Error::user(t!("ops.minutes.not_a_kind", kind = kind)).hint(t!(
+                "ops.minutes.not_a_kind_hint",
+                kinds = n.minutes_kinds.join(", ")
             )),
         );
     }
@@ -140,23 +142,24 @@ fn place(
     let belongs = belongs(repo, &plan.kind)?;
     let stem = match &plan.slug {
         Some(slug) => {
-            check_slug(slug).map_err(|why| Error::user(format!("--slug `{slug}`: {why}")))?;
+            check_slug(slug)
+                .map_err(|why| Error::user(t!("ops.slug_bad", slug = slug, why = why)))?;
             format!("{}-{}-{slug}", date.format("%Y-%m-%d"), plan.kind)
         }
         None => format!("{}-{}", date.format("%Y-%m-%d"), plan.kind),
     };
     let label = kind_label(&plan.kind);
     match (&plan.campaign, belongs) {
-        (Some(_), Belongs::Department) => Err(Error::user(format!(
-            "a {} meeting is a department meeting, not a campaign's",
-            plan.kind
+        (Some(_), Belongs::Department) => Err(Error::user(t!(
+            "ops.minutes.department_meeting",
+            kind = plan.kind
         ))
-        .hint("leave out --campaign; it is filed under minutes/<YYYY>/")),
-        (None, Belongs::Campaign) => Err(Error::user(format!(
-            "a {} meeting belongs to a campaign: missing --campaign",
-            plan.kind
+        .hint(t!("ops.minutes.department_meeting_hint"))),
+        (None, Belongs::Campaign) => Err(Error::user(t!(
+            "ops.minutes.campaign_meeting",
+            kind = plan.kind
         ))
-        .hint("pass --campaign <ID>, like --campaign 春季促销-2026-03V1")),
+        .hint(t!("ops.minutes.campaign_meeting_hint"))),
         (None, _) => Ok((
             format!("minutes/{}/{stem}.toml", date.format("%Y")),
             format!("{} 部门{label}", date.format("%Y-%m-%d")),
@@ -188,13 +191,11 @@ pub fn new_minutes(repo: &Repo, plan: &MinutesPlan) -> Result<MinutesCreated> {
     }
     let file = repo.root.join(&path);
     if file.exists() {
-        return Err(Error::user(format!("{path} already exists")).hint(
-            "two meetings of a kind on one day: name this one with --slug, like --slug 复盘",
-        ));
+        return Err(Error::user(t!("ops.exists", path = path)).hint(t!("ops.minutes.exists_hint")));
     }
     let title = plan.title.clone().unwrap_or(default_title);
     if title.trim().is_empty() {
-        return Err(Error::user("the title is empty"));
+        return Err(Error::user(t!("ops.title_empty")));
     }
     let template = templates::get(Some(&repo.root), "minutes.toml")
         .ok_or_else(|| Error::internal("the built-in minutes template is missing"))?;
@@ -214,14 +215,11 @@ pub fn new_minutes(repo: &Repo, plan: &MinutesPlan) -> Result<MinutesCreated> {
         ("attendees", attendees),
     ];
     let text = templates::fill(&template, &values).map_err(|why| {
-        Error::config(format!("templates/minutes.toml: {why}"))
-            .hint("fix the repository's own template, or remove it to use the built-in one")
+        Error::config(format!("templates/minutes.toml: {why}")).hint(t!("ops.template_hint"))
     })?;
     let bad = |why: String| {
-        Error::config(format!(
-            "the minutes template does not make valid minutes: {why}"
-        ))
-        .hint("fix templates/minutes.toml in this repository, or remove it to use the built-in one")
+        Error::config(t!("ops.minutes.template_invalid", why = why))
+            .hint(t!("ops.minutes.template_invalid_hint"))
     };
     let doc = SourceDoc::parse(&path, &text)
         .map_err(|e| bad(format!("line {}: {}", e.at.line, e.message)))?;

@@ -2,6 +2,8 @@
 //! attribution) computed from the loaded repository, and filing the
 //! report under reports/.
 
+use rust_i18n::t;
+
 use std::path::PathBuf;
 
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate};
@@ -21,8 +23,8 @@ pub struct ReportOptions {
 /// Reads `2026Q3`, `2026-Q3` or `Q3` (in the year of `today`).
 pub fn parse_quarter(s: &str, today: NaiveDate) -> Result<Quarter> {
     Quarter::parse(s, today.year()).ok_or_else(|| {
-        Error::user(format!("`{s}` is not a quarter"))
-            .hint("write it like 2026Q3, 2026-Q3, or Q3 for this year")
+        Error::user(t!("ops.report.not_a_quarter", quarter = s))
+            .hint(t!("ops.report.not_a_quarter_hint"))
     })
 }
 
@@ -45,10 +47,8 @@ pub fn file_report(repo: &Repo, quarter: Quarter, markdown: &str, force: bool) -
     let absolute = repo.root.join("reports").join(format!("{quarter}.md"));
     let exists = absolute.exists();
     if exists && !force {
-        return Err(Error::user(format!(
-            "{path} is already filed; mkt will not overwrite it"
-        ))
-        .hint("pass --force to replace it, or print it with --format markdown to compare"));
+        return Err(Error::user(t!("ops.report.already_filed", path = path))
+            .hint(t!("ops.report.already_filed_hint")));
     }
     if exists {
         fsutil::write_atomic(&absolute, markdown.as_bytes())?;
@@ -70,18 +70,19 @@ pub fn attribution(repo: &Repo, id: &str) -> Result<CampaignAttribution> {
     let Some(path) = &dir.touchpoints else {
         let expected = format!("campaigns/{id}/touchpoints.csv");
         if let Some(d) = repo.faults.iter().find(|d| d.at.file == expected) {
-            return Err(
-                Error::user(format!("{expected} cannot be read: {}", d.message)).hint(
-                    d.help
-                        .clone()
-                        .unwrap_or_else(|| "fix the file and run again".into()),
-                ),
-            );
+            return Err(Error::user(t!(
+                "ops.report.touchpoints_unreadable",
+                path = expected,
+                why = d.message
+            ))
+            .hint(
+                d.help
+                    .clone()
+                    .unwrap_or_else(|| t!("ops.report.fix_and_run_again").into_owned()),
+            ));
         }
-        return Err(Error::user(format!(
-            "campaigns/{id}/touchpoints.csv does not exist: there is nothing to attribute"
-        ))
-        .hint("record conversion paths there, one row per touch: conversion_id,at,channel,value"));
+        return Err(Error::user(t!("ops.report.no_touchpoints", id = id))
+            .hint(t!("ops.report.no_touchpoints_hint")));
     };
     let text = repo.texts.get(path).map(String::as_str).unwrap_or("");
     Ok(report::attribution::attribute(

@@ -2,6 +2,8 @@
 //! as it stands (comments too), with `id` and `supersedes` set; the old
 //! version stays for the record, now superseded.
 
+use rust_i18n::t;
+
 use std::path::PathBuf;
 
 use toml_edit::{DocumentMut, Item, Value};
@@ -30,17 +32,14 @@ pub fn revise(repo: &Repo, id: &str) -> Result<Revised> {
         let why = if why.contains(id) {
             why
         } else {
-            format!("`{id}` is not a campaign ID: {why}")
+            t!("ops.revise.not_an_id", id = id, why = why).into_owned()
         };
-        Error::user(why)
-            .hint("name the campaign by its ID, like 春季促销-2026-03V1 (`ls campaigns`)")
+        Error::user(why).hint(t!("ops.revise.not_an_id_hint"))
     })?;
     let Some(old) = repo.campaign(id) else {
         if repo.campaigns.contains_key(id) {
-            return Err(Error::user(format!(
-                "campaigns/{id}/campaign.toml is missing or cannot be read"
-            ))
-            .hint("`mkt lint` says what is wrong with it; fix it first"));
+            return Err(Error::user(t!("ops.revise.unreadable", id = id))
+                .hint(t!("ops.revise.unreadable_hint")));
         }
         return Err(repo.unknown_campaign(id));
     };
@@ -49,8 +48,8 @@ pub fn revise(repo: &Repo, id: &str) -> Result<Revised> {
     if latest != parsed.version {
         let newest = CampaignId::format(&parsed.name, parsed.year, parsed.month, latest);
         return Err(
-            Error::user(format!("{id} is not the latest version: {newest} is"))
-                .hint(format!("revise the latest: mkt revise {newest}")),
+            Error::user(t!("ops.revise.not_latest", id = id, newest = newest))
+                .hint(t!("ops.revise.not_latest_hint", newest = newest)),
         );
     }
     let new_id = CampaignId::format(&parsed.name, parsed.year, parsed.month, latest + 1);

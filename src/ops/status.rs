@@ -6,6 +6,9 @@
 //! Sources: campaign meetings (kickoff, review, closing), quarterly
 //! reports, open decisions. Approvals waiting will be one more source.
 
+use rust_i18n::t;
+
+use crate::report::grid::role_label;
 use std::collections::BTreeSet;
 
 use chrono::NaiveDate;
@@ -40,16 +43,17 @@ impl DueKind {
         }
     }
 
-    /// For people: `kickoff 启动会`.
-    pub fn label(self) -> &'static str {
+    /// For people: `kickoff 启动会` (in Chinese `启动会`).
+    pub fn label(self) -> String {
         match self {
-            DueKind::Kickoff => "kickoff 启动会",
-            DueKind::Review => "review 中期评审",
-            DueKind::Closing => "closing 结项验收",
-            DueKind::Report => "report 季度报告",
-            DueKind::Decision => "decision 决议",
-            DueKind::Approval => "approval 审批",
+            DueKind::Kickoff => t!("ops.status.kind.kickoff"),
+            DueKind::Review => t!("ops.status.kind.review"),
+            DueKind::Closing => t!("ops.status.kind.closing"),
+            DueKind::Report => t!("ops.status.kind.report"),
+            DueKind::Decision => t!("ops.status.kind.decision"),
+            DueKind::Approval => t!("ops.status.kind.approval"),
         }
+        .into_owned()
     }
 }
 
@@ -59,8 +63,11 @@ pub struct DueItem {
     pub kind: DueKind,
     /// What it is about: a campaign ID, a quarter, a meeting's title.
     pub subject: String,
-    /// What has to happen.
+    /// What has to happen (English, for JSON).
     pub what: String,
+    /// What has to happen, for people, in the language spoken.
+    #[serde(skip)]
+    pub what_shown: String,
     /// The last day it is on time.
     pub due: NaiveDate,
     /// The first day it may happen, when there is a window (kickoffs).
@@ -127,13 +134,16 @@ pub fn approvals_waiting(ctx: &View) -> Vec<DueItem> {
         if p.complete() {
             continue;
         }
-        let what_for = match p.chain.kind {
-            SubjectKind::Campaign => "approve the budget",
-            SubjectKind::Emergency => "approve the emergency work",
-            SubjectKind::Purchase => "approve the purchase",
-            SubjectKind::Closing => "sign off the closing",
-            SubjectKind::Copy => "review the copy",
-            _ => "sign off",
+        let (what_for, what_for_shown) = match p.chain.kind {
+            SubjectKind::Campaign => ("approve the budget", t!("ops.status.approve_budget")),
+            SubjectKind::Emergency => (
+                "approve the emergency work",
+                t!("ops.status.approve_emergency"),
+            ),
+            SubjectKind::Purchase => ("approve the purchase", t!("ops.status.approve_purchase")),
+            SubjectKind::Closing => ("sign off the closing", t!("ops.status.sign_off_closing")),
+            SubjectKind::Copy => ("review the copy", t!("ops.status.review_copy")),
+            _ => ("sign off", t!("ops.status.sign_off")),
         };
         let owner = p.chain.owner.clone();
         let command = match p.chain.kind {
@@ -164,7 +174,16 @@ pub fn approvals_waiting(ctx: &View) -> Vec<DueItem> {
             let mut i = item(
                 DueKind::Approval,
                 p.chain.campaign.as_deref().unwrap_or(&subject),
-                format!("{what_for}: {} ({command})", stage.name()),
+                (
+                    format!("{what_for}: {} ({command})", stage.name()),
+                    t!(
+                        "ops.status.approval_step",
+                        what = what_for_shown,
+                        stage = role_label(stage.name()),
+                        command = command
+                    )
+                    .into_owned(),
+                ),
                 due,
                 &subject,
             );
@@ -213,11 +232,19 @@ pub fn status(ctx: &View, opts: &StatusOptions) -> Status {
     }
 }
 
-fn item(kind: DueKind, subject: &str, what: String, due: NaiveDate, file: &str) -> DueItem {
+/// `what`: (English for JSON, for people).
+fn item(
+    kind: DueKind,
+    subject: &str,
+    (what, what_shown): (String, String),
+    due: NaiveDate,
+    file: &str,
+) -> DueItem {
     DueItem {
         kind,
         subject: subject.to_string(),
         what,
+        what_shown,
         due,
         from: None,
         days_left: 0,
@@ -270,7 +297,10 @@ pub fn meetings(ctx: &View) -> Vec<DueItem> {
             let mut i = with(item(
                 DueKind::Kickoff,
                 &v.id,
-                format!("hold the kickoff before the start, {}", v.start),
+                (
+                    format!("hold the kickoff before the start, {}", v.start),
+                    t!("ops.status.hold_kickoff", start = v.start).into_owned(),
+                ),
                 until,
                 &minutes_dir,
             ));
@@ -289,7 +319,10 @@ pub fn meetings(ctx: &View) -> Vec<DueItem> {
                 out.push(with(item(
                     DueKind::Review,
                     &v.id,
-                    format!("hold a review meeting in {q}"),
+                    (
+                        format!("hold a review meeting in {q}"),
+                        t!("ops.status.hold_review", quarter = q).into_owned(),
+                    ),
                     q.last_day(),
                     &minutes_dir,
                 )));
@@ -299,7 +332,10 @@ pub fn meetings(ctx: &View) -> Vec<DueItem> {
         out.push(with(item(
             DueKind::Closing,
             &v.id,
-            format!("hold the closing meeting; it ended {}", v.end),
+            (
+                format!("hold the closing meeting; it ended {}", v.end),
+                t!("ops.status.hold_closing", end = v.end).into_owned(),
+            ),
             due,
             &minutes_dir,
         )));
@@ -330,7 +366,15 @@ pub fn reports(ctx: &View) -> Vec<DueItem> {
             let mut i = item(
                 DueKind::Report,
                 &q.to_string(),
-                format!("file reports/{q}.md, signed off by the {role}"),
+                (
+                    format!("file reports/{q}.md, signed off by the {role}"),
+                    t!(
+                        "ops.status.file_report",
+                        quarter = q,
+                        role = role_label(role)
+                    )
+                    .into_owned(),
+                ),
                 q.days_after_end(days),
                 &format!("reports/{q}.md"),
             );
@@ -370,7 +414,8 @@ fn open_decisions(campaign: Option<&str>, m: &Record<Minutes>) -> Vec<DueItem> {
         .filter(|d| !d.done)
         .filter_map(|d| {
             let due = d.due?.0;
-            let mut i = item(DueKind::Decision, &subject, d.text.clone(), due, &m.path);
+            let what = (d.text.clone(), d.text.clone());
+            let mut i = item(DueKind::Decision, &subject, what, due, &m.path);
             i.owner = d.owner.clone().filter(|o| !o.trim().is_empty());
             i.people = dedup(
                 i.owner

@@ -2,9 +2,11 @@
 //! its verdict: the signature (S001–S005) and whether the approval still
 //! holds (A002–A005).
 
+use rust_i18n::t;
 use serde::Serialize;
 
 use crate::approvals::short;
+use crate::report::grid::role_label;
 use crate::rules;
 use crate::view::View;
 
@@ -21,6 +23,14 @@ pub struct Entry {
     pub date: String,
     pub ok: bool,
     pub verdict: String,
+    /// The stage for people, in the language spoken (`stage` stays the
+    /// machine word, for JSON).
+    #[serde(skip)]
+    pub stage_shown: String,
+    /// The verdict for people, in the language spoken (`verdict` stays
+    /// English, for JSON).
+    #[serde(skip)]
+    pub verdict_shown: String,
     /// For an approval: the policy it was judged by, as the commit that
     /// made that version (`built-in` before any policy.toml counted).
     #[serde(skip_serializing_if = "String::is_empty")]
@@ -56,26 +66,39 @@ pub fn verify(view: &View) -> Verified {
                 .filter(|d| d.at.file == c.path)
                 .map(|d| format!("{}: {}", d.rule.code, d.message)),
         );
+        let verdict = if problems.is_empty() {
+            "ok".to_string()
+        } else {
+            problems.join("; ")
+        };
         entries.push(Entry {
             kind: "approval",
             subject: c.approval.subject.clone(),
+            stage_shown: role_label(&c.approval.stage),
+            verdict_shown: if problems.is_empty() {
+                t!("report.verdict_ok").into_owned()
+            } else {
+                verdict.clone()
+            },
             stage: c.approval.stage.clone(),
             person: c.approval.approver.clone(),
             key: c.key.clone().unwrap_or_default(),
             commit: c.commit_oid.map(short).unwrap_or_default(),
             date: c.commit.map(day).unwrap_or_default(),
             ok: problems.is_empty(),
-            verdict: if problems.is_empty() {
-                "ok".to_string()
-            } else {
-                problems.join("; ")
-            },
+            verdict,
             policy: v.policy_label(&repo.history, c),
         });
     }
     for d in &v.deleted {
         let withdrawn = d.withdrawal.as_ref().ok();
+        let verdict = rules::deleted_verdict(&d.withdrawal);
         entries.push(Entry {
+            stage_shown: String::new(),
+            verdict_shown: match withdrawn {
+                Some(w) => t!("ops.verify.withdrawn", by = w.by, reason = w.reason).into_owned(),
+                None => verdict.clone(),
+            },
             kind: if withdrawn.is_some() {
                 "withdrawal"
             } else {
@@ -88,12 +111,17 @@ pub fn verify(view: &View) -> Verified {
             commit: short(repo.history.commits[d.commit].oid),
             date: day(d.commit),
             ok: withdrawn.is_some(),
-            verdict: rules::deleted_verdict(&d.withdrawal),
+            verdict,
             policy: String::new(),
         });
     }
     for w in &v.waivers {
         entries.push(Entry {
+            stage_shown: w.waiver.code.clone(),
+            verdict_shown: match &w.verdict {
+                Ok(()) => t!("ops.verify.waiver_ok", reason = w.waiver.reason).into_owned(),
+                Err(why) => t!("ops.verify.waiver_not_counted", why = why).into_owned(),
+            },
             kind: "waiver",
             subject: w.waiver.file.clone(),
             stage: w.waiver.code.clone(),
@@ -110,7 +138,14 @@ pub fn verify(view: &View) -> Verified {
         });
     }
     for r in &v.roster.changes {
+        let verdict = rules::roster_verdict(r.accepted, r.at_trust_root, r.problem.as_deref());
         entries.push(Entry {
+            stage_shown: t!("ops.verify.roster_change").into_owned(),
+            verdict_shown: match (r.accepted, r.at_trust_root) {
+                (true, true) => t!("ops.verify.ok_trust_root").into_owned(),
+                (true, false) => t!("report.verdict_ok").into_owned(),
+                (false, _) => verdict.clone(),
+            },
             kind: "roster",
             subject: "team.toml".into(),
             stage: "roster change".into(),
@@ -119,12 +154,19 @@ pub fn verify(view: &View) -> Verified {
             commit: short(repo.history.commits[r.commit].oid),
             date: day(r.commit),
             ok: r.accepted,
-            verdict: rules::roster_verdict(r.accepted, r.at_trust_root, r.problem.as_deref()),
+            verdict,
             policy: String::new(),
         });
     }
     for p in &v.policies.changes {
+        let verdict = rules::policy_verdict(p.accepted, p.problem.as_deref());
         entries.push(Entry {
+            stage_shown: t!("ops.verify.policy_change").into_owned(),
+            verdict_shown: if p.accepted {
+                t!("report.verdict_ok").into_owned()
+            } else {
+                verdict.clone()
+            },
             kind: "policy",
             subject: "policy.toml".into(),
             stage: "policy change".into(),
@@ -133,7 +175,7 @@ pub fn verify(view: &View) -> Verified {
             commit: short(repo.history.commits[p.commit].oid),
             date: day(p.commit),
             ok: p.accepted,
-            verdict: rules::policy_verdict(p.accepted, p.problem.as_deref()),
+            verdict,
             policy: String::new(),
         });
     }

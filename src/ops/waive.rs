@@ -2,6 +2,8 @@
 //! record of a person holding a role `[governance] waiver_signers` names
 //! (default: the director), verified like an approval.
 
+use rust_i18n::t;
+
 use chrono::{DateTime, FixedOffset, NaiveDate};
 
 use crate::approvals;
@@ -27,30 +29,29 @@ pub struct Waived {
 
 pub fn waive(repo: &Repo, opts: &WaiveOptions) -> Result<Waived> {
     let rule = crate::rules::lookup(&opts.code).ok_or_else(|| {
-        Error::user(format!("`{}` is not a rule", opts.code))
-            .hint("`mkt rules` lists them; a waiver names one, like D007")
+        Error::user(t!("ops.waive.not_a_rule", code = opts.code))
+            .hint(t!("ops.waive.not_a_rule_hint"))
     })?;
     let reason = opts.reason.trim();
     if reason.is_empty() {
-        return Err(Error::user("a waiver says why: pass --reason"));
+        return Err(Error::user(t!("ops.waive.no_reason")));
     }
     let file = opts.file.trim_start_matches("./").to_string();
     let today = repo.policy.day_of(opts.now);
     if opts.until.is_some_and(|u| u < today) {
-        return Err(Error::user(
-            "--until is in the past; a waiver counts up to that day",
-        ));
+        return Err(Error::user(t!("ops.waive.until_past")));
     }
     let v = approvals::verify(repo, repo.trust_root);
     let (signer, person) = super::approve::signing_person(repo, &v, opts.key.as_deref(), opts.now)?;
     let roles = &v.policy_at_head().governance.waiver_signers;
     if !roles.iter().any(|r| person.has_role(r)) {
-        return Err(Error::user(format!(
-            "{} cannot waive a finding: the policy asks for {}",
-            person.id,
-            roles.join(" or ")
+        let roles = roles.join(&*t!("ops.waive.or"));
+        return Err(Error::user(t!(
+            "ops.waive.not_allowed",
+            person = person.id,
+            roles = roles
         ))
-        .hint("[governance] waiver_signers in policy.toml names who may"));
+        .hint(t!("ops.waive.not_allowed_hint")));
     }
     let mut doc = toml_edit::DocumentMut::new();
     doc["code"] = toml_edit::value(rule.code);

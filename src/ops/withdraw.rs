@@ -4,6 +4,8 @@
 //! withdrawn (who and why), never as a tampered approval, and the step is
 //! open again.
 
+use rust_i18n::t;
+
 use chrono::{DateTime, FixedOffset};
 
 use crate::approvals;
@@ -35,18 +37,15 @@ pub fn withdraw(repo: &Repo, opts: &WithdrawOptions) -> Result<Withdrawn> {
         classify(&file),
         Kind::Approval { .. } | Kind::DeptApproval | Kind::Waiver
     ) {
-        return Err(Error::user(format!("{file} is not an approval or a waiver")).hint(
-            "approval files are campaigns/<ID>/approvals/NN-<stage>-<person>.toml or approvals/…; waivers are waivers/NN-<CODE>-<person>.toml",
-        ));
+        return Err(Error::user(t!("ops.withdraw.not_approval", file = file))
+            .hint(t!("ops.withdraw.not_approval_hint")));
     }
     if git::entry_at_head(&repo.git, &file).is_none() {
-        return Err(Error::user(format!(
-            "{file} is not in HEAD; only a committed approval is withdrawn"
-        )));
+        return Err(Error::user(t!("ops.withdraw.not_in_head", file = file)));
     }
     let reason = opts.reason.trim();
     if reason.is_empty() {
-        return Err(Error::user("a withdrawal says why: pass --reason"));
+        return Err(Error::user(t!("ops.withdraw.no_reason")));
     }
     let v = approvals::verify(repo, repo.trust_root);
     let (signer, person) = super::approve::signing_person(repo, &v, opts.key.as_deref(), opts.now)?;
@@ -64,10 +63,12 @@ pub fn withdraw(repo: &Repo, opts: &WithdrawOptions) -> Result<Withdrawn> {
         });
     let allowed = person.has_role("admin") || approver.as_deref() == Some(person.id.as_str());
     if !allowed {
-        return Err(Error::user(format!(
-            "{} cannot withdraw {file}: only its approver ({}) or an admin can",
-            person.id,
-            approver.as_deref().unwrap_or("unknown")
+        let unknown = t!("ops.withdraw.unknown");
+        return Err(Error::user(t!(
+            "ops.withdraw.not_allowed",
+            person = person.id,
+            file = file,
+            approver = approver.as_deref().unwrap_or(&unknown)
         )));
     }
     let message = format!(

@@ -1,6 +1,8 @@
 //! A campaign's status. It is derived, never stored (SPEC section 2): from
 //! what the files say and the day it is asked on.
 
+use rust_i18n::t;
+
 use crate::approvals;
 use crate::model::Campaign;
 use crate::view::View;
@@ -43,12 +45,23 @@ impl Status {
     /// For people: `ended (awaiting closing)`.
     pub fn label(&self) -> String {
         match self {
-            Status::Ended => "ended (awaiting closing)".to_string(),
+            Status::Draft => t!("report.status.draft"),
             Status::AwaitingApproval { waiting } => {
-                format!("awaiting approval ({})", waiting.join(", "))
+                let waiting: Vec<String> = waiting
+                    .iter()
+                    .map(|w| crate::report::grid::role_label(w))
+                    .collect();
+                let waiting = waiting.join(&*t!("report.list_sep"));
+                t!("report.status.awaiting_approval", waiting = waiting)
             }
-            other => other.key().to_string(),
+            Status::Approved => t!("report.status.approved"),
+            Status::Running => t!("report.status.running"),
+            Status::Ended => t!("report.status.ended"),
+            Status::Closed => t!("report.status.closed"),
+            Status::Cancelled { .. } => t!("report.status.cancelled"),
+            Status::Superseded => t!("report.status.superseded"),
         }
+        .into_owned()
     }
 }
 

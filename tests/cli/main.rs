@@ -17,6 +17,7 @@ mod lint;
 mod lint_zh;
 mod readme;
 mod report;
+mod report_zh;
 mod screens;
 mod screens_zh;
 mod trust;

@@ -3,6 +3,8 @@
 //! 仅总监与财务部可调阅). Plaintext never goes into the repository: it is
 //! encrypted in memory, and only the age file is written there.
 
+use rust_i18n::t;
+
 use std::collections::BTreeSet;
 use std::io::{BufReader, Read, Write};
 use std::path::{Path, PathBuf};
@@ -109,9 +111,8 @@ pub fn add(repo: &Repo, opts: &AddOptions) -> Result<Added> {
     let plain = std::fs::read(&opts.file).map_err(|e| Error::io(&opts.file, e))?;
     if is_age(&plain) {
         return Err(
-            Error::user(format!("{} is already an age file", opts.file.display())).hint(
-                "to change who can read it, put it in contracts/ and run `mkt contract rekey`",
-            ),
+            Error::user(t!("ops.contract.already_age", file = opts.file.display()))
+                .hint(t!("ops.contract.already_age_hint")),
         );
     }
     let given = opts
@@ -121,15 +122,13 @@ pub fn add(repo: &Repo, opts: &AddOptions) -> Result<Added> {
     let name = opts.name.clone().or(given).unwrap_or_default();
     let name = name.strip_suffix(".age").unwrap_or(&name).to_string();
     check_name(&name).map_err(|why| {
-        Error::user(format!("contract name `{name}`: {why}"))
-            .hint("pass --name, like --name 媒体投放合同.pdf")
+        Error::user(t!("ops.contract.bad_name", name = name, why = why))
+            .hint(t!("ops.contract.bad_name_hint"))
     })?;
     let path = format!("{dir}/{name}.age");
     let file = repo.root.join(&path);
     if file.exists() {
-        return Err(Error::user(format!("{path} already exists")).hint(
-            "give this one another --name; to change who can read the old one, run `mkt contract rekey`",
-        ));
+        return Err(Error::user(t!("ops.exists", path = path)).hint(t!("ops.contract.exists_hint")));
     }
     let r = recipients(repo, opts.today)?;
     let sealed = encrypt(&plain, &r)?;
@@ -179,15 +178,11 @@ pub fn key_file(repo: &Repo, key: Option<&str>) -> Result<PathBuf> {
         return Ok(expand(k));
     }
     let Some(k) = crate::git::config_string(&repo.git, "user.signingkey") else {
-        return Err(Error::user("no key to decrypt with")
-            .hint("pass --key with your SSH private key file, like --key ~/.ssh/id_ed25519"));
+        return Err(Error::user(t!("ops.contract.no_key")).hint(t!("ops.contract.key_hint")));
     };
     let literal = k.strip_prefix("key::").unwrap_or(&k);
     if literal.starts_with("ssh-") || literal.starts_with("ecdsa-") || literal.starts_with("sk-") {
-        return Err(Error::user(
-            "git's user.signingkey is a public key (its private half is in ssh-agent); age cannot decrypt through the agent",
-        )
-        .hint("pass --key with your SSH private key file, like --key ~/.ssh/id_ed25519"));
+        return Err(Error::user(t!("ops.contract.agent_key")).hint(t!("ops.contract.key_hint")));
     }
     let path = expand(&k);
     if let Some(private) = k.strip_suffix(".pub").map(expand)
@@ -216,11 +211,13 @@ fn find(repo: &Repo, id: &str, name: &str) -> Result<String> {
         .map(|n| n.strip_suffix(".age").unwrap_or(n))
         .collect();
     Err(
-        Error::user(format!("{id} has no contract `{name}`")).hint(if names.is_empty() {
-            format!("{dir}/ is empty; add one with `mkt contract add {id} FILE`")
-        } else {
-            format!("its contracts: {}", names.join(", "))
-        }),
+        Error::user(t!("ops.contract.no_contract", id = id, name = name)).hint(
+            if names.is_empty() {
+                t!("ops.contract.dir_empty", dir = dir, id = id)
+            } else {
+                t!("ops.contract.its_contracts", names = names.join(", "))
+            },
+        ),
     )
 }
 
@@ -244,16 +241,15 @@ pub struct Opened {
 fn not_for_you(repo: &Repo, id: &str, path: &str, bytes: &[u8]) -> Error {
     let holders = encrypted_to(repo, bytes);
     let who = if holders.is_empty() {
-        "nobody in the signed roster".to_string()
+        t!("ops.contract.nobody").into_owned()
     } else {
         holders.join(", ")
     };
-    Error::user(format!(
-        "this contract is not encrypted to your key ({path})"
-    ))
-    .hint(format!(
-        "only {} may read contracts; it is encrypted to {who}. If you should read it, one of them runs `mkt contract rekey {id}` once your key is in team.toml",
-        CONTRACT_ROLES.join(" and ")
+    Error::user(t!("ops.contract.not_for_you", path = path)).hint(t!(
+        "ops.contract.not_for_you_hint",
+        roles = CONTRACT_ROLES.join(&*t!("ops.contract.and")),
+        who = who,
+        id = id
     ))
 }
 
@@ -265,8 +261,8 @@ pub fn open(repo: &Repo, opts: &OpenOptions) -> Result<Opened> {
     let bytes =
         std::fs::read(repo.root.join(&path)).map_err(|e| Error::io(&repo.root.join(&path), e))?;
     if !is_age(&bytes) {
-        return Err(Error::user(format!("{path} is not encrypted (C004)"))
-            .hint("it can be read as it is; encrypt it with `mkt contract add` and delete it"));
+        return Err(Error::user(t!("ops.contract.not_encrypted", path = path))
+            .hint(t!("ops.contract.not_encrypted_hint")));
     }
     let key = key_file(repo, opts.key.as_deref())?;
     let id = identity(&key, opts.passphrase.clone())?;
@@ -292,11 +288,12 @@ pub fn open(repo: &Repo, opts: &OpenOptions) -> Result<Opened> {
 /// Refuses an output path inside the repository: plaintext never goes there.
 pub fn check_out(repo: &Repo, out: &Path) -> Result<()> {
     match inside(&repo.root, out) {
-        Some(rel) => Err(Error::user(format!(
-            "--out {} is inside the repository ({rel}); a decrypted contract never goes there",
-            out.display()
+        Some(rel) => Err(Error::user(t!(
+            "ops.contract.out_inside",
+            out = out.display(),
+            rel = rel
         ))
-        .hint("write it outside, like --out ~/Downloads/contract.pdf")),
+        .hint(t!("ops.contract.out_inside_hint"))),
         None => Ok(()),
     }
 }
@@ -350,26 +347,22 @@ pub fn rekey(repo: &Repo, opts: &RekeyOptions) -> Result<Rekeyed> {
         let plain = match decrypt(&bytes, id.as_deref().expect("set above")) {
             Ok(p) => p,
             Err(Refused::NotForYou) => {
-                return Err(
-                    not_for_you(repo, &opts.campaign, path, &bytes).hint(format!(
-                        "rekey needs a key that opens every contract of {}; nothing was changed",
-                        opts.campaign
-                    )),
-                );
+                return Err(not_for_you(repo, &opts.campaign, path, &bytes)
+                    .hint(t!("ops.contract.rekey_hint", id = opts.campaign)));
             }
             Err(Refused::Other(why)) => {
-                return Err(Error::user(format!("{path}: {why}; nothing was changed")));
+                return Err(Error::user(t!(
+                    "ops.contract.failed",
+                    path = path,
+                    why = why
+                )));
             }
         };
         sealed.push((path.clone(), encrypt(&plain, &r)?));
     }
     if sealed.is_empty() {
-        return Err(
-            Error::user(format!("{dir}/ holds no encrypted contract")).hint(format!(
-                "add one with `mkt contract add {} FILE`",
-                opts.campaign
-            )),
-        );
+        return Err(Error::user(t!("ops.contract.none", dir = dir))
+            .hint(t!("ops.contract.none_hint", id = opts.campaign)));
     }
     for (path, bytes) in &sealed {
         fsutil::write_atomic(&repo.root.join(path), bytes)?;

@@ -1,6 +1,8 @@
 //! Who may read contracts: the SSH keys, valid today, of everyone with a
 //! reading role in the signed roster; and whom an age file is sealed to.
 
+use rust_i18n::t;
+
 use super::*;
 
 /// The roles that may read contracts.
@@ -115,11 +117,11 @@ pub(super) fn recipients(repo: &Repo, today: NaiveDate) -> Result<Recipients> {
         }
     }
     if r.keys.is_empty() {
-        return Err(Error::user(format!(
-            "nobody who may read contracts ({}) has a usable SSH key in the signed roster",
-            CONTRACT_ROLES.join(", ")
+        return Err(Error::user(t!(
+            "ops.contract.no_reader",
+            roles = CONTRACT_ROLES.join(", ")
         ))
-        .hint("add an ssh-ed25519 or ssh-rsa key to their [[people.keys]] in team.toml, committed and signed by an admin"));
+        .hint(t!("ops.contract.no_reader_hint")));
     }
     Ok(r)
 }

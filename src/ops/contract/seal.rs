@@ -1,6 +1,8 @@
 //! Sealing and opening: age encryption to the readers' SSH keys, and
 //! decryption with a person's own key (asking for its passphrase).
 
+use rust_i18n::t;
+
 use super::*;
 
 /// Asks the person for the passphrase of their key, if one can be asked.
@@ -23,39 +25,38 @@ pub(super) fn encrypt(plain: &[u8], r: &Recipients) -> Result<Vec<u8>> {
 pub(super) fn identity(path: &Path, ask: Option<PassphraseFn>) -> Result<Box<dyn age::Identity>> {
     let shown = path.display().to_string();
     let bytes = std::fs::read(path).map_err(|e| {
-        Error::user(format!("cannot read the key {shown}: {e}"))
-            .hint("pass --key with your SSH private key file")
+        Error::user(t!("ops.seal.cannot_read_key", key = shown, why = e))
+            .hint(t!("ops.seal.cannot_read_key_hint"))
     })?;
     let id = age::ssh::Identity::from_buffer(BufReader::new(&bytes[..]), Some(shown.clone()))
         .map_err(|_| {
-            Error::user(format!("{shown} is not an SSH private key")).hint(
-                "pass --key with the private half (like ~/.ssh/id_ed25519, not the .pub file)",
-            )
+            Error::user(t!("ops.seal.not_private", key = shown))
+                .hint(t!("ops.seal.not_private_hint"))
         })?;
     match id {
         age::ssh::Identity::Unencrypted(_) => Ok(Box::new(id)),
         // Asked once and decrypted here, not by age once per recipient.
         age::ssh::Identity::Encrypted(_) => {
             let Some(ask) = ask else {
-                return Err(Error::user(format!(
-                    "{shown} is protected by a passphrase and there is nobody to ask for it"
-                ))
-                .hint("run the command in a terminal (without CI or --no-input) to be asked"));
+                return Err(Error::user(t!("ops.seal.no_one_to_ask", key = shown))
+                    .hint(t!("ops.seal.no_one_to_ask_hint")));
             };
             let key = ssh_key::PrivateKey::from_openssh(&bytes)
                 .map_err(|e| Error::user(format!("{shown}: {e}")))?;
             let pass = ask(&format!("密码 passphrase for {shown}"))
-                .ok_or_else(|| Error::user("no passphrase given; nothing was decrypted"))?;
+                .ok_or_else(|| Error::user(t!("ops.seal.no_passphrase")))?;
             let open = key
                 .decrypt(pass.as_bytes())
-                .map_err(|_| Error::user(format!("wrong passphrase for {shown}")))?;
+                .map_err(|_| Error::user(t!("ops.seal.wrong_passphrase", key = shown)))?;
             if !matches!(
                 open.algorithm(),
                 ssh_key::Algorithm::Ed25519 | ssh_key::Algorithm::Rsa { .. }
             ) {
-                return Err(Error::user(format!(
-                    "{shown} cannot decrypt age files: {} keys are not supported; only ssh-ed25519 and ssh-rsa",
-                    open.algorithm()
+                let why = t!("ops.seal.unsupported_type", kind = open.algorithm());
+                return Err(Error::user(t!(
+                    "ops.seal.cannot_decrypt",
+                    key = shown,
+                    why = why
                 )));
             }
             let pem = open
@@ -65,17 +66,22 @@ pub(super) fn identity(path: &Path, ask: Option<PassphraseFn>) -> Result<Box<dyn
                 .map_err(|e| Error::internal(format!("{shown}: {e}")))?;
             Ok(Box::new(id))
         }
-        age::ssh::Identity::Unsupported(k) => Err(Error::user(format!(
-            "{shown} cannot decrypt age files: {}",
-            match k {
-                age::ssh::UnsupportedKey::Type(t) | age::ssh::UnsupportedKey::Hardware(t) =>
-                    format!("{t} keys are not supported; only ssh-ed25519 and ssh-rsa"),
-                age::ssh::UnsupportedKey::EncryptedPem =>
-                    "an encrypted PEM key; convert it with `ssh-keygen -p -o`".to_string(),
-                age::ssh::UnsupportedKey::EncryptedSsh(c) =>
-                    format!("its cipher {c} is not supported"),
-            }
-        ))),
+        age::ssh::Identity::Unsupported(k) => {
+            let why = match k {
+                age::ssh::UnsupportedKey::Type(kind) | age::ssh::UnsupportedKey::Hardware(kind) => {
+                    t!("ops.seal.unsupported_type", kind = kind)
+                }
+                age::ssh::UnsupportedKey::EncryptedPem => t!("ops.seal.encrypted_pem"),
+                age::ssh::UnsupportedKey::EncryptedSsh(c) => {
+                    t!("ops.seal.unsupported_cipher", cipher = c)
+                }
+            };
+            Err(Error::user(t!(
+                "ops.seal.cannot_decrypt",
+                key = shown,
+                why = why
+            )))
+        }
     }
 }
 
@@ -94,12 +100,12 @@ pub(super) fn decrypt(
     let mut r = d.decrypt(std::iter::once(id)).map_err(|e| match e {
         age::DecryptError::NoMatchingKeys => Refused::NotForYou,
         age::DecryptError::KeyDecryptionFailed => {
-            Refused::Other("the key's passphrase is wrong".into())
+            Refused::Other(t!("ops.seal.passphrase_wrong").into_owned())
         }
         e => Refused::Other(e.to_string()),
     })?;
     let mut out = Vec::new();
     r.read_to_end(&mut out)
-        .map_err(|e| Refused::Other(format!("the file is damaged: {e}")))?;
+        .map_err(|e| Refused::Other(t!("ops.seal.damaged", why = e).into_owned()))?;
     Ok(out)
 }

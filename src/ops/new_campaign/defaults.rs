@@ -1,6 +1,8 @@
 //! What the wizard offers and the plan is checked against: the reserve
 //! range, a default split of the budget, default phases.
 
+use rust_i18n::t;
+
 use super::*;
 
 /// The reserve range for `total`, in money: (min, max), to the fen.
@@ -13,12 +15,18 @@ pub fn check_reserve(policy: &Policy, total: Money, reserve: Money) -> Result<()
     let b = &policy.budget;
     if total.fen() > 0 && !policy.reserve_in_range(total, reserve) {
         let (min, max) = reserve_range(policy, total);
-        return Err(Error::user(format!(
-            "reserve {reserve} is outside the policy's {}–{} % of total {total}",
-            b.reserve_min_percent, b.reserve_max_percent
+        return Err(Error::user(t!(
+            "ops.campaign.reserve_outside",
+            reserve = reserve,
+            low = b.reserve_min_percent,
+            high = b.reserve_max_percent,
+            total = total
         ))
-        .hint(format!(
-            "with total {total}, the reserve is between {min} and {max} (policy budget.reserve_*_percent)"
+        .hint(t!(
+            "ops.campaign.reserve_outside_hint",
+            total = total,
+            min = min,
+            max = max
         )));
     }
     Ok(())

@@ -2,6 +2,8 @@
 //! before anything is written, filled into the campaign template, and
 //! written at once (never half a file).
 
+use rust_i18n::t;
+
 use std::path::PathBuf;
 
 use chrono::{Datelike, Duration, NaiveDate};
@@ -68,19 +70,19 @@ pub struct Created {
 /// rule does not allow, and a name and month that already have a plan.
 pub fn campaign_id(repo: &Repo, name: &str, start: NaiveDate) -> Result<String> {
     check_name(name, repo.policy.naming.name_max_chars).map_err(|why| {
-        Error::user(format!("`{name}` cannot be a campaign name: {why}")).hint(
-            "a name holds letters (中文 too), digits, `_` and `·`, like 春季促销 or 618年中大促",
-        )
+        Error::user(t!("ops.campaign.bad_name", name = name, why = why))
+            .hint(t!("ops.campaign.bad_name_hint"))
     })?;
     let (year, month) = (start.year(), start.month());
     if let Some(latest) = latest_version(repo, name, year, month) {
         let id = CampaignId::format(name, year, month, latest);
-        return Err(Error::user(format!(
-            "{name} already has a plan for {year:04}-{month:02}: {id}"
+        return Err(Error::user(t!(
+            "ops.campaign.has_plan",
+            name = name,
+            month = format!("{year:04}-{month:02}"),
+            id = id
         ))
-        .hint(format!(
-            "to change the plan, make the next version: mkt revise {id}"
-        )));
+        .hint(t!("ops.campaign.has_plan_hint", id = id)));
     }
     Ok(CampaignId::format(name, year, month, 1))
 }
@@ -104,19 +106,24 @@ pub fn check_person(repo: &Repo, id: &str, what: &str) -> Result<()> {
     if repo.team.person(id).is_some() {
         return Ok(());
     }
-    let err = Error::user(format!("{what} `{id}` is not in team.toml"));
+    let what = match what {
+        "owner" => t!("ops.person.owner"),
+        "phase owner" => t!("ops.person.phase_owner"),
+        "attendee" => t!("ops.person.attendee"),
+        "person" => t!("ops.person.person"),
+        other => other.into(),
+    };
+    let err = Error::user(t!("ops.person.not_in_team", what = what, id = id));
     if !repo.has_team {
-        return Err(err.hint("team.toml is missing or cannot be read: `mkt lint` says why"));
+        return Err(err.hint(t!("ops.person.no_team")));
     }
     if repo.team.people.is_empty() {
-        return Err(
-            err.hint("team.toml lists nobody yet: add the team there first (see its comments)")
-        );
+        return Err(err.hint(t!("ops.person.empty_team")));
     }
     let ids: Vec<&str> = repo.team.people.iter().map(|p| p.id.as_str()).collect();
     Err(match crate::suggest::closest(id, ids.iter().copied()) {
-        Some(c) => err.hint(format!("did you mean `{c}`?")),
-        None => err.hint(format!("people in team.toml: {}", ids.join(", "))),
+        Some(c) => err.hint(t!("ops.person.did_you_mean", id = c)),
+        None => err.hint(t!("ops.person.people", ids = ids.join(", "))),
     })
 }
 
@@ -124,54 +131,60 @@ pub fn check_person(repo: &Repo, id: &str, what: &str) -> Result<()> {
 pub fn check_plan(repo: &Repo, plan: &CampaignPlan) -> Result<String> {
     let policy = &repo.policy;
     if plan.end < plan.start {
-        return Err(Error::user(format!(
-            "the end {} is before the start {}",
-            plan.end, plan.start
+        return Err(Error::user(t!(
+            "ops.campaign.end_before_start",
+            end = plan.end,
+            start = plan.start
         ))
-        .hint("swap --start and --end, or correct the one that is wrong"));
+        .hint(t!("ops.campaign.end_before_start_hint")));
     }
     let id = campaign_id(repo, &plan.name, plan.start)?;
     check_person(repo, &plan.owner, "owner")?;
     if plan.title.trim().is_empty() {
-        return Err(
-            Error::user("the title is empty").hint("pass --title, or leave it out to use the name")
-        );
+        return Err(Error::user(t!("ops.title_empty")).hint(t!("ops.campaign.title_hint")));
     }
     if plan.total.fen() <= 0 {
-        return Err(Error::user(format!(
-            "the budget total {} is not positive",
-            plan.total
+        return Err(Error::user(t!(
+            "ops.campaign.total_not_positive",
+            total = plan.total
         )));
     }
     let mut seen = Vec::new();
     for (cat, amount) in &plan.allocation {
         if cat != "reserve" && !policy.budget.categories.contains(cat) {
             return Err(
-                Error::user(format!("`{cat}` is not a budget category")).hint(format!(
-                    "categories are {} and reserve (policy budget.categories)",
-                    policy.budget.categories.join(", ")
+                Error::user(t!("ops.campaign.not_a_category", category = cat)).hint(t!(
+                    "ops.campaign.not_a_category_hint",
+                    categories = policy.budget.categories.join(", ")
                 )),
             );
         }
         if seen.contains(&cat) {
-            return Err(Error::user(format!("the allocation names `{cat}` twice")));
+            return Err(Error::user(t!(
+                "ops.campaign.category_twice",
+                category = cat
+            )));
         }
         seen.push(cat);
         if amount.fen() < 0 {
-            return Err(Error::user(format!(
-                "the allocation to `{cat}` is negative"
+            return Err(Error::user(t!(
+                "ops.campaign.category_negative",
+                category = cat
             )));
         }
     }
     if let Some((sum, diff, over)) =
         allocation_gap(plan.total, plan.allocation.iter().map(|(_, m)| *m))
     {
-        let word = if over { "over" } else { "short" };
-        return Err(Error::user(format!(
-            "the allocation sums to {sum} but the total is {} ({diff} {word})",
-            plan.total
-        ))
-        .hint("the categories and the reserve add up exactly to the total (B001)"));
+        let key = if over {
+            "ops.campaign.allocation_over"
+        } else {
+            "ops.campaign.allocation_short"
+        };
+        return Err(
+            Error::user(t!(key, sum = sum, total = plan.total, diff = diff))
+                .hint(t!("ops.campaign.allocation_hint")),
+        );
     }
     let reserve = plan
         .allocation
@@ -182,36 +195,46 @@ pub fn check_plan(repo: &Repo, plan: &CampaignPlan) -> Result<String> {
     check_reserve(policy, plan.total, reserve)?;
     for ph in &plan.phases {
         if ph.name.trim().is_empty() {
-            return Err(
-                Error::user("a phase has no name").hint("phases are warm-up, burst, long-tail")
-            );
+            return Err(Error::user(t!("ops.campaign.phase_no_name"))
+                .hint(t!("ops.campaign.phase_no_name_hint")));
         }
         if ph.end < ph.start {
-            return Err(Error::user(format!(
-                "phase `{}` ends {} before it starts {}",
-                ph.name, ph.end, ph.start
+            return Err(Error::user(t!(
+                "ops.campaign.phase_end_before_start",
+                phase = ph.name,
+                end = ph.end,
+                start = ph.start
             )));
         }
         if ph.start < plan.start || ph.end > plan.end {
-            return Err(Error::user(format!(
-                "phase `{}` ({} – {}) is outside the campaign ({} – {})",
-                ph.name, ph.start, ph.end, plan.start, plan.end
+            return Err(Error::user(t!(
+                "ops.campaign.phase_outside",
+                phase = ph.name,
+                start = ph.start,
+                end = ph.end,
+                campaign_start = plan.start,
+                campaign_end = plan.end
             )));
         }
-        check_person(repo, &ph.owner, &format!("phase `{}` owner", ph.name))?;
+        check_person(
+            repo,
+            &ph.owner,
+            &t!("ops.person.phase_named_owner", phase = ph.name),
+        )?;
     }
     let mut names = Vec::new();
     for (name, budget) in &plan.channels {
         if name.trim().is_empty() || name.chars().any(char::is_control) {
-            return Err(Error::user(format!("`{name}` is not a channel name")));
+            return Err(Error::user(t!("ops.campaign.bad_channel", name = name)));
         }
         if names.contains(&name) {
-            return Err(Error::user(format!("channel `{name}` is named twice")));
+            return Err(Error::user(t!("ops.campaign.channel_twice", name = name)));
         }
         names.push(name);
         if budget.fen() < 0 {
-            return Err(Error::user(format!(
-                "channel `{name}` has a negative budget"
+            return Err(Error::user(t!(
+                "ops.campaign.channel_negative",
+                name = name
             )));
         }
     }
@@ -223,10 +246,12 @@ pub fn check_plan(repo: &Repo, plan: &CampaignPlan) -> Result<String> {
     if let Some((channels, alloc)) =
         channels_over(channel_alloc, plan.channels.iter().map(|(_, m)| *m))
     {
-        return Err(Error::user(format!(
-            "the channels' budgets sum to {channels}, more than the channel allocation {alloc}"
+        return Err(Error::user(t!(
+            "ops.campaign.channels_over",
+            channels = channels,
+            alloc = alloc
         ))
-        .hint("lower a channel's budget or raise the channel allocation (B001)"));
+        .hint(t!("ops.campaign.channels_over_hint")));
     }
     Ok(id)
 }
@@ -239,10 +264,8 @@ pub fn write_plan(repo: &Repo, id: &str, text: &str) -> Result<String> {
     let path = format!("campaigns/{id}/campaign.toml");
     let file = repo.root.join(&path);
     if file.parent().is_some_and(|d| d.exists()) {
-        return Err(
-            Error::user(format!("the folder campaigns/{id}/ already exists"))
-                .hint("move it away or remove it if it is left over, then try again"),
-        );
+        return Err(Error::user(t!("ops.campaign.folder_exists", id = id))
+            .hint(t!("ops.campaign.folder_exists_hint")));
     }
     fsutil::create_new(&file, text.as_bytes())?;
     Ok(path)

@@ -1,12 +1,17 @@
 //! The plan written from the campaign template, with its comments.
 
+use rust_i18n::t;
+
 use super::*;
 
 pub(super) fn template_error(id: &str, why: &str, line: usize) -> Error {
-    Error::config(format!(
-        "the campaign template does not make a valid plan for {id}: line {line}: {why}"
+    Error::config(t!(
+        "ops.campaign.template_invalid",
+        id = id,
+        line = line,
+        why = why
     ))
-    .hint("fix templates/campaign.toml in this repository, or remove it to use the built-in one")
+    .hint(t!("ops.campaign.template_invalid_hint"))
 }
 
 /// The template, filled.
@@ -28,8 +33,7 @@ pub fn render(repo: &Repo, id: &str, plan: &CampaignPlan) -> Result<String> {
         ("channels", channel_blocks(&plan.channels)),
     ];
     templates::fill(&template, &values).map_err(|why| {
-        Error::config(format!("templates/campaign.toml: {why}"))
-            .hint("fix the repository's own template, or remove it to use the built-in one")
+        Error::config(format!("templates/campaign.toml: {why}")).hint(t!("ops.template_hint"))
     })
 }
 

@@ -1,6 +1,8 @@
 //! The report as tables of text for people, shared by the table, markdown
 //! and html renderers so that all three say the same thing the same way.
 
+use rust_i18n::t;
+
 use super::human::{count, credit, fen_decimal, kpi_value, money, opt_money, opt_percent, percent};
 use crate::report::{CampaignAttribution, KpiState, Model, QuarterReport, Section};
 
@@ -10,7 +12,7 @@ use crate::report::{CampaignAttribution, KpiState, Model, QuarterReport, Section
 pub struct Grid {
     pub section: Section,
     pub title: String,
-    pub header: Vec<&'static str>,
+    pub header: Vec<String>,
     pub numeric: Vec<bool>,
     pub rows: Vec<Vec<String>>,
     pub empty: String,
@@ -20,11 +22,12 @@ pub struct Grid {
 }
 
 impl Grid {
-    fn new(section: Section, title: impl Into<String>, columns: &[(&'static str, bool)]) -> Grid {
+    /// `columns`: the catalogue's `report.col.*` words, and whether each is a number.
+    fn new(section: Section, title: impl Into<String>, columns: &[(&str, bool)]) -> Grid {
         Grid {
             section,
             title: title.into(),
-            header: columns.iter().map(|c| c.0).collect(),
+            header: columns.iter().map(|c| column(c.0)).collect(),
             numeric: columns.iter().map(|c| c.1).collect(),
             rows: Vec::new(),
             empty: String::new(),
@@ -43,57 +46,59 @@ impl Grid {
 pub fn summary(r: &QuarterReport) -> String {
     let t = &r.totals;
     let period = format!("{} – {}", r.first_day, r.last_day);
+    let as_of = r.as_of.to_string();
     if t.campaigns == 0 {
-        return format!(
-            "{period}, as of {}: no campaigns ran this quarter.",
-            r.as_of
-        );
+        return t!("report.summary_none", period = period, as_of = as_of).into_owned();
     }
-    let noun = if t.campaigns == 1 {
-        "campaign"
+    let key = if t.campaigns == 1 {
+        "report.summary_one"
     } else {
-        "campaigns"
+        "report.summary_many"
     };
-    format!(
-        "{period}, as of {}: {} {noun}, budget {} yuan, spent {} in the quarter ({} to date), reserve used {}.",
-        r.as_of,
-        t.campaigns,
-        money(t.budget),
-        money(t.spent_in_quarter),
-        money(t.spent_to_date),
-        money(t.reserve_used),
+    t!(
+        key,
+        period = period,
+        as_of = as_of,
+        n = t.campaigns,
+        budget = money(t.budget),
+        spent = money(t.spent_in_quarter),
+        to_date = money(t.spent_to_date),
+        reserve = money(t.reserve_used)
     )
+    .into_owned()
 }
 
 /// The title of the report.
 pub fn title(r: &QuarterReport) -> String {
-    format!("{} quarterly report 季度报告", r.quarter)
+    t!("report.title", quarter = r.quarter.to_string()).into_owned()
 }
 
 pub fn grids(r: &QuarterReport) -> Vec<Grid> {
-    let q = r.quarter;
+    let q = r.quarter.to_string();
+    let no_data = t!("report.no_data").into_owned();
     let mut out = Vec::new();
 
     let mut g = Grid::new(
         Section::Campaigns,
-        "Campaigns 项目",
+        t!("report.section.campaigns"),
         &[
             ("campaign", false),
             ("status", false),
             ("owner", false),
             ("budget", true),
-            ("spent in quarter", true),
-            ("spent to date", true),
-            ("reserve used", true),
-            ("ROI", true),
+            ("spent_in_quarter", true),
+            ("spent_to_date", true),
+            ("reserve_used", true),
+            ("roi", true),
         ],
     )
-    .empty(format!("No campaign ran in {q}."));
+    .empty(t!("report.empty.campaigns", quarter = q));
     for c in &r.campaigns {
-        let mut name = c.id.clone();
-        if c.emergency {
-            name.push_str(" (emergency)");
-        }
+        let name = if c.emergency {
+            t!("report.emergency", id = c.id).into_owned()
+        } else {
+            c.id.clone()
+        };
         g.rows.push(vec![
             name,
             c.status.label(),
@@ -102,12 +107,13 @@ pub fn grids(r: &QuarterReport) -> Vec<Grid> {
             money(c.spent_in_quarter),
             money(c.spent_to_date),
             money(c.reserve_used),
-            opt_percent(c.roi, "no data"),
+            opt_percent(c.roi, &no_data),
         ]);
     }
     for c in &r.campaigns {
         if let crate::report::Status::Cancelled { reason } = &c.status {
-            g.notes.push(format!("{} was cancelled: {reason}", c.id));
+            g.notes
+                .push(t!("report.note.cancelled", id = c.id, reason = reason).into_owned());
         }
     }
     if r.campaigns
@@ -115,12 +121,12 @@ pub fn grids(r: &QuarterReport) -> Vec<Grid> {
         .any(|c| matches!(c.status, crate::report::Status::Cancelled { .. }))
     {
         g.notes
-            .push("The total budget leaves cancelled campaigns out.".to_string());
+            .push(t!("report.note.cancelled_budget").into_owned());
     }
     if r.campaigns.len() > 1 {
         let t = &r.totals;
         g.rows.push(vec![
-            "total".to_string(),
+            t!("report.total").into_owned(),
             String::new(),
             String::new(),
             money(t.budget),
@@ -136,17 +142,17 @@ pub fn grids(r: &QuarterReport) -> Vec<Grid> {
 
     let mut g = Grid::new(
         Section::Kpis,
-        "KPIs against targets 目标达成",
+        t!("report.section.kpis"),
         &[
             ("campaign", false),
-            ("KPI", false),
+            ("kpi", false),
             ("target", true),
             ("actual", true),
             ("attainment", true),
             ("result", false),
         ],
     )
-    .empty("No KPIs: no campaign has targets or results.");
+    .empty(t!("report.empty.kpis"));
     let active = r
         .campaigns
         .iter()
@@ -154,20 +160,20 @@ pub fn grids(r: &QuarterReport) -> Vec<Grid> {
     for c in active {
         for k in &c.kpis {
             let target = match k.state {
-                KpiState::NoTarget => "no target".to_string(),
+                KpiState::NoTarget => kpi_state(KpiState::NoTarget),
                 _ => kpi_value(k.target),
             };
             let actual = match k.state {
-                KpiState::NoData => "no data".to_string(),
+                KpiState::NoData => kpi_state(KpiState::NoData),
                 _ => kpi_value(k.actual),
             };
             g.rows.push(vec![
                 c.id.clone(),
-                kpi_label(k.name).to_string(),
+                kpi_label(k.name),
                 target,
                 actual,
                 opt_percent(k.attainment, "—"),
-                k.state.as_str().to_string(),
+                kpi_state(k.state),
             ]);
         }
     }
@@ -178,8 +184,9 @@ pub fn grids(r: &QuarterReport) -> Vec<Grid> {
         .map(|c| c.id.as_str())
         .collect();
     if !no_results.is_empty() {
+        let list = no_results.join(&*t!("report.list_sep"));
         g.notes
-            .push(format!("No results.toml yet: {}.", no_results.join(", ")));
+            .push(t!("report.note.no_results", list = list).into_owned());
     }
     if !quiet {
         out.push(g);
@@ -187,34 +194,31 @@ pub fn grids(r: &QuarterReport) -> Vec<Grid> {
 
     let mut g = Grid::new(
         Section::Channels,
-        "Channels 渠道",
+        t!("report.section.channels"),
         &[
             ("channel", false),
-            ("spent in quarter", true),
-            ("spent to date", true),
+            ("spent_in_quarter", true),
+            ("spent_to_date", true),
             ("conversions", true),
             ("revenue", true),
-            ("CPA", true),
-            ("ROI", true),
+            ("cpa", true),
+            ("roi", true),
         ],
     )
-    .empty("No spend on a channel.");
+    .empty(t!("report.empty.channels"));
     for c in &r.channels {
         g.rows.push(vec![
             c.channel.clone(),
             money(c.spent_in_quarter),
             money(c.spent_to_date),
-            c.conversions.map(count).unwrap_or_else(|| "no data".into()),
-            opt_money(c.revenue, "no data"),
-            opt_money(c.cpa, "no data"),
-            opt_percent(c.roi, "no data"),
+            c.conversions.map(count).unwrap_or_else(|| no_data.clone()),
+            opt_money(c.revenue, &no_data),
+            opt_money(c.cpa, &no_data),
+            opt_percent(c.roi, &no_data),
         ]);
     }
     if !r.channels.is_empty() {
-        g.notes.push(
-            "Conversions and revenue are the campaigns' channel totals to date; CPA and ROI set them against spend to date."
-                .to_string(),
-        );
+        g.notes.push(t!("report.note.channels").into_owned());
     }
     if !quiet {
         out.push(g);
@@ -222,7 +226,7 @@ pub fn grids(r: &QuarterReport) -> Vec<Grid> {
 
     let mut g = Grid::new(
         Section::Approvals,
-        "Approvals 审批",
+        t!("report.section.approvals"),
         &[
             ("when", false),
             ("campaign", false),
@@ -233,34 +237,38 @@ pub fn grids(r: &QuarterReport) -> Vec<Grid> {
             ("verified", false),
         ],
     )
-    .empty(format!("No approvals were recorded in {q}."));
+    .empty(t!("report.empty.approvals", quarter = q));
     for a in &r.approvals {
         g.rows.push(vec![
             a.at.format("%Y-%m-%d %H:%M").to_string(),
             a.campaign.clone(),
-            a.stage.clone(),
-            crate::report::decision_word(a.decision).to_string(),
+            role_label(&a.stage),
+            decision_label(a.decision),
             a.approver_name.clone(),
             opt_money(a.amount, ""),
-            a.verdict.clone().unwrap_or_else(|| "—".to_string()),
+            match a.verdict.as_deref() {
+                None => "—".to_string(),
+                Some("ok") => t!("report.verdict_ok").into_owned(),
+                Some(v) => v.to_string(),
+            },
         ]);
     }
     out.push(g);
 
     let mut g = Grid::new(
         Section::Meetings,
-        "Meetings 会议",
+        t!("report.section.meetings"),
         &[
             ("kind", false),
             ("held", true),
-            ("minutes on time", true),
+            ("minutes_on_time", true),
             ("late", true),
         ],
     )
-    .empty(format!("No meetings were held in {q}."));
+    .empty(t!("report.empty.meetings", quarter = q));
     for m in &r.meetings {
         g.rows.push(vec![
-            m.kind.clone(),
+            meeting_label(&m.kind),
             m.held.to_string(),
             m.on_time.to_string(),
             m.late.to_string(),
@@ -270,7 +278,7 @@ pub fn grids(r: &QuarterReport) -> Vec<Grid> {
         let sum =
             |f: fn(&crate::report::MeetingRow) -> usize| r.meetings.iter().map(f).sum::<usize>();
         g.rows.push(vec![
-            "total".to_string(),
+            t!("report.total").into_owned(),
             sum(|m| m.held).to_string(),
             sum(|m| m.on_time).to_string(),
             sum(|m| m.late).to_string(),
@@ -281,7 +289,7 @@ pub fn grids(r: &QuarterReport) -> Vec<Grid> {
 
     let mut g = Grid::new(
         Section::Decisions,
-        "Decisions 决议",
+        t!("report.section.decisions"),
         &[
             ("owner", false),
             ("decisions", true),
@@ -290,10 +298,10 @@ pub fn grids(r: &QuarterReport) -> Vec<Grid> {
             ("overdue", true),
         ],
     )
-    .empty(format!("The meetings of {q} recorded no decisions."));
+    .empty(t!("report.empty.decisions", quarter = q));
     for d in &r.decisions {
         let who = if d.owner.is_empty() {
-            "(no owner)".to_string()
+            t!("report.no_owner").into_owned()
         } else {
             d.owner_name.clone()
         };
@@ -309,7 +317,7 @@ pub fn grids(r: &QuarterReport) -> Vec<Grid> {
 
     let mut g = Grid::new(
         Section::Findings,
-        "Lint findings 检查结果",
+        t!("report.section.findings"),
         &[
             ("code", false),
             ("rule", false),
@@ -317,18 +325,17 @@ pub fn grids(r: &QuarterReport) -> Vec<Grid> {
             ("count", true),
         ],
     )
-    .empty(format!("No lint findings touch {q}."));
+    .empty(t!("report.empty.findings", quarter = q));
     for f in &r.findings {
         g.rows.push(vec![
             f.code.to_string(),
             f.name.to_string(),
-            f.severity.as_str().to_string(),
+            severity_label(f.severity),
             f.shown(),
         ]);
     }
     if !r.findings.is_empty() {
-        g.notes
-            .push("`mkt lint` shows each finding with its fix.".to_string());
+        g.notes.push(t!("report.note.lint").into_owned());
     }
     for p in &r.problems {
         g.notes
@@ -338,8 +345,8 @@ pub fn grids(r: &QuarterReport) -> Vec<Grid> {
 
     if r.attribution.is_empty() && !r.campaigns.is_empty() {
         out.push(
-            Grid::new(Section::Attribution, "Attribution 归因", &[])
-                .empty("No campaign of the quarter has a touchpoints.csv."),
+            Grid::new(Section::Attribution, t!("report.section.attribution"), &[])
+                .empty(t!("report.empty.attribution")),
         );
     }
     for a in &r.attribution {
@@ -353,27 +360,27 @@ pub fn attribution(a: &CampaignAttribution, models: &[Model]) -> Grid {
     let mut columns: Vec<(&'static str, bool)> = vec![("channel", false), ("touches", true)];
     for m in models {
         columns.extend(match m {
-            Model::First => [("first-touch conv.", true), ("first-touch value", true)],
-            Model::Last => [("last-touch conv.", true), ("last-touch value", true)],
-            Model::Linear => [("linear conv.", true), ("linear value", true)],
+            Model::First => [("first_conv", true), ("first_value", true)],
+            Model::Last => [("last_conv", true), ("last_value", true)],
+            Model::Linear => [("linear_conv", true), ("linear_value", true)],
         });
     }
-    let noun = if a.conversions == 1 {
-        "conversion"
+    let key = if a.conversions == 1 {
+        "report.section.attribution_one"
     } else {
-        "conversions"
+        "report.section.attribution_many"
     };
     let mut g = Grid::new(
         Section::Attribution,
-        format!(
-            "Attribution 归因: {} ({} {noun}, value {})",
-            a.campaign,
-            a.conversions,
-            money(a.value)
+        t!(
+            key,
+            campaign = a.campaign,
+            n = a.conversions,
+            value = money(a.value)
         ),
         &columns,
     )
-    .empty(format!("{} has no conversion that could be read.", a.file));
+    .empty(t!("report.empty.attribution_file", file = a.file));
     for c in &a.channels {
         let mut row = vec![c.channel.clone(), c.touches.to_string()];
         for m in models {
@@ -384,24 +391,155 @@ pub fn attribution(a: &CampaignAttribution, models: &[Model]) -> Grid {
         g.rows.push(row);
     }
     if !a.problems.is_empty() {
-        g.notes.push(format!(
-            "{} row(s) of {} could not be read; see the findings.",
-            a.problems.len(),
-            a.file
-        ));
+        g.notes.push(
+            t!(
+                "report.note.unreadable_rows",
+                n = a.problems.len(),
+                file = a.file
+            )
+            .into_owned(),
+        );
     }
     g
 }
 
-pub fn kpi_label(name: &str) -> &str {
+pub fn kpi_label(name: &str) -> String {
     match name {
-        "ctr" => "CTR",
-        "conversion_rate" => "conversion rate",
-        "roi" => "ROI",
-        "new_users" => "new users",
-        "repurchase_rate" => "repurchase rate",
-        other => other,
+        "exposure" => t!("report.kpi.exposure"),
+        "clicks" => t!("report.kpi.clicks"),
+        "ctr" => t!("report.kpi.ctr"),
+        "conversions" => t!("report.kpi.conversions"),
+        "conversion_rate" => t!("report.kpi.conversion_rate"),
+        "revenue" => t!("report.kpi.revenue"),
+        "roi" => t!("report.kpi.roi"),
+        "new_users" => t!("report.kpi.new_users"),
+        "repurchase_rate" => t!("report.kpi.repurchase_rate"),
+        other => return other.to_string(),
     }
+    .into_owned()
+}
+
+/// A KPI's result for people: `met`, `below target` …
+pub fn kpi_state(s: KpiState) -> String {
+    match s {
+        KpiState::Met => t!("report.kpi_state.met"),
+        KpiState::Below => t!("report.kpi_state.below"),
+        KpiState::NoTarget => t!("report.kpi_state.no_target"),
+        KpiState::NoData => t!("report.kpi_state.no_data"),
+    }
+    .into_owned()
+}
+
+/// A column header from the catalogue (`report.col.*`).
+fn column(key: &str) -> String {
+    match key {
+        "campaign" => t!("report.col.campaign"),
+        "status" => t!("report.col.status"),
+        "owner" => t!("report.col.owner"),
+        "budget" => t!("report.col.budget"),
+        "spent_in_quarter" => t!("report.col.spent_in_quarter"),
+        "spent_to_date" => t!("report.col.spent_to_date"),
+        "reserve_used" => t!("report.col.reserve_used"),
+        "roi" => t!("report.col.roi"),
+        "kpi" => t!("report.col.kpi"),
+        "target" => t!("report.col.target"),
+        "actual" => t!("report.col.actual"),
+        "attainment" => t!("report.col.attainment"),
+        "result" => t!("report.col.result"),
+        "channel" => t!("report.col.channel"),
+        "conversions" => t!("report.col.conversions"),
+        "revenue" => t!("report.col.revenue"),
+        "cpa" => t!("report.col.cpa"),
+        "when" => t!("report.col.when"),
+        "stage" => t!("report.col.stage"),
+        "decision" => t!("report.col.decision"),
+        "approver" => t!("report.col.approver"),
+        "amount" => t!("report.col.amount"),
+        "verified" => t!("report.col.verified"),
+        "kind" => t!("report.col.kind"),
+        "held" => t!("report.col.held"),
+        "minutes_on_time" => t!("report.col.minutes_on_time"),
+        "late" => t!("report.col.late"),
+        "decisions" => t!("report.col.decisions"),
+        "done" => t!("report.col.done"),
+        "open" => t!("report.col.open"),
+        "overdue" => t!("report.col.overdue"),
+        "code" => t!("report.col.code"),
+        "rule" => t!("report.col.rule"),
+        "severity" => t!("report.col.severity"),
+        "count" => t!("report.col.count"),
+        "touches" => t!("report.col.touches"),
+        "first_conv" => t!("report.col.first_conv"),
+        "first_value" => t!("report.col.first_value"),
+        "last_conv" => t!("report.col.last_conv"),
+        "last_value" => t!("report.col.last_value"),
+        "linear_conv" => t!("report.col.linear_conv"),
+        "linear_value" => t!("report.col.linear_value"),
+        other => return other.to_string(),
+    }
+    .into_owned()
+}
+
+/// An approval decision for people: `approve`, `reject`, `sign-off`.
+pub fn decision_label(d: crate::model::ApprovalDecision) -> String {
+    use crate::model::ApprovalDecision as D;
+    match d {
+        D::Approve => t!("report.decision.approve"),
+        D::Reject => t!("report.decision.reject"),
+        D::SignOff => t!("report.decision.sign_off"),
+    }
+    .into_owned()
+}
+
+/// A role (an approval stage) as policy.toml names it, for people; a role
+/// the catalogue does not know is shown as named.
+pub fn role_label(role: &str) -> String {
+    match role {
+        "director" => t!("report.role.director"),
+        "supervisor" => t!("report.role.supervisor"),
+        "finance" => t!("report.role.finance"),
+        "legal" => t!("report.role.legal"),
+        "department_head" => t!("report.role.department_head"),
+        "admin" => t!("report.role.admin"),
+        "ceo" => t!("report.role.ceo"),
+        other => return other.to_string(),
+    }
+    .into_owned()
+}
+
+/// A meeting kind for people: `kickoff`, `review` …
+pub fn meeting_label(kind: &str) -> String {
+    match kind {
+        "kickoff" => t!("report.meeting.kickoff"),
+        "review" => t!("report.meeting.review"),
+        "closing" => t!("report.meeting.closing"),
+        "weekly" => t!("report.meeting.weekly"),
+        "monthly" => t!("report.meeting.monthly"),
+        "quarterly" => t!("report.meeting.quarterly"),
+        "adhoc" => t!("report.meeting.adhoc"),
+        other => return other.to_string(),
+    }
+    .into_owned()
+}
+
+/// A phase's name for people: `warm-up`, `burst`, `long-tail`, or as written.
+pub fn phase_label(name: &str) -> String {
+    match name {
+        "warm-up" => t!("report.phase.warm_up"),
+        "burst" => t!("report.phase.burst"),
+        "long-tail" => t!("report.phase.long_tail"),
+        other => return other.to_string(),
+    }
+    .into_owned()
+}
+
+/// A finding's severity for people.
+pub fn severity_label(s: crate::diag::Severity) -> String {
+    match s {
+        crate::diag::Severity::Error => t!("report.severity.error"),
+        crate::diag::Severity::Warning => t!("report.severity.warning"),
+    }
+    .into_owned()
 }
 
 /// A ratio for the charts' labels.

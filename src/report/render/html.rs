@@ -9,6 +9,7 @@
 use std::fmt::Write as _;
 
 use chrono::{Datelike, NaiveDate};
+use rust_i18n::t;
 use unicode_width::UnicodeWidthStr;
 
 use super::grid::{self, Grid};
@@ -78,29 +79,29 @@ pub fn render(r: &QuarterReport) -> String {
                 figure(
                     &mut out,
                     &budget_chart(r),
-                    "Budget against spend to date; the darker part was spent in the quarter.",
+                    &t!("report.html.caption_budget"),
                 );
-                figure(
-                    &mut out,
-                    &gantt(r),
-                    "Phases over the quarter; a triangle marks a campaign that continues beyond it.",
-                );
+                figure(&mut out, &gantt(r), &t!("report.html.caption_gantt"));
             }
             crate::report::Section::Channels => {
                 if let Some(svg) = channel_chart(r) {
-                    figure(&mut out, &svg, "Spend by channel in the quarter.");
+                    figure(&mut out, &svg, &t!("report.html.caption_channels"));
                 }
             }
             _ => {}
         }
         out.push_str("</section>\n");
     }
+    let footer = t!(
+        "report.html.footer",
+        version = env!("CARGO_PKG_VERSION"),
+        quarter = r.quarter.to_string(),
+        as_of = r.as_of.to_string()
+    );
     let _ = write!(
         out,
-        "<footer>mkt {} · {} · as of {}</footer>\n</main>\n</body>\n</html>\n",
-        env!("CARGO_PKG_VERSION"),
-        r.quarter,
-        r.as_of
+        "<footer>{}</footer>\n</main>\n</body>\n</html>\n",
+        esc(&footer)
     );
     out
 }
@@ -128,16 +129,22 @@ fn cards(out: &mut String, r: &QuarterReport) {
     let t = &r.totals;
     out.push_str("<div class=\"cards\">\n");
     for (k, v) in [
-        ("campaigns 项目", t.campaigns.to_string()),
-        ("budget 预算", money(t.budget)),
-        ("spent in quarter 本季花费", money(t.spent_in_quarter)),
-        ("spent to date 累计花费", money(t.spent_to_date)),
-        ("reserve used 动用弹性预算", money(t.reserve_used)),
+        (t!("report.html.cards_campaigns"), t.campaigns.to_string()),
+        (t!("report.html.cards_budget"), money(t.budget)),
+        (
+            t!("report.html.cards_spent_in_quarter"),
+            money(t.spent_in_quarter),
+        ),
+        (
+            t!("report.html.cards_spent_to_date"),
+            money(t.spent_to_date),
+        ),
+        (t!("report.html.cards_reserve_used"), money(t.reserve_used)),
     ] {
         let _ = writeln!(
             out,
             "<div class=\"card\"><div class=\"k\">{}</div><div class=\"v\">{}</div></div>",
-            esc(k),
+            esc(&k),
             esc(&v)
         );
     }
@@ -234,14 +241,14 @@ fn budget_chart(r: &QuarterReport) -> String {
         .max()
         .unwrap_or(0);
     let mut out = String::new();
-    svg_open(&mut out, height, "Budget against spend per campaign");
+    svg_open(&mut out, height, &t!("report.html.chart_budget"));
     legend(
         &mut out,
         label_w,
         &[
-            ("#e4e7eb", "budget 预算"),
-            ("#2f6fbf", "spent in quarter 本季"),
-            ("#9cc3ee", "spent other quarters 其他季度"),
+            ("#e4e7eb", &t!("report.html.legend_budget")),
+            ("#2f6fbf", &t!("report.html.legend_in_quarter")),
+            ("#9cc3ee", &t!("report.html.legend_other")),
         ],
     );
     for (i, c) in r.campaigns.iter().enumerate() {
@@ -331,7 +338,7 @@ fn channel_chart(r: &QuarterReport) -> Option<String> {
     let row_h = 26;
     let height = row_h * rows.len() as i64 + 12;
     let mut out = String::new();
-    svg_open(&mut out, height, "Spend by channel in the quarter");
+    svg_open(&mut out, height, &t!("report.html.chart_channels"));
     for (i, c) in rows.iter().enumerate() {
         let y = 6 + row_h * i as i64;
         let w = scale(c.spent_in_quarter.fen(), max, bar_w);
@@ -362,7 +369,7 @@ fn gantt(r: &QuarterReport) -> String {
     for c in &r.campaigns {
         labels.push((c.id.clone(), true));
         for p in &c.phases {
-            labels.push((format!("  {}", p.name), false));
+            labels.push((format!("  {}", grid::phase_label(&p.name)), false));
         }
     }
     let label_w = label_column(labels.iter().map(|(l, _)| l.as_str()));
@@ -375,7 +382,7 @@ fn gantt(r: &QuarterReport) -> String {
         label_w + scale(offset, days, chart_w)
     };
     let mut out = String::new();
-    svg_open(&mut out, height, "Phase timeline (Gantt chart)");
+    svg_open(&mut out, height, &t!("report.html.chart_gantt"));
 
     // Month lines and labels.
     let mut m = first;
@@ -450,7 +457,7 @@ fn gantt(r: &QuarterReport) -> String {
                 "<text x=\"{}\" y=\"{}\" text-anchor=\"end\" class=\"muted\">{}</text>",
                 label_w - 8,
                 y + 14,
-                esc(&p.name)
+                esc(&grid::phase_label(&p.name))
             );
             if p.start <= last && p.end >= first && p.start <= p.end {
                 let (x1, x2) = (x_of(p.start), x_of(p.end.succ_opt().unwrap_or(p.end)));
@@ -461,7 +468,7 @@ fn gantt(r: &QuarterReport) -> String {
                     (x2 - x1).max(2),
                     PHASE_COLORS[i % PHASE_COLORS.len()],
                     esc(&c.id),
-                    esc(&p.name),
+                    esc(&grid::phase_label(&p.name)),
                     p.start,
                     p.end
                 );

@@ -1,0 +1,97 @@
+//! The quarterly report and `mkt verify` in Chinese (`MKT_LANG=zh-CN`) on
+//! the example department, as a person sees them; and the machine format
+//! (`--format json`) the same in both languages.
+//!
+//! After an intended change: `INSTA_UPDATE=always cargo test --test cli
+//! report_zh`, then read the changed `.snap` files before committing them.
+
+use crate::common::*;
+
+const TODAY: &str = "2026-11-25";
+
+fn settings(t: &TestRepo) -> insta::Settings {
+    let mut s = insta::Settings::clone_current();
+    s.set_prepend_module_to_snapshot(false);
+    s.set_snapshot_path("snapshots");
+    let tmp = t.tmp().display().to_string();
+    let escaped: String = tmp
+        .chars()
+        .flat_map(|c| {
+            if r"\.+*?()|[]{}^$#&-~".contains(c) {
+                vec!['\\', c]
+            } else {
+                vec![c]
+            }
+        })
+        .collect();
+    s.add_filter(&escaped, "[TMP]");
+    s.add_filter(r"SHA256:[A-Za-z0-9+/]{8,43}", "SHA256:[KEY]");
+    s.add_filter(r"\b[0-9a-f]{40}\b", "[COMMIT]");
+    s.add_filter(r"\b[0-9a-f]{10}\b", "[COMMIT]");
+    s
+}
+
+/// stdout, stderr and exit status of `mkt ARGS` in `t` with `MKT_LANG=lang`.
+fn screen(t: &TestRepo, lang: &str, args: &[&str]) -> (String, String) {
+    let out = t
+        .mkt(args)
+        .env("MKT_LANG", lang)
+        .output()
+        .expect("mkt runs");
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    let mut s = format!("$ MKT_LANG={lang} mkt {}\n{stdout}", args.join(" "));
+    let err = String::from_utf8_lossy(&out.stderr);
+    if !err.is_empty() {
+        s.push_str("--- stderr\n");
+        s.push_str(&err);
+    }
+    s.push_str(&format!(
+        "--- exit status {}\n",
+        out.status.code().unwrap_or(-1)
+    ));
+    (s, stdout)
+}
+
+fn report_args(format: &str) -> Vec<&str> {
+    vec![
+        "report",
+        "--quarter",
+        "2026Q3",
+        "--format",
+        format,
+        "--today",
+        TODAY,
+    ]
+}
+
+#[test]
+fn the_quarterly_report_in_chinese_as_table_and_markdown() {
+    let t = &TestRepo::example();
+    for format in ["table", "markdown"] {
+        let (text, _) = screen(t, "zh-CN", &report_args(format));
+        settings(t).bind(|| insta::assert_snapshot!(format!("report-zh-2026Q3-{format}"), text));
+    }
+}
+
+#[test]
+fn verify_in_chinese() {
+    let t = &TestRepo::example();
+    let (text, _) = screen(t, "zh-CN", &["verify", "--today", TODAY]);
+    settings(t).bind(|| insta::assert_snapshot!("verify-zh", text));
+}
+
+#[test]
+fn json_is_the_same_in_both_languages() {
+    let t = &TestRepo::example();
+    let (_, en) = screen(t, "en", &report_args("json"));
+    let (_, zh) = screen(t, "zh-CN", &report_args("json"));
+    assert!(en.contains("\"campaigns\""), "{en}");
+    assert_eq!(en, zh);
+    for section in ["campaigns", "kpis", "approvals"] {
+        let mut args = report_args("csv");
+        args.extend(["--section", section]);
+        let (_, en) = screen(t, "en", &args);
+        let (_, zh) = screen(t, "zh-CN", &args);
+        assert_eq!(en, zh, "csv {section}");
+    }
+}
