@@ -137,7 +137,7 @@ fn render(repo: &Repo, s: &Status) -> String {
             days_text(i.days_left),
             i.kind.label().to_string(),
             i.subject.clone(),
-            i.what.clone(),
+            i.what_shown.clone(),
             who(repo, i),
         ]);
     }

@@ -70,14 +70,15 @@ pub fn run(global: &Global, args: Args) -> Outcome {
                 t!("cli.verify.verdict"),
             ]);
             for r in rows {
+                // What people read; the JSON keeps the English words.
                 t.add_row([
                     &r.subject,
-                    &r.stage,
+                    shown(&r.stage_shown, &r.stage),
                     &r.person,
                     &short_key(&r.key),
                     &r.commit,
                     &r.date,
-                    &r.verdict,
+                    shown(&r.verdict_shown, &r.verdict),
                 ]);
             }
             let summary = t!("cli.verify.summary", checked = rows.len(), failed = failed);
@@ -104,4 +105,9 @@ fn progress_bar(format: Format) -> ProgressBar {
 
 fn short_key(k: &str) -> String {
     k.chars().take(20).collect()
+}
+
+/// What people read (`shown`), or the English word when nothing else is set.
+fn shown<'a>(shown: &'a String, or: &'a String) -> &'a String {
+    if shown.is_empty() { or } else { shown }
 }
