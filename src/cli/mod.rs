@@ -95,8 +95,19 @@ pub enum Command {
 /// A date as a person writes it on the command line: `YYYY-MM-DD`, years
 /// 1–9999 as in a TOML file (beyond them no deadline can be counted).
 fn parse_date(s: &str) -> std::result::Result<NaiveDate, String> {
-    let d = NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
-        .map_err(|_| t!("cli.date.not_a_date", s = s).into_owned())?;
+    use crate::model::keyboard::{DateError, date, days_in_month};
+    // 2027-01-20, 2027/1/20, 2027.1.20, 2027年1月20日, full-width digits.
+    let d = date(s).map_err(|e| match e {
+        DateError::NoSuchDay(y, m, day) => t!(
+            "input.no_such_day",
+            s = s,
+            day = day,
+            month = format!("{y}-{m:02}"),
+            days = days_in_month(y, m).unwrap_or(0)
+        )
+        .into_owned(),
+        DateError::Shape => t!("cli.date.not_a_date", s = s).into_owned(),
+    })?;
     if !(1..=9999).contains(&d.year()) {
         return Err(t!("cli.date.out_of_range", s = s).into_owned());
     }

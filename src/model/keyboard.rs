@@ -164,6 +164,9 @@ pub fn date(s: &str) -> Result<NaiveDate, DateError> {
         m.parse().map_err(|_| DateError::Shape)?,
         d.parse().map_err(|_| DateError::Shape)?,
     );
+    if !(1..=12).contains(&m) || d == 0 {
+        return Err(DateError::Shape); // no month 13, no day 0
+    }
     NaiveDate::from_ymd_opt(y, m, d).ok_or(DateError::NoSuchDay(y, m, d))
 }
 
@@ -337,6 +340,7 @@ mod tests {
         assert_eq!(date("2027-02-30"), Err(DateError::NoSuchDay(2027, 2, 30)));
         assert_eq!(days_in_month(2027, 2), Some(28));
         assert_eq!(date("27-1-20"), Err(DateError::Shape));
+        assert_eq!(date("2026-13-01"), Err(DateError::Shape));
         assert_eq!(date("2027-1"), Err(DateError::Shape));
     }
 

@@ -599,7 +599,7 @@ fn dates_out_of_order_are_refused() {
     refused(
         &t,
         &with(plan_flags(), "--start", "2026-04-31"),
-        &["`2026-04-31` is not a date"],
+        &["`2026-04-31` is not a day: 2026-04 has 30 days, not 31"],
     );
     refused(
         &t,

@@ -71,3 +71,71 @@ fn amounts_in_records_as_people_write_them() {
     let json = t.lint_json("2026-02-01");
     assert_eq!(findings(&json, "F002").len(), 1, "{json:#}");
 }
+
+/// `mkt new-campaign` with `args`, in a fresh department; the file written.
+fn planned_with(args: &[&str]) -> String {
+    let t = TestRepo::with_team();
+    let mut all = vec![
+        "new-campaign",
+        "--name",
+        "春季促销",
+        "--end",
+        "2027-03-31",
+        "--no-input",
+    ];
+    all.extend_from_slice(args);
+    let out = t.mkt(&all).env("MKT_TODAY", "2027-01-05").output().unwrap();
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    t.read("campaigns/春季促销-2027-03V1/campaign.toml")
+}
+
+#[test]
+fn a_plan_typed_on_a_chinese_keyboard_is_the_same_file() {
+    let ascii = planned_with(&[
+        "--owner",
+        "zhao.lei",
+        "--budget",
+        "80000",
+        "--allocation",
+        "channel=45000,content=15000,event=10000,reserve=10000",
+        "--start",
+        "2027-03-01",
+    ]);
+    let chinese = planned_with(&[
+        "--owner",
+        "赵磊",
+        "--budget",
+        "8万",
+        "--allocation",
+        "渠道投放=4.5万，内容制作=1.5万，活动执行=1万，弹性预算=1万",
+        "--start",
+        "2027/3/1",
+    ]);
+    assert_eq!(chinese, ascii);
+    let also = planned_with(&[
+        "--owner",
+        "ｚｈａｏ.ｌｅｉ",
+        "--budget",
+        "¥80,000",
+        "--allocation",
+        "channel=45,000、content=15,000",
+        "--allocation",
+        "event=10000；reserve=10000",
+        "--start",
+        "2027年3月1日",
+    ]);
+    assert_eq!(also, ascii);
+}
+
+#[test]
+fn an_impossible_date_says_why() {
+    let t = TestRepo::with_team();
+    let out = t.mkt(["status", "--today", "2027-02-30"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("2027-02 has 28 days, not 30"), "{err}");
+}

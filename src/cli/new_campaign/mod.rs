@@ -69,8 +69,8 @@ pub struct Args {
 
     /// The split (预算分配), reserve included, summing to the budget:
     /// channel=45000,content=15000,event=10000,reserve=10000
-    #[arg(long, value_name = "CATEGORY=YUAN,...", value_delimiter = ',', value_parser = parse_pair)]
-    pub allocation: Vec<(String, Money)>,
+    #[arg(long, value_name = "CATEGORY=YUAN,...", value_parser = parse_allocation)]
+    pub allocation: Vec<Pairs>,
 
     /// A phase NAME:START:END[:OWNER], repeatable, like
     /// warm-up:2026-03-01:2026-03-07:li.na (owner defaults to --owner)
@@ -78,8 +78,8 @@ pub struct Args {
     pub phases: Vec<PhaseArg>,
 
     /// A channel NAME=YUAN, repeatable, like wechat=20000
-    #[arg(long = "channel", value_name = "NAME=YUAN", value_delimiter = ',', value_parser = parse_pair)]
-    pub channels: Vec<(String, Money)>,
+    #[arg(long = "channel", value_name = "NAME=YUAN", value_parser = parse_pairs)]
+    pub channels: Vec<Pairs>,
 
     /// Title; default: the name
     #[arg(long)]
@@ -110,9 +110,36 @@ fn parse_money(s: &str) -> Result<Money, String> {
     s.trim().parse::<Money>().map_err(|e| e.0)
 }
 
+/// `NAME=YUAN` items as a Chinese keyboard types them too: separated by
+/// `,`, `，` or `、` (a comma grouping thousands, `45,000`, separates
+/// nothing), amounts like `4.5万`.
+#[derive(Debug, Clone)]
+pub struct Pairs(pub Vec<(String, Money)>);
+
+fn parse_pairs(s: &str) -> Result<Pairs, String> {
+    crate::model::keyboard::split_list(s)
+        .iter()
+        .map(|item| parse_pair(item))
+        .collect::<Result<Vec<_>, _>>()
+        .map(Pairs)
+}
+
+/// An allocation's categories may be named in Chinese (渠道投放=4.5万): the
+/// file gets the id.
+fn parse_allocation(s: &str) -> Result<Pairs, String> {
+    use crate::model::keyboard::{Vocab, canonical_or_same};
+    let Pairs(items) = parse_pairs(s)?;
+    Ok(Pairs(
+        items
+            .into_iter()
+            .map(|(k, m)| (canonical_or_same(Vocab::Category, &k), m))
+            .collect(),
+    ))
+}
+
 fn parse_pair(s: &str) -> Result<(String, Money), String> {
     let (k, v) = s
-        .split_once('=')
+        .split_once(['=', '＝'])
         .ok_or_else(|| t!("cli.new_campaign.not_pair", s = s).into_owned())?;
     let k = k.trim();
     if k.is_empty() {

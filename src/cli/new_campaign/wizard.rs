@@ -106,7 +106,7 @@ pub(super) fn gather(
         },
     )?;
     let allocation = if !args.allocation.is_empty() {
-        args.allocation
+        args.allocation.into_iter().flat_map(|p| p.0).collect()
     } else if !ask.interactive() {
         return Err(missing("--allocation"));
     } else {
@@ -161,7 +161,7 @@ pub(super) fn gather(
         .find(|(c, _)| c == "channel")
         .map(|(_, m)| *m);
     let channels = if !args.channels.is_empty() || !ask.interactive() {
-        args.channels
+        args.channels.into_iter().flat_map(|p| p.0).collect()
     } else {
         ask.value(
             None,

@@ -103,9 +103,19 @@ pub fn latest_version(repo: &Repo, name: &str, year: i32, month: u32) -> Option<
 /// Refuses a person who is not in team.toml; `what` names the role in the
 /// message ("owner", "phase owner", "attendee").
 pub fn check_person(repo: &Repo, id: &str, what: &str) -> Result<()> {
-    if repo.team.person(id).is_some() {
-        return Ok(());
-    }
+    person_id(repo, id, what).map(|_| ())
+}
+
+/// The id of a person named by id (`zhao.lei`) or by name (`赵磊`), as
+/// records hold it; a name two people share, or nobody's, is refused with
+/// who was meant.
+pub fn person_id(repo: &Repo, who: &str, what: &str) -> Result<String> {
+    let id = who;
+    let ambiguous = match repo.team.find(who) {
+        Ok(p) => return Ok(p.id.clone()),
+        Err(crate::model::Lookup::Ambiguous(ids)) => Some(ids),
+        Err(crate::model::Lookup::Unknown) => None,
+    };
     let what = match what {
         "owner" => t!("ops.person.owner"),
         "phase owner" => t!("ops.person.phase_owner"),
@@ -113,6 +123,12 @@ pub fn check_person(repo: &Repo, id: &str, what: &str) -> Result<()> {
         "person" => t!("ops.person.person"),
         other => other.into(),
     };
+    if let Some(ids) = ambiguous {
+        return Err(
+            Error::user(t!("input.person_ambiguous", what = what, name = who))
+                .hint(t!("input.person_ambiguous_hint", ids = ids.join(", "))),
+        );
+    }
     let err = Error::user(t!("ops.person.not_in_team", what = what, id = id));
     if !repo.has_team {
         return Err(err.hint(t!("ops.person.no_team")));
@@ -272,6 +288,14 @@ pub fn write_plan(repo: &Repo, id: &str, text: &str) -> Result<String> {
 }
 
 pub fn new_campaign(repo: &Repo, plan: &CampaignPlan) -> Result<Created> {
+    // People may be named by name; the file holds their ids.
+    let mut plan = plan.clone();
+    plan.owner = person_id(repo, &plan.owner, "owner")?;
+    for ph in &mut plan.phases {
+        let what = t!("ops.person.phase_named_owner", phase = ph.name);
+        ph.owner = person_id(repo, &ph.owner, &what)?;
+    }
+    let plan = &plan;
     let id = check_plan(repo, plan)?;
     let text = render(repo, &id, plan)?;
     let campaign = parse_written(&text, &id)?;
