@@ -335,6 +335,12 @@ fn check_references(ctx: &View, out: &mut Vec<Diagnostic>) {
             return;
         }
         let d = Diagnostic::new(&F004, repo.at(file, path), unknown_person(what, id));
+        // Records hold ids: a person named by name is told which id to write.
+        if let Ok(p) = repo.team.find(id) {
+            let key = path.last().copied().unwrap_or("owner");
+            out.push(d.help(t!("input.write_the_id", key = key, id = p.id, name = id)));
+            return;
+        }
         out.push(match suggest(id, people.iter().copied()) {
             Some(s) => d.help(t!("rules.did_you_mean", name = s)),
             None => d.help(t!("rules.f004.add_person")),

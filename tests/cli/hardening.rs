@@ -78,7 +78,11 @@ fn dates_beyond_the_year_9999_are_refused_not_a_panic() {
     ] {
         let out = within(&t, args);
         assert_eq!(out.status.code(), Some(2), "{args:?}");
-        assert!(stderr(&out).contains("write YYYY-MM-DD"), "{}", stderr(&out));
+        assert!(
+            stderr(&out).contains("write YYYY-MM-DD"),
+            "{}",
+            stderr(&out)
+        );
     }
     // The last day a TOML file can name is fine.
     let out = within(

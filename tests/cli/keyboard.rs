@@ -139,3 +139,18 @@ fn an_impossible_date_says_why() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("2027-02 has 28 days, not 30"), "{err}");
 }
+
+#[test]
+fn a_record_naming_a_person_by_name_is_told_the_id_to_write() {
+    let t = TestRepo::with_team();
+    let id = "春季促销-2026-03V1";
+    let plan = t.write_standard_campaign(id, "2026-03-01", "2026-03-31");
+    t.replace(&plan, "owner = \"li.na\"", "owner = \"赵磊\"");
+    let json = t.lint_json("2026-02-01");
+    let f = findings(&json, "F004");
+    assert_eq!(f.len(), 1, "{json:#}");
+    assert_eq!(
+        f[0]["help"],
+        "records name people by id: write owner = \"zhao.lei\" (赵磊)"
+    );
+}
