@@ -6,50 +6,14 @@
 //! report_zh`, then read the changed `.snap` files before committing them.
 
 use crate::common::*;
+use crate::screens::{screen_in, settings};
 
 const TODAY: &str = "2026-11-25";
 
-fn settings(t: &TestRepo) -> insta::Settings {
-    let mut s = insta::Settings::clone_current();
-    s.set_prepend_module_to_snapshot(false);
-    s.set_snapshot_path("snapshots");
-    let tmp = t.tmp().display().to_string();
-    let escaped: String = tmp
-        .chars()
-        .flat_map(|c| {
-            if r"\.+*?()|[]{}^$#&-~".contains(c) {
-                vec!['\\', c]
-            } else {
-                vec![c]
-            }
-        })
-        .collect();
-    s.add_filter(&escaped, "[TMP]");
-    s.add_filter(r"SHA256:[A-Za-z0-9+/]{8,43}", "SHA256:[KEY]");
-    s.add_filter(r"\b[0-9a-f]{40}\b", "[COMMIT]");
-    s.add_filter(r"\b[0-9a-f]{10}\b", "[COMMIT]");
-    s
-}
-
-/// stdout, stderr and exit status of `mkt ARGS` in `t` with `MKT_LANG=lang`.
+/// stdout, stderr and exit status of `mkt ARGS` in `t` with `MKT_LANG=lang`,
+/// as one text; and stdout alone.
 fn screen(t: &TestRepo, lang: &str, args: &[&str]) -> (String, String) {
-    let out = t
-        .mkt(args)
-        .env("MKT_LANG", lang)
-        .output()
-        .expect("mkt runs");
-    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    let mut s = format!("$ MKT_LANG={lang} mkt {}\n{stdout}", args.join(" "));
-    let err = String::from_utf8_lossy(&out.stderr);
-    if !err.is_empty() {
-        s.push_str("--- stderr\n");
-        s.push_str(&err);
-    }
-    s.push_str(&format!(
-        "--- exit status {}\n",
-        out.status.code().unwrap_or(-1)
-    ));
-    (s, stdout)
+    screen_in(t, Some(lang), args)
 }
 
 fn report_args(format: &str) -> Vec<&str> {

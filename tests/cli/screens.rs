@@ -13,7 +13,9 @@ use crate::common::*;
 /// The day the README's tour uses.
 const TOUR_DAY: &str = "2026-11-25";
 
-fn settings(t: &TestRepo) -> insta::Settings {
+/// Snapshot settings for a screen of `t`: its temp dir, keys and commit ids
+/// filtered out (also for `screens_zh` and `report_zh`).
+pub(crate) fn settings(t: &TestRepo) -> insta::Settings {
     let mut s = insta::Settings::clone_current();
     s.set_prepend_module_to_snapshot(false);
     s.set_snapshot_path("snapshots");
@@ -39,9 +41,23 @@ fn regex_escape(s: &str) -> String {
 
 /// stdout, stderr and exit status of `mkt ARGS` in `t`, as one text.
 fn screen(t: &TestRepo, args: &[&str]) -> String {
-    let out = t.mkt(args).output().expect("mkt runs");
-    let mut s = format!("$ mkt {}\n", args.join(" "));
-    s.push_str(&String::from_utf8_lossy(&out.stdout));
+    screen_in(t, None, args).0
+}
+
+/// stdout, stderr and exit status of `mkt ARGS` in `t` (with `MKT_LANG`
+/// set to `lang`, when given), as one text; and stdout alone.
+pub(crate) fn screen_in(t: &TestRepo, lang: Option<&str>, args: &[&str]) -> (String, String) {
+    let mut cmd = t.mkt(args);
+    let mut s = match lang {
+        Some(l) => {
+            cmd.env("MKT_LANG", l);
+            format!("$ MKT_LANG={l} mkt {}\n", args.join(" "))
+        }
+        None => format!("$ mkt {}\n", args.join(" ")),
+    };
+    let out = cmd.output().expect("mkt runs");
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    s.push_str(&stdout);
     let err = String::from_utf8_lossy(&out.stderr);
     if !err.is_empty() {
         s.push_str("--- stderr\n");
@@ -51,7 +67,7 @@ fn screen(t: &TestRepo, args: &[&str]) -> String {
         "--- exit status {}\n",
         out.status.code().unwrap_or(-1)
     ));
-    s
+    (s, stdout)
 }
 
 fn snap(t: &TestRepo, name: &str, args: &[&str]) {
