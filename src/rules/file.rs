@@ -169,20 +169,15 @@ fn check_team(ctx: &View, out: &mut Vec<Diagnostic>) {
             );
         }
         for (j, k) in p.keys.iter().enumerate() {
-            let at = || repo.at("team.toml", &["people", &idx, "keys", &j.to_string()]);
+            let j = j.to_string();
+            let at = || repo.at("team.toml", &["people", &idx, "keys", &j]);
+            let ssh_at = || repo.at("team.toml", &["people", &idx, "keys", &j, "ssh"]);
             if let Some(line) = k.ssh()
                 && ssh_key::PublicKey::from_openssh(line.trim()).is_err()
             {
                 out.push(
-                    Diagnostic::new(
-                        &F002,
-                        repo.at(
-                            "team.toml",
-                            &["people", &idx, "keys", &j.to_string(), "ssh"],
-                        ),
-                        t!("rules.f002.bad_ssh", id = p.id),
-                    )
-                    .help(t!("rules.f002.bad_ssh_help")),
+                    Diagnostic::new(&F002, ssh_at(), t!("rules.f002.bad_ssh", id = p.id))
+                        .help(t!("rules.f002.bad_ssh_help")),
                 );
                 continue;
             }
@@ -198,15 +193,8 @@ fn check_team(ctx: &View, out: &mut Vec<Diagnostic>) {
             }
             if k.ssh().is_some_and(crate::git::ssh_key_is_weak) {
                 out.push(
-                    Diagnostic::new(
-                        &F002,
-                        repo.at(
-                            "team.toml",
-                            &["people", &idx, "keys", &j.to_string(), "ssh"],
-                        ),
-                        t!("rules.f002.weak_key", id = p.id),
-                    )
-                    .help(t!("rules.f002.weak_key_help")),
+                    Diagnostic::new(&F002, ssh_at(), t!("rules.f002.weak_key", id = p.id))
+                        .help(t!("rules.f002.weak_key_help")),
                 );
             }
         }
