@@ -1,13 +1,14 @@
 //! Every signature a verification needs, checked in one batch: commit
-//! objects read and SSH signatures verified in-process on all cores,
-//! OpenPGP signatures through gpg with results cached by commit id.
+//! objects read and SSH signatures verified in-process on all cores (a good
+//! verdict kept by commit id for exactly those bytes is reused), OpenPGP
+//! signatures through gpg with results cached by commit id.
 
 use std::collections::HashMap;
 
 use crate::git::Oid;
 use rayon::prelude::*;
 
-use crate::git::{GpgVerifier, RawCommit, SignerKey, verify_ssh_many};
+use crate::git::{GpgVerifier, RawCommit, SignerKey, SshVerdicts, verify_ssh_many};
 
 /// Told how many more signatures are checked (a progress bar listens).
 pub type Tick<'a> = dyn Fn(usize) + Sync + 'a;
@@ -21,9 +22,13 @@ pub enum SigOutcome {
     Good(SignerKey),
 }
 
-/// What one worker found for its commits: outcomes, and the raw commits
-/// still to be checked by gpg.
-type Found = (Vec<(Oid, SigOutcome)>, Vec<(Oid, RawCommit)>);
+/// What one worker found for its commits: outcomes, the raw commits still
+/// to be checked by gpg, and the SSH signatures it found good afresh.
+type Found = (
+    Vec<(Oid, SigOutcome)>,
+    Vec<(Oid, RawCommit)>,
+    Vec<(Oid, ssh_key::PublicKey)>,
+);
 
 /// Checks the signatures of `commits`; the raw commits are returned too
 /// (their messages identify rebased approvals). `progress` hears how many
@@ -34,6 +39,8 @@ pub fn check(
     progress: &Tick<'_>,
 ) -> (HashMap<Oid, SigOutcome>, HashMap<Oid, RawCommit>) {
     let path = crate::git::git_dir(repo);
+    // Good SSH verdicts kept by commit id, for exactly the bytes checked.
+    let kept = SshVerdicts::load(repo);
     // Each worker opens its own handle: git2 repositories are not shared
     // between threads.
     let found: Vec<Found> = commits
@@ -51,6 +58,7 @@ pub fn check(
                             .map(|o| (*o, SigOutcome::Bad(why.clone())))
                             .collect(),
                         raws,
+                        Vec::new(),
                     );
                 }
             };
@@ -64,7 +72,14 @@ pub fn check(
                     Ok(raw) => {
                         match raw.signatures.as_slice() {
                             [] => outcomes.push((oid, SigOutcome::Unsigned)),
-                            [sig] if sig.contains("BEGIN SSH SIGNATURE") => ssh.push(raws.len()),
+                            [sig] if sig.contains("BEGIN SSH SIGNATURE") => {
+                                match kept.lookup(oid, sig, &raw.payload) {
+                                    Some(key) => {
+                                        outcomes.push((oid, SigOutcome::Good(SignerKey::Ssh(key))))
+                                    }
+                                    None => ssh.push(raws.len()),
+                                }
+                            }
                             [sig] if sig.contains("BEGIN PGP SIGNATURE") => {} // gpg, below
                             [_] => outcomes.push((
                                 oid,
@@ -90,25 +105,38 @@ pub fn check(
                     )
                 })
                 .collect();
+            let mut good = Vec::new();
             for (&i, r) in ssh.iter().zip(verify_ssh_many(&items)) {
                 outcomes.push((
                     raws[i].0,
                     match r {
-                        Ok(key) => SigOutcome::Good(SignerKey::Ssh(key)),
+                        Ok(key) => {
+                            good.push((raws[i].0, key.clone()));
+                            SigOutcome::Good(SignerKey::Ssh(key))
+                        }
                         Err(e) => SigOutcome::Bad(e),
                     },
                 ));
             }
             progress(chunk.len());
-            (outcomes, raws)
+            (outcomes, raws, good)
         })
         .collect();
     let mut out: HashMap<Oid, SigOutcome> = HashMap::with_capacity(commits.len());
     let mut raws: HashMap<Oid, RawCommit> = HashMap::with_capacity(commits.len());
-    for (outcomes, rs) in found {
+    let mut kept = kept;
+    let mut good = Vec::new();
+    for (outcomes, rs, g) in found {
         out.extend(outcomes);
         raws.extend(rs);
+        good.extend(g);
     }
+    for (oid, key) in good {
+        if let Some(raw) = raws.get(&oid) {
+            kept.record(oid, &raw.signatures[0], &raw.payload, &key);
+        }
+    }
+    kept.save();
     let mut gpg: Option<GpgVerifier> = None;
     for (oid, raw) in &raws {
         if out.contains_key(oid) {

@@ -60,6 +60,11 @@ pub struct Cli {
     #[arg(long, global = true, env = "MKT_TRUST_ROOT", value_name = "COMMIT")]
     pub trust_root: Option<String>,
 
+    /// Read no kept result from .git/mkt (history records, signature
+    /// verdicts): check everything afresh
+    #[arg(long, global = true, env = "MKT_NO_CACHE", value_parser = clap::builder::FalseyValueParser::new())]
+    pub no_cache: bool,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -337,6 +342,9 @@ pub fn main() -> i32 {
             return e.exit_code();
         }
     };
+    if cli.no_cache {
+        crate::git::caches_off();
+    }
     let global = Global {
         dir: cli.chdir.unwrap_or_else(|| PathBuf::from(".")),
         today: cli.today,

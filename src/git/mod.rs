@@ -6,6 +6,7 @@ mod commitobj;
 mod history;
 mod repository;
 mod sign;
+mod verdicts;
 mod walk_cache;
 
 pub use approve_commit::{CommitError, OneFileCommit, commit_one_file};
@@ -22,6 +23,7 @@ pub use repository::{
 pub use sign::{
     GpgVerifier, Signer, SignerKey, configured_signer, ssh_key_is_weak, verify_ssh, verify_ssh_many,
 };
+pub use verdicts::{SshVerdicts, caches_off, caches_on};
 
 /// Object reads without re-hashing: libgit2 checks every object's SHA-1
 /// (collision-detecting, slow) on read, which costs more than the whole

@@ -55,6 +55,9 @@ impl WalkCache {
             key: key.to_string(),
             records: HashMap::new(),
         };
+        if !super::caches_on() {
+            return cache;
+        }
         let Ok(text) = std::fs::read_to_string(&cache.file) else {
             return cache;
         };

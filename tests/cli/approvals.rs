@@ -2160,6 +2160,44 @@ fn tamper_head(d: &Dept, from: &str, to: &str) {
     d.git(&["reset", "-q", "--soft", oid.trim()]);
 }
 
+/// Good SSH verdicts are kept by commit id (`.git/mkt/ssh-verified`), but
+/// only ever reused for the exact signature and payload they were checked
+/// over: an entry naming a forged commit with the digest of a good one is
+/// ignored and the forgery checked afresh. `--no-cache` agrees with the
+/// cache.
+#[test]
+fn a_kept_verdict_is_reused_only_for_the_bytes_it_checked() {
+    let (d, id, _plan) = dept_with_campaign();
+    d.ok_as("wang.fang", APPROVED, &["approve", &id]);
+    let good = d.head();
+    let warm = d.verify();
+    assert_eq!(warm.0, 0, "{:#}", warm.1);
+    let kept = d.git_dir().join("mkt/ssh-verified");
+    let text = std::fs::read_to_string(&kept).expect("verify keeps good verdicts");
+    let line = text
+        .lines()
+        .find(|l| l.starts_with(good.trim()))
+        .unwrap_or_else(|| panic!("no verdict for {good} in\n{text}"))
+        .to_string();
+    let again = d.verify();
+    assert_eq!(again.1, warm.1, "a warm run changed the verdicts");
+    let out = d
+        .mkt(&["--no-cache", "verify", "--format", "json"])
+        .output()
+        .unwrap();
+    let fresh: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(fresh, warm.1, "--no-cache disagrees with the cache");
+
+    // The approval commit altered after signing, and the kept verdict of
+    // the good commit copied onto the forgery's id.
+    tamper_head(&d, "director by wang.fang", "director by wang.fang (加急)");
+    let forged = d.head();
+    let copied = line.replacen(good.trim(), forged.trim(), 1);
+    std::fs::write(&kept, format!("{text}{copied}\n")).unwrap();
+    let (code, v) = d.verify();
+    assert_eq!(code, 1, "a kept verdict vouched for other bytes: {v:#}");
+}
+
 #[test]
 fn a_signature_that_does_not_match_its_commit_is_s002() {
     // SSH: the approval commit's message altered after signing.
