@@ -67,33 +67,69 @@ impl Drop for Deferred {
     }
 }
 
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let _held = Deferred::new();
-    let dir = path.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-    let mut tmp = tempfile::Builder::new()
+/// Who may read a file mkt writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// As any program makes a file: 0666 less the umask (0644 under the
+    /// usual 022), so a record reads like one the person saved themselves.
+    Shared,
+    /// The owner alone (0600, whatever the umask): a private key, a
+    /// decrypted contract.
+    Private,
+    /// A program git runs (a hook): 0777 less the umask (0755 under 022).
+    Executable,
+}
+
+impl Mode {
+    fn bits(self) -> u32 {
+        match self {
+            Mode::Shared => 0o666,
+            Mode::Private => 0o600,
+            Mode::Executable => 0o777,
+        }
+    }
+}
+
+/// A temporary file beside `path`'s final place, created with `mode` (the
+/// system applies the umask as it does to every new file), for a rename
+/// over the target.
+pub fn temp_beside(dir: &Path, mode: Mode) -> std::io::Result<tempfile::NamedTempFile> {
+    use std::os::unix::fs::PermissionsExt;
+    tempfile::Builder::new()
         .prefix(".mkt-")
         .suffix(".tmp")
+        .permissions(std::fs::Permissions::from_mode(mode.bits()))
         .tempfile_in(dir)
-        .map_err(|e| Error::io(dir, e))?;
-    tmp.write_all(bytes).map_err(|e| Error::io(path, e))?;
-    tmp.as_file().sync_all().map_err(|e| Error::io(path, e))?;
+}
+
+/// Writes `path` whole (a temporary file, then a rename), readable as any
+/// new file is under the umask.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    write_with_mode(path, bytes, Mode::Shared)
+}
+
+/// Like `write_atomic`, with the file's mode chosen.
+pub fn write_with_mode(path: &Path, bytes: &[u8], mode: Mode) -> Result<()> {
+    let _held = Deferred::new();
+    let tmp = filled_temp(path, bytes, mode)?;
     tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
     Ok(())
+}
+
+/// A temporary file beside `path` holding `bytes`, on disk.
+fn filled_temp(path: &Path, bytes: &[u8], mode: Mode) -> Result<tempfile::NamedTempFile> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    let mut tmp = temp_beside(dir, mode).map_err(|e| Error::io(dir, e))?;
+    tmp.write_all(bytes).map_err(|e| Error::io(path, e))?;
+    tmp.as_file().sync_all().map_err(|e| Error::io(path, e))?;
+    Ok(tmp)
 }
 
 /// Like `write_atomic`, but refuses to replace an existing file.
 pub fn create_new(path: &Path, bytes: &[u8]) -> Result<()> {
     let _held = Deferred::new();
-    let dir = path.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".mkt-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(|e| Error::io(dir, e))?;
-    tmp.write_all(bytes).map_err(|e| Error::io(path, e))?;
-    tmp.as_file().sync_all().map_err(|e| Error::io(path, e))?;
+    let tmp = filled_temp(path, bytes, Mode::Shared)?;
     tmp.persist_noclobber(path).map_err(|e| {
         if e.error.kind() == std::io::ErrorKind::AlreadyExists {
             Error::user(format!(

@@ -6,7 +6,7 @@ use rust_i18n::t;
 
 use super::{Exit, Global, Outcome, say};
 use crate::diag::{self, Format};
-use crate::error::{Error, Result};
+use crate::error::Error;
 use crate::ops::lint::lint;
 
 /// Git hooks: refuse a push (on the server) or a commit that adds errors.
@@ -117,15 +117,8 @@ fn install(global: &Global, force: bool) -> Outcome {
     }
     for (name, text) in &hooks {
         let path = dir.join(name);
-        crate::fsutil::write_atomic(&path, text.as_bytes())?;
-        set_executable(&path)?;
+        crate::fsutil::write_with_mode(&path, text.as_bytes(), crate::fsutil::Mode::Executable)?;
         say(&t!("cli.hook.installed", path = path.display()));
     }
     Ok(Exit::Clean)
-}
-
-fn set_executable(path: &std::path::Path) -> Result<()> {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755))
-        .map_err(|e| Error::io(path, e))
 }

@@ -18,6 +18,7 @@ mod prompt;
 mod report;
 mod revise;
 mod rules;
+mod setup;
 mod sign_off;
 mod status;
 mod team;
@@ -95,6 +96,8 @@ pub enum Command {
     Status(status::Args),
     Completions(completions::Args),
     Man(man::Args),
+    #[command(visible_alias = "doctor")]
+    Setup(setup::Args),
 }
 
 /// A date as a person writes it on the command line: `YYYY-MM-DD`, years
@@ -372,6 +375,7 @@ pub fn main() -> i32 {
         Command::Status(a) => status::run(&global, a),
         Command::Completions(a) => completions::run(&global, a),
         Command::Man(a) => man::run(&global, a),
+        Command::Setup(a) => setup::run(&global, a),
     };
     match result {
         Ok(exit) => exit.code(),

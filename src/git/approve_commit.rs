@@ -307,11 +307,7 @@ fn write_new(file: &Path, bytes: &[u8]) -> Result<(), CommitError> {
     };
     let dir = file.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(io)?;
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".mkt-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(io)?;
+    let mut tmp = crate::fsutil::temp_beside(dir, crate::fsutil::Mode::Shared).map_err(io)?;
     tmp.write_all(bytes).map_err(io)?;
     tmp.as_file().sync_all().map_err(io)?;
     tmp.persist_noclobber(file).map_err(|e| io(e.error))?;

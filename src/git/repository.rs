@@ -399,3 +399,49 @@ impl From<git2::Error> for crate::error::Error {
         }
     }
 }
+
+/// Git's configuration as git reads it for `dir`: the repository's there
+/// (local, then global, then system), or the person's own when `dir` is
+/// no repository's work tree (yet).
+pub struct GitConfig(git2::Config);
+
+impl GitConfig {
+    pub fn at(dir: &Path) -> GitConfig {
+        let repo = Repository::open(dir)
+            .ok()
+            .filter(|r| r.workdir().is_some_and(|w| same_dir(w, dir)));
+        let cfg = match repo {
+            Some(r) => r.config(),
+            None => git2::Config::open_default(),
+        };
+        GitConfig(cfg.unwrap_or_else(|_| git2::Config::new().expect("an empty git config")))
+    }
+
+    pub fn of(repo: &Repository) -> GitConfig {
+        GitConfig(
+            repo.config()
+                .unwrap_or_else(|_| git2::Config::new().expect("an empty git config")),
+        )
+    }
+
+    /// A value, when set (and not empty).
+    pub fn get(&self, key: &str) -> Option<String> {
+        self.0.get_string(key).ok().filter(|v| !v.trim().is_empty())
+    }
+
+    /// The signer this configuration names (see `configured_signer`).
+    pub fn signer(&self, key: Option<&str>) -> Result<super::Signer, String> {
+        super::signer_from_config(&self.0, key)
+    }
+
+    /// Sets `key` in the person's own git config (`~/.gitconfig`), for a
+    /// machine outside any repository.
+    pub fn set_global(key: &str, value: &str) -> Result<(), git2::Error> {
+        let path = git2::Config::find_global().or_else(|e| {
+            std::env::var_os("HOME")
+                .map(|h| Path::new(&h).join(".gitconfig"))
+                .ok_or(e)
+        })?;
+        git2::Config::open(&path)?.set_str(key, value)
+    }
+}

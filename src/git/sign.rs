@@ -141,6 +141,12 @@ fn expand_home(p: &str) -> PathBuf {
 /// what it names.
 pub fn configured_signer(repo: &git2::Repository, key: Option<&str>) -> Result<Signer, String> {
     let cfg = repo.config().map_err(|e| e.message().to_string())?;
+    signer_from_config(&cfg, key)
+}
+
+/// `configured_signer` with git's configuration as given (outside any
+/// repository: the person's own, `git2::Config::open_default`).
+pub fn signer_from_config(cfg: &git2::Config, key: Option<&str>) -> Result<Signer, String> {
     let get = |k: &str| cfg.get_string(k).ok();
     let format = get("gpg.format").unwrap_or_else(|| "openpgp".into());
     let signing_key = key.map(str::to_string).or_else(|| get("user.signingkey"));
@@ -248,6 +254,69 @@ fn gpg_fingerprint(program: &str, key_id: &str) -> Result<String, String> {
         .and_then(|l| l.split(':').nth(9))
         .map(|f| f.to_ascii_uppercase())
         .ok_or_else(|| t!("git.sign.no_fingerprint", key = key_id).into_owned())
+}
+
+/// Makes an ed25519 key pair at `path` (private) and `path.pub` with
+/// `program` (ssh-keygen), the comment `comment`. With `ask`, ssh-keygen
+/// asks for a passphrase itself at the terminal; without, the key has none.
+/// The folder is made private (0700) when it is new, as ssh wants it.
+pub fn ssh_keygen(program: &str, path: &Path, comment: &str, ask: bool) -> Result<(), String> {
+    if let Some(dir) = path.parent()
+        && !dir.exists()
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)
+            .map_err(|e| t!("git.sign.key_file", path = dir.display(), why = e).into_owned())?;
+    }
+    let mut cmd = Command::new(program);
+    cmd.args(["-q", "-t", "ed25519", "-C", comment, "-f"])
+        .arg(path);
+    if !ask {
+        cmd.args(["-N", ""]).stdin(Stdio::null());
+    }
+    let out = cmd
+        .stdout(if ask {
+            Stdio::inherit()
+        } else {
+            Stdio::piped()
+        })
+        .stderr(if ask {
+            Stdio::inherit()
+        } else {
+            Stdio::piped()
+        })
+        .output()
+        .map_err(|e| t!("git.sign.cannot_run", program = program, why = e).into_owned())?;
+    if !out.status.success() || !path.is_file() {
+        let err = String::from_utf8_lossy(&out.stderr);
+        return Err(t!(
+            "git.sign.program_failed",
+            program = program,
+            why = err.lines().last().unwrap_or("").trim()
+        )
+        .into_owned());
+    }
+    Ok(())
+}
+
+/// Whether `program` can be started (found on the search path, or at the
+/// path given).
+pub fn program_runs(program: &str) -> bool {
+    Command::new(program)
+        .arg("--mkt-probe")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok()
+}
+
+/// `~/…` as the path it names.
+pub fn home_path(p: &str) -> PathBuf {
+    expand_home(p)
 }
 
 /// Why a weak key never verifies.

@@ -10,6 +10,8 @@ pub mod new_incident;
 pub mod new_minutes;
 pub mod report;
 pub mod revise;
+pub mod roster_edit;
+pub mod setup;
 pub mod status;
 pub mod team;
 pub mod verify;

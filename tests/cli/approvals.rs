@@ -103,7 +103,7 @@ impl Dept {
             .current_dir(d.tmp.path())
             .env("GIT_AUTHOR_DATE", INIT)
             .env("GIT_COMMITTER_DATE", INIT)
-            .args(["init", "repo"])
+            .args(["init", "repo", "--no-admin"])
             .output()
             .unwrap();
         assert!(out.status.success(), "mkt init: {}", text(&out.stderr));

@@ -8,6 +8,7 @@ mod common;
 mod approvals;
 mod authoring;
 mod content;
+mod first_run;
 mod hardening;
 mod harness;
 mod history_cache;

@@ -29,6 +29,14 @@ const NEEDS: &[(&str, &str)] = &[
         "needs the director's key: tests/cli/approvals.rs",
     ),
     ("mkt team allowed-signers > .git", "tests/cli/trust.rs"),
+    (
+        "mkt init 市场部",
+        "makes a department of its own, with a key: tests/cli/first_run.rs",
+    ),
+    (
+        "mkt setup",
+        "checks a person's own git: tests/cli/first_run.rs",
+    ),
 ];
 
 /// Why a command is not run here, if it is not.

@@ -269,7 +269,8 @@ pub fn open(repo: &Repo, opts: &OpenOptions) -> Result<Opened> {
     match decrypt(&bytes, id.as_ref()) {
         Ok(plaintext) => match &opts.out {
             Some(out) => {
-                fsutil::write_atomic(out, &plaintext)?;
+                // The plaintext is for its reader alone, whatever the umask.
+                fsutil::write_with_mode(out, &plaintext, fsutil::Mode::Private)?;
                 Ok(Opened {
                     path,
                     plaintext: None,

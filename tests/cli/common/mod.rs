@@ -184,9 +184,10 @@ impl TestRepo {
         }
     }
 
-    /// `mkt init`: policy.toml, the team.toml template, the folders, one commit.
+    /// `mkt init --no-admin`: policy.toml, the team.toml template, the
+    /// folders, one unsigned commit (a test then writes its roster).
     pub fn new() -> TestRepo {
-        TestRepo::init(&[])
+        TestRepo::init(&["--no-admin"])
     }
 
     /// `mkt init --example`: the sample department.
