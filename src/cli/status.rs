@@ -46,6 +46,8 @@ pub struct Args {
 pub enum StatusFormat {
     Table,
     Json,
+    /// iCalendar: every deadline as an event (Outlook, 飞书日历, 企业微信日历)
+    Ics,
 }
 
 pub fn run(global: &Global, args: Args) -> Outcome {
@@ -69,6 +71,7 @@ pub fn run(global: &Global, args: Args) -> Outcome {
             print(&format!("{text}\n"));
         }
         StatusFormat::Table => print(&render(&repo, &s)),
+        StatusFormat::Ics => print(&super::ics::calendar(&repo, &s, ctx.now)),
     }
     Ok(Exit::Clean)
 }
