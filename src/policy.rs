@@ -705,6 +705,56 @@ mod tests {
     }
 
     #[test]
+    fn a_notify_channel_is_checked_where_it_is_written() {
+        let with = |channel: &str| {
+            let text = format!("{DEFAULT_POLICY}\n[[notify.channels]]\n{channel}\n");
+            let line = text.lines().count() - channel.lines().count();
+            (Policy::parse(&text, "policy.toml"), line)
+        };
+        let (ok, _) = with("name = \"钉钉\"\nkind = \"钉钉\"\nurl_env = \"D\"\nsecret_env = \"S\"");
+        assert_eq!(ok.unwrap().notify.channels[2].kind, ChannelKind::Dingtalk);
+        for (channel, says) in [
+            (
+                "name = \"x\"\nkind = \"wecom\"\nurl_env = \"W\"\nsecret_env = \"S\"",
+                "has no `secret_env`",
+            ),
+            (
+                "name = \"x\"\nkind = \"email\"\nurl_env = \"M\"",
+                "needs `from`",
+            ),
+            (
+                "name = \"x\"\nkind = \"webhook\"\nurl_env = \"my hook\"",
+                "not an environment variable",
+            ),
+            (
+                "name = \"邮件\"\nkind = \"webhook\"\nurl_env = \"H\"",
+                "two channels are named",
+            ),
+        ] {
+            let (err, first) = with(channel);
+            let err = err.unwrap_err();
+            assert!(err.message.contains(says), "{channel}: {}", err.message);
+            assert!(
+                err.at.line >= first,
+                "{channel}: line {} ({first})",
+                err.at.line
+            );
+        }
+    }
+
+    #[test]
+    fn quiet_hours_may_wrap_midnight() {
+        let mut n = Policy::builtin().notify.clone();
+        let at = |h, m| NaiveTime::from_hms_opt(h, m, 0).unwrap();
+        assert!(n.is_quiet(at(22, 0)) && n.is_quiet(at(7, 59)));
+        assert!(!n.is_quiet(at(8, 0)) && !n.is_quiet(at(19, 59)));
+        n.quiet_hours = "12:00～13:30".into();
+        assert!(n.is_quiet(at(12, 30)) && !n.is_quiet(at(13, 30)));
+        n.quiet_hours = String::new();
+        assert!(!n.is_quiet(at(3, 0)));
+    }
+
+    #[test]
     fn a_reserve_range_names_the_key_that_is_wrong() {
         let line_of = |key: &str| {
             DEFAULT_POLICY

@@ -19,8 +19,12 @@ pub fn calendar(repo: &Repo, s: &Status, stamp: DateTime<FixedOffset>) -> String
         Some(p) => t!("cli.ics.name_person", name = name(repo, p)),
         None => t!("cli.ics.name"),
     };
-    let mut cal = Calendar::new();
-    cal.name(&title).append_property(("METHOD", "PUBLISH"));
+    let mut cal = Calendar::empty();
+    cal.append_property(("VERSION", "2.0"))
+        .append_property(("PRODID", "-//mkt//mkt status//EN"))
+        .append_property(("CALSCALE", "GREGORIAN"))
+        .append_property(("METHOD", "PUBLISH"))
+        .name(&title);
     for i in &s.items {
         cal.push(event(repo, i, stamp.with_timezone(&Utc)));
     }

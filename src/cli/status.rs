@@ -46,7 +46,6 @@ pub struct Args {
 pub enum StatusFormat {
     Table,
     Json,
-    /// iCalendar: every deadline as an event (Outlook, 飞书日历, 企业微信日历)
     Ics,
 }
 
