@@ -85,6 +85,22 @@ pub fn current() -> Lang {
     }
 }
 
+/// Runs `f` speaking `lang`, then goes back to the language spoken
+/// before: for words written to someone else (`mkt notify`).
+pub fn speaking<T>(lang: Lang, f: impl FnOnce() -> T) -> T {
+    let was = current();
+    set(lang);
+    let out = f();
+    set(was);
+    out
+}
+
+/// The language of messages mkt sends to others: policy.toml's
+/// `language`, whatever the sender's own locale; else the one spoken.
+pub fn for_others(language: Option<&str>) -> Lang {
+    language.and_then(Lang::from_name).unwrap_or_else(current)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

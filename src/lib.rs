@@ -13,6 +13,7 @@ pub mod fsutil;
 pub mod git;
 pub mod i18n;
 pub mod model;
+pub mod notify;
 pub mod ops;
 pub mod policy;
 pub mod repo;

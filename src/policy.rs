@@ -8,7 +8,7 @@
 use rust_i18n::t;
 use std::sync::OnceLock;
 
-use chrono::{Duration, FixedOffset, NaiveDate};
+use chrono::{Duration, FixedOffset, NaiveDate, NaiveTime};
 use serde::Deserialize;
 
 use crate::diag::Located;
@@ -59,6 +59,127 @@ pub struct Policy {
     pub content: Content,
     #[serde(default = "builtin::governance")]
     pub governance: Governance,
+    #[serde(default = "builtin::notify")]
+    pub notify: Notify,
+}
+
+/// `mkt notify`: when it may send, how far ahead, and through what.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Notify {
+    /// `"20:00-08:00"`: nothing is sent from the first time to the second
+    /// (in the policy's zone); `""`: at any hour.
+    pub quiet_hours: String,
+    /// Items due within this many days go out (overdue ones always).
+    pub within_days: i64,
+    #[serde(default)]
+    pub channels: Vec<Channel>,
+}
+
+/// One way out: a group chat's robot, mail, or a JSON endpoint. Its
+/// address and secret are in environment variables, never in the policy.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Channel {
+    pub name: String,
+    pub kind: ChannelKind,
+    /// The variable holding the webhook address or the SMTP URL.
+    pub url_env: String,
+    /// The variable holding the signing secret (飞书, 钉钉).
+    #[serde(default)]
+    pub secret_env: Option<String>,
+    /// `text` or `markdown` (企业微信, 钉钉).
+    #[serde(default)]
+    pub format: Option<MessageFormat>,
+    /// The sender of mails.
+    #[serde(default)]
+    pub from: Option<String>,
+    /// Who a JSON webhook's messages are for (`people` unless said).
+    #[serde(default)]
+    pub to: Option<Audience>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ChannelKind {
+    /// 企业微信 group robot.
+    #[serde(alias = "企业微信")]
+    Wecom,
+    /// 飞书 custom bot.
+    #[serde(alias = "飞书")]
+    Feishu,
+    /// 钉钉 custom robot.
+    #[serde(alias = "钉钉")]
+    Dingtalk,
+    /// Mail through SMTP, one to each person.
+    #[serde(alias = "邮件")]
+    Email,
+    /// Any endpoint that takes JSON.
+    Webhook,
+}
+
+impl ChannelKind {
+    pub fn key(self) -> &'static str {
+        match self {
+            ChannelKind::Wecom => "wecom",
+            ChannelKind::Feishu => "feishu",
+            ChannelKind::Dingtalk => "dingtalk",
+            ChannelKind::Email => "email",
+            ChannelKind::Webhook => "webhook",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MessageFormat {
+    Text,
+    Markdown,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Audience {
+    /// One message per person.
+    People,
+    /// One digest for everyone.
+    Group,
+}
+
+impl Channel {
+    /// Who the channel's messages are for: a chat robot posts to its
+    /// group, mail goes to each person, a webhook as its `to` says.
+    pub fn audience(&self) -> Audience {
+        match self.kind {
+            ChannelKind::Wecom | ChannelKind::Feishu | ChannelKind::Dingtalk => Audience::Group,
+            ChannelKind::Email => Audience::People,
+            ChannelKind::Webhook => self.to.unwrap_or(Audience::People),
+        }
+    }
+}
+
+/// `"20:00-08:00"` as two times; `None` for `""`, `Err` when unreadable.
+fn parse_quiet_hours(s: &str) -> Result<Option<(NaiveTime, NaiveTime)>, ()> {
+    let s = crate::model::keyboard::halfwidth(s);
+    let s = s.trim();
+    if s.is_empty() {
+        return Ok(None);
+    }
+    let (a, b) = s.split_once(['-', '–', '~', '至']).ok_or(())?;
+    let time = |t: &str| NaiveTime::parse_from_str(t.trim(), "%H:%M").map_err(|_| ());
+    let (a, b) = (time(a)?, time(b)?);
+    Ok((a != b).then_some((a, b)))
+}
+
+impl Notify {
+    /// Whether `t` (a time of day in the policy's zone) is in quiet hours.
+    pub fn is_quiet(&self, t: NaiveTime) -> bool {
+        match parse_quiet_hours(&self.quiet_hours) {
+            Ok(Some((from, until))) if from < until => from <= t && t < until,
+            Ok(Some((from, until))) => t >= from || t < until,
+            _ => false,
+        }
+    }
 }
 
 /// Who may change the policy: a change to policy.toml counts only in a
@@ -141,6 +262,15 @@ pub struct Content {
     /// A softer wording to suggest for a banned term (C001).
     #[serde(default = "builtin::softer")]
     pub softer: std::collections::BTreeMap<String, String>,
+}
+
+/// An environment variable's name as a shell writes it: `MKT_WECOM_WEBHOOK`.
+fn is_env_name(s: &str) -> bool {
+    let mut chars = s.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
 /// The roles SPEC section 4.6 names; a policy may only refer to these.
@@ -326,6 +456,7 @@ impl Policy {
                 ));
             }
         }
+        self.check_notify(&fail)?;
         let n = &self.naming;
         if let Some(bad) = n
             .campaign_minutes_kinds
@@ -336,6 +467,92 @@ impl Policy {
                 &["naming", "campaign_minutes_kinds"],
                 t!("policy.not_kind", kind = bad).into_owned(),
             ));
+        }
+        Ok(())
+    }
+
+    /// `[notify]`: quiet hours readable, variables named (not addresses
+    /// pasted in), each option on the kind of channel that has it.
+    fn check_notify(
+        &self,
+        fail: &dyn Fn(&[&str], String) -> PolicyError,
+    ) -> Result<(), PolicyError> {
+        let n = &self.notify;
+        if parse_quiet_hours(&n.quiet_hours).is_err() {
+            return Err(fail(
+                &["notify", "quiet_hours"],
+                t!("policy.notify.quiet_hours", value = n.quiet_hours).into_owned(),
+            ));
+        }
+        if !(0..=3650).contains(&n.within_days) {
+            return Err(fail(
+                &["notify", "within_days"],
+                t!("policy.out_of_range", value = n.within_days, max = 3650).into_owned(),
+            ));
+        }
+        let mut names = std::collections::BTreeSet::new();
+        for (i, c) in n.channels.iter().enumerate() {
+            let at = i.to_string();
+            let path = |key: &'static str| ["notify", "channels", at.as_str(), key];
+            let name = c.name.trim();
+            if name.is_empty() {
+                return Err(fail(
+                    &path("name"),
+                    t!("policy.notify.no_name").into_owned(),
+                ));
+            }
+            if !names.insert(name.to_string()) {
+                return Err(fail(
+                    &path("name"),
+                    t!("policy.notify.same_name", name = name).into_owned(),
+                ));
+            }
+            let vars = [
+                ("url_env", Some(&c.url_env)),
+                ("secret_env", c.secret_env.as_ref()),
+            ];
+            for (key, var) in vars {
+                if let Some(v) = var.filter(|v| !is_env_name(v)) {
+                    let message = if v.contains("://") || v.contains('@') {
+                        t!("policy.notify.address_in_policy", key = key, value = v)
+                    } else {
+                        t!("policy.notify.not_env_name", key = key, value = v)
+                    };
+                    return Err(fail(&path(key), message.into_owned()));
+                }
+            }
+            let kind = c.kind.key();
+            let only = |key: &'static str, has: bool, fits: bool| -> Result<(), PolicyError> {
+                if has && !fits {
+                    return Err(fail(
+                        &path(key),
+                        t!("policy.notify.not_for_kind", key = key, kind = kind).into_owned(),
+                    ));
+                }
+                Ok(())
+            };
+            use ChannelKind as K;
+            only(
+                "secret_env",
+                c.secret_env.is_some(),
+                matches!(c.kind, K::Feishu | K::Dingtalk),
+            )?;
+            only(
+                "format",
+                c.format.is_some(),
+                matches!(c.kind, K::Wecom | K::Dingtalk),
+            )?;
+            only("to", c.to.is_some(), c.kind == K::Webhook)?;
+            only("from", c.from.is_some(), c.kind == K::Email)?;
+            if c.kind == K::Email {
+                let from = c.from.as_deref().unwrap_or_default();
+                if from.parse::<lettre::message::Mailbox>().is_err() {
+                    return Err(fail(
+                        &path("from"),
+                        t!("policy.notify.from", value = from).into_owned(),
+                    ));
+                }
+            }
         }
         Ok(())
     }
@@ -434,6 +651,9 @@ mod builtin {
     pub fn governance() -> Governance {
         Policy::builtin().governance.clone()
     }
+    pub fn notify() -> Notify {
+        Policy::builtin().notify.clone()
+    }
     pub fn waiver_signers() -> Vec<String> {
         vec!["director".to_string()]
     }
@@ -461,6 +681,7 @@ mod tests {
             "approvals",
             "content",
             "governance",
+            "notify",
         ] {
             assert!(table.contains_key(section), "missing [{section}]");
         }
@@ -481,6 +702,56 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!((err.at.line, err.at.column), (2, 12), "{err:?}");
+    }
+
+    #[test]
+    fn a_notify_channel_is_checked_where_it_is_written() {
+        let with = |channel: &str| {
+            let text = format!("{DEFAULT_POLICY}\n[[notify.channels]]\n{channel}\n");
+            let line = text.lines().count() - channel.lines().count();
+            (Policy::parse(&text, "policy.toml"), line)
+        };
+        let (ok, _) = with("name = \"钉钉\"\nkind = \"钉钉\"\nurl_env = \"D\"\nsecret_env = \"S\"");
+        assert_eq!(ok.unwrap().notify.channels[2].kind, ChannelKind::Dingtalk);
+        for (channel, says) in [
+            (
+                "name = \"x\"\nkind = \"wecom\"\nurl_env = \"W\"\nsecret_env = \"S\"",
+                "has no `secret_env`",
+            ),
+            (
+                "name = \"x\"\nkind = \"email\"\nurl_env = \"M\"",
+                "needs `from`",
+            ),
+            (
+                "name = \"x\"\nkind = \"webhook\"\nurl_env = \"my hook\"",
+                "not an environment variable",
+            ),
+            (
+                "name = \"邮件\"\nkind = \"webhook\"\nurl_env = \"H\"",
+                "two channels are named",
+            ),
+        ] {
+            let (err, first) = with(channel);
+            let err = err.unwrap_err();
+            assert!(err.message.contains(says), "{channel}: {}", err.message);
+            assert!(
+                err.at.line >= first,
+                "{channel}: line {} ({first})",
+                err.at.line
+            );
+        }
+    }
+
+    #[test]
+    fn quiet_hours_may_wrap_midnight() {
+        let mut n = Policy::builtin().notify.clone();
+        let at = |h, m| NaiveTime::from_hms_opt(h, m, 0).unwrap();
+        assert!(n.is_quiet(at(22, 0)) && n.is_quiet(at(7, 59)));
+        assert!(!n.is_quiet(at(8, 0)) && !n.is_quiet(at(19, 59)));
+        n.quiet_hours = "12:00～13:30".into();
+        assert!(n.is_quiet(at(12, 30)) && !n.is_quiet(at(13, 30)));
+        n.quiet_hours = String::new();
+        assert!(!n.is_quiet(at(3, 0)));
     }
 
     #[test]

@@ -8,12 +8,14 @@ mod contract;
 mod explain;
 mod help;
 mod hook;
+mod ics;
 mod init;
 mod lint;
 mod man;
 mod new_campaign;
 mod new_incident;
 mod new_minutes;
+mod notify;
 mod prompt;
 mod report;
 mod revise;
@@ -94,6 +96,7 @@ pub enum Command {
     #[command(subcommand)]
     Contract(contract::Command),
     Status(status::Args),
+    Notify(notify::Args),
     Completions(completions::Args),
     Man(man::Args),
     #[command(visible_alias = "doctor")]
@@ -373,6 +376,7 @@ pub fn main() -> i32 {
         Command::NewIncident(a) => new_incident::run(&global, a),
         Command::Contract(c) => contract::run(&global, c),
         Command::Status(a) => status::run(&global, a),
+        Command::Notify(a) => notify::run(&global, a),
         Command::Completions(a) => completions::run(&global, a),
         Command::Man(a) => man::run(&global, a),
         Command::Setup(a) => setup::run(&global, a),

@@ -46,6 +46,7 @@ pub struct Args {
 pub enum StatusFormat {
     Table,
     Json,
+    Ics,
 }
 
 pub fn run(global: &Global, args: Args) -> Outcome {
@@ -69,6 +70,7 @@ pub fn run(global: &Global, args: Args) -> Outcome {
             print(&format!("{text}\n"));
         }
         StatusFormat::Table => print(&render(&repo, &s)),
+        StatusFormat::Ics => print(&super::ics::calendar(&repo, &s, ctx.now)),
     }
     Ok(Exit::Clean)
 }

@@ -8,6 +8,7 @@ pub mod lint;
 pub mod new_campaign;
 pub mod new_incident;
 pub mod new_minutes;
+pub mod notify;
 pub mod report;
 pub mod revise;
 pub mod roster_edit;

@@ -91,6 +91,18 @@ impl DueItem {
     pub fn overdue(&self) -> bool {
         self.days_left < 0
     }
+
+    /// What makes it this item and no other, whatever the day: its kind,
+    /// subject and what has to happen (`mkt notify`'s sent marks, the
+    /// calendar's UIDs).
+    pub fn key(&self) -> String {
+        format!("{} {} {}", self.kind.key(), self.subject, self.what)
+    }
+
+    /// Whether it is this person's to do or to take part in (`--person`).
+    pub fn concerns(&self, person: &str) -> bool {
+        self.owner.as_deref() == Some(person) || self.people.iter().any(|p| p == person)
+    }
 }
 
 /// A source of due items.
@@ -112,20 +124,8 @@ pub fn approvals_waiting(ctx: &View) -> Vec<DueItem> {
     let repo = ctx.repo;
     let v = &ctx.verification;
     let roster = v.roster.at_head();
-    let mut subjects: Vec<String> = Vec::new();
-    for (dir, c) in ctx.live_campaigns() {
-        subjects.push(c.path.clone());
-        subjects.extend(dir.purchases.iter().map(|p| p.path.clone()));
-        subjects.extend(dir.content.iter().cloned());
-        subjects.extend(
-            ctx.lineage_minutes(&c.value)
-                .iter()
-                .filter(|m| m.value.kind == "closing")
-                .map(|m| m.path.clone()),
-        );
-    }
     let mut out = Vec::new();
-    for subject in subjects {
+    for subject in approval_subjects(ctx) {
         let Some(chain) = chain_for(repo, &ctx.policy, &subject) else {
             continue;
         };
@@ -134,17 +134,7 @@ pub fn approvals_waiting(ctx: &View) -> Vec<DueItem> {
         if p.complete() {
             continue;
         }
-        let (what_for, what_for_shown) = match p.chain.kind {
-            SubjectKind::Campaign => ("approve the budget", t!("ops.status.approve_budget")),
-            SubjectKind::Emergency => (
-                "approve the emergency work",
-                t!("ops.status.approve_emergency"),
-            ),
-            SubjectKind::Purchase => ("approve the purchase", t!("ops.status.approve_purchase")),
-            SubjectKind::Closing => ("sign off the closing", t!("ops.status.sign_off_closing")),
-            SubjectKind::Copy => ("review the copy", t!("ops.status.review_copy")),
-            _ => ("sign off", t!("ops.status.sign_off")),
-        };
+        let (what_for, what_for_shown) = step_for(p.chain.kind);
         let owner = p.chain.owner.clone();
         let command = match p.chain.kind {
             SubjectKind::Campaign | SubjectKind::Emergency => format!(
@@ -196,6 +186,41 @@ pub fn approvals_waiting(ctx: &View) -> Vec<DueItem> {
     out
 }
 
+/// What a chain's approvers do: (English for JSON, for people).
+pub fn step_for(kind: crate::approvals::SubjectKind) -> (&'static str, String) {
+    use crate::approvals::SubjectKind;
+    let (en, shown) = match kind {
+        SubjectKind::Campaign => ("approve the budget", t!("ops.status.approve_budget")),
+        SubjectKind::Emergency => (
+            "approve the emergency work",
+            t!("ops.status.approve_emergency"),
+        ),
+        SubjectKind::Purchase => ("approve the purchase", t!("ops.status.approve_purchase")),
+        SubjectKind::Closing => ("sign off the closing", t!("ops.status.sign_off_closing")),
+        SubjectKind::Copy => ("review the copy", t!("ops.status.review_copy")),
+        _ => ("sign off", t!("ops.status.sign_off")),
+    };
+    (en, shown.into_owned())
+}
+
+/// What live campaigns have approved or signed off: each plan, its
+/// purchases, its copy and its closing minutes (repository paths).
+pub fn approval_subjects(ctx: &View) -> Vec<String> {
+    let mut subjects: Vec<String> = Vec::new();
+    for (dir, c) in ctx.live_campaigns() {
+        subjects.push(c.path.clone());
+        subjects.extend(dir.purchases.iter().map(|p| p.path.clone()));
+        subjects.extend(dir.content.iter().cloned());
+        subjects.extend(
+            ctx.lineage_minutes(&c.value)
+                .iter()
+                .filter(|m| m.value.kind == "closing")
+                .map(|m| m.path.clone()),
+        );
+    }
+    subjects
+}
+
 #[derive(Debug, Default)]
 pub struct StatusOptions {
     /// Only items this person owns or takes part in.
@@ -217,7 +242,7 @@ pub fn status(ctx: &View, opts: &StatusOptions) -> Status {
         i.days_left = (i.due - ctx.today).num_days();
     }
     if let Some(p) = &opts.person {
-        items.retain(|i| i.owner.as_deref() == Some(p.as_str()) || i.people.contains(p));
+        items.retain(|i| i.concerns(p));
     }
     if let Some(n) = opts.within {
         items.retain(|i| i.days_left <= n);

@@ -15,7 +15,7 @@ const LAYERS: &[&[&str]] = &[
     &["diag"],
     &["source"],
     &["policy"],
-    &["git"],
+    &["git", "notify"],
     &["repo"],
     &["approvals"],
     &["view"],

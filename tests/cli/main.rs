@@ -16,6 +16,7 @@ mod keyboard;
 mod layering;
 mod lint;
 mod lint_zh;
+mod notify;
 mod readme;
 mod report;
 mod report_zh;
