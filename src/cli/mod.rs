@@ -68,6 +68,11 @@ pub struct Cli {
     #[arg(long, global = true, env = "MKT_NO_CACHE", value_parser = clap::builder::FalseyValueParser::new())]
     pub no_cache: bool,
 
+    /// Show tables with every column in full, however wide the terminal
+    /// (else they fit its width, or COLUMNS)
+    #[arg(long, global = true, env = "MKT_WIDE", value_parser = clap::builder::FalseyValueParser::new())]
+    pub wide: bool,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -351,6 +356,7 @@ pub fn main() -> i32 {
     if cli.no_cache {
         crate::git::caches_off();
     }
+    crate::term::set_wide(cli.wide);
     let global = Global {
         dir: cli.chdir.unwrap_or_else(|| PathBuf::from(".")),
         today: cli.today,
