@@ -784,6 +784,30 @@ mod tests {
     }
 
     #[test]
+    fn import_column_names_have_defaults_and_mean_one_figure() {
+        // A policy written before [import] existed takes the built-in names.
+        let old = DEFAULT_POLICY
+            .split("\n# `mkt results import")
+            .next()
+            .unwrap();
+        let p = Policy::parse(old, "policy.toml").unwrap();
+        assert_eq!(p.import.field_of("消耗（元）"), Some("cost"));
+        assert_eq!(p.import.field_of("Impressions"), Some("exposure"));
+        assert_eq!(p.import.field_of("点击率"), None);
+        let twice = DEFAULT_POLICY.replace("clicks = [\"点击\",", "clicks = [\"花费\",");
+        let err = Policy::parse(&twice, "policy.toml").unwrap_err();
+        assert!(err.message.contains("花费"), "{}", err.message);
+        assert_eq!(
+            err.at.line,
+            twice
+                .lines()
+                .position(|l| l.starts_with("cost = ["))
+                .unwrap()
+                + 1
+        );
+    }
+
+    #[test]
     fn bad_policy_names_line_and_column() {
         let err =
             Policy::parse("[budget]\nreserve_min_percent = \"ten\"\n", "policy.toml").unwrap_err();

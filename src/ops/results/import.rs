@@ -93,6 +93,18 @@ fn date_cell(s: &str) -> Option<NaiveDate> {
     None
 }
 
+/// The line a byte offset is on, counted as an editor does (csv's own
+/// count is off after a quoted field or a CR LF).
+fn line_at(text: &str, byte: u64) -> u64 {
+    let bytes = text.as_bytes();
+    let mut end = usize::try_from(byte).unwrap_or(usize::MAX).min(bytes.len());
+    // A record read after a CR starts, for csv, at the LF that follows it.
+    while end < bytes.len() && matches!(bytes[end], b'\r' | b'\n') {
+        end += 1;
+    }
+    bytes[..end].iter().filter(|b| **b == b'\n').count() as u64 + 1
+}
+
 /// A cell that says "no data": empty, `-`, `--`, `/`.
 fn empty_cell(s: &str) -> bool {
     let t = keyboard::halfwidth(s);
@@ -172,7 +184,7 @@ pub fn read(bytes: &[u8], import: &Import, file: &str) -> Result<Sheet> {
         let rec = match rec {
             Ok(r) => r,
             Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
+                let line = e.position().map_or(0, |p| line_at(&text, p.byte()));
                 sheet.bad.push(BadRow {
                     line,
                     why: t!("results.import.not_csv", why = e.to_string()).into_owned(),
@@ -180,7 +192,7 @@ pub fn read(bytes: &[u8], import: &Import, file: &str) -> Result<Sheet> {
                 continue;
             }
         };
-        let line = rec.position().map_or(0, |p| p.line());
+        let line = rec.position().map_or(0, |p| line_at(&text, p.byte()));
         if rec.iter().all(|c| c.trim().is_empty()) {
             continue;
         }
@@ -449,7 +461,7 @@ mod tests {
 
     #[test]
     fn a_bad_row_is_named_by_its_line() {
-        let text = "date,clicks,cost\n2026-06-01,10,100\n2026-06-02,ten,100\n2026-06-31,1,1\n2026-06-03,1\n";
+        let text = "date,clicks,cost\r\n2026-06-01,10,\"1,100\"\r\n2026-06-02,ten,100\r\n2026-06-31,1,1\r\n2026-06-03,1\r\n";
         let s = read(text.as_bytes(), &Policy::builtin().import, "a.csv").unwrap();
         assert_eq!(s.rows.len(), 1);
         let lines: Vec<u64> = s.bad.iter().map(|b| b.line).collect();
