@@ -18,10 +18,12 @@ mod new_minutes;
 mod notify;
 mod prompt;
 mod report;
+mod results;
 mod revise;
 mod rules;
 mod setup;
 mod sign_off;
+mod spend;
 mod status;
 mod team;
 mod verify;
@@ -100,6 +102,10 @@ pub enum Command {
     NewIncident(new_incident::Args),
     #[command(subcommand)]
     Contract(contract::Command),
+    #[command(subcommand)]
+    Spend(spend::Command),
+    #[command(subcommand)]
+    Results(results::Command),
     Status(status::Args),
     Notify(notify::Args),
     Completions(completions::Args),
@@ -381,6 +387,8 @@ pub fn main() -> i32 {
         Command::NewMinutes(a) => new_minutes::run(&global, a),
         Command::NewIncident(a) => new_incident::run(&global, a),
         Command::Contract(c) => contract::run(&global, c),
+        Command::Spend(c) => spend::run(&global, c),
+        Command::Results(c) => results::run(&global, c),
         Command::Status(a) => status::run(&global, a),
         Command::Notify(a) => notify::run(&global, a),
         Command::Completions(a) => completions::run(&global, a),

@@ -20,6 +20,7 @@ mod notify;
 mod readme;
 mod report;
 mod report_zh;
+mod results_cmds;
 mod screens;
 mod screens_zh;
 mod tables;
