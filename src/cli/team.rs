@@ -116,16 +116,22 @@ pub struct RemoveArgs {
 #[derive(Debug, clap::Subcommand)]
 pub enum RoleCommand {
     /// Give a person a role
+    ///
+    /// Examples:
+    ///   mkt team role add 赵磊 主管
+    ///   mkt team role add zhao.lei supervisor
+    #[command(verbatim_doc_comment)]
     Add(RoleArgs),
     /// Take a role from a person
+    ///
+    /// Examples:
+    ///   mkt team role remove 赵磊 主管
+    #[command(verbatim_doc_comment)]
     Remove(RoleArgs),
 }
 
-/// Examples:
-///   mkt team role add 赵磊 主管
-///   mkt team role remove zhao.lei specialist
+/// A person and a role.
 #[derive(Debug, clap::Args)]
-#[command(verbatim_doc_comment)]
 pub struct RoleArgs {
     /// The person, by name or id
     pub person: String,
