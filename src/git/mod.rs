@@ -17,7 +17,7 @@ pub use history::{CommitMeta, PathChange, PathFilter, Walk, commit_time, walk, w
 pub use repository::{
     AtHead, BlobText, GitConfig, TreeFile, all_commits, blob_text, changed_paths, config_string,
     converts_line_endings, discover, entry_at, entry_at_head, entry_at_head_or, git_dir, hash_blob,
-    hash_worktree_blob, is_ignored, names_at_head, open, open_or_init, resolve_commit,
+    hash_worktree_blob, index_entry, is_ignored, names_at_head, open, open_or_init, resolve_commit,
     set_local_config, tree_files, work_tree,
 };
 pub use sign::{

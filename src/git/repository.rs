@@ -300,6 +300,12 @@ pub fn names_at_head(repo: &Repository, dir: &str) -> Vec<String> {
         .collect()
 }
 
+/// What the index holds for `path` (none: not staged at all).
+pub fn index_entry(repo: &Repository, path: &str) -> Option<Oid> {
+    let index = repo.index().ok()?;
+    index.get_path(Path::new(path), 0).map(|e| e.id)
+}
+
 /// What `path` holds in HEAD's tree (none on an unborn branch).
 pub fn entry_at_head(repo: &Repository, path: &str) -> Option<Oid> {
     let tree = repo.head().ok()?.peel_to_tree().ok()?;

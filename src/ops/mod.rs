@@ -16,6 +16,7 @@ pub mod roster_edit;
 pub mod setup;
 pub mod status;
 pub mod team;
+pub mod team_edit;
 pub mod verify;
 pub mod waive;
 pub mod withdraw;

@@ -139,6 +139,93 @@ impl RosterDoc {
     }
 }
 
+impl RosterDoc {
+    /// Takes the person with `id` out of the roster, with their keys.
+    pub fn remove_person(&mut self, id: &str) -> Result<()> {
+        let people = self.people_mut();
+        let at = (0..people.len())
+            .find(|&i| {
+                people
+                    .get(i)
+                    .and_then(|p| p.get("id"))
+                    .and_then(Item::as_str)
+                    == Some(id)
+            })
+            .ok_or_else(|| Error::user(t!("ops.roster_edit.no_person", id = id)))?;
+        people.remove(at);
+        Ok(())
+    }
+
+    /// Gives the person with `id` a role (an id such as `specialist`);
+    /// one they hold already is refused.
+    pub fn add_role(&mut self, id: &str, role: &str) -> Result<()> {
+        let roles = self.roles_mut(id)?;
+        if roles.iter().any(|r| r.as_str() == Some(role)) {
+            return Err(Error::user(t!(
+                "ops.roster_edit.has_role",
+                id = id,
+                role = role
+            )));
+        }
+        roles.push(role);
+        Ok(())
+    }
+
+    /// Takes a role from the person with `id`; one they do not hold is
+    /// refused.
+    pub fn remove_role(&mut self, id: &str, role: &str) -> Result<()> {
+        let roles = self.roles_mut(id)?;
+        let at = roles
+            .iter()
+            .position(|r| {
+                r.as_str().is_some_and(|r| {
+                    crate::model::keyboard::canonical_or_same(
+                        crate::model::keyboard::Vocab::Role,
+                        r,
+                    ) == role
+                })
+            })
+            .ok_or_else(|| Error::user(t!("ops.roster_edit.lacks_role", id = id, role = role)))?;
+        roles.remove(at);
+        Ok(())
+    }
+
+    /// The `roles` array of a person, made when they have none.
+    fn roles_mut(&mut self, id: &str) -> Result<&mut toml_edit::Array> {
+        let person = self
+            .person_mut(id)
+            .ok_or_else(|| Error::user(t!("ops.roster_edit.no_person", id = id)))?;
+        if person.get("roles").is_none() {
+            person["roles"] = value(toml_edit::Array::new());
+        }
+        person["roles"]
+            .as_array_mut()
+            .ok_or_else(|| Error::user(t!("ops.roster_edit.roles_not_list", id = id)))
+    }
+
+    /// Takes the `index`th key from the person with `id`. A key counts
+    /// from the roster change that added it until the one that removes it
+    /// (the trust model of `approvals::roster`), so removing it is how a
+    /// key is revoked: approvals signed before keep the roster of their
+    /// time, and no later one, nor one merged in from an older branch,
+    /// finds the key.
+    pub fn remove_key(&mut self, id: &str, index: usize) -> Result<()> {
+        let person = self
+            .person_mut(id)
+            .ok_or_else(|| Error::user(t!("ops.roster_edit.no_person", id = id)))?;
+        let keys = person
+            .get_mut("keys")
+            .and_then(Item::as_array_of_tables_mut)
+            .filter(|k| index < k.len())
+            .ok_or_else(|| Error::internal(format!("{id} has no key {index}")))?;
+        keys.remove(index);
+        if keys.is_empty() {
+            person.remove("keys");
+        }
+        Ok(())
+    }
+}
+
 impl std::fmt::Display for RosterDoc {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}", self.doc)

@@ -24,5 +24,6 @@ mod results_cmds;
 mod screens;
 mod screens_zh;
 mod tables;
+mod team_cmds;
 mod trust;
 mod view;
