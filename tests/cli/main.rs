@@ -22,5 +22,6 @@ mod report;
 mod report_zh;
 mod screens;
 mod screens_zh;
+mod suggest;
 mod trust;
 mod view;

@@ -1,0 +1,125 @@
+//! Names as people type them, turned into what records hold: a campaign
+//! by prefix or name (`Repo::find_campaign`), a person by name or id. What
+//! was taken is said on stderr; what cannot be told apart is refused with
+//! the candidates.
+
+use rust_i18n::t;
+
+use super::say;
+use crate::error::{Error, Result};
+use crate::repo::{CampaignLookup, Repo, Want};
+
+/// The campaign folder `query` names, or the error saying what was meant.
+/// When a prefix or a name found it, the ID taken is said on stderr.
+pub fn campaign(repo: &Repo, query: &str, want: Want) -> Result<String> {
+    match repo.find_campaign(query, want) {
+        Ok(found) => {
+            if !found.exact {
+                say(&chosen(query, &found));
+            }
+            Ok(found.id)
+        }
+        Err(why) => Err(refusal(repo, query, why)),
+    }
+}
+
+/// The same for an answer to a prompt: the folder, or why not (asked again).
+pub fn campaign_answer(
+    repo: &Repo,
+    query: &str,
+    want: Want,
+) -> std::result::Result<String, String> {
+    campaign(repo, query, want).map_err(|e| match e.hint {
+        Some(h) => format!("{} ({h})", e.message),
+        None => e.message,
+    })
+}
+
+fn chosen(query: &str, found: &crate::repo::Found) -> String {
+    if found.passed_over.is_empty() {
+        t!(
+            "suggest.campaign_taken",
+            query = query.trim(),
+            id = found.id
+        )
+        .into_owned()
+    } else {
+        t!(
+            "suggest.campaign_live_taken",
+            query = query.trim(),
+            id = found.id,
+            others = found.passed_over.join(&t!("cli.list_sep"))
+        )
+        .into_owned()
+    }
+}
+
+fn refusal(repo: &Repo, query: &str, why: CampaignLookup) -> Error {
+    match why {
+        CampaignLookup::Unknown { closest } => {
+            let err = Error::user(t!("repo.no_campaign", id = query.trim()));
+            match closest {
+                Some(id) => err.hint(t!("rules.did_you_mean", name = id)),
+                None => err.hint(t!("repo.no_campaign_help")),
+            }
+        }
+        CampaignLookup::Ambiguous(ids) => {
+            let lines: Vec<String> = ids
+                .iter()
+                .map(|id| match repo.campaign(id) {
+                    Some(c) => format!("{id} {}", c.value.title),
+                    None => id.clone(),
+                })
+                .collect();
+            Error::user(t!(
+                "suggest.campaign_ambiguous",
+                query = query.trim(),
+                n = ids.len()
+            ))
+            .hint(t!(
+                "suggest.campaign_candidates",
+                candidates = lines.join(&t!("suggest.candidate_sep"))
+            ))
+        }
+    }
+}
+
+/// A path under `campaigns/<ID>/` whose ID was typed as a prefix or a name:
+/// the same path with the folder found (one exact version). A path that
+/// exists, or is not under campaigns/, is as given.
+pub fn campaign_path(repo: &Repo, path: &str) -> Result<String> {
+    let p = path.trim_start_matches("./");
+    let Some(rest) = p.strip_prefix("campaigns/") else {
+        return Ok(path.to_string());
+    };
+    let Some((folder, inside)) = rest.split_once('/') else {
+        return Ok(path.to_string());
+    };
+    if repo.root.join(p).exists() || repo.campaigns.contains_key(folder) {
+        return Ok(path.to_string());
+    }
+    let id = campaign(repo, folder, Want::Exact)?;
+    Ok(format!("campaigns/{id}/{inside}"))
+}
+
+/// The id of the person `who` names (id or unique name); `what` is the
+/// role word for the message (owner, attendee …).
+pub fn person(repo: &Repo, who: &str, what: &str) -> Result<String> {
+    crate::ops::new_campaign::person_id(repo, who, what)
+}
+
+/// The same for an answer to a prompt.
+pub fn person_answer(repo: &Repo, who: &str, what: &str) -> std::result::Result<String, String> {
+    person(repo, who, what).map_err(|e| match e.hint {
+        Some(h) => format!("{} ({h})", e.message),
+        None => e.message,
+    })
+}
+
+/// Several people, as a list is typed (`李娜、zhao.lei`): their ids.
+pub fn people(repo: &Repo, list: &[String], what: &str) -> Result<Vec<String>> {
+    list.iter()
+        .flat_map(|item| crate::model::keyboard::split_list(item))
+        .map(|who| person(repo, &who, what))
+        .collect()
+}
