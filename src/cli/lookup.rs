@@ -7,7 +7,7 @@ use rust_i18n::t;
 
 use super::say;
 use crate::error::{Error, Result};
-use crate::repo::{CampaignLookup, Repo, Want};
+use crate::repo::{CampaignLookup, Found, Repo, Want};
 
 /// The campaign folder `query` names, or the error saying what was meant.
 /// When a prefix or a name found it, the ID taken is said on stderr.
@@ -19,23 +19,45 @@ pub fn campaign(repo: &Repo, query: &str, want: Want) -> Result<String> {
             }
             Ok(found.id)
         }
+        // Something that cannot be a folder name (`../x`) is left to the
+        // command, which says why it is no campaign ID.
+        Err(CampaignLookup::Unknown { .. })
+            if query.contains(['/', '\\']) || query.trim().starts_with('.') =>
+        {
+            Ok(query.to_string())
+        }
         Err(why) => Err(refusal(repo, query, why)),
     }
 }
 
-/// The same for an answer to a prompt: the folder, or why not (asked again).
+/// The same for an answer to a prompt, saying nothing (a prompt checks an
+/// answer more than once): the answer and what it found, or why not (the
+/// question is asked again). `tell` then says which ID was taken.
 pub fn campaign_answer(
     repo: &Repo,
     query: &str,
     want: Want,
-) -> std::result::Result<String, String> {
-    campaign(repo, query, want).map_err(|e| match e.hint {
-        Some(h) => format!("{} ({h})", e.message),
-        None => e.message,
-    })
+) -> std::result::Result<(String, Found), String> {
+    match repo.find_campaign(query, want) {
+        Ok(found) => Ok((query.to_string(), found)),
+        Err(why) => {
+            let e = refusal(repo, query, why);
+            Err(match e.hint {
+                Some(h) => format!("{} ({h})", e.message),
+                None => e.message,
+            })
+        }
+    }
 }
 
-fn chosen(query: &str, found: &crate::repo::Found) -> String {
+/// Says which ID an answer found, when it was not written in full.
+pub fn tell(query: &str, found: &Found) {
+    if !found.exact {
+        say(&chosen(query, found));
+    }
+}
+
+fn chosen(query: &str, found: &Found) -> String {
     if found.passed_over.is_empty() {
         t!(
             "suggest.campaign_taken",

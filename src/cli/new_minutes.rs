@@ -93,7 +93,7 @@ pub fn run(global: &Global, args: Args) -> Outcome {
             } else {
                 t!("cli.new_minutes.ask_campaign")
             };
-            let id = ask.value(
+            let answer = ask.value(
                 None,
                 "--campaign",
                 &prompt,
@@ -104,12 +104,15 @@ pub fn run(global: &Global, args: Args) -> Outcome {
                 },
                 |s| {
                     if s.is_empty() && optional {
-                        return Ok(String::new());
+                        return Ok(None);
                     }
-                    super::lookup::campaign_answer(&repo, s, Want::Live)
+                    super::lookup::campaign_answer(&repo, s, Want::Live).map(Some)
                 },
             )?;
-            (!id.is_empty()).then_some(id)
+            answer.map(|(typed, found)| {
+                super::lookup::tell(&typed, &found);
+                found.id
+            })
         }
         (None, _) => None, // refused below, naming --campaign
     };
