@@ -370,3 +370,44 @@ fn a_record_naming_an_ambiguous_name_lists_the_candidates() {
         ]
     );
 }
+
+#[test]
+fn approve_takes_a_campaign_by_name_and_a_stage_by_its_chinese_name() {
+    let t = TestRepo::with_team();
+    let id = "春季促销-2026-03V1";
+    let plan = t.write_standard_campaign(id, "2026-03-01", "2026-03-31");
+    // Owned by 赵磊, so that 李娜 (the supervisor) may approve it.
+    let text = t
+        .read(&plan)
+        .replacen("owner = \"li.na\"", "owner = \"zhao.lei\"", 1);
+    t.write(&plan, &text);
+    t.commit_all("plan", "2026-02-10T10:00:00+08:00");
+    let at = "2026-02-11T10:00:00+08:00";
+    let out = t
+        .mkt_as(
+            "wang.fang",
+            at,
+            &["approve", "春季促销", "--stage", "总监监"],
+        )
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("`总监监` is not a step of this chain"),
+        "{err}"
+    );
+    assert!(err.contains("did you mean `director` (总监)?"), "{err}");
+    let out = t
+        .mkt_as("wang.fang", at, &["approve", "春季促销", "--stage", "总监"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(err.contains(&format!("`春季促销` is {id}")), "{err}");
+    let files = t.git(&["show", "--name-only", "--format=", "HEAD"]);
+    assert!(
+        files.starts_with(&format!("campaigns/{id}/approvals/")),
+        "{files}"
+    );
+}
