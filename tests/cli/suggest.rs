@@ -411,3 +411,67 @@ fn approve_takes_a_campaign_by_name_and_a_stage_by_its_chinese_name() {
         "{files}"
     );
 }
+
+#[test]
+fn a_mistyped_budget_category_is_told_the_one_meant() {
+    let t = example(false);
+    let args = [
+        "new-campaign",
+        "--name",
+        "测试",
+        "--start",
+        "2027/3/1",
+        "--end",
+        "2027-03-31",
+        "--owner",
+        "李娜",
+        "--budget",
+        "8万",
+        "--allocation",
+        "渠道投=4.5万，内容制作=1.5万，活动执行=1万，弹性预算=1万",
+        "--title",
+        "测试活动",
+        "--no-input",
+    ];
+    let (code, out, err) = run(&t, "en", &args);
+    assert_eq!(code, 2, "{err}");
+    assert!(out.is_empty());
+    assert!(err.contains("`渠道投` is not a budget category"), "{err}");
+    assert!(err.contains("did you mean `channel` (渠道投放)?"), "{err}");
+    let (_, _, err) = run(&t, "zh-CN", &args);
+    assert!(
+        err.contains("您是不是要找 `channel`（渠道投放）？"),
+        "{err}"
+    );
+}
+
+#[test]
+fn an_incident_takes_its_owner_by_name_and_its_campaign_by_name() {
+    let t = example(false);
+    let (code, out, err) = run(
+        &t,
+        "en",
+        &[
+            "new-incident",
+            "--title",
+            "测试舆情",
+            "--detected-at",
+            "2026-02-19 20:00",
+            "--level",
+            "major",
+            "--owner",
+            "赵磊",
+            "--campaign",
+            "舆情",
+            "--no-input",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("`舆情` is 舆情应对-2026-05V1"), "{err}");
+    let text = t.read(out.trim());
+    assert!(text.contains("\nowner = \"zhao.lei\""), "{text}");
+    assert!(
+        text.contains("\ncampaign = \"舆情应对-2026-05V1\""),
+        "{text}"
+    );
+}
