@@ -42,10 +42,7 @@ pub fn campaign_answer(
         Ok(found) => Ok((query.to_string(), found)),
         Err(why) => {
             let e = refusal(repo, query, why);
-            Err(match e.hint {
-                Some(h) => format!("{} ({h})", e.message),
-                None => e.message,
-            })
+            Err(answer_error(e))
         }
     }
 }
@@ -132,10 +129,15 @@ pub fn person(repo: &Repo, who: &str, what: &str) -> Result<String> {
 
 /// The same for an answer to a prompt.
 pub fn person_answer(repo: &Repo, who: &str, what: &str) -> std::result::Result<String, String> {
-    person(repo, who, what).map_err(|e| match e.hint {
-        Some(h) => format!("{} ({h})", e.message),
+    person(repo, who, what).map_err(answer_error)
+}
+
+/// An error as the answer to a prompt is told it: message (hint).
+fn answer_error(e: Error) -> String {
+    match e.hint {
+        Some(h) => t!("cli.new_campaign.with_hint", message = e.message, hint = h).into_owned(),
         None => e.message,
-    })
+    }
 }
 
 /// Several people, as a list is typed (`李娜、zhao.lei`): their ids.
