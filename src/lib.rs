@@ -22,4 +22,5 @@ pub mod rules;
 pub mod source;
 pub mod suggest;
 pub mod templates;
+pub mod term;
 pub mod view;

@@ -61,6 +61,61 @@ pub struct Policy {
     pub governance: Governance,
     #[serde(default = "builtin::notify")]
     pub notify: Notify,
+    #[serde(default = "builtin::import")]
+    pub import: Import,
+}
+
+/// `mkt results import`: which CSV column names (an ad platform's export,
+/// in Chinese or English) mean which figure. A name is matched whole,
+/// ignoring case, full-width forms and a unit in brackets (`消耗(元)`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Import {
+    pub exposure: Vec<String>,
+    pub clicks: Vec<String>,
+    pub conversions: Vec<String>,
+    pub cost: Vec<String>,
+    pub date: Vec<String>,
+    pub channel: Vec<String>,
+    #[serde(default)]
+    pub revenue: Vec<String>,
+}
+
+impl Import {
+    /// Each figure with the column names that mean it.
+    pub fn fields(&self) -> [(&'static str, &[String]); 7] {
+        [
+            ("exposure", &self.exposure),
+            ("clicks", &self.clicks),
+            ("conversions", &self.conversions),
+            ("cost", &self.cost),
+            ("date", &self.date),
+            ("channel", &self.channel),
+            ("revenue", &self.revenue),
+        ]
+    }
+
+    /// The figure a column header stands for, if any.
+    pub fn field_of(&self, header: &str) -> Option<&'static str> {
+        let h = column_key(header);
+        self.fields()
+            .into_iter()
+            .find(|(_, names)| names.iter().any(|n| column_key(n) == h))
+            .map(|(field, _)| field)
+    }
+}
+
+/// A column name as compared: half-width, trimmed, lower case, without a
+/// trailing unit in brackets (`消耗（元）` is `消耗`).
+pub fn column_key(name: &str) -> String {
+    let s = crate::model::keyboard::halfwidth(name);
+    let mut s = s.trim().trim_start_matches('\u{feff}').trim();
+    if s.ends_with(')')
+        && let Some(open) = s.rfind('(')
+    {
+        s = s[..open].trim_end();
+    }
+    s.to_lowercase()
 }
 
 /// `mkt notify`: when it may send, how far ahead, and through what.
@@ -457,6 +512,7 @@ impl Policy {
             }
         }
         self.check_notify(&fail)?;
+        self.check_import(&fail)?;
         let n = &self.naming;
         if let Some(bad) = n
             .campaign_minutes_kinds
@@ -467,6 +523,38 @@ impl Policy {
                 &["naming", "campaign_minutes_kinds"],
                 t!("policy.not_kind", kind = bad).into_owned(),
             ));
+        }
+        Ok(())
+    }
+
+    /// `[import]`: no empty name, and no name meaning two figures.
+    fn check_import(
+        &self,
+        fail: &dyn Fn(&[&str], String) -> PolicyError,
+    ) -> Result<(), PolicyError> {
+        let mut seen: std::collections::BTreeMap<String, &str> = Default::default();
+        for (field, names) in self.import.fields() {
+            for name in names {
+                let key = column_key(name);
+                if key.is_empty() {
+                    return Err(fail(
+                        &["import", field],
+                        t!("results.policy.empty_name").into_owned(),
+                    ));
+                }
+                if let Some(other) = seen.insert(key, field).filter(|o| *o != field) {
+                    return Err(fail(
+                        &["import", field],
+                        t!(
+                            "results.policy.twice",
+                            name = name,
+                            field = field,
+                            other = other
+                        )
+                        .into_owned(),
+                    ));
+                }
+            }
         }
         Ok(())
     }
@@ -654,6 +742,9 @@ mod builtin {
     pub fn notify() -> Notify {
         Policy::builtin().notify.clone()
     }
+    pub fn import() -> Import {
+        Policy::builtin().import.clone()
+    }
     pub fn waiver_signers() -> Vec<String> {
         vec!["director".to_string()]
     }
@@ -682,6 +773,7 @@ mod tests {
             "content",
             "governance",
             "notify",
+            "import",
         ] {
             assert!(table.contains_key(section), "missing [{section}]");
         }
@@ -689,6 +781,30 @@ mod tests {
         assert_eq!(p.approvals.supervisor_limit, Money::from_yuan(50000));
         assert_eq!(p.budget_role(Money::from_yuan(50000)), "supervisor");
         assert_eq!(p.budget_role(Money::from_yuan(50001)), "director");
+    }
+
+    #[test]
+    fn import_column_names_have_defaults_and_mean_one_figure() {
+        // A policy written before [import] existed takes the built-in names.
+        let old = DEFAULT_POLICY
+            .split("\n# `mkt results import")
+            .next()
+            .unwrap();
+        let p = Policy::parse(old, "policy.toml").unwrap();
+        assert_eq!(p.import.field_of("消耗（元）"), Some("cost"));
+        assert_eq!(p.import.field_of("Impressions"), Some("exposure"));
+        assert_eq!(p.import.field_of("点击率"), None);
+        let twice = DEFAULT_POLICY.replace("clicks = [\"点击\",", "clicks = [\"花费\",");
+        let err = Policy::parse(&twice, "policy.toml").unwrap_err();
+        assert!(err.message.contains("花费"), "{}", err.message);
+        assert_eq!(
+            err.at.line,
+            twice
+                .lines()
+                .position(|l| l.starts_with("cost = ["))
+                .unwrap()
+                + 1
+        );
     }
 
     #[test]

@@ -19,10 +19,12 @@ mod new_minutes;
 mod notify;
 mod prompt;
 mod report;
+mod results;
 mod revise;
 mod rules;
 mod setup;
 mod sign_off;
+mod spend;
 mod status;
 mod team;
 mod verify;
@@ -69,6 +71,11 @@ pub struct Cli {
     #[arg(long, global = true, env = "MKT_NO_CACHE", value_parser = clap::builder::FalseyValueParser::new())]
     pub no_cache: bool,
 
+    /// Show tables with every column in full, however wide the terminal
+    /// (else they fit its width, or COLUMNS)
+    #[arg(long, global = true, env = "MKT_WIDE", value_parser = clap::builder::FalseyValueParser::new())]
+    pub wide: bool,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -96,6 +103,10 @@ pub enum Command {
     NewIncident(new_incident::Args),
     #[command(subcommand)]
     Contract(contract::Command),
+    #[command(subcommand)]
+    Spend(spend::Command),
+    #[command(subcommand)]
+    Results(results::Command),
     Status(status::Args),
     Notify(notify::Args),
     Completions(completions::Args),
@@ -352,6 +363,7 @@ pub fn main() -> i32 {
     if cli.no_cache {
         crate::git::caches_off();
     }
+    crate::term::set_wide(cli.wide);
     let global = Global {
         dir: cli.chdir.unwrap_or_else(|| PathBuf::from(".")),
         today: cli.today,
@@ -376,6 +388,8 @@ pub fn main() -> i32 {
         Command::NewMinutes(a) => new_minutes::run(&global, a),
         Command::NewIncident(a) => new_incident::run(&global, a),
         Command::Contract(c) => contract::run(&global, c),
+        Command::Spend(c) => spend::run(&global, c),
+        Command::Results(c) => results::run(&global, c),
         Command::Status(a) => status::run(&global, a),
         Command::Notify(a) => notify::run(&global, a),
         Command::Completions(a) => completions::run(&global, a),

@@ -1,4 +1,4 @@
-use comfy_table::{Table, presets::ASCII_MARKDOWN};
+use crate::term::{self, Col};
 use rust_i18n::t;
 
 use super::{Exit, Global, Outcome, print};
@@ -25,16 +25,24 @@ pub enum ListFormat {
 pub fn run(_global: &Global, args: Args) -> Outcome {
     match args.format {
         ListFormat::Table => {
-            let mut t = Table::new();
-            t.load_preset(ASCII_MARKDOWN).set_header([
+            let header = [
                 t!("cli.rules.code"),
                 t!("cli.rules.name"),
                 t!("cli.rules.severity"),
                 t!("cli.rules.checks"),
-            ]);
-            for r in RULES {
-                t.add_row([r.code, r.name, r.severity.as_str(), r.summary]);
-            }
+            ]
+            .map(|h| h.into_owned())
+            .to_vec();
+            let rows = RULES
+                .iter()
+                .map(|r| {
+                    [r.code, r.name, r.severity.as_str(), r.summary]
+                        .map(String::from)
+                        .to_vec()
+                })
+                .collect();
+            let cols = [Col::WHOLE, Col::wrap(10).drop(1), Col::WHOLE, Col::wrap(20)];
+            let t = term::table(header, rows, &cols);
             print(&format!("{t}\n"));
         }
         ListFormat::Json => {

@@ -1,10 +1,10 @@
-use comfy_table::{CellAlignment, Table, presets::ASCII_MARKDOWN};
 use rust_i18n::t;
 
 use super::{Exit, Global, Outcome, print};
 use crate::error::Error;
 use crate::ops::status::{DueItem, Status, StatusOptions, status};
 use crate::repo::Repo;
+use crate::term::{self, Col};
 use crate::view::View;
 
 const EXAMPLES: &str = "Examples:
@@ -120,32 +120,46 @@ fn render(repo: &Repo, s: &Status) -> String {
         return format!("{nothing}\n");
     }
     let overdue = s.items.iter().filter(|i| i.overdue()).count();
-    let mut t = Table::new();
-    t.load_preset(ASCII_MARKDOWN).set_header(vec![
+    let header = [
         t!("cli.status.due"),
         t!("cli.status.days"),
         t!("cli.status.kind"),
         t!("cli.status.subject"),
         t!("cli.status.what"),
         t!("cli.status.owner"),
-    ]);
-    for i in &s.items {
-        let due = match i.from {
-            Some(from) => format!("{from} – {}", i.due),
-            None => i.due.to_string(),
-        };
-        t.add_row(vec![
-            due,
-            days_text(i.days_left),
-            i.kind.label().to_string(),
-            i.subject.clone(),
-            i.what_shown.clone(),
-            who(repo, i),
-        ]);
-    }
-    if let Some(col) = t.column_mut(1) {
-        col.set_cell_alignment(CellAlignment::Right);
-    }
+    ]
+    .map(|h| h.into_owned())
+    .to_vec();
+    let rows = s
+        .items
+        .iter()
+        .map(|i| {
+            let due = match i.from {
+                Some(from) => format!("{from} – {}", i.due),
+                None => i.due.to_string(),
+            };
+            vec![
+                due,
+                days_text(i.days_left),
+                i.kind.label().to_string(),
+                i.subject.clone(),
+                i.what_shown.clone(),
+                who(repo, i),
+            ]
+        })
+        .collect();
+    // Narrow, the kind goes first (what is due says it again), then the
+    // date (the days left say when).
+    let cols = [
+        Col::wrap(12).drop(1),
+        Col::WHOLE.right(),
+        Col::wrap(10).drop(2),
+        // A campaign's id (20 wide at most) stays on one line.
+        Col::wrap(20),
+        Col::wrap(20),
+        Col::wrap(12),
+    ];
+    let t = term::table(header, rows, &cols);
     let n = s.items.len();
     let summary = match (s.person.as_deref(), n) {
         (Some(p), 1) => t!(

@@ -1,8 +1,8 @@
-use comfy_table::{Table, presets::ASCII_MARKDOWN};
 use indicatif::{ProgressBar, ProgressStyle};
 use rust_i18n::t;
 
 use super::{Exit, Global, Outcome, print};
+use crate::term::{self, Col};
 use crate::view::View;
 
 /// Verify every approval, sign-off and roster change in history: who signed
@@ -59,8 +59,7 @@ pub fn run(global: &Global, args: Args) -> Outcome {
             ));
         }
         Format::Table => {
-            let mut t = Table::new();
-            t.load_preset(ASCII_MARKDOWN).set_header([
+            let header = [
                 t!("cli.verify.subject"),
                 t!("cli.verify.stage"),
                 t!("cli.verify.person"),
@@ -68,19 +67,35 @@ pub fn run(global: &Global, args: Args) -> Outcome {
                 t!("cli.verify.commit"),
                 t!("cli.verify.date"),
                 t!("cli.verify.verdict"),
-            ]);
-            for r in rows {
-                // What people read; the JSON keeps the English words.
-                t.add_row([
-                    &r.subject,
-                    shown(&r.stage_shown, &r.stage),
-                    &r.person,
-                    &short_key(&r.key),
-                    &r.commit,
-                    &r.date,
-                    shown(&r.verdict_shown, &r.verdict),
-                ]);
-            }
+            ]
+            .map(|h| h.into_owned())
+            .to_vec();
+            // What people read; the JSON keeps the English words.
+            let body = rows
+                .iter()
+                .map(|r| {
+                    vec![
+                        r.subject.clone(),
+                        shown(&r.stage_shown, &r.stage).to_string(),
+                        r.person.clone(),
+                        short_key(&r.key),
+                        r.commit.clone(),
+                        r.date.clone(),
+                        shown(&r.verdict_shown, &r.verdict).to_string(),
+                    ]
+                })
+                .collect();
+            // Narrow: the key goes first, then the commit, then the date.
+            let cols = [
+                Col::wrap(12),
+                Col::wrap(8),
+                Col::wrap(8),
+                Col::WHOLE.drop(3),
+                Col::WHOLE.drop(2),
+                Col::wrap(10).drop(1),
+                Col::wrap(10),
+            ];
+            let t = term::table(header, body, &cols);
             let summary = t!("cli.verify.summary", checked = rows.len(), failed = failed);
             print(&format!("{t}\n{summary}\n"));
         }

@@ -10,6 +10,7 @@ pub mod new_incident;
 pub mod new_minutes;
 pub mod notify;
 pub mod report;
+pub mod results;
 pub mod revise;
 pub mod roster_edit;
 pub mod setup;

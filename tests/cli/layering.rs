@@ -10,7 +10,7 @@ use std::path::Path;
 const LAYERS: &[&[&str]] = &[
     &["i18n"],
     &["error", "suggest"],
-    &["fsutil", "templates"],
+    &["fsutil", "templates", "term"],
     &["model"],
     &["diag"],
     &["source"],

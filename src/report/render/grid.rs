@@ -14,6 +14,8 @@ pub struct Grid {
     pub title: String,
     pub header: Vec<String>,
     pub numeric: Vec<bool>,
+    /// The catalogue's word for each column (`spent_to_date`).
+    pub keys: Vec<String>,
     pub rows: Vec<Vec<String>>,
     pub empty: String,
     pub notes: Vec<String>,
@@ -29,6 +31,7 @@ impl Grid {
             title: title.into(),
             header: columns.iter().map(|c| column(c.0)).collect(),
             numeric: columns.iter().map(|c| c.1).collect(),
+            keys: columns.iter().map(|c| c.0.to_string()).collect(),
             rows: Vec::new(),
             empty: String::new(),
             notes: Vec::new(),

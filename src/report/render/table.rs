@@ -1,10 +1,11 @@
 //! The report for the terminal: comfy-table with an ASCII preset, which
 //! measures cells by display width so Chinese names line up.
 
-use comfy_table::{CellAlignment, Table, presets::ASCII_MARKDOWN};
+use comfy_table::Table;
 
 use super::grid::{self, Grid};
 use crate::report::QuarterReport;
+use crate::term::{self, Col};
 
 pub fn render(r: &QuarterReport) -> String {
     let mut out = format!("{}\n{}\n", grid::title(r), grid::summary(r));
@@ -30,15 +31,36 @@ pub fn grid_text(g: &Grid) -> String {
 }
 
 fn table(g: &Grid) -> Table {
-    let mut t = Table::new();
-    t.load_preset(ASCII_MARKDOWN).set_header(g.header.clone());
-    for row in &g.rows {
-        t.add_row(row.clone());
+    // Numbers are kept whole and aligned right; words wrap. On a
+    // narrow terminal the columns a lead reads least go first.
+    let cols: Vec<Col> = g
+        .numeric
+        .iter()
+        .zip(&g.keys)
+        .map(|(n, key)| {
+            // A campaign's id is copied into commands: it never breaks.
+            let c = match (*n, key.as_str()) {
+                (true, _) => Col::WHOLE.right(),
+                (false, "campaign") => Col::WHOLE,
+                (false, _) => Col::wrap(10),
+            };
+            c.drop(narrow_rank(key))
+        })
+        .collect();
+    term::table(g.header.clone(), g.rows.clone(), &cols)
+}
+
+/// How soon a column is left out when a table does not fit (0: never).
+fn narrow_rank(key: &str) -> u8 {
+    match key {
+        "first_conv" | "first_value" => 8,
+        "last_conv" | "last_value" => 7,
+        "reserve_used" => 6,
+        "spent_to_date" => 5,
+        "cpa" => 4,
+        "stage" | "late" => 3,
+        "revenue" | "when" => 2,
+        "attainment" | "touches" => 1,
+        _ => 0,
     }
-    for (i, _) in g.numeric.iter().enumerate().filter(|(_, n)| **n) {
-        if let Some(col) = t.column_mut(i) {
-            col.set_cell_alignment(CellAlignment::Right);
-        }
-    }
-    t
 }
