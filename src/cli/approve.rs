@@ -2,6 +2,7 @@ use rust_i18n::t;
 
 use super::{Exit, Global, Outcome, say};
 use crate::ops::approve::{ApproveOptions, Approved, Subject, approve};
+use crate::repo::Want;
 
 /// Approve a campaign's budget, or a purchase, as a signed git commit.
 ///
@@ -66,10 +67,10 @@ pub fn run(global: &Global, args: Args) -> Outcome {
     let repo = global.open_repo()?;
     let subject = match args.purchase {
         Some(po) => Subject::Purchase {
-            campaign: args.id,
+            campaign: super::lookup::campaign(&repo, &args.id, Want::Exact)?,
             po,
         },
-        None => Subject::Campaign(args.id),
+        None => Subject::Campaign(super::lookup::campaign(&repo, &args.id, Want::Live)?),
     };
     let done = approve(&repo, &args.how.options(subject, global, &repo))?;
     tell(&done);

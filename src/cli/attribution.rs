@@ -40,7 +40,8 @@ pub enum AttributionFormat {
 
 pub fn run(global: &Global, args: Args) -> Outcome {
     let repo = global.open_repo()?;
-    let a = attribution(&repo, &args.id)?;
+    let id = super::lookup::campaign(&repo, &args.id, crate::repo::Want::Exact)?;
+    let a = attribution(&repo, &id)?;
     for p in &a.problems {
         say(&t!(
             "cli.attribution.warning",

@@ -162,7 +162,7 @@ fn add(global: &Global, a: AddArgs) -> Outcome {
     let done = contract::add(
         &repo,
         &AddOptions {
-            campaign: a.id,
+            campaign: super::lookup::campaign(&repo, &a.id, crate::repo::Want::Exact)?,
             file: given(global, &a.file),
             name: a.name,
             today,
@@ -197,7 +197,7 @@ fn open(global: &Global, a: OpenArgs) -> Outcome {
     let opened = contract::open(
         &repo,
         &OpenOptions {
-            campaign: a.id,
+            campaign: super::lookup::campaign(&repo, &a.id, crate::repo::Want::Exact)?,
             name: a.name,
             key: key_arg(global, a.key),
             passphrase: passphrase(&a.input),
@@ -236,7 +236,7 @@ fn rekey(global: &Global, a: RekeyArgs) -> Outcome {
     let done = contract::rekey(
         &repo,
         &RekeyOptions {
-            campaign: a.id,
+            campaign: super::lookup::campaign(&repo, &a.id, crate::repo::Want::Exact)?,
             key: key_arg(global, a.key),
             passphrase: passphrase(&a.input),
             today,

@@ -19,7 +19,15 @@ pub struct Args {
 
 pub fn run(_global: &Global, args: Args) -> Outcome {
     let rule = rules::lookup(&args.code).ok_or_else(|| {
-        Error::user(t!("cli.explain.no_rule", code = args.code)).hint(t!("cli.explain.hint"))
+        let err = Error::user(t!("cli.explain.no_rule", code = args.code));
+        match rules::closest(&args.code) {
+            Some(r) => err.hint(t!(
+                "suggest.did_you_mean_rule",
+                code = r.code,
+                name = r.name
+            )),
+            None => err.hint(t!("cli.explain.hint")),
+        }
     })?;
     print(&format!(
         "{} {} ({})\n{}\n\n{}\n",

@@ -11,6 +11,7 @@ mod hook;
 mod ics;
 mod init;
 mod lint;
+mod lookup;
 mod man;
 mod new_campaign;
 mod new_incident;

@@ -3,7 +3,6 @@ use rust_i18n::t;
 use super::prompt::{InputArgs, Offer, Prompter};
 use super::{Exit, Global, Outcome, print, say};
 use crate::error::Error;
-use crate::ops::new_campaign::check_person;
 use crate::ops::new_incident::{IncidentPlan, new_incident, parse_level};
 use crate::ops::new_minutes::parse_held_at;
 
@@ -114,12 +113,12 @@ pub fn run(global: &Global, args: Args) -> Outcome {
         "--owner",
         &t!("cli.new_incident.ask_owner"),
         Offer::Nothing,
-        |s| {
-            check_person(&repo, s, &t!("cli.who.owner"))
-                .map(|_| s.to_string())
-                .map_err(|e| e.message)
-        },
+        |s| super::lookup::person_answer(&repo, s, &t!("cli.who.owner")),
     )?;
+    let campaign = match args.campaign.filter(|c| !c.trim().is_empty()) {
+        Some(c) => Some(super::lookup::campaign(&repo, &c, crate::repo::Want::Live)?),
+        None => None,
+    };
     let created = new_incident(
         &repo,
         &IncidentPlan {
@@ -129,7 +128,7 @@ pub fn run(global: &Global, args: Args) -> Outcome {
             plan_at,
             level,
             owner,
-            campaign: args.campaign.filter(|c| !c.is_empty()),
+            campaign,
             slug: args.slug,
             now: global.now(zone),
         },

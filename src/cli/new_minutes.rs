@@ -3,8 +3,8 @@ use rust_i18n::t;
 use super::prompt::{InputArgs, Offer, Prompter};
 use super::{Exit, Global, Outcome, print, say};
 use crate::error::Result;
-use crate::ops::new_campaign::check_person;
 use crate::ops::new_minutes::{Belongs, MinutesPlan, belongs, new_minutes, parse_held_at};
+use crate::repo::Want;
 
 const EXAMPLES: &str = "Examples:
   mkt new-minutes --kind kickoff --campaign 春季促销-2026-03V1 \\
@@ -74,12 +74,17 @@ pub fn run(global: &Global, args: Args) -> Outcome {
         &t!("cli.new_minutes.ask_kind", kinds = kinds),
         Offer::Nothing,
         |s| {
-            belongs(&repo, s).map_err(|e| e.message)?;
-            Ok(s.to_string())
+            let k = meeting_kind(s);
+            belongs(&repo, &k).map_err(|e| match e.hint {
+                Some(h) => format!("{} ({h})", e.message),
+                None => e.message,
+            })?;
+            Ok(k)
         },
     )?;
+    let kind = meeting_kind(&kind);
     let campaign = match (args.campaign, belongs(&repo, &kind)?) {
-        (Some(c), _) => Some(c),
+        (Some(c), _) => Some(super::lookup::campaign(&repo, &c, Want::Live)?),
         (None, Belongs::Department) => None,
         (None, b) if ask.interactive() => {
             let optional = b == Belongs::Either;
@@ -88,7 +93,7 @@ pub fn run(global: &Global, args: Args) -> Outcome {
             } else {
                 t!("cli.new_minutes.ask_campaign")
             };
-            let id = ask.value(
+            let answer = ask.value(
                 None,
                 "--campaign",
                 &prompt,
@@ -99,15 +104,15 @@ pub fn run(global: &Global, args: Args) -> Outcome {
                 },
                 |s| {
                     if s.is_empty() && optional {
-                        return Ok(String::new());
+                        return Ok(None);
                     }
-                    match repo.campaign(s) {
-                        Some(_) => Ok(s.to_string()),
-                        None => Err(t!("cli.new_minutes.no_campaign", id = s).into_owned()),
-                    }
+                    super::lookup::campaign_answer(&repo, s, Want::Live).map(Some)
                 },
             )?;
-            (!id.is_empty()).then_some(id)
+            answer.map(|(typed, found)| {
+                super::lookup::tell(&typed, &found);
+                found.id
+            })
         }
         (None, _) => None, // refused below, naming --campaign
     };
@@ -125,7 +130,7 @@ pub fn run(global: &Global, args: Args) -> Outcome {
         |s| parse_held_at(s, zone),
     )?;
     let attendees = if !args.attendees.is_empty() || !ask.interactive() {
-        args.attendees
+        super::lookup::people(&repo, &args.attendees, &t!("cli.who.attendee"))?
     } else {
         ask.value(
             None,
@@ -133,14 +138,9 @@ pub fn run(global: &Global, args: Args) -> Outcome {
             &t!("cli.new_minutes.ask_attendees"),
             Offer::Default(String::new()),
             |s| {
-                s.split(',')
-                    .map(str::trim)
-                    .filter(|a| !a.is_empty())
-                    .map(|a| {
-                        check_person(&repo, a, &t!("cli.who.attendee"))
-                            .map(|_| a.to_string())
-                            .map_err(|e| e.message)
-                    })
+                crate::model::keyboard::split_list(s)
+                    .iter()
+                    .map(|a| super::lookup::person_answer(&repo, a, &t!("cli.who.attendee")))
                     .collect::<std::result::Result<Vec<_>, _>>()
             },
         )?
@@ -163,6 +163,12 @@ pub fn run(global: &Global, args: Args) -> Outcome {
     print(&format!("{}\n", created.path));
     tell(&repo, &created)?;
     Ok(Exit::Clean)
+}
+
+/// A meeting kind as typed: its id, or a Chinese name of one (启动会).
+fn meeting_kind(s: &str) -> String {
+    use crate::model::keyboard::{Vocab, canonical};
+    canonical(Vocab::MeetingKind, s).map_or_else(|| s.trim().to_string(), str::to_string)
 }
 
 fn tell(repo: &crate::repo::Repo, c: &crate::ops::new_minutes::MinutesCreated) -> Result<()> {

@@ -87,7 +87,7 @@ fn set(global: &Global, a: SetArgs) -> Outcome {
     let done = results_set(
         &repo,
         &SetOptions {
-            id: a.id,
+            id: super::lookup::campaign(&repo, &a.id, crate::repo::Want::Live)?,
             figures: a.figures,
             channel: a.channel,
         },
@@ -129,7 +129,7 @@ fn run_import(global: &Global, a: ImportArgs) -> Outcome {
     let done = import(
         &repo,
         &ImportOptions {
-            id: a.id,
+            id: super::lookup::campaign(&repo, &a.id, crate::repo::Want::Live)?,
             file: shown.clone(),
             bytes,
             channel: a.channel,

@@ -28,13 +28,14 @@ pub fn run(global: &Global, args: Args) -> Outcome {
     let repo = global.open_repo()?;
     let zone = repo.policy.zone();
     let today = global.today(zone);
-    let kickoff_held = repo.campaign(&args.id).is_some_and(|c| {
+    let id = super::lookup::campaign(&repo, &args.id, crate::repo::Want::Live)?;
+    let kickoff_held = repo.campaign(&id).is_some_and(|c| {
         View::new(&repo, today, global.now(zone))
             .lineage_minutes(&c.value)
             .iter()
             .any(|m| m.value.kind == "kickoff")
     });
-    let r = revise(&repo, &args.id)?;
+    let r = revise(&repo, &id)?;
     print(&format!("{}\n", r.path));
     say(&t!(
         "cli.revise.created",

@@ -24,7 +24,14 @@ pub struct Args {
 pub fn run(global: &Global, args: Args) -> Outcome {
     let repo = global.open_repo()?;
     // The path is as the user typed it: relative to where mkt runs.
-    let given = global.dir.join(&args.path);
+    let mut given = global.dir.join(&args.path);
+    if !given.exists() {
+        // campaigns/春季促销/minutes/…: the campaign by prefix or name.
+        let found = super::lookup::campaign_path(&repo, &args.path)?;
+        if found != args.path {
+            given = repo.root.join(found);
+        }
+    }
     let abs = given
         .canonicalize()
         .map_err(|_| Error::user(t!("cli.sign_off.missing", path = args.path)))?;

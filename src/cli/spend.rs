@@ -55,7 +55,7 @@ fn add(global: &Global, a: AddArgs) -> Outcome {
     let done = spend_add(
         &repo,
         &SpendOptions {
-            id: a.id.clone(),
+            id: super::lookup::campaign(&repo, &a.id, crate::repo::Want::Live)?,
             amount: a.amount,
             category: a.category,
             channel: a.channel,

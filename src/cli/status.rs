@@ -2,7 +2,6 @@ use rust_i18n::t;
 
 use super::{Exit, Global, Outcome, print};
 use crate::error::Error;
-use crate::ops::new_campaign::check_person;
 use crate::ops::status::{DueItem, Status, StatusOptions, status};
 use crate::repo::Repo;
 use crate::term::{self, Col};
@@ -52,14 +51,15 @@ pub enum StatusFormat {
 pub fn run(global: &Global, args: Args) -> Outcome {
     let repo = global.open_repo()?;
     let zone = repo.policy.zone();
-    if let Some(p) = &args.person {
-        check_person(&repo, p, &t!("cli.who.person"))?;
-    }
+    let person = match &args.person {
+        Some(p) => Some(super::lookup::person(&repo, p, &t!("cli.who.person"))?),
+        None => None,
+    };
     let ctx = View::new(&repo, global.today(zone), global.now(zone));
     let s = status(
         &ctx,
         &StatusOptions {
-            person: args.person,
+            person,
             within: args.within,
         },
     );

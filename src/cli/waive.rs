@@ -37,7 +37,7 @@ pub fn run(global: &Global, args: Args) -> Outcome {
         &repo,
         &WaiveOptions {
             code: args.code,
-            file: args.file,
+            file: super::lookup::campaign_path(&repo, &args.file)?,
             reason: args.reason,
             until: args.until,
             key: args.key,

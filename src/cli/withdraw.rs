@@ -31,7 +31,7 @@ pub fn run(global: &Global, args: Args) -> Outcome {
     let done = withdraw(
         &repo,
         &WithdrawOptions {
-            file: args.file,
+            file: super::lookup::campaign_path(&repo, &args.file)?,
             reason: args.reason,
             key: args.key,
             now: global.clock(repo.policy.zone()),

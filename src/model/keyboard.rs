@@ -286,9 +286,46 @@ pub fn all_names(v: Vocab) -> impl Iterator<Item = &'static str> {
         .flat_map(|(id, names)| std::iter::once(*id).chain(names.iter().copied()))
 }
 
+/// The id among `ids` (a policy's list) most like `word`, compared with
+/// each id and its Chinese names (`启动` is near 启动会, so `kickoff`).
+pub fn closest<'a>(
+    v: Vocab,
+    word: &str,
+    ids: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    let w = halfwidth(word);
+    let pairs: Vec<(&str, &'a str)> = ids
+        .into_iter()
+        .flat_map(|id| {
+            let names = table(v)
+                .iter()
+                .find(|(i, _)| *i == id)
+                .map_or(&[][..], |(_, n)| *n);
+            std::iter::once((id, id)).chain(names.iter().map(move |n| (*n, id)))
+        })
+        .collect();
+    let near = crate::suggest::closest(w.trim(), pairs.iter().map(|(n, _)| *n))?;
+    pairs.iter().find(|(n, _)| *n == near).map(|(_, id)| *id)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_near_word_finds_its_id() {
+        let kinds = ["kickoff", "review", "closing"];
+        assert_eq!(
+            closest(Vocab::MeetingKind, "kickof", kinds),
+            Some("kickoff")
+        );
+        assert_eq!(closest(Vocab::MeetingKind, "启动", kinds), Some("kickoff"));
+        assert_eq!(
+            closest(Vocab::MeetingKind, "中期评申", kinds),
+            Some("review")
+        );
+        assert_eq!(closest(Vocab::MeetingKind, "xyz", kinds), None);
+    }
 
     #[test]
     fn amounts_as_typed_are_exact() {

@@ -34,6 +34,19 @@ impl Team {
             )),
         }
     }
+
+    /// The person most like `who`, by id or by name (`zhaolei` or `赵雷`
+    /// is near zhao.lei 赵磊), for "did you mean".
+    pub fn closest(&self, who: &str) -> Option<&Person> {
+        let w = super::keyboard::halfwidth(who);
+        let w = w.trim();
+        let words = self
+            .people
+            .iter()
+            .flat_map(|p| [p.id.as_str(), p.name.as_str()]);
+        let near = crate::suggest::closest(w, words)?;
+        self.people.iter().find(|p| p.id == near || p.name == near)
+    }
 }
 
 /// Why `Team::find` found nobody.
@@ -61,6 +74,19 @@ pub struct Person {
 }
 
 impl Person {
+    /// How a person is told apart from another of the same name: id, name
+    /// and group (`li.na 李娜 (content)`, in Chinese `li.na 李娜（内容组）`).
+    pub fn label(&self) -> String {
+        use super::keyboard::{Vocab, chinese};
+        match (&self.group, crate::i18n::current()) {
+            (None, _) => format!("{} {}", self.id, self.name),
+            (Some(g), crate::i18n::Lang::ZhCn) => {
+                format!("{} {}（{}）", self.id, self.name, chinese(Vocab::Group, g))
+            }
+            (Some(g), crate::i18n::Lang::En) => format!("{} {} ({g})", self.id, self.name),
+        }
+    }
+
     pub fn has_role(&self, role: &str) -> bool {
         self.roles.iter().any(|r| r == role)
     }
@@ -157,5 +183,11 @@ mod tests {
             Err(Lookup::Ambiguous(vec!["li.na".into(), "li.na2".into()]))
         );
         assert_eq!(t.find("王芳").map(|p| p.id.clone()), Err(Lookup::Unknown));
+        assert_eq!(
+            t.closest("zhaolei").map(|p| p.id.as_str()),
+            Some("zhao.lei")
+        );
+        assert_eq!(t.closest("赵雷").map(|p| p.id.as_str()), Some("zhao.lei"));
+        assert_eq!(t.closest("王芳").map(|p| p.id.as_str()), None);
     }
 }

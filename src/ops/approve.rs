@@ -100,6 +100,23 @@ fn who_can(v: &Verification, stage: &Stage) -> Vec<String> {
     }
 }
 
+/// A step as typed: its name, or a role's Chinese name (主管), or 主持人 /
+/// 参会人 for the chair and attendee steps.
+fn stage_name(asked: &str, names: &[&str]) -> String {
+    use crate::model::keyboard::{Vocab, canonical, halfwidth};
+    let a = halfwidth(asked);
+    let a = a.trim();
+    if names.contains(&a) {
+        return a.to_string();
+    }
+    match a {
+        "主持人" | "主持" => return "chair".into(),
+        "参会人" | "参会者" => return "attendee".into(),
+        _ => {}
+    }
+    canonical(Vocab::Role, a).map_or_else(|| a.to_string(), str::to_string)
+}
+
 /// Picks the stage this person fills, or says why they cannot.
 fn pick_stage(
     repo: &Repo,
@@ -115,13 +132,24 @@ fn pick_stage(
     };
     let open = progress.open();
     if let Some(asked) = asked {
+        let names: Vec<&str> = chain.stages.iter().map(|s| s.name()).collect();
+        let asked = stage_name(asked, &names);
+        let asked = asked.as_str();
         let Some(i) = chain.stages.iter().position(|s| s.name() == asked) else {
-            let names: Vec<&str> = chain.stages.iter().map(|s| s.name()).collect();
-            return Err(Error::user(t!(
+            let err = Error::user(t!(
                 "ops.approve.not_a_step",
                 asked = asked,
                 steps = names.join(", ")
-            )));
+            ));
+            use crate::model::keyboard::{Vocab, chinese, closest};
+            return Err(match closest(Vocab::Role, asked, names.iter().copied()) {
+                Some(s) => err.hint(t!(
+                    "suggest.did_you_mean_word",
+                    id = s,
+                    name = chinese(Vocab::Role, s)
+                )),
+                None => err,
+            });
         };
         if let Some(done) = progress.filled[i] {
             return Err(Error::user(t!(

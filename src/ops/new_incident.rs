@@ -8,7 +8,7 @@ use std::path::PathBuf;
 
 use chrono::{DateTime, Duration, FixedOffset, SecondsFormat};
 
-use super::new_campaign::{check_person, toml_str};
+use super::new_campaign::{person_id, toml_str};
 use super::new_minutes::check_slug;
 use crate::error::{Error, Result};
 use crate::fsutil;
@@ -107,7 +107,8 @@ pub fn new_incident(repo: &Repo, plan: &IncidentPlan) -> Result<IncidentCreated>
             )));
         }
     }
-    check_person(repo, &plan.owner, "owner")?;
+    // Records hold ids: a name typed is written as its id.
+    let owner = person_id(repo, &plan.owner, "owner")?;
     if let Some(id) = &plan.campaign
         && repo.campaign(id).is_none()
     {
@@ -150,7 +151,7 @@ pub fn new_incident(repo: &Repo, plan: &IncidentPlan) -> Result<IncidentCreated>
         ("responded_at", optional("responded_at", plan.responded_at)),
         ("plan_at", optional("plan_at", plan.plan_at)),
         ("level", toml_str(level_name(plan.level))),
-        ("owner", toml_str(&plan.owner)),
+        ("owner", toml_str(&owner)),
         ("campaign", toml_str(plan.campaign.as_deref().unwrap_or(""))),
     ];
     let template = templates::get(Some(&repo.root), "incident.toml")

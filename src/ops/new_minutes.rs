@@ -8,7 +8,7 @@ use std::path::PathBuf;
 
 use chrono::{DateTime, Duration, FixedOffset, NaiveDate, NaiveDateTime, TimeZone};
 
-use super::new_campaign::{check_person, toml_str};
+use super::new_campaign::{person_id, toml_str};
 use crate::error::{Error, Result};
 use crate::fsutil;
 use crate::model::Minutes;
@@ -55,11 +55,31 @@ pub enum Belongs {
 pub fn belongs(repo: &Repo, kind: &str) -> Result<Belongs> {
     let n = &repo.policy.naming;
     if !n.minutes_kinds.iter().any(|k| k == kind) {
+        let err = Error::user(t!("ops.minutes.not_a_kind", kind = kind));
+        use crate::model::keyboard::{Vocab, chinese, closest};
         return Err(
-            Error::user(t!("ops.minutes.not_a_kind", kind = kind)).hint(t!(
-                "ops.minutes.not_a_kind_hint",
-                kinds = n.minutes_kinds.join(", ")
-            )),
+            match closest(
+                Vocab::MeetingKind,
+                kind,
+                n.minutes_kinds.iter().map(String::as_str),
+            ) {
+                Some(k) => err.hint(t!(
+                    "suggest.and",
+                    first = t!(
+                        "suggest.did_you_mean_word",
+                        id = k,
+                        name = chinese(Vocab::MeetingKind, k)
+                    ),
+                    then = t!(
+                        "ops.minutes.not_a_kind_hint",
+                        kinds = n.minutes_kinds.join(", ")
+                    )
+                )),
+                None => err.hint(t!(
+                    "ops.minutes.not_a_kind_hint",
+                    kinds = n.minutes_kinds.join(", ")
+                )),
+            },
         );
     }
     // The naming rule (N003) lets adhoc minutes sit in either place.
@@ -186,9 +206,12 @@ pub fn new_minutes(repo: &Repo, plan: &MinutesPlan) -> Result<MinutesCreated> {
     let zone = repo.policy.zone();
     let date = plan.held_at.with_timezone(&zone).date_naive();
     let (path, default_title, superseded_by) = place(repo, plan, date)?;
-    for a in &plan.attendees {
-        check_person(repo, a, "attendee")?;
-    }
+    // Records hold ids: names typed are written as ids.
+    let attendees: Vec<String> = plan
+        .attendees
+        .iter()
+        .map(|a| person_id(repo, a, "attendee"))
+        .collect::<Result<_>>()?;
     let file = repo.root.join(&path);
     if file.exists() {
         return Err(Error::user(t!("ops.exists", path = path)).hint(t!("ops.minutes.exists_hint")));
@@ -201,7 +224,7 @@ pub fn new_minutes(repo: &Repo, plan: &MinutesPlan) -> Result<MinutesCreated> {
         .ok_or_else(|| Error::internal("the built-in minutes template is missing"))?;
     let attendees = format!(
         "[{}]",
-        plan.attendees
+        attendees
             .iter()
             .map(|a| toml_str(a))
             .collect::<Vec<_>>()

@@ -29,8 +29,15 @@ pub struct Waived {
 
 pub fn waive(repo: &Repo, opts: &WaiveOptions) -> Result<Waived> {
     let rule = crate::rules::lookup(&opts.code).ok_or_else(|| {
-        Error::user(t!("ops.waive.not_a_rule", code = opts.code))
-            .hint(t!("ops.waive.not_a_rule_hint"))
+        let err = Error::user(t!("ops.waive.not_a_rule", code = opts.code));
+        match crate::rules::closest(&opts.code) {
+            Some(r) => err.hint(t!(
+                "suggest.did_you_mean_rule",
+                code = r.code,
+                name = r.name
+            )),
+            None => err.hint(t!("ops.waive.not_a_rule_hint")),
+        }
     })?;
     let reason = opts.reason.trim();
     if reason.is_empty() {

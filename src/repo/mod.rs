@@ -1,6 +1,7 @@
 //! The repository as mkt sees it: every record loaded once, with its source
 //! for diagnostics, and what history says about it. Rules read only this.
 
+mod find;
 mod layout;
 mod load;
 mod query;
@@ -17,6 +18,7 @@ use crate::model::{Approval, Campaign, Incident, Minutes, Purchase, Results, Tea
 use crate::policy::Policy;
 
 pub use crate::source::{Fault, SourceDoc, SourceError, locate_in_text};
+pub use find::{CampaignLookup, Found, Want};
 pub use layout::{Kind, classify, parse_report_name};
 
 /// Why a file could not be taken in as a record. Loading says what went

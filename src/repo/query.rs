@@ -38,7 +38,7 @@ impl Repo {
     /// The error for a campaign ID that does not exist, with the ID meant.
     pub fn unknown_campaign(&self, id: &str) -> Error {
         let err = Error::user(t!("repo.no_campaign", id = id));
-        match crate::suggest::closest(id, self.campaigns.keys().map(String::as_str)) {
+        match self.closest_campaign(id) {
             Some(k) => err.hint(t!("rules.did_you_mean", name = k)),
             None => err.hint(t!("repo.no_campaign_help")),
         }

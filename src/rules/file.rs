@@ -111,6 +111,7 @@ pub fn check(ctx: &View, out: &mut Vec<Diagnostic>) {
     check_references(ctx, out);
 }
 
+use crate::model::keyboard::{Vocab, closest as near};
 use crate::suggest::closest as suggest;
 
 /// What loading could not take in: F001 for what cannot be read, F002 for
@@ -149,7 +150,7 @@ fn check_team(ctx: &View, out: &mut Vec<Diagnostic>) {
                     repo.at("team.toml", &["people", &idx, "roles", &j.to_string()]),
                     t!("rules.f002.not_role", role = role),
                 );
-                d = match suggest(role, ROLES.iter().copied()) {
+                d = match near(Vocab::Role, role, ROLES.iter().copied()) {
                     Some(s) => d.help(t!("rules.did_you_mean", name = s)),
                     None => d.help(t!("rules.f002.roles_are", roles = ROLES.join(", "))),
                 };
@@ -244,7 +245,11 @@ fn check_dates(ctx: &View, out: &mut Vec<Diagnostic>) {
                     t!("rules.f002.not_category", category = key),
                 );
                 out.push(
-                    match suggest(key, categories.iter().copied().chain(["reserve"])) {
+                    match near(
+                        Vocab::Category,
+                        key,
+                        categories.iter().copied().chain(["reserve"]),
+                    ) {
                         Some(s) => d.help(t!("rules.did_you_mean", name = s)),
                         None => d.help(t!(
                             "rules.f002.categories_policy",
@@ -257,17 +262,19 @@ fn check_dates(ctx: &View, out: &mut Vec<Diagnostic>) {
         if let Some(r) = &dir.results {
             for (i, s) in r.value.spend.iter().enumerate() {
                 if s.category != "reserve" && !categories.contains(&s.category.as_str()) {
-                    out.push(
-                        Diagnostic::new(
-                            &F002,
-                            repo.at(&r.path, &["spend", &i.to_string(), "category"]),
-                            t!("rules.f002.not_category", category = s.category),
-                        )
-                        .help(t!(
+                    let d = Diagnostic::new(
+                        &F002,
+                        repo.at(&r.path, &["spend", &i.to_string(), "category"]),
+                        t!("rules.f002.not_category", category = s.category),
+                    );
+                    let all = categories.iter().copied().chain(["reserve"]);
+                    out.push(match near(Vocab::Category, &s.category, all) {
+                        Some(n) => d.help(t!("rules.did_you_mean", name = n)),
+                        None => d.help(t!(
                             "rules.f002.categories_are",
                             categories = categories.join(", ")
                         )),
-                    );
+                    });
                 }
             }
         }
@@ -286,7 +293,7 @@ fn check_dates(ctx: &View, out: &mut Vec<Diagnostic>) {
                 t!("rules.f002.not_kind", kind = m.value.kind),
             );
             let kinds = ctx.policy.naming.minutes_kinds.iter().map(String::as_str);
-            out.push(match suggest(&m.value.kind, kinds) {
+            out.push(match near(Vocab::MeetingKind, &m.value.kind, kinds) {
                 Some(s) => d.help(t!("rules.did_you_mean", name = s)),
                 None => d.help(t!(
                     "rules.f002.kinds_are",
@@ -323,15 +330,48 @@ fn check_references(ctx: &View, out: &mut Vec<Diagnostic>) {
             return;
         }
         let d = Diagnostic::new(&F004, repo.at(file, path), unknown_person(what, id));
-        // Records hold ids: a person named by name is told which id to write.
-        if let Ok(p) = repo.team.find(id) {
-            let key = path.last().copied().unwrap_or("owner");
-            out.push(d.help(t!("input.write_the_id", key = key, id = p.id, name = id)));
-            return;
+        // Records hold ids: a person named by name is told which id to
+        // write (`owner = "zhao.lei"`, or which entry of a list).
+        let (key, in_list) = match path {
+            [.., list, i] if i.bytes().all(|b| b.is_ascii_digit()) => (*list, true),
+            _ => (path.last().copied().unwrap_or("owner"), false),
+        };
+        match repo.team.find(id) {
+            Ok(p) if in_list => {
+                out.push(d.help(t!(
+                    "suggest.write_the_id_in",
+                    key = key,
+                    id = p.id,
+                    name = id
+                )));
+                return;
+            }
+            Ok(p) => {
+                out.push(d.help(t!("input.write_the_id", key = key, id = p.id, name = id)));
+                return;
+            }
+            Err(crate::model::Lookup::Ambiguous(ids)) => {
+                let candidates: Vec<String> = ids
+                    .iter()
+                    .filter_map(|i| repo.team.person(i))
+                    .map(|p| p.label())
+                    .collect();
+                out.push(d.help(t!(
+                    "suggest.record_name_ambiguous",
+                    name = id,
+                    key = key,
+                    candidates = candidates.join(&t!("suggest.candidate_sep"))
+                )));
+                return;
+            }
+            Err(crate::model::Lookup::Unknown) => {}
         }
         out.push(match suggest(id, people.iter().copied()) {
             Some(s) => d.help(t!("rules.did_you_mean", name = s)),
-            None => d.help(t!("rules.f004.add_person")),
+            None => match repo.team.closest(id) {
+                Some(p) => d.help(t!("suggest.did_you_mean_person", id = p.id, name = p.name)),
+                None => d.help(t!("rules.f004.add_person")),
+            },
         });
     };
     for (dir, c) in repo.campaigns() {

@@ -41,11 +41,44 @@ pub static RULES: &[&Rule] = &[
     &S001, &S002, &S003, &S004, &S005, &S006, &S007, &C001, &C002, &C003, &C004,
 ];
 
+/// A rule by code or name, as typed: `B002`, `b02`, `B2`, `Ｂ００２`,
+/// `reserve-range`.
 pub fn lookup(code: &str) -> Option<&'static Rule> {
+    let c = normal_code(code);
     RULES
         .iter()
         .copied()
-        .find(|r| r.code.eq_ignore_ascii_case(code) || r.name == code)
+        .find(|r| r.code.eq_ignore_ascii_case(&c) || r.name.eq_ignore_ascii_case(&c))
+}
+
+/// The rule most like what was typed, for "did you mean".
+pub fn closest(code: &str) -> Option<&'static Rule> {
+    let c = normal_code(code);
+    let words = RULES.iter().flat_map(|r| [r.code, r.name]);
+    let near = crate::suggest::closest(&c, words)?;
+    RULES
+        .iter()
+        .copied()
+        .find(|r| r.code == near || r.name == near)
+}
+
+/// Half-width, trimmed, upper-case; a letter and up to three digits
+/// padded to the code's shape (`b2` → `B002`).
+fn normal_code(code: &str) -> String {
+    let c = crate::model::keyboard::halfwidth(code);
+    let c = c.trim();
+    let mut chars = c.chars();
+    match chars.next() {
+        Some(l) if l.is_ascii_alphabetic() => {
+            let digits = chars.as_str();
+            if (1..=3).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit()) {
+                format!("{}{digits:0>3}", l.to_ascii_uppercase())
+            } else {
+                c.to_string()
+            }
+        }
+        _ => c.to_string(),
+    }
 }
 
 pub use crate::view::View;
@@ -95,6 +128,16 @@ fn waive(ctx: &View, out: &mut [Diagnostic]) {
 mod tests {
     use super::*;
     use std::collections::BTreeSet;
+
+    #[test]
+    fn codes_are_found_as_typed() {
+        for typed in ["B002", "b02", "B2", "Ｂ００２", " b002 ", "reserve-range"] {
+            assert_eq!(lookup(typed).map(|r| r.code), Some("B002"), "{typed}");
+        }
+        assert!(lookup("B2000").is_none());
+        assert_eq!(closest("reserve-rang").map(|r| r.code), Some("B002"));
+        assert_eq!(closest("B0002").map(|r| r.code), Some("B002"));
+    }
 
     #[test]
     fn every_rule_is_explained() {

@@ -723,8 +723,8 @@ fn revise_makes_the_next_version_and_keeps_the_old_one() {
     );
     refused(
         &t,
-        &["revise", "春季促销"],
-        &["does not follow 名称-YYYY-MMV<n>"],
+        &["revise", "秋季促销"],
+        &["there is no campaign `秋季促销`"],
     );
     refused(
         &t,
@@ -991,9 +991,12 @@ fn minutes_refusals_leave_the_repository_unchanged() {
 fn minutes_prompts_ask_only_for_what_is_missing() {
     let t = planned();
     let mut p = pty(&t, &["new-minutes", "--kind", "review"]);
+    // A typo is told the campaign meant; a name finds it (issue 13).
+    answer(&mut p, "活动 campaign ID", "春节促销");
+    expect(&mut p, "there is no campaign `春节促销`");
+    expect(&mut p, "did you mean `春季促销-2026-04V1`?");
     answer(&mut p, "活动 campaign ID", "春季促销");
-    expect(&mut p, "there is no campaign 春季促销");
-    answer(&mut p, "活动 campaign ID", ID);
+    expect(&mut p, "`春季促销` is 春季促销-2026-04V1");
     answer(&mut p, "时间 held at", "2026-04-15T14:00");
     answer(&mut p, "参会人 attendees", "li.na, wang.fang");
     expect(

@@ -23,6 +23,7 @@ mod report_zh;
 mod results_cmds;
 mod screens;
 mod screens_zh;
+mod suggest;
 mod tables;
 mod team_cmds;
 mod trust;

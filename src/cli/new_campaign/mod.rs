@@ -6,9 +6,8 @@ use super::{Exit, Global, Outcome, parse_date, print, say};
 use crate::error::Error;
 use crate::model::Money;
 use crate::ops::new_campaign::{
-    CampaignPlan, Created, NextSteps, PhasePlan, campaign_id, check_person, check_plan,
-    check_reserve, default_allocation, default_phases, default_reserve, new_campaign,
-    reserve_range,
+    CampaignPlan, Created, NextSteps, PhasePlan, campaign_id, check_plan, check_reserve,
+    default_allocation, default_phases, default_reserve, new_campaign, reserve_range,
 };
 use crate::repo::Repo;
 

@@ -87,10 +87,8 @@ pub(super) fn gather(
         "--owner",
         &t!("cli.wizard.ask_owner"),
         me.map_or(Offer::Nothing, Offer::Suggest),
-        |s| {
-            check_person(repo, s, &t!("cli.who.owner")).map_err(message)?;
-            Ok(s.to_string())
-        },
+        // 赵磊 or zhao.lei: the id is what the plan holds.
+        |s| crate::cli::lookup::person_answer(repo, s, &t!("cli.who.owner")),
     )?;
     let total = ask.value(
         args.budget,
@@ -143,7 +141,8 @@ pub(super) fn gather(
                             t!("cli.wizard.phase_outside", start = start, end = end).into_owned()
                         );
                     }
-                    check_person(repo, &o, &t!("cli.who.phase_owner")).map_err(message)?;
+                    let o =
+                        crate::cli::lookup::person_answer(repo, &o, &t!("cli.who.phase_owner"))?;
                     Ok((s, e, o))
                 },
             )?;

@@ -110,7 +110,6 @@ pub fn check_person(repo: &Repo, id: &str, what: &str) -> Result<()> {
 /// records hold it; a name two people share, or nobody's, is refused with
 /// who was meant.
 pub fn person_id(repo: &Repo, who: &str, what: &str) -> Result<String> {
-    let id = who;
     let ambiguous = match repo.team.find(who) {
         Ok(p) => return Ok(p.id.clone()),
         Err(crate::model::Lookup::Ambiguous(ids)) => Some(ids),
@@ -124,12 +123,20 @@ pub fn person_id(repo: &Repo, who: &str, what: &str) -> Result<String> {
         other => other.into(),
     };
     if let Some(ids) = ambiguous {
+        let sep = t!("suggest.candidate_sep");
+        let candidates: Vec<String> = ids
+            .iter()
+            .filter_map(|id| repo.team.person(id))
+            .map(|p| p.label())
+            .collect();
         return Err(
-            Error::user(t!("input.person_ambiguous", what = what, name = who))
-                .hint(t!("input.person_ambiguous_hint", ids = ids.join(", "))),
+            Error::user(t!("input.person_ambiguous", what = what, name = who)).hint(t!(
+                "suggest.person_candidates",
+                candidates = candidates.join(&sep)
+            )),
         );
     }
-    let err = Error::user(t!("ops.person.not_in_team", what = what, id = id));
+    let err = Error::user(t!("ops.person.not_in_team", what = what, id = who));
     if !repo.has_team {
         return Err(err.hint(t!("ops.person.no_team")));
     }
@@ -137,8 +144,8 @@ pub fn person_id(repo: &Repo, who: &str, what: &str) -> Result<String> {
         return Err(err.hint(t!("ops.person.empty_team")));
     }
     let ids: Vec<&str> = repo.team.people.iter().map(|p| p.id.as_str()).collect();
-    Err(match crate::suggest::closest(id, ids.iter().copied()) {
-        Some(c) => err.hint(t!("ops.person.did_you_mean", id = c)),
+    Err(match repo.team.closest(who) {
+        Some(p) => err.hint(t!("suggest.did_you_mean_person", id = p.id, name = p.name)),
         None => err.hint(t!("ops.person.people", ids = ids.join(", "))),
     })
 }
@@ -168,12 +175,25 @@ pub fn check_plan(repo: &Repo, plan: &CampaignPlan) -> Result<String> {
     let mut seen = Vec::new();
     for (cat, amount) in &plan.allocation {
         if cat != "reserve" && !policy.budget.categories.contains(cat) {
-            return Err(
-                Error::user(t!("ops.campaign.not_a_category", category = cat)).hint(t!(
-                    "ops.campaign.not_a_category_hint",
-                    categories = policy.budget.categories.join(", ")
-                )),
+            use crate::model::keyboard::{Vocab, chinese, closest};
+            let known = t!(
+                "ops.campaign.not_a_category_hint",
+                categories = policy.budget.categories.join(", ")
             );
+            let all = policy.budget.categories.iter().map(String::as_str);
+            let hint = match closest(Vocab::Category, cat, all.chain(["reserve"])) {
+                Some(c) => t!(
+                    "suggest.and",
+                    first = t!(
+                        "suggest.did_you_mean_word",
+                        id = c,
+                        name = chinese(Vocab::Category, c)
+                    ),
+                    then = known
+                ),
+                None => known,
+            };
+            return Err(Error::user(t!("ops.campaign.not_a_category", category = cat)).hint(hint));
         }
         if seen.contains(&cat) {
             return Err(Error::user(t!(
