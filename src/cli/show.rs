@@ -3,6 +3,7 @@ use rust_i18n::t;
 use super::{Exit, Global, Outcome, print};
 use crate::error::Error;
 use crate::ops::campaign_list::{Shown, show};
+use crate::report::grid::{decision_label, role_label};
 use crate::view::View;
 
 /// Show one campaign: plan, approval chain, deadlines, findings, spend, history
@@ -105,13 +106,13 @@ fn render(s: &Shown) -> String {
         match (&c.approved_by, &c.at) {
             (Some(by), at) => put(format!(
                 "  ✓ {}: {by} {} {}",
-                c.stage,
+                role_label(&c.stage),
                 c.approved_by_name.clone().unwrap_or_default(),
                 at.clone().unwrap_or_default()
             )),
             (None, _) => put(format!(
                 "  ✗ {}: {}",
-                c.stage,
+                role_label(&c.stage),
                 t!(
                     "campaigns.show.needs",
                     who = c.who,
@@ -130,7 +131,7 @@ fn render(s: &Shown) -> String {
         put(format!(
             "  - {} {} {} {} ({state})",
             a.file.rsplit('/').next().unwrap_or(&a.file),
-            a.decision,
+            decision_label(a.decision),
             a.approver,
             a.at.clone().unwrap_or_default()
         ));

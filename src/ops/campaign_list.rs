@@ -133,7 +133,7 @@ pub struct ChainStep {
 #[derive(Debug, Clone, Serialize)]
 pub struct ApprovalLine {
     pub file: String,
-    pub decision: &'static str,
+    pub decision: crate::model::ApprovalDecision,
     pub stage: String,
     pub approver: String,
     pub at: Option<String>,
@@ -232,7 +232,7 @@ pub fn show(ctx: &View, id: &str, findings: &[Diagnostic]) -> Result<Shown> {
         .of_subject(&c.path)
         .map(|a| ApprovalLine {
             file: a.path.clone(),
-            decision: crate::report::decision_word(a.approval.decision),
+            decision: a.approval.decision,
             stage: a.approval.stage.clone(),
             approver: a.approval.approver.clone(),
             at: time(a.time),
