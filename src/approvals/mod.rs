@@ -616,6 +616,20 @@ pub fn current(repo: &Repo, c: &Checked) -> bool {
     repo_blob_of(repo, &c.approval.subject).is_ok_and(|b| b.to_string() == c.approval.subject_blob)
 }
 
+/// The record that cancelled the chain's subject (`mkt cancel`), if one
+/// counts: trusted, for the subject as it is now, by someone other than the
+/// owner who may fill a step of the chain. Approvals made before it stand
+/// for the record instead of going stale (A005).
+pub fn cancellation<'a>(repo: &Repo, v: &'a Verification, chain: &Chain) -> Option<&'a Checked> {
+    v.of_subject(&chain.subject).find(|c| {
+        c.approval.decision == crate::model::ApprovalDecision::Cancel
+            && c.trusted()
+            && chain.owner.as_deref() != Some(c.approval.approver.as_str())
+            && chain.stages.iter().any(|s| eligible(s, c))
+            && current(repo, c)
+    })
+}
+
 /// The chain's progress: trusted, current approvals by eligible people who
 /// are not the subject's owner, in order where the chain is ordered.
 ///
@@ -642,6 +656,10 @@ pub fn progress<'a>(
         }
         if c.approval.decision == crate::model::ApprovalDecision::Reject {
             rejected = Some(c);
+            continue;
+        }
+        // A cancellation record fills no step: it ends the chain's subject.
+        if c.approval.decision == crate::model::ApprovalDecision::Cancel {
             continue;
         }
         let Some(i) = chain.stages.iter().position(|s| eligible(s, c)) else {

@@ -82,7 +82,9 @@ pub fn tell(done: &Approved) {
     let key = match done.decision {
         crate::model::ApprovalDecision::Approve => "cli.approve.done_approved",
         crate::model::ApprovalDecision::Reject => "cli.approve.done_rejected",
-        crate::model::ApprovalDecision::SignOff => "cli.approve.done_signed_off",
+        crate::model::ApprovalDecision::SignOff | crate::model::ApprovalDecision::Cancel => {
+            "cli.approve.done_signed_off"
+        }
     };
     say(&t!(
         key,

@@ -3,6 +3,9 @@
 
 mod approve;
 mod attribution;
+mod campaign_list;
+mod cancel;
+mod close;
 mod completions;
 mod contract;
 mod explain;
@@ -23,6 +26,7 @@ mod results;
 mod revise;
 mod rules;
 mod setup;
+mod show;
 mod sign_off;
 mod spend;
 mod status;
@@ -113,6 +117,10 @@ pub enum Command {
     Man(man::Args),
     #[command(visible_alias = "doctor")]
     Setup(setup::Args),
+    List(campaign_list::Args),
+    Show(show::Args),
+    Cancel(cancel::Args),
+    Close(close::Args),
 }
 
 /// A date as a person writes it on the command line: `YYYY-MM-DD`, years
@@ -395,6 +403,10 @@ pub fn main() -> i32 {
         Command::Completions(a) => completions::run(&global, a),
         Command::Man(a) => man::run(&global, a),
         Command::Setup(a) => setup::run(&global, a),
+        Command::List(a) => campaign_list::run(&global, a),
+        Command::Show(a) => show::run(&global, a),
+        Command::Cancel(a) => cancel::run(&global, a),
+        Command::Close(a) => close::run(&global, a),
     };
     match result {
         Ok(exit) => exit.code(),

@@ -13,7 +13,10 @@ pub use approve_commit::{CommitError, OneFileCommit, commit_one_file};
 pub use commit::{Identity, Step, commit_paths, commit_signed_chain, configured_identity};
 pub use commitobj::RawCommit;
 pub use git2::{Oid, Repository};
-pub use history::{CommitMeta, PathChange, PathFilter, Walk, commit_time, walk, walk_from};
+pub use history::{
+    CommitMeta, FolderCommit, PathChange, PathFilter, Walk, commit_time, folder_history, walk,
+    walk_from,
+};
 pub use repository::{
     AtHead, BlobText, GitConfig, TreeFile, all_commits, blob_text, changed_paths, config_string,
     converts_line_endings, discover, entry_at, entry_at_head, entry_at_head_or, git_dir, hash_blob,

@@ -30,4 +30,8 @@ pub enum ApprovalDecision {
     Reject,
     #[serde(alias = "签批", alias = "验收")]
     SignOff,
+    /// The plan as cancelled (`cancelled` set), signed by someone who may
+    /// approve it (`mkt cancel`): the earlier approvals stand for the record.
+    #[serde(alias = "取消")]
+    Cancel,
 }

@@ -226,7 +226,7 @@ fn pick_stage(
 }
 
 /// The blob id of the subject as committed at HEAD, refusing uncommitted changes.
-fn committed_blob(repo: &Repo, path: &str) -> Result<git::Oid> {
+pub(crate) fn committed_blob(repo: &Repo, path: &str) -> Result<git::Oid> {
     let committed = git::entry_at_head_or(&repo.git, path).map_err(|e| match e {
         git::AtHead::NoCommit => Error::user(t!("ops.approve.no_commit")),
         git::AtHead::NotCommitted => Error::user(t!("ops.approve.not_committed", path = path))
@@ -332,6 +332,7 @@ pub fn approve(repo: &Repo, opts: &ApproveOptions) -> Result<Approved> {
         ApprovalDecision::Approve => "approve",
         ApprovalDecision::Reject => "reject",
         ApprovalDecision::SignOff => "sign-off",
+        ApprovalDecision::Cancel => "cancel",
     });
     doc["stage"] = toml_edit::value(stage.name());
     doc["approver"] = toml_edit::value(person.id.as_str());

@@ -2,6 +2,9 @@
 //! here prints, prompts or reads the clock.
 
 pub mod approve;
+pub mod campaign_list;
+pub mod cancel;
+pub mod close;
 pub mod contract;
 pub mod init;
 pub mod lint;

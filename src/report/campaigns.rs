@@ -149,6 +149,7 @@ pub fn decision_word(d: ApprovalDecision) -> &'static str {
         ApprovalDecision::Approve => "approve",
         ApprovalDecision::Reject => "reject",
         ApprovalDecision::SignOff => "sign-off",
+        ApprovalDecision::Cancel => "cancel",
     }
 }
 

@@ -98,9 +98,16 @@ declare_rule! {
     /// equals the approval's `subject_blob`. Any change to an approved plan
     /// (the budget, the dates) makes the approval stale.
     ///
+    /// A plan cancelled with `mkt cancel <ID> --reason` is not stale: the
+    /// change that sets `cancelled` is followed by a cancellation record
+    /// (`decision = "cancel"`) signed by someone who may approve the plan,
+    /// binding the cancelled version; the approvals before it stay on
+    /// record. Setting `cancelled` by hand has no such record.
+    ///
     /// ## Why
     /// An approval binds the plan as approved; a plan changed afterwards was
-    /// never approved (SPEC 6).
+    /// never approved (SPEC 6). A cancellation is a decision too, and is
+    /// signed like one.
     ///
     /// ## Example
     /// ```text
@@ -109,7 +116,9 @@ declare_rule! {
     ///
     /// ## Fix
     /// Revise the plan as a new version (`mkt revise <ID>`) and have it
-    /// approved, or restore the approved file.
+    /// approved, or restore the approved file. To stop the campaign, restore
+    /// the approved file and run `mkt cancel <ID> --reason "…"` as someone
+    /// who may approve it.
     A005, "approval-stale", Error, "the subject changed after it was approved"
 }
 
@@ -312,7 +321,13 @@ pub fn per_approval(ctx: &View, out: &mut Vec<Diagnostic>) {
                     && approvals::current(repo, o)
             })
         };
-        if !approvals::current(repo, c) && !approved_again() {
+        // Or the plan was cancelled after it, by a signed cancellation
+        // record (`mkt cancel`): the approval stands for the record.
+        let cancelled_after = || {
+            approvals::cancellation(repo, v, &chain)
+                .is_some_and(|x| x.path != c.path && v.before(c.commit, x.commit))
+        };
+        if !approvals::current(repo, c) && !approved_again() && !cancelled_after() {
             out.push(
                 Diagnostic::new(
                     &A005,

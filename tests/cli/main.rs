@@ -7,6 +7,7 @@ mod common;
 
 mod approvals;
 mod authoring;
+mod campaign_cmds;
 mod content;
 mod first_run;
 mod hardening;

@@ -477,3 +477,44 @@ pub fn commit_time(commit: &git2::Commit) -> DateTime<FixedOffset> {
         .single()
         .unwrap_or_else(|| off.timestamp_opt(0, 0).unwrap())
 }
+
+/// A commit that touched a folder: when (its counted time), who wrote it,
+/// and its subject line.
+#[derive(Debug, Clone)]
+pub struct FolderCommit {
+    pub oid: Oid,
+    pub time: DateTime<FixedOffset>,
+    pub author: String,
+    pub subject: String,
+}
+
+/// Every commit of HEAD's history that changed a file under `folder`
+/// (`campaigns/<ID>`), oldest first: one walk in-process, then each such
+/// commit's author and subject read from the object store.
+pub fn folder_history(repo: &Repository, folder: &str) -> Result<Vec<FolderCommit>, git2::Error> {
+    let prefix = format!("{folder}/");
+    let descend = |p: &str| folder.starts_with(p) || p == folder || p.starts_with(&prefix);
+    let wanted = |p: &str| p.starts_with(&prefix);
+    let filter = PathFilter {
+        descend: &descend,
+        wanted: &wanted,
+        cache_key: None,
+    };
+    let walk = walk(repo, &filter)?;
+    let mut touched: Vec<usize> = walk.changes.iter().map(|c| c.commit).collect();
+    touched.sort_unstable();
+    touched.dedup();
+    touched
+        .into_iter()
+        .map(|i| {
+            let meta = &walk.commits[i];
+            let c = repo.find_commit(meta.oid)?;
+            Ok(FolderCommit {
+                oid: meta.oid,
+                time: meta.time,
+                author: c.author().name().unwrap_or("").to_string(),
+                subject: String::from_utf8_lossy(c.summary_bytes().unwrap_or(b"")).into_owned(),
+            })
+        })
+        .collect()
+}

@@ -490,6 +490,7 @@ pub fn decision_label(d: crate::model::ApprovalDecision) -> String {
         D::Approve => t!("report.decision.approve"),
         D::Reject => t!("report.decision.reject"),
         D::SignOff => t!("report.decision.sign_off"),
+        D::Cancel => t!("report.decision.cancel"),
     }
     .into_owned()
 }
