@@ -154,12 +154,18 @@ declare_rule! {
     /// For every quarter from the department's first activity on, the
     /// quarterly report `reports/<YYYY>Q<n>.md` is filed within
     /// `deadlines.report_days_after_quarter` days after the quarter ends.
-    /// A report first committed after that day is late but done: a warning
-    /// saying how late; only a report not filed at all is an error.
+    /// A report is filed when it is first committed (the commit time, never
+    /// earlier than its parents'; a report only in the work tree is not
+    /// filed), and it is signed off (`mkt sign-off`) by the
+    /// `approvals.report_signoff_role` (the director) by the same day. A
+    /// report first committed, or signed off, after that day is late but
+    /// done: a warning saying how late; a report not filed, or never signed
+    /// off, is an error.
     ///
     /// ## Why
     /// 制度 三(二)：季度报告需在季度结束后 X 日内提交，涵盖活动数据、市场反馈及改进建议.
-    /// Policy: `deadlines.report_days_after_quarter` (default 10).
+    /// Policy: `deadlines.report_days_after_quarter` (default 10),
+    /// `approvals.report_signoff_role` (default director).
     ///
     /// ## Example
     /// ```text
@@ -167,7 +173,8 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix
-    /// Write the report and file it as reports/2026Q2.md.
+    /// Write the report, commit it as reports/2026Q2.md, and have the
+    /// director sign it off: `mkt sign-off reports/2026Q2.md`.
     D007, "report-overdue", Error, "quarterly report not filed N days after the quarter"
 }
 
@@ -508,29 +515,80 @@ fn reports(ctx: &View, out: &mut Vec<Diagnostic>) {
     let mut q = Quarter::of(first);
     while q.days_after_end(days) < ctx.today {
         let due = q.days_after_end(days);
-        if let Some(path) = ctx.repo.reports.get(&(q.year, q.q)) {
-            // Filed: late when its first commit came after the due day.
-            if let Some(filed) = ctx.repo.first_added.get(path).map(|t| ctx.day_of(*t))
-                && filed > due
-            {
-                out.push(late(
-                    &D007,
-                    Located::file(path.clone()),
-                    t!("rules.d007.filed_late", q = q, filed = filed).into_owned(),
-                    filed,
-                    due,
-                ));
-            }
-        } else {
-            out.push(
+        match ctx.repo.reports.get(&(q.year, q.q)) {
+            // Filed when first committed (commit times clamped to their
+            // parents'): a report in the work tree alone is not filed.
+            Some(path) => match ctx.repo.first_added.get(path).map(|t| ctx.day_of(*t)) {
+                Some(filed) => {
+                    if filed > due {
+                        out.push(late(
+                            &D007,
+                            Located::file(path.clone()),
+                            t!("rules.d007.filed_late", q = q, filed = filed).into_owned(),
+                            filed,
+                            due,
+                        ));
+                    }
+                    // Signed off by the due day, or the day it was filed
+                    // when that was late (its lateness is told once).
+                    report_signed_off(ctx, path, due.max(filed), out);
+                }
+                None => out.push(
+                    Diagnostic::new(
+                        &D007,
+                        Located::file(path.clone()),
+                        t!("rules16.d007.not_committed", q = q, due = due),
+                    )
+                    .help(t!("rules16.d007.commit_help", path = path)),
+                ),
+            },
+            None => out.push(
                 Diagnostic::new(
                     &D007,
                     Located::file(format!("reports/{q}.md")),
                     t!("rules.d007.missing", q = q, due = due),
                 )
                 .help(t!("rules.d007.help", q = q)),
-            );
+            ),
         }
         q = q.next();
+    }
+}
+
+/// The quarterly report's sign-off (`approvals.report_signoff_role`, the
+/// director) by `due`: late is a warning, none an error.
+fn report_signed_off(ctx: &View, path: &str, due: NaiveDate, out: &mut Vec<Diagnostic>) {
+    let repo = ctx.repo;
+    let Some(chain) = crate::approvals::chain_for(repo, &ctx.policy, path) else {
+        return;
+    };
+    let role = chain
+        .stages
+        .first()
+        .map(|s| s.name().to_string())
+        .unwrap_or_default();
+    let progress = crate::approvals::progress(repo, &ctx.verification, chain, Some(ctx.now));
+    match progress.completed_at().map(|t| ctx.day_of(t)) {
+        Some(day) if day <= due => {}
+        Some(day) => out.push(late(
+            &D007,
+            Located::file(path.to_string()),
+            t!("rules16.d007.signed_late", path = path, date = day).into_owned(),
+            day,
+            due,
+        )),
+        None => out.push(
+            Diagnostic::new(
+                &D007,
+                Located::file(path.to_string()),
+                t!(
+                    "rules16.d007.no_signoff",
+                    path = path,
+                    role = role,
+                    due = due
+                ),
+            )
+            .help(t!("rules16.d007.signoff_help", role = role, path = path)),
+        ),
     }
 }

@@ -20,6 +20,7 @@ mod notify;
 mod readme;
 mod report;
 mod report_zh;
+mod rulebook;
 mod screens;
 mod screens_zh;
 mod trust;
