@@ -39,7 +39,9 @@ declare_rule! {
 declare_rule! {
     /// ## What it checks
     /// For every calendar quarter in which a campaign ran, once that quarter
-    /// is over, a review meeting (kind `review`) was held inside it.
+    /// is over, a review meeting (kind `review`) was held inside it and
+    /// inside the campaign's run (from its start to its end): a review held
+    /// before the start does not count.
     ///
     /// ## Why
     /// 制度 三(一)：中期评审每季度一次，重点检查进度与预算执行情况.
@@ -178,12 +180,45 @@ declare_rule! {
     D007, "report-overdue", Error, "quarterly report not filed N days after the quarter"
 }
 
+declare_rule! {
+    /// ## What it checks
+    /// Once a campaign's closing meeting (kind `closing`) has been held, the
+    /// campaign has results to evaluate: a results.toml with at least one
+    /// spend row and at least one KPI result (`[kpi]`: exposure, clicks,
+    /// conversions, revenue, new users or repurchase rate).
+    ///
+    /// ## Why
+    /// 制度 三(一)：结项验收需在活动结束后 X 日内完成，评估效果与投入产出比.
+    /// A closing with no spend and no results evaluates nothing: neither the
+    /// effect nor the return on what was spent.
+    ///
+    /// ## Example
+    /// ```text
+    /// campaigns/中秋礼盒-2026-09V1/minutes/2026-10-09-closing.toml
+    /// campaigns/中秋礼盒-2026-09V1/results.toml       (missing)
+    /// ```
+    ///
+    /// ## Fix
+    /// ```toml
+    /// # campaigns/中秋礼盒-2026-09V1/results.toml
+    /// [[spend]]
+    /// date = 2026-09-05
+    /// category = "channel"
+    /// amount = 20000
+    /// [kpi]
+    /// conversions = 1250
+    /// revenue = 260000
+    /// ```
+    D010, "closing-without-results", Error, "a campaign closed without spend and KPI results"
+}
+
 pub fn check(ctx: &View, out: &mut Vec<Diagnostic>) {
-    for (_, c) in ctx.live_campaigns() {
+    for (dir, c) in ctx.live_campaigns() {
         let minutes = ctx.lineage_minutes(&c.value);
         kickoff(ctx, c, &minutes, out);
         reviews(ctx, c, &minutes, out);
         closing(ctx, c, &minutes, out);
+        results_at_closing(ctx, dir, c, &minutes, out);
     }
     let all_minutes = ctx
         .repo
@@ -273,7 +308,12 @@ fn reviews(
     if v.end < v.start {
         return;
     }
-    let held = held_dates(ctx, minutes, "review");
+    // Only a review held inside the campaign's run counts: a "mid-review"
+    // before the start reviews nothing.
+    let held: Vec<_> = held_dates(ctx, minutes, "review")
+        .into_iter()
+        .filter(|(d, _)| (v.start.0..=v.end.0).contains(d))
+        .collect();
     for q in Quarter::spanning(v.start.0, v.end.0) {
         if ctx.today <= q.last_day() {
             continue; // the quarter is not over
@@ -338,6 +378,49 @@ fn closing(
         None => d.label(t!("rules.d003.no_minutes")),
     };
     out.push(d.help(t!("rules.d003.help")));
+}
+
+/// D010: a closing held (by today) needs results to evaluate.
+fn results_at_closing(
+    ctx: &View,
+    dir: &crate::repo::CampaignDir,
+    c: &Record<Campaign>,
+    minutes: &[&Record<Minutes>],
+    out: &mut Vec<Diagnostic>,
+) {
+    let Some((_, m)) = held_dates(ctx, minutes, "closing")
+        .into_iter()
+        .filter(|(d, _)| *d <= ctx.today)
+        .min_by_key(|(d, _)| *d)
+    else {
+        return;
+    };
+    let results = dir.results.as_ref().map(|r| &r.value);
+    let spend = results.is_some_and(|r| !r.spend.is_empty());
+    let kpi = results.is_some_and(|r| {
+        let k = &r.kpi;
+        k.exposure.is_some()
+            || k.clicks.is_some()
+            || k.conversions.is_some()
+            || k.revenue.is_some()
+            || k.new_users.is_some()
+            || k.repurchase_rate.is_some()
+    });
+    if spend && kpi {
+        return;
+    }
+    let id = &c.value.id;
+    let message = match (results.is_some(), spend, kpi) {
+        (false, _, _) => t!("rules16.d010.no_results", id = id),
+        (true, false, false) => t!("rules16.d010.empty", id = id),
+        (true, false, true) => t!("rules16.d010.no_spend", id = id),
+        _ => t!("rules16.d010.no_kpi", id = id),
+    };
+    let path = format!("campaigns/{}/results.toml", dir.folder);
+    out.push(
+        Diagnostic::new(&D010, ctx.repo.at(&m.path, &["kind"]), message)
+            .help(t!("rules16.d010.help", path = path)),
+    );
 }
 
 /// What happened after its deadline: a warning saying how late.

@@ -794,6 +794,8 @@ fn campaign_minutes_are_named_by_the_rule_and_lint_clean() {
     ] {
         assert!(text.contains(line), "`{line}` not in:\n{text}");
     }
+    // The person fills in the template's 议题 (D009) before committing.
+    t.replace(&path, "topic = \"\"", "topic = \"目标与分工\"");
     t.commit_all("kickoff minutes", "2026-03-27T15:00:00+08:00");
     // Once started, only the approvals (A…) the plan still lacks may be found.
     let (_, json) = lint_at(&t, "2026-04-02");

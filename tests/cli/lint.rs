@@ -623,6 +623,11 @@ fn d002_review_missing_in_a_finished_quarter() {
 fn d003_closing_overdue() {
     let t = running();
     let closing = t.add_minutes(Some(ID), "closing", CLOSING_AT);
+    // Its results, evaluated at the closing (D010).
+    t.write(
+        "campaigns/春季促销-2026-03V1/results.toml",
+        "[[spend]]\ndate = 2026-03-05\ncategory = \"channel\"\namount = 20000\n\n[kpi]\nconversions = 120\n",
+    );
     t.write("reports/2026Q1.md", "# 2026Q1 季度报告\n");
     t.commit_all("report 2026Q1", "2026-04-08T10:00:00+08:00");
     t.sign_off(DIRECTOR, "reports/2026Q1.md", "2026-04-08T10:00:00+08:00");
@@ -656,6 +661,11 @@ fn a_closing_held_and_signed_off_late_is_a_warning_that_says_how_late() {
     let t = running();
     // Due 2026-04-15: held five days late, signed off six days late.
     let closing = t.add_minutes(Some(ID), "closing", "2026-04-20T10:00:00+08:00");
+    // Its results, evaluated at the closing (D010).
+    t.write(
+        "campaigns/春季促销-2026-03V1/results.toml",
+        "[[spend]]\ndate = 2026-03-05\ncategory = \"channel\"\namount = 20000\n\n[kpi]\nconversions = 120\n",
+    );
     t.write("reports/2026Q1.md", "# 2026Q1 季度报告\n");
     t.commit_all("report 2026Q1", "2026-04-08T10:00:00+08:00");
     t.sign_off(DIRECTOR, "reports/2026Q1.md", "2026-04-08T10:00:00+08:00");
