@@ -97,7 +97,32 @@ pub fn percent(part: Money, whole: Money) -> String {
     format!("{} %", p.round_dp(1).normalize())
 }
 
+declare_rule! {
+    /// ## What it checks
+    /// The purchase requests of a campaign (`purchases/*.toml`), added up in
+    /// order of their `needed_by` date, stay within the campaign's budget
+    /// total. The finding points at the purchase that crossed it, however
+    /// fully it was approved.
+    ///
+    /// ## Why
+    /// 制度 三(一)：采购审批需依次经过部门负责人、财务部及 CEO 签字; the
+    /// signatures approve a purchase for an approved plan, and 规范 三(二)3
+    /// splits that plan's budget. A purchase larger than the plan is
+    /// money nobody approved the plan for.
+    ///
+    /// ## Example
+    /// ```text
+    /// campaign total = 40000; purchases/PO-2026-031.toml amount = 900000
+    /// ```
+    ///
+    /// ## Fix
+    /// Correct the amount, or revise the plan (`mkt revise <ID>`) for a
+    /// larger budget and have it approved.
+    B004, "purchase-over-budget", Error, "purchases of a campaign above its budget total"
+}
+
 pub fn check(ctx: &View, out: &mut Vec<Diagnostic>) {
+    purchases(ctx, out);
     let repo = ctx.repo;
     let b = &ctx.policy.budget;
     for (dir, c) in repo.campaigns() {
@@ -204,6 +229,37 @@ pub fn check(ctx: &View, out: &mut Vec<Diagnostic>) {
                     )
                     .help(t!("rules.b003.help")),
                 );
+            }
+        }
+    }
+}
+
+/// B004: a campaign's purchases, in order of need, against its total.
+fn purchases(ctx: &View, out: &mut Vec<Diagnostic>) {
+    for (dir, c) in ctx.live_campaigns() {
+        let total = c.value.budget.total;
+        let mut ordered: Vec<_> = dir.purchases.iter().collect();
+        ordered.sort_by(|a, b| (a.value.needed_by.0, &a.path).cmp(&(b.value.needed_by.0, &b.path)));
+        let mut running = Money::default();
+        for p in ordered {
+            running = running + p.value.amount;
+            if running > total {
+                out.push(
+                    Diagnostic::new(
+                        &B004,
+                        ctx.repo.at(&p.path, &["amount"]),
+                        t!(
+                            "rules16.b004.over",
+                            id = p.value.id,
+                            amount = p.value.amount,
+                            running = running,
+                            campaign = c.value.id,
+                            total = total
+                        ),
+                    )
+                    .help(t!("rules16.b004.help", campaign = c.value.id)),
+                );
+                break;
             }
         }
     }

@@ -39,7 +39,9 @@ declare_rule! {
 declare_rule! {
     /// ## What it checks
     /// For every calendar quarter in which a campaign ran, once that quarter
-    /// is over, a review meeting (kind `review`) was held inside it.
+    /// is over, a review meeting (kind `review`) was held inside it and
+    /// inside the campaign's run (from its start to its end): a review held
+    /// before the start does not count.
     ///
     /// ## Why
     /// 制度 三(一)：中期评审每季度一次，重点检查进度与预算执行情况.
@@ -154,12 +156,18 @@ declare_rule! {
     /// For every quarter from the department's first activity on, the
     /// quarterly report `reports/<YYYY>Q<n>.md` is filed within
     /// `deadlines.report_days_after_quarter` days after the quarter ends.
-    /// A report first committed after that day is late but done: a warning
-    /// saying how late; only a report not filed at all is an error.
+    /// A report is filed when it is first committed (the commit time, never
+    /// earlier than its parents'; a report only in the work tree is not
+    /// filed), and it is signed off (`mkt sign-off`) by the
+    /// `approvals.report_signoff_role` (the director) by the same day. A
+    /// report first committed, or signed off, after that day is late but
+    /// done: a warning saying how late; a report not filed, or never signed
+    /// off, is an error.
     ///
     /// ## Why
     /// 制度 三(二)：季度报告需在季度结束后 X 日内提交，涵盖活动数据、市场反馈及改进建议.
-    /// Policy: `deadlines.report_days_after_quarter` (default 10).
+    /// Policy: `deadlines.report_days_after_quarter` (default 10),
+    /// `approvals.report_signoff_role` (default director).
     ///
     /// ## Example
     /// ```text
@@ -167,16 +175,50 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix
-    /// Write the report and file it as reports/2026Q2.md.
+    /// Write the report, commit it as reports/2026Q2.md, and have the
+    /// director sign it off: `mkt sign-off reports/2026Q2.md`.
     D007, "report-overdue", Error, "quarterly report not filed N days after the quarter"
 }
 
+declare_rule! {
+    /// ## What it checks
+    /// Once a campaign's closing meeting (kind `closing`) has been held, the
+    /// campaign has results to evaluate: a results.toml with at least one
+    /// spend row and at least one KPI result (`[kpi]`: exposure, clicks,
+    /// conversions, revenue, new users or repurchase rate).
+    ///
+    /// ## Why
+    /// 制度 三(一)：结项验收需在活动结束后 X 日内完成，评估效果与投入产出比.
+    /// A closing with no spend and no results evaluates nothing: neither the
+    /// effect nor the return on what was spent.
+    ///
+    /// ## Example
+    /// ```text
+    /// campaigns/中秋礼盒-2026-09V1/minutes/2026-10-09-closing.toml
+    /// campaigns/中秋礼盒-2026-09V1/results.toml       (missing)
+    /// ```
+    ///
+    /// ## Fix
+    /// ```toml
+    /// # campaigns/中秋礼盒-2026-09V1/results.toml
+    /// [[spend]]
+    /// date = 2026-09-05
+    /// category = "channel"
+    /// amount = 20000
+    /// [kpi]
+    /// conversions = 1250
+    /// revenue = 260000
+    /// ```
+    D010, "closing-without-results", Error, "a campaign closed without spend and KPI results"
+}
+
 pub fn check(ctx: &View, out: &mut Vec<Diagnostic>) {
-    for (_, c) in ctx.live_campaigns() {
+    for (dir, c) in ctx.live_campaigns() {
         let minutes = ctx.lineage_minutes(&c.value);
         kickoff(ctx, c, &minutes, out);
         reviews(ctx, c, &minutes, out);
         closing(ctx, c, &minutes, out);
+        results_at_closing(ctx, dir, c, &minutes, out);
     }
     let all_minutes = ctx
         .repo
@@ -266,7 +308,12 @@ fn reviews(
     if v.end < v.start {
         return;
     }
-    let held = held_dates(ctx, minutes, "review");
+    // Only a review held inside the campaign's run counts: a "mid-review"
+    // before the start reviews nothing.
+    let held: Vec<_> = held_dates(ctx, minutes, "review")
+        .into_iter()
+        .filter(|(d, _)| (v.start.0..=v.end.0).contains(d))
+        .collect();
     for q in Quarter::spanning(v.start.0, v.end.0) {
         if ctx.today <= q.last_day() {
             continue; // the quarter is not over
@@ -331,6 +378,49 @@ fn closing(
         None => d.label(t!("rules.d003.no_minutes")),
     };
     out.push(d.help(t!("rules.d003.help")));
+}
+
+/// D010: a closing held (by today) needs results to evaluate.
+fn results_at_closing(
+    ctx: &View,
+    dir: &crate::repo::CampaignDir,
+    c: &Record<Campaign>,
+    minutes: &[&Record<Minutes>],
+    out: &mut Vec<Diagnostic>,
+) {
+    let Some((_, m)) = held_dates(ctx, minutes, "closing")
+        .into_iter()
+        .filter(|(d, _)| *d <= ctx.today)
+        .min_by_key(|(d, _)| *d)
+    else {
+        return;
+    };
+    let results = dir.results.as_ref().map(|r| &r.value);
+    let spend = results.is_some_and(|r| !r.spend.is_empty());
+    let kpi = results.is_some_and(|r| {
+        let k = &r.kpi;
+        k.exposure.is_some()
+            || k.clicks.is_some()
+            || k.conversions.is_some()
+            || k.revenue.is_some()
+            || k.new_users.is_some()
+            || k.repurchase_rate.is_some()
+    });
+    if spend && kpi {
+        return;
+    }
+    let id = &c.value.id;
+    let message = match (results.is_some(), spend, kpi) {
+        (false, _, _) => t!("rules16.d010.no_results", id = id),
+        (true, false, false) => t!("rules16.d010.empty", id = id),
+        (true, false, true) => t!("rules16.d010.no_spend", id = id),
+        _ => t!("rules16.d010.no_kpi", id = id),
+    };
+    let path = format!("campaigns/{}/results.toml", dir.folder);
+    out.push(
+        Diagnostic::new(&D010, ctx.repo.at(&m.path, &["kind"]), message)
+            .help(t!("rules16.d010.help", path = path)),
+    );
 }
 
 /// What happened after its deadline: a warning saying how late.
@@ -508,29 +598,80 @@ fn reports(ctx: &View, out: &mut Vec<Diagnostic>) {
     let mut q = Quarter::of(first);
     while q.days_after_end(days) < ctx.today {
         let due = q.days_after_end(days);
-        if let Some(path) = ctx.repo.reports.get(&(q.year, q.q)) {
-            // Filed: late when its first commit came after the due day.
-            if let Some(filed) = ctx.repo.first_added.get(path).map(|t| ctx.day_of(*t))
-                && filed > due
-            {
-                out.push(late(
-                    &D007,
-                    Located::file(path.clone()),
-                    t!("rules.d007.filed_late", q = q, filed = filed).into_owned(),
-                    filed,
-                    due,
-                ));
-            }
-        } else {
-            out.push(
+        match ctx.repo.reports.get(&(q.year, q.q)) {
+            // Filed when first committed (commit times clamped to their
+            // parents'): a report in the work tree alone is not filed.
+            Some(path) => match ctx.repo.first_added.get(path).map(|t| ctx.day_of(*t)) {
+                Some(filed) => {
+                    if filed > due {
+                        out.push(late(
+                            &D007,
+                            Located::file(path.clone()),
+                            t!("rules.d007.filed_late", q = q, filed = filed).into_owned(),
+                            filed,
+                            due,
+                        ));
+                    }
+                    // Signed off by the due day, or the day it was filed
+                    // when that was late (its lateness is told once).
+                    report_signed_off(ctx, path, due.max(filed), out);
+                }
+                None => out.push(
+                    Diagnostic::new(
+                        &D007,
+                        Located::file(path.clone()),
+                        t!("rules16.d007.not_committed", q = q, due = due),
+                    )
+                    .help(t!("rules16.d007.commit_help", path = path)),
+                ),
+            },
+            None => out.push(
                 Diagnostic::new(
                     &D007,
                     Located::file(format!("reports/{q}.md")),
                     t!("rules.d007.missing", q = q, due = due),
                 )
                 .help(t!("rules.d007.help", q = q)),
-            );
+            ),
         }
         q = q.next();
+    }
+}
+
+/// The quarterly report's sign-off (`approvals.report_signoff_role`, the
+/// director) by `due`: late is a warning, none an error.
+fn report_signed_off(ctx: &View, path: &str, due: NaiveDate, out: &mut Vec<Diagnostic>) {
+    let repo = ctx.repo;
+    let Some(chain) = crate::approvals::chain_for(repo, &ctx.policy, path) else {
+        return;
+    };
+    let role = chain
+        .stages
+        .first()
+        .map(|s| s.name().to_string())
+        .unwrap_or_default();
+    let progress = crate::approvals::progress(repo, &ctx.verification, chain, Some(ctx.now));
+    match progress.completed_at().map(|t| ctx.day_of(t)) {
+        Some(day) if day <= due => {}
+        Some(day) => out.push(late(
+            &D007,
+            Located::file(path.to_string()),
+            t!("rules16.d007.signed_late", path = path, date = day).into_owned(),
+            day,
+            due,
+        )),
+        None => out.push(
+            Diagnostic::new(
+                &D007,
+                Located::file(path.to_string()),
+                t!(
+                    "rules16.d007.no_signoff",
+                    path = path,
+                    role = role,
+                    due = due
+                ),
+            )
+            .help(t!("rules16.d007.signoff_help", role = role, path = path)),
+        ),
     }
 }

@@ -10,7 +10,9 @@ mod deadline;
 mod file;
 mod incident;
 mod legal;
+mod minutes;
 mod naming;
+mod privacy;
 mod signature;
 
 use rust_i18n::t;
@@ -18,14 +20,18 @@ use rust_i18n::t;
 use crate::diag::Diagnostic;
 
 pub use approval::{A001, A002, A003, A004, A005, A006, A007, A008, per_approval};
-pub use budget::{B001, B002, B003};
+pub use budget::{B001, B002, B003, B004};
 pub use contract::{C004, is_age};
 pub use copy::{C001, C002};
-pub use deadline::{D001, D002, D003, D004, D005, D006, D007, first_activity, minutes_timing};
+pub use deadline::{
+    D001, D002, D003, D004, D005, D006, D007, D010, first_activity, minutes_timing,
+};
 pub use file::{F001, F002, F003, F004};
 pub use incident::D008;
 pub use legal::C003;
+pub use minutes::D009;
 pub use naming::{N001, N002, N003};
+pub use privacy::P001;
 pub use signature::{
     S001, S002, S003, S004, S005, S006, S007, deleted_verdict, policy_verdict, roster_verdict,
     rule_of, verdict,
@@ -37,8 +43,9 @@ pub use crate::diag::Rule;
 /// Every rule mkt checks, in code order.
 pub static RULES: &[&Rule] = &[
     &F001, &F002, &F003, &F004, &N001, &N002, &N003, &D001, &D002, &D003, &D004, &D005, &D006,
-    &D007, &D008, &B001, &B002, &B003, &A001, &A002, &A003, &A004, &A005, &A006, &A007, &A008,
-    &S001, &S002, &S003, &S004, &S005, &S006, &S007, &C001, &C002, &C003, &C004,
+    &D007, &D008, &D009, &D010, &B001, &B002, &B003, &B004, &A001, &A002, &A003, &A004, &A005,
+    &A006, &A007, &A008, &S001, &S002, &S003, &S004, &S005, &S006, &S007, &C001, &C002, &C003,
+    &C004, &P001,
 ];
 
 /// A rule by code or name, as typed: `B002`, `b02`, `B2`, `Ｂ００２`,
@@ -96,6 +103,8 @@ pub fn check(ctx: &View) -> Vec<Diagnostic> {
     copy::check(ctx, &mut out);
     legal::check(ctx, &mut out);
     contract::check(ctx, &mut out);
+    minutes::check(ctx, &mut out);
+    privacy::check(ctx, &mut out);
     crate::diag::sort(&mut out);
     waive(ctx, &mut out);
     out

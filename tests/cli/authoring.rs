@@ -794,6 +794,8 @@ fn campaign_minutes_are_named_by_the_rule_and_lint_clean() {
     ] {
         assert!(text.contains(line), "`{line}` not in:\n{text}");
     }
+    // The person fills in the template's 议题 (D009) before committing.
+    t.replace(&path, "topic = \"\"", "topic = \"目标与分工\"");
     t.commit_all("kickoff minutes", "2026-03-27T15:00:00+08:00");
     // Once started, only the approvals (A…) the plan still lacks may be found.
     let (_, json) = lint_at(&t, "2026-04-02");
@@ -870,11 +872,14 @@ fn department_minutes_go_under_their_year() {
     assert!(text.contains("title = \"2026-02-16 部门周会\""), "{text}");
     assert!(text.contains("attendees = []"), "{text}");
     t.commit_all("minutes", "2026-02-16T12:00:00+08:00");
-    // The quarterly one was committed long after the meeting: D004 warns, nothing else.
+    // The quarterly one was committed long after the meeting: D004 warns;
+    // the templates, committed unfilled (no attendees, no 议题), are D009.
     let (code, json) = lint_at(&t, DEFAULT_TODAY);
+    let mut found = codes(&json);
+    found.dedup();
     assert_eq!(
-        (code, codes(&json)),
-        (0, vec!["D004".to_string()]),
+        (code, found),
+        (1, vec!["D004".to_string(), "D009".to_string()]),
         "{json:#}"
     );
 }

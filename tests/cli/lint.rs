@@ -623,8 +623,14 @@ fn d002_review_missing_in_a_finished_quarter() {
 fn d003_closing_overdue() {
     let t = running();
     let closing = t.add_minutes(Some(ID), "closing", CLOSING_AT);
+    // Its results, evaluated at the closing (D010).
+    t.write(
+        "campaigns/春季促销-2026-03V1/results.toml",
+        "[[spend]]\ndate = 2026-03-05\ncategory = \"channel\"\namount = 20000\n\n[kpi]\nconversions = 120\n",
+    );
     t.write("reports/2026Q1.md", "# 2026Q1 季度报告\n");
     t.commit_all("report 2026Q1", "2026-04-08T10:00:00+08:00");
+    t.sign_off(DIRECTOR, "reports/2026Q1.md", "2026-04-08T10:00:00+08:00");
     // Held in time, but without the director's closing sign-off (结项验收).
     let json = t.lint_expect("2026-04-20", 1);
     let f = assert_one(&json, "D003", &closing, 1, 8, "error");
@@ -655,8 +661,14 @@ fn a_closing_held_and_signed_off_late_is_a_warning_that_says_how_late() {
     let t = running();
     // Due 2026-04-15: held five days late, signed off six days late.
     let closing = t.add_minutes(Some(ID), "closing", "2026-04-20T10:00:00+08:00");
+    // Its results, evaluated at the closing (D010).
+    t.write(
+        "campaigns/春季促销-2026-03V1/results.toml",
+        "[[spend]]\ndate = 2026-03-05\ncategory = \"channel\"\namount = 20000\n\n[kpi]\nconversions = 120\n",
+    );
     t.write("reports/2026Q1.md", "# 2026Q1 季度报告\n");
     t.commit_all("report 2026Q1", "2026-04-08T10:00:00+08:00");
+    t.sign_off(DIRECTOR, "reports/2026Q1.md", "2026-04-08T10:00:00+08:00");
     let json = t.lint_expect("2026-04-25", 1);
     // Held late but not signed off: the sign-off, still not done, is the error.
     let d003 = findings(&json, "D003");
@@ -840,9 +852,11 @@ fn d007_quarterly_report_not_filed() {
     t.add_minutes(None, "weekly", "2026-01-12T10:00:00+08:00");
     t.write("reports/2026Q1.md", "# 2026Q1 季度报告\n");
     t.commit_all("report", "2026-04-08T10:00:00+08:00");
+    t.sign_off(DIRECTOR, "reports/2026Q1.md", "2026-04-08T10:00:00+08:00");
     t.assert_lint_clean("2026-04-20");
 
-    t.remove("reports/2026Q1.md");
+    let t = TestRepo::with_team();
+    t.add_minutes(None, "weekly", "2026-01-12T10:00:00+08:00");
     // Due ten days after the quarter: 2026-04-10 is the last day.
     t.assert_lint_clean("2026-04-10");
     let json = t.lint_expect("2026-04-11", 1);
@@ -858,6 +872,7 @@ fn d007_quarterly_report_not_filed() {
     t.add_minutes(None, "weekly", "2026-01-12T10:00:00+08:00");
     t.write("reports/2026Q1.md", "# 2026Q1 季度报告\n");
     t.commit_all("report, late", "2026-04-13T10:00:00+08:00");
+    t.sign_off(DIRECTOR, "reports/2026Q1.md", "2026-04-13T10:00:00+08:00");
     let json = t.lint_expect("2026-04-20", 0);
     let f = assert_one(&json, "D007", "reports/2026Q1.md", 1, 1, "warning");
     assert_eq!(

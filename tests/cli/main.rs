@@ -22,6 +22,7 @@ mod readme;
 mod report;
 mod report_zh;
 mod results_cmds;
+mod rulebook;
 mod screens;
 mod screens_zh;
 mod suggest;
