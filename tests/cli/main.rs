@@ -25,3 +25,4 @@ mod screens_zh;
 mod tables;
 mod trust;
 mod view;
+mod zh_screens;
