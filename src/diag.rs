@@ -16,11 +16,21 @@ pub enum Severity {
 }
 
 impl Severity {
+    /// The stable English word (JSON, SARIF).
     pub fn as_str(self) -> &'static str {
         match self {
             Severity::Error => "error",
             Severity::Warning => "warning",
         }
+    }
+
+    /// The word in the language being spoken (错误, 警告).
+    pub fn said(self) -> String {
+        match self {
+            Severity::Error => t!("explain.severity.error"),
+            Severity::Warning => t!("explain.severity.warning"),
+        }
+        .into_owned()
     }
 }
 
@@ -61,7 +71,23 @@ pub struct Rule {
 }
 
 impl Rule {
-    /// The explanation with the doc comments' leading space removed.
+    /// The one-line summary in the language being spoken: the catalogue's
+    /// `explain.<CODE>.summary` (locales/explain.toml), else the English
+    /// of the declaration.
+    pub fn said_summary(&self) -> String {
+        crate::i18n::lookup(&format!("explain.{}.summary", self.code))
+            .unwrap_or_else(|| self.summary.to_string())
+    }
+
+    /// The explanation in the language being spoken: the catalogue's
+    /// `explain.<CODE>.text`, else the English of the doc comment.
+    pub fn said_explanation(&self) -> String {
+        crate::i18n::lookup(&format!("explain.{}.text", self.code))
+            .map(|t| t.trim().to_string())
+            .unwrap_or_else(|| self.explanation())
+    }
+
+    /// The explanation (English) with the doc comments' leading space removed.
     pub fn explanation(&self) -> String {
         self.explain
             .lines()

@@ -5,7 +5,7 @@
 //! nothing says otherwise. Machine formats (JSON, SARIF, GitHub, CSV
 //! headers) keep their English keys whatever the language.
 
-use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 
 /// A language mkt speaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,7 +64,7 @@ pub fn init() {
 /// Once the repository is read: its policy's `language` applies when the
 /// environment said nothing.
 pub fn policy_says(language: Option<&str>) {
-    if FROM_ENV.load(Ordering::Relaxed) != 0 {
+    if FROM_ENV.load(Ordering::Relaxed) != 0 || HELD.load(Ordering::Relaxed) {
         return;
     }
     if let Some(lang) = language.and_then(Lang::from_name) {
@@ -74,6 +74,13 @@ pub fn policy_says(language: Option<&str>) {
 
 pub fn set(lang: Lang) {
     rust_i18n::set_locale(lang.code());
+}
+
+/// A message of the catalogue whose key is only known at run time (a
+/// rule's code), in the language being spoken, else in English; `None`
+/// when the catalogue has it in neither.
+pub fn lookup(key: &str) -> Option<String> {
+    crate::_rust_i18n_try_translate(&rust_i18n::locale(), key).map(|t| t.into_owned())
 }
 
 /// The language being spoken.
@@ -94,6 +101,22 @@ pub fn speaking<T>(lang: Lang, f: impl FnOnce() -> T) -> T {
     set(was);
     out
 }
+
+/// Runs `f` in English when `machine` (a JSON output: the same bytes
+/// whatever the reader's language), else in the language being spoken.
+pub fn english_if<T>(machine: bool, f: impl FnOnce() -> T) -> T {
+    if !machine {
+        return f();
+    }
+    // The policy's `language`, read inside, does not undo it.
+    let held = HELD.swap(true, Ordering::Relaxed);
+    let out = speaking(Lang::En, f);
+    HELD.store(held, Ordering::Relaxed);
+    out
+}
+
+/// English is held (`english_if`): the policy's `language` does not apply.
+static HELD: AtomicBool = AtomicBool::new(false);
 
 /// The language of messages mkt sends to others: policy.toml's
 /// `language`, whatever the sender's own locale; else the one spoken.

@@ -13,6 +13,7 @@ use std::collections::HashMap;
 
 use crate::git::Oid;
 use chrono::{DateTime, FixedOffset};
+use rust_i18n::t;
 
 use crate::model::Approval;
 use crate::repo::{Record, Repo};
@@ -326,7 +327,7 @@ pub fn verify_with_progress(
             checked.problems.push(problem(
                 ProblemKind::Misfiled,
                 why,
-                "an approval lives in its subject's campaign folder; approve again with `mkt approve`, which files it there",
+                t!("approvals.problem.misfiled_help"),
             ));
         }
         let evs = events
@@ -337,8 +338,8 @@ pub fn verify_with_progress(
             checked.approver_roles = roles_of(roster.at_head(), &rec.value.approver);
             checked.problems.push(problem(
                 ProblemKind::NotCommitted,
-                "this approval is not committed",
-                "approvals are made only by `mkt approve` / `mkt sign-off`, which commit and sign them",
+                t!("approvals.problem.not_committed"),
+                t!("approvals.problem.not_committed_help"),
             ));
             approvals.push(checked);
             continue;
@@ -357,31 +358,34 @@ pub fn verify_with_progress(
         if let Some(later) = evs.get(add_pos + 1) {
             checked.problems.push(problem(
                 ProblemKind::Altered,
-                format!("changed after its approval commit, in {}", short(walk.commits[later.commit].oid)),
-                "an approval never changes; restore it (git checkout <approval commit> -- <file>) or approve again",
+                t!(
+                    "approvals.problem.changed",
+                    commit = short(walk.commits[later.commit].oid)
+                ),
+                t!("approvals.problem.changed_help"),
             ));
         }
         if let Some(del) = evs[..add_pos].iter().rev().find(|e| e.new.is_none()) {
             checked.problems.push(problem(
                 ProblemKind::Altered,
-                format!(
-                    "deleted in {} and added again",
-                    short(walk.commits[del.commit].oid)
+                t!(
+                    "approvals.problem.deleted",
+                    commit = short(walk.commits[del.commit].oid)
                 ),
-                "an approval is never removed; approve again with `mkt approve`",
+                t!("approvals.problem.deleted_help"),
             ));
         }
         if meta.parents.len() > 1 {
             checked.problems.push(problem(
                 ProblemKind::NotOwnCommit,
-                format!("added by the merge {}", short(meta.oid)),
-                "an approval is its own signed commit; merge the branch that has it instead",
+                t!("approvals.problem.by_merge", commit = short(meta.oid)),
+                t!("approvals.problem.by_merge_help"),
             ));
         } else if meta.other || changes_per_commit.get(&k).copied().unwrap_or(0) > 1 {
             checked.problems.push(problem(
                 ProblemKind::NotOwnCommit,
-                format!("added by {} together with other changes", short(meta.oid)),
-                "an approval commit holds exactly its one file; approve again with `mkt approve`",
+                t!("approvals.problem.with_others", commit = short(meta.oid)),
+                t!("approvals.problem.with_others_help"),
             ));
         }
         if let (Some(committed), Ok(now)) = (add.new, repo_blob_of(repo, &rec.path))
@@ -390,8 +394,8 @@ pub fn verify_with_progress(
         {
             checked.problems.push(problem(
                 ProblemKind::Altered,
-                "edited since its approval commit (uncommitted)",
-                "an approval never changes; restore it with git checkout -- <file>",
+                t!("approvals.problem.edited"),
+                t!("approvals.problem.edited_help"),
             ));
         }
 
@@ -403,11 +407,13 @@ pub fn verify_with_progress(
         {
             checked.problems.push(problem(
                 ProblemKind::WrongAmount,
-                format!(
-                    "says {claimed} yuan, but the version it approves ({}) is for {actual} yuan",
-                    &rec.value.subject_blob[..rec.value.subject_blob.len().min(10)]
+                t!(
+                    "approvals.problem.amount",
+                    claimed = claimed,
+                    version = &rec.value.subject_blob[..rec.value.subject_blob.len().min(10)],
+                    actual = actual
                 ),
-                "an approval states the amount of what it approves; approve again with `mkt approve`, which writes it",
+                t!("approvals.problem.amount_help"),
             ));
         }
 
@@ -418,27 +424,35 @@ pub fn verify_with_progress(
                 match applies.owner_of(key) {
                     None => checked.problems.push(problem(
                         ProblemKind::UnknownKey,
-                        format!("signed with key {}, which is not in the roster at that commit", key.fingerprint()),
-                        "add the key to team.toml (in a commit signed by an admin), then approve again",
+                        t!("approvals.problem.unknown_key", key = key.fingerprint()),
+                        t!("approvals.problem.unknown_key_help"),
                     )),
                     Some((person, entry)) => {
                         checked.signer = Some(person.id.clone());
                         if person.id != rec.value.approver {
                             checked.problems.push(problem(
                                 ProblemKind::WrongSigner,
-                                format!("signed by {}, but the file names {} as approver", person.id, rec.value.approver),
-                                "only the approver can sign their approval; they run `mkt approve` themselves",
+                                t!(
+                                    "approvals.problem.wrong_signer",
+                                    signer = person.id,
+                                    approver = rec.value.approver
+                                ),
+                                t!("approvals.problem.wrong_signer_help"),
                             ));
                         } else if !key_valid_on(entry, repo.policy.day_of(meta.time)) {
                             checked.problems.push(problem(
                                 ProblemKind::KeyNotValid,
-                                format!(
-                                    "signed on {} with a key valid {} – {}",
-                                    repo.policy.day_of(meta.time),
-                                    entry.valid_from.map_or("…".to_string(), |d| d.to_string()),
-                                    entry.valid_until.map_or("…".to_string(), |d| d.to_string())
+                                t!(
+                                    "approvals.problem.key_not_valid",
+                                    day = repo.policy.day_of(meta.time),
+                                    from = entry
+                                        .valid_from
+                                        .map_or("…".to_string(), |d| d.to_string()),
+                                    until = entry
+                                        .valid_until
+                                        .map_or("…".to_string(), |d| d.to_string())
                                 ),
-                                "approve again with a key that is valid now, or correct the key's dates in team.toml",
+                                t!("approvals.problem.key_not_valid_help"),
                             ));
                         }
                     }
@@ -446,36 +460,37 @@ pub fn verify_with_progress(
             }
             Some(SigOutcome::Bad(why)) => checked.problems.push(problem(
                 ProblemKind::BadSignature,
-                format!("the signature of {} is not good: {why}", short(meta.oid)),
-                "approve again with `mkt approve`",
+                t!(
+                    "approvals.problem.bad_signature",
+                    commit = short(meta.oid),
+                    why = why
+                ),
+                t!("approvals.problem.bad_signature_help"),
             )),
             Some(SigOutcome::Unsigned) | None => {
                 let message = raws
                     .get(&meta.oid)
                     .map(|r| r.message.as_str())
                     .unwrap_or("");
-                const REMAKE: &str = "withdraw it (`mkt withdraw <file> --reason …`, by the approver or an admin) and approve again; pull with `git pull --no-rebase`, and let the shared branch take merge commits only (README: how a team shares a remote)";
+                let remake = t!("approvals.problem.remake_help");
                 let (msg, help) = match rebased_lookup.find_signed(message) {
                     Some(original) => (
-                        format!(
-                            "{} is not signed: it was rebased from the signed commit {}",
-                            short(meta.oid),
-                            short(original)
+                        t!(
+                            "approvals.problem.rebased",
+                            commit = short(meta.oid),
+                            original = short(original)
                         ),
-                        REMAKE,
+                        remake,
                     ),
                     // Made by mkt (its trailer), but unsigned now: re-created
                     // by a rebase or squash, here or on the hosting site.
                     None if message.contains("Mkt-Approval:") => (
-                        format!(
-                            "{} adds this approval without a signature, though `mkt approve` made it: a rebase, a squash or a rebase-merge (in a clone or on the hosting site) re-created the commit and dropped its signature",
-                            short(meta.oid)
-                        ),
-                        REMAKE,
+                        t!("approvals.problem.resigned_away", commit = short(meta.oid)),
+                        remake,
                     ),
                     None => (
-                        format!("{} adds this approval without a signature", short(meta.oid)),
-                        "approvals are signed commits made by `mkt approve`; withdraw this one (`mkt withdraw <file> --reason …`) and approve again",
+                        t!("approvals.problem.unsigned", commit = short(meta.oid)),
+                        t!("approvals.problem.unsigned_help"),
                     ),
                 };
                 checked
@@ -722,11 +737,12 @@ fn on_main_line(
     match found {
         None => checked.problems.push(problem(
             ProblemKind::Revoked,
-            format!(
-                "brought in by the merge {} from a branch, with a key the main line's roster no longer gives {approver}",
-                short(walk.commits[m].oid)
+            t!(
+                "approvals.problem.revoked",
+                commit = short(walk.commits[m].oid),
+                approver = approver
             ),
-            "a key, role or person removed on the main line does not come back through an older branch; approve again with a key the roster has now",
+            t!("approvals.problem.revoked_help"),
         )),
         Some(roles) => checked.approver_roles.retain(|r| roles.contains(r)),
     }
@@ -752,10 +768,10 @@ fn misfiled(path: &str, subject: &str) -> Option<String> {
     let (here, theirs) = (campaign_of(path), campaign_of(subject));
     (here != theirs).then(|| match (&here, &theirs) {
         (Some(h), Some(t)) => {
-            format!("filed under campaign {h}, but its subject belongs to {t}")
+            t!("approvals.problem.misfiled_other", here = h, theirs = t).into_owned()
         }
-        (Some(h), None) => format!("filed under campaign {h}, but its subject is the department's"),
-        _ => "filed in the department's approvals/, but its subject belongs to a campaign".into(),
+        (Some(h), None) => t!("approvals.problem.misfiled_department", here = h).into_owned(),
+        _ => t!("approvals.problem.misfiled_campaign").into_owned(),
     })
 }
 

@@ -88,7 +88,7 @@ pub fn tell(done: &Approved) {
     };
     say(&t!(
         key,
-        stage = done.stage,
+        stage = crate::report::grid::role_label(&done.stage),
         person = done.person,
         file = done.file,
         commit = crate::approvals::short(done.commit)
@@ -104,7 +104,7 @@ pub fn tell(done: &Approved) {
         };
         say(&t!(
             "cli.approve.still_needed",
-            stage = stage.name(),
+            stage = crate::report::grid::role_label(stage.name()),
             who = who
         ));
     }

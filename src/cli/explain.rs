@@ -33,9 +33,9 @@ pub fn run(_global: &Global, args: Args) -> Outcome {
         "{} {} ({})\n{}\n\n{}\n",
         rule.code,
         rule.name,
-        rule.severity.as_str(),
-        rule.summary,
-        rule.explanation()
+        rule.severity.said(),
+        rule.said_summary(),
+        rule.said_explanation()
     ));
     Ok(Exit::Clean)
 }

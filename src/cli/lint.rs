@@ -36,15 +36,18 @@ pub struct Args {
 }
 
 pub fn run(global: &Global, args: Args) -> Outcome {
-    let (repo, mut result) = match &args.since {
+    // JSON says its findings in English, whatever the language spoken.
+    let machine = args.format == Format::Json;
+    // (Load faults are found as the repository is read: read it in English too.)
+    let (repo, mut result) = crate::i18n::english_if(machine, || match &args.since {
         None => {
             let repo = global.open_repo_at(args.rev.as_deref())?;
             let zone = repo.policy.zone();
             let result = lint(&repo, global.today(zone), global.now(zone));
-            (repo, result)
+            Ok::<_, crate::error::Error>((repo, result))
         }
-        Some(base) => global.new_findings(args.rev.as_deref(), base)?,
-    };
+        Some(base) => global.new_findings(args.rev.as_deref(), base),
+    })?;
     if !args.files.is_empty() {
         let wanted: Vec<String> = args
             .files

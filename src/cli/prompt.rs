@@ -74,7 +74,7 @@ impl Prompter {
             Offer::Nothing => None,
             Offer::Suggest(d) | Offer::Default(d) => Some(d),
         };
-        let mut input = Input::<String>::new()
+        let mut input = Input::<String>::with_theme(&SAID)
             .with_prompt(prompt)
             .allow_empty(true)
             .validate_with(|s: &String| parse(s.trim()).map(|_| ()));
@@ -102,6 +102,17 @@ impl Prompter {
         if self.interactive {
             super::say(text);
         }
+    }
+}
+
+/// dialoguer's plain look, with its `error:` in the language spoken.
+struct Said;
+
+static SAID: Said = Said;
+
+impl dialoguer::theme::Theme for Said {
+    fn format_error(&self, f: &mut dyn std::fmt::Write, err: &str) -> std::fmt::Result {
+        f.write_str(&t!("cli.prompt.invalid", why = err))
     }
 }
 

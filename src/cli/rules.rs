@@ -36,9 +36,12 @@ pub fn run(_global: &Global, args: Args) -> Outcome {
             let rows = RULES
                 .iter()
                 .map(|r| {
-                    [r.code, r.name, r.severity.as_str(), r.summary]
-                        .map(String::from)
-                        .to_vec()
+                    vec![
+                        r.code.to_string(),
+                        r.name.to_string(),
+                        r.severity.said(),
+                        r.said_summary(),
+                    ]
                 })
                 .collect();
             let cols = [Col::WHOLE, Col::wrap(10).drop(1), Col::WHOLE, Col::wrap(20)];

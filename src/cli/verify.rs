@@ -39,15 +39,20 @@ pub fn run(global: &Global, args: Args) -> Outcome {
     let repo = global.open_repo_at(args.rev.as_deref())?;
     let zone = repo.policy.zone();
     let bar = progress_bar(args.format);
-    let verification = crate::approvals::verify_with_progress(
-        &repo,
-        repo.trust_root,
-        &|n| bar.set_length(n as u64),
-        &|n| bar.inc(n as u64),
-    );
-    bar.finish_and_clear();
-    let view = View::with_verification(&repo, verification, global.today(zone), global.now(zone));
-    let verified = crate::ops::verify::verify(&view);
+    // JSON says its verdicts in English, whatever the language spoken.
+    let machine = matches!(args.format, Format::Json);
+    let verified = crate::i18n::english_if(machine, || {
+        let verification = crate::approvals::verify_with_progress(
+            &repo,
+            repo.trust_root,
+            &|n| bar.set_length(n as u64),
+            &|n| bar.inc(n as u64),
+        );
+        bar.finish_and_clear();
+        let view =
+            View::with_verification(&repo, verification, global.today(zone), global.now(zone));
+        crate::ops::verify::verify(&view)
+    });
     let failed = verified.failed();
     let rows = &verified.entries;
     match args.format {

@@ -81,11 +81,7 @@ impl FromStr for Money {
     type Err = MoneyError;
 
     fn from_str(s: &str) -> Result<Money, MoneyError> {
-        let bad = || {
-            MoneyError(format!(
-                "`{s}` is not an amount: write whole yuan like 36000 or a string with at most two decimals like \"36000.50\""
-            ))
-        };
+        let bad = || MoneyError(rust_i18n::t!("model.money.not_amount", s = s).into_owned());
         // As typed: `36000.50`, `36,000`, `¥36,000`, `3.6万`, full-width digits.
         super::keyboard::amount_in_fen(s).map(Money).ok_or_else(bad)
     }

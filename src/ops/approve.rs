@@ -206,7 +206,7 @@ fn pick_stage(
     {
         let first = open
             .first()
-            .map(|s| format!("{} ({})", s.name(), s.who()))
+            .map(|s| stage_for_people(s))
             .unwrap_or_default();
         return Err(Error::user(t!(
             "ops.approve.out_of_order",
@@ -214,10 +214,7 @@ fn pick_stage(
             later = later.0.name()
         )));
     }
-    let needed: Vec<String> = open
-        .iter()
-        .map(|s| format!("{} ({})", s.name(), s.who()))
-        .collect();
+    let needed: Vec<String> = open.iter().map(|s| stage_for_people(s)).collect();
     Err(Error::user(t!(
         "ops.approve.no_role",
         person = person.id,
@@ -493,4 +490,21 @@ pub(crate) fn commit_failed(e: CommitError) -> Error {
         }
         CommitError::Git(e) => Error::from(e),
     }
+}
+
+/// A step of a chain for people: `supervisor (a supervisor)`, 主管（supervisor）.
+fn stage_for_people(s: &crate::approvals::Stage) -> String {
+    match s.role_name() {
+        Some(r) => t!(
+            "approvals.stage.role",
+            stage = s.name(),
+            role = crate::report::grid::role_label(r)
+        ),
+        None => t!(
+            "approvals.stage.people",
+            stage = s.name(),
+            people = s.people().join(&t!("cli.list_sep"))
+        ),
+    }
+    .into_owned()
 }

@@ -168,4 +168,71 @@ mod tests {
             );
         }
     }
+
+    /// Every rule says its summary and explanation in Chinese too
+    /// (locales/explain.toml), and the catalogue's English is the
+    /// declaration's, word for word. Fails naming every code that lacks one.
+    #[test]
+    fn every_rule_is_explained_in_both_languages() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("locales");
+        let mut explain = toml::Table::new();
+        for entry in std::fs::read_dir(&root).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_none_or(|e| e != "toml") {
+                continue;
+            }
+            let doc: toml::Table =
+                toml::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+            if let Some(t) = doc.get("explain").and_then(|v| v.as_table()) {
+                explain.extend(t.clone());
+            }
+        }
+        let said = |code: &str, part: &str, lang: &str| {
+            explain
+                .get(code)
+                .and_then(|v| v.get(part))
+                .and_then(|v| v.get(lang))
+                .and_then(|v| v.as_str())
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty())
+        };
+        let (mut no_zh, mut not_english) = (Vec::new(), Vec::new());
+        for r in RULES {
+            for part in ["summary", "text"] {
+                if said(r.code, part, "zh-CN").is_none() {
+                    no_zh.push(format!("explain.{}.{part}", r.code));
+                }
+            }
+            if said(r.code, "summary", "en").as_deref() != Some(r.summary) {
+                not_english.push(format!("explain.{}.summary", r.code));
+            }
+            if said(r.code, "text", "en") != Some(r.explanation()) {
+                not_english.push(format!("explain.{}.text", r.code));
+            }
+        }
+        assert!(
+            no_zh.is_empty(),
+            "rules without their Chinese in locales/explain.toml: {}",
+            no_zh.join(", ")
+        );
+        assert!(
+            not_english.is_empty(),
+            "locales/explain.toml's `en` differs from the rule's declaration \
+             (copy the doc comment / summary): {}",
+            not_english.join(", ")
+        );
+    }
+
+    #[test]
+    fn a_rule_speaks_the_language_being_spoken() {
+        crate::i18n::speaking(crate::i18n::Lang::ZhCn, || {
+            assert_eq!(B002.said_summary(), "弹性预算不在 10–15 % 之间");
+            assert!(B002.said_explanation().starts_with("## 检查什么"));
+            assert!(B002.said_explanation().contains("规范 三(二)3"));
+        });
+        crate::i18n::speaking(crate::i18n::Lang::En, || {
+            assert_eq!(B002.said_summary(), B002.summary);
+            assert_eq!(B002.said_explanation(), B002.explanation());
+        });
+    }
 }

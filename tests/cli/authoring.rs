@@ -169,14 +169,14 @@ fn pty(t: &TestRepo, args: &[&str]) -> PtySession {
 
 /// Waits for `text` on the terminal. rexpect reads the terminal a byte at a
 /// time, each byte as one char, so the needle is spelt the same way.
-fn expect(p: &mut PtySession, text: &str) {
+pub(crate) fn expect(p: &mut PtySession, text: &str) {
     let bytes: String = text.bytes().map(char::from).collect();
     p.exp_string(&bytes)
         .unwrap_or_else(|e| panic!("waiting for `{text}`: {e}"));
 }
 
 /// Waits for `prompt`, then types `answer` and Enter.
-fn answer(p: &mut PtySession, prompt: &str, answer: &str) {
+pub(crate) fn answer(p: &mut PtySession, prompt: &str, answer: &str) {
     expect(p, prompt);
     p.send_line(answer).unwrap();
 }

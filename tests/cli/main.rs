@@ -30,3 +30,4 @@ mod tables;
 mod team_cmds;
 mod trust;
 mod view;
+mod zh_screens;

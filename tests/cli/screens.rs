@@ -48,13 +48,20 @@ fn screen(t: &TestRepo, args: &[&str]) -> String {
 /// set to `lang`, when given), as one text; and stdout alone.
 pub(crate) fn screen_in(t: &TestRepo, lang: Option<&str>, args: &[&str]) -> (String, String) {
     let mut cmd = t.mkt(args);
-    let mut s = match lang {
+    let shown = match lang {
         Some(l) => {
             cmd.env("MKT_LANG", l);
-            format!("$ MKT_LANG={l} mkt {}\n", args.join(" "))
+            format!("$ MKT_LANG={l} mkt {}", args.join(" "))
         }
-        None => format!("$ mkt {}\n", args.join(" ")),
+        None => format!("$ mkt {}", args.join(" ")),
     };
+    screen_of(cmd, &shown)
+}
+
+/// What `cmd` shows, under the line `shown` (`$ mkt …`): stdout, stderr
+/// and exit status as one text; and stdout alone.
+pub(crate) fn screen_of(mut cmd: assert_cmd::Command, shown: &str) -> (String, String) {
+    let mut s = format!("{shown}\n");
     let out = cmd.output().expect("mkt runs");
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
     s.push_str(&stdout);

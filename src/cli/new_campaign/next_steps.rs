@@ -58,7 +58,11 @@ pub(super) fn approval_step(repo: &Repo, next: &NextSteps) {
         .iter()
         .map(|(role, who)| {
             if who.is_empty() {
-                t!("cli.next.role_nobody", role = role).into_owned()
+                t!(
+                    "cli.next.role_nobody",
+                    role = crate::report::grid::role_label(role)
+                )
+                .into_owned()
             } else {
                 let who: Vec<String> = who
                     .iter()
@@ -66,7 +70,7 @@ pub(super) fn approval_step(repo: &Repo, next: &NextSteps) {
                     .collect();
                 t!(
                     "cli.next.role_who",
-                    role = role,
+                    role = crate::report::grid::role_label(role),
                     who = who.join(&t!("cli.list_sep"))
                 )
                 .into_owned()

@@ -168,11 +168,10 @@ pub(super) fn gather(
             &t!("cli.wizard.ask_channels"),
             Offer::Default(String::new()),
             |s| {
-                let list: Vec<(String, Money)> = s
-                    .split(',')
-                    .map(str::trim)
-                    .filter(|p| !p.is_empty())
-                    .map(parse_pair)
+                // Separated as a Chinese keyboard types them too (`，`, `、`).
+                let list: Vec<(String, Money)> = crate::model::keyboard::split_list(s)
+                    .iter()
+                    .map(|p| parse_pair(p))
                     .collect::<Result<_, _>>()?;
                 let sum: Money = list.iter().map(|(_, m)| *m).sum();
                 if let Some(a) = channel_alloc
