@@ -312,7 +312,7 @@ mod tests {
                 if let (Some(was), Some(now)) = (en(&k), now)
                     && was != now
                 {
-                    stale.push(k);
+                    stale.push(format!("{k} is now {now:?}"));
                 }
             };
             check(
