@@ -5,6 +5,7 @@
 //! the roles `[governance] policy_signers` names in the policy before it.
 //! A change that does not count is ignored for every approval.
 
+use rust_i18n::t;
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
@@ -107,7 +108,7 @@ pub fn build(inp: &Inputs, day_of: impl Fn(usize) -> NaiveDate) -> PolicyHistory
         let verdict = if as_is {
             Ok(None)
         } else if !inp.ancestry.descends[k] {
-            Err("it is in a history that does not start at the trust root".to_string())
+            Err(t!("verdict.not_from_trust_root").into_owned())
         } else {
             signed_by_governor(inp, &h.versions[base].policy, k, day_of(k))
         };
@@ -159,19 +160,16 @@ fn signed_by_governor(
     };
     let roster = inp.roster.before(inp.walk, inp.index, k);
     let Some((person, entry)) = roster.owner_of(key) else {
-        return Err("signed with a key that is not in the roster".into());
+        return Err(t!("verdict.key_not_in_roster").into_owned());
     };
     let roles = &policy.governance.policy_signers;
     if !roles.iter().any(|r| person.has_role(r)) {
-        return Err(format!(
-            "signed by {}, who is not {}",
-            person.id,
-            roles
-                .iter()
-                .map(|r| format!("a {r}"))
-                .collect::<Vec<_>>()
-                .join(" or ")
-        ));
+        let roles = roles
+            .iter()
+            .map(|r| t!("verdict.role_a", role = r).into_owned())
+            .collect::<Vec<_>>()
+            .join(&t!("verdict.roles_or"));
+        return Err(t!("verdict.not_policy_signer", id = person.id, roles = roles).into_owned());
     }
     if !key_valid_on(entry, day) {
         return Err(format!(
@@ -194,10 +192,10 @@ fn read_policy(
     };
     let text = crate::git::blob_text(repo, blob, cap).map_err(|e| match e {
         crate::git::BlobText::TooLarge(n) => {
-            format!("policy.toml is {n} bytes, more than a record may be ({cap}); it is not read")
+            t!("verdict.too_big", file = "policy.toml", n = n, cap = cap).into_owned()
         }
-        _ => "policy.toml is not readable text".to_string(),
+        _ => t!("verdict.not_text", file = "policy.toml").into_owned(),
     })?;
     Policy::parse(&text, "policy.toml")
-        .map_err(|e| format!("policy.toml is not valid: {}", e.message))
+        .map_err(|e| t!("verdict.policy_invalid", why = e.message).into_owned())
 }

@@ -4,6 +4,7 @@
 //! stood in that commit's parent. A key counts from the roster change that
 //! added it, and stops with the one that removed it.
 
+use rust_i18n::t;
 use std::collections::HashMap;
 
 use crate::git::Oid;
@@ -358,9 +359,7 @@ pub fn build(
             at_trust_root: as_is,
         };
         if !as_is && !ancestry.descends[k] {
-            change.problem = Some(
-                "it is in a history that does not start at the trust root (another root commit merged in)".into(),
-            );
+            change.problem = Some(t!("verdict.not_from_trust_root_merged").into_owned());
             h.at_commit.push(base);
             h.changes.push(change);
             continue;
@@ -370,7 +369,7 @@ pub fn build(
         let signed = match sigs.get(&meta.oid) {
             _ if as_is => Ok(None),
             Some(SigOutcome::Good(key)) => Ok(Some(key)),
-            Some(SigOutcome::Unsigned) | None => Err("not signed".to_string()),
+            Some(SigOutcome::Unsigned) | None => Err(t!("verdict.not_signed").into_owned()),
             Some(SigOutcome::Bad(why)) => Err(why.clone()),
         };
         // While the roster has no admin (a new repository), the first admins
@@ -399,17 +398,14 @@ pub fn build(
                     Some((p, entry)) => {
                         change.signer = Some(p.id.clone());
                         if !p.has_role("admin") {
-                            Err(format!("signed by {}, who is not an admin", p.id))
+                            Err(t!("verdict.not_admin", id = p.id).into_owned())
                         } else if !key_valid_on(entry, day_of(k)) {
-                            Err(format!(
-                                "signed by {} with a key outside its validity dates",
-                                p.id
-                            ))
+                            Err(t!("verdict.key_outside_dates", id = p.id).into_owned())
                         } else {
                             Ok(())
                         }
                     }
-                    None => Err("signed with a key that is not in the roster".to_string()),
+                    None => Err(t!("verdict.key_not_in_roster").into_owned()),
                 }
             }
         };
@@ -445,9 +441,10 @@ fn read_team(repo: &crate::git::Repository, blob: Option<Oid>, cap: usize) -> Re
     };
     let text = crate::git::blob_text(repo, blob, cap).map_err(|e| match e {
         crate::git::BlobText::TooLarge(n) => {
-            format!("team.toml is {n} bytes, more than a record may be ({cap}); it is not read")
+            t!("verdict.too_big", file = "team.toml", n = n, cap = cap).into_owned()
         }
-        _ => "team.toml is not readable text".to_string(),
+        _ => t!("verdict.not_text", file = "team.toml").into_owned(),
     })?;
-    toml::from_str::<Team>(&text).map_err(|e| format!("team.toml does not parse: {}", e.message()))
+    toml::from_str::<Team>(&text)
+        .map_err(|e| t!("verdict.team_does_not_parse", why = e.message()).into_owned())
 }

@@ -3,6 +3,7 @@
 //! verdict kept by commit id for exactly those bytes is reused), OpenPGP
 //! signatures through gpg with results cached by commit id.
 
+use rust_i18n::t;
 use std::collections::HashMap;
 
 use crate::git::Oid;
@@ -51,7 +52,7 @@ pub fn check(
             let repo = match crate::git::open(&path) {
                 Ok(r) => r,
                 Err(e) => {
-                    let why = format!("cannot open the repository: {e}");
+                    let why = t!("verdict.cannot_open", why = e.to_string()).into_owned();
                     return (
                         chunk
                             .iter()
@@ -67,7 +68,9 @@ pub fn check(
                 match RawCommit::read(&repo, oid) {
                     Err(e) => outcomes.push((
                         oid,
-                        SigOutcome::Bad(format!("cannot read the commit: {}", e.message())),
+                        SigOutcome::Bad(
+                            t!("verdict.cannot_read_commit", why = e.message()).into_owned(),
+                        ),
                     )),
                     Ok(raw) => {
                         match raw.signatures.as_slice() {
