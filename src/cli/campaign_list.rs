@@ -1,4 +1,3 @@
-use comfy_table::{CellAlignment, Table, presets::ASCII_MARKDOWN};
 use rust_i18n::t;
 
 use super::{Exit, Global, Outcome, print};
@@ -6,6 +5,7 @@ use crate::error::Error;
 use crate::model::Quarter;
 use crate::ops::campaign_list::{CampaignLine, ListOptions, list};
 use crate::ops::new_campaign::person_id;
+use crate::term::{self, Col};
 use crate::view::View;
 
 /// List the campaigns: status, owner, dates, budget, what each waits for
@@ -79,15 +79,17 @@ fn render(lines: &[CampaignLine]) -> String {
     if lines.is_empty() {
         return format!("{}\n", t!("campaigns.list.none"));
     }
-    let mut t = Table::new();
-    t.load_preset(ASCII_MARKDOWN).set_header(vec![
+    let header = [
         t!("campaigns.list.id"),
         t!("campaigns.list.status"),
         t!("campaigns.list.owner"),
         t!("campaigns.list.dates"),
         t!("campaigns.list.budget"),
         t!("campaigns.list.waiting"),
-    ]);
+    ]
+    .map(|h| h.into_owned())
+    .to_vec();
+    let mut rows = Vec::new();
     for l in lines {
         let status = match &l.cancelled {
             Some(why) => format!("{} ({why})", l.status_shown),
@@ -98,7 +100,7 @@ fn render(lines: &[CampaignLine]) -> String {
         } else {
             l.waiting_shown.join("; ")
         };
-        t.add_row(vec![
+        rows.push(vec![
             l.id.clone(),
             status,
             format!("{} {}", l.owner, l.owner_name),
@@ -107,8 +109,16 @@ fn render(lines: &[CampaignLine]) -> String {
             waiting,
         ]);
     }
-    if let Some(col) = t.column_mut(4) {
-        col.set_cell_alignment(CellAlignment::Right);
-    }
+    // The id is copied into commands: it never breaks. Narrow, the dates
+    // go first.
+    let cols = [
+        Col::WHOLE,
+        Col::wrap(10),
+        Col::wrap(8),
+        Col::wrap(12).drop(1),
+        Col::WHOLE.right(),
+        Col::wrap(16),
+    ];
+    let t = term::table(header, rows, &cols);
     format!("{}\n{t}\n", t!("campaigns.list.summary", n = lines.len()))
 }

@@ -1,7 +1,6 @@
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
-use comfy_table::{CellAlignment, Table, presets::ASCII_MARKDOWN};
 use rust_i18n::t;
 
 use super::{Exit, Global, Outcome, print, say};
@@ -9,6 +8,7 @@ use crate::error::Error;
 use crate::model::Money;
 use crate::ops::results::import::{ImportOptions, Imported, Row, import};
 use crate::ops::results::{SetOptions, category, results_set};
+use crate::term::{self, Col};
 
 /// KPI results of a campaign (results.toml), without editing TOML
 #[derive(Debug, clap::Subcommand)]
@@ -218,8 +218,8 @@ fn report(file: &str, done: &Imported) {
     if has_revenue {
         header.push(t!("results.col.revenue"));
     }
-    let mut table = Table::new();
-    table.load_preset(ASCII_MARKDOWN).set_header(header);
+    let header: Vec<String> = header.into_iter().map(|h| h.into_owned()).collect();
+    let mut rows = Vec::new();
     let n = |v: Option<u64>| v.map_or_else(String::new, |v| v.to_string());
     let m = |v: Option<Money>| v.map_or_else(String::new, |v| v.to_string());
     let cells = |r: &Row| {
@@ -238,7 +238,7 @@ fn report(file: &str, done: &Imported) {
         c
     };
     for r in &done.rows {
-        table.add_row(cells(r));
+        rows.push(cells(r));
     }
     let t = &done.totals;
     let mut total = vec![
@@ -253,13 +253,19 @@ fn report(file: &str, done: &Imported) {
     if has_revenue {
         total.push(m(t.revenue));
     }
-    table.add_row(total);
-    for i in [0, 3, 4, 5, 6, 7] {
-        if let Some(col) = table.column_mut(i) {
-            col.set_cell_alignment(CellAlignment::Right);
-        }
-    }
-    print(&format!("{table}\n"));
+    rows.push(total);
+    // Line numbers and figures aligned right, whole; the channel wraps.
+    let cols = [
+        Col::WHOLE.right(),
+        Col::WHOLE,
+        Col::wrap(8),
+        Col::WHOLE.right(),
+        Col::WHOLE.right(),
+        Col::WHOLE.right(),
+        Col::WHOLE.right(),
+        Col::WHOLE.right(),
+    ];
+    print(&format!("{}\n", term::table(header, rows, &cols)));
     let spends = done
         .rows
         .iter()

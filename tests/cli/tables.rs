@@ -1,7 +1,8 @@
 //! Tables that fit: at 100 and 80 columns (`COLUMNS`), in both languages,
-//! every line of `mkt status`, `mkt report` and `mkt rules` fits, and every
-//! row of a table keeps its bars at the same display columns (so wrapped
-//! Chinese stays aligned); `--wide` and output to a pipe give full rows.
+//! every table line of `mkt status`, `report`, `rules`, `list` and `team
+//! list` fits, and every row of a table keeps its bars at the same display
+//! columns (so wrapped Chinese stays aligned); `--wide` and output to a
+//! pipe give full rows.
 
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
@@ -85,7 +86,7 @@ fn status_of_the_example_fits_100_and_80_columns_in_both_languages() {
 }
 
 #[test]
-fn the_report_and_the_rules_fit_80_columns() {
+fn the_report_the_rules_the_campaigns_and_the_team_fit_80_columns() {
     let t = TestRepo::example();
     for lang in ["en", "zh-CN"] {
         let report = run(
@@ -98,5 +99,11 @@ fn the_report_and_the_rules_fit_80_columns() {
         let rules = run(&t, lang, Some(80), &["rules"]);
         assert_fits(&rules, 80);
         assert!(rules.contains("B002"), "{rules}");
+        let list = run(&t, lang, Some(80), &["list", "--today", TOUR_DAY]);
+        assert_fits(&list, 80);
+        assert!(list.contains("元旦跨年-2026-12V1"), "{list}");
+        let team = run(&t, lang, Some(80), &["team", "list"]);
+        assert_fits(&team, 80);
+        assert!(team.contains("zhao.lei"), "{team}");
     }
 }
