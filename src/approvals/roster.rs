@@ -294,7 +294,9 @@ impl RosterHistory {
 /// Works out the roster at every commit. Changes in the trust root and its
 /// ancestors count as they are; a commit that does not descend from the
 /// trust root (another parentless history merged in) has no roster, so
-/// nothing it brings counts.
+/// nothing it brings counts. `self_delegation` says at which commits a
+/// person's own delegation (职务代理) counts without an admin's signature.
+#[allow(clippy::too_many_arguments)]
 pub fn build(
     repo: &crate::git::Repository,
     walk: &Walk,
