@@ -211,13 +211,22 @@ pub fn show(ctx: &View, id: &str, findings: &[Diagnostic]) -> Result<Shown> {
         let p = approvals::progress(repo, verification, ch.clone(), Some(ctx.now));
         for (stage, filled) in ch.stages.iter().zip(&p.filled) {
             let can: Vec<String> = match stage.role_name() {
-                Some(role) => verification
-                    .roster
-                    .at_head()
-                    .holders(role)
-                    .filter(|x| Some(&x.id) != ch.owner.as_ref())
-                    .map(|x| x.id.clone())
-                    .collect(),
+                Some(role) => {
+                    let roster = verification.roster.at_head();
+                    let mut can: Vec<String> = roster
+                        .holders(role)
+                        .filter(|x| Some(&x.id) != ch.owner.as_ref())
+                        .map(|x| x.id.clone())
+                        .collect();
+                    // A deputy standing in today (职务代理).
+                    let owner = ch.owner.as_deref();
+                    for d in crate::ops::delegate::deputies(roster, role, ctx.today, owner) {
+                        if !can.contains(&d) {
+                            can.push(d);
+                        }
+                    }
+                    can
+                }
                 None => stage.people().to_vec(),
             };
             chain.push(ChainStep {

@@ -71,6 +71,29 @@ pub fn standing_in(roster: &Roster, deputy: &str, role: &str, day: NaiveDate) ->
         .map(|d| d.person.clone())
 }
 
+/// The deputies who may fill a step of `role` on `day` for someone other
+/// than `owner`, and are not the owner themselves: who else a waiting
+/// step waits for (`mkt status`, `mkt notify`, `mkt show`).
+pub fn deputies(roster: &Roster, role: &str, day: NaiveDate, owner: Option<&str>) -> Vec<String> {
+    let mut out: Vec<String> = roster
+        .team
+        .delegations
+        .iter()
+        .filter(|d| d.role == role && owner != Some(d.deputy.as_str()))
+        .filter(|d| owner != Some(d.person.as_str()))
+        .filter(|d| {
+            roster
+                .team
+                .delegated_roles(&d.deputy, &d.person, day)
+                .iter()
+                .any(|r| r == role)
+        })
+        .map(|d| d.deputy.clone())
+        .collect();
+    out.dedup();
+    out
+}
+
 /// Why a delegation to `deputy` for one of the `open` steps does not let
 /// them take it today, for the refusal's hint.
 pub fn why_not(

@@ -662,3 +662,32 @@ fn verify_shows_the_deputy_in_both_languages() {
         settings(&t).bind(|| insta::assert_snapshot!(format!("{tag}-verify-deputy"), text));
     }
 }
+
+#[test]
+fn status_tells_the_deputy_a_step_waits_for_them_inside_the_window_only() {
+    let t = delegated();
+    let waiting_for = |today: &str| -> Vec<String> {
+        let out = t
+            .mkt(["status", "--format", "json", "--person", "liu.yang"])
+            .env("MKT_TODAY", today)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.code().is_some_and(|c| c <= 1),
+            "{}",
+            stderr(&out)
+        );
+        let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+        json.to_string()
+            .contains("mkt approve 春季促销-2026-03V1")
+            .then(|| json.to_string())
+            .into_iter()
+            .collect()
+    };
+    assert_eq!(
+        waiting_for("2026-02-20").len(),
+        1,
+        "inside: the deputy is told"
+    );
+    assert!(waiting_for("2026-02-26").is_empty(), "after: not any more");
+}
