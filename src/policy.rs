@@ -247,6 +247,10 @@ pub struct Governance {
     /// Who may waive a finding (`mkt waive`); default: the director.
     #[serde(default = "builtin::waiver_signers")]
     pub waiver_signers: Vec<String>,
+    /// Whether a person may name their own deputy (`mkt team delegate`
+    /// signed by themself) instead of an admin; default: no.
+    #[serde(default)]
+    pub self_delegation: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -25,6 +25,6 @@ pub use money::{Money, MoneyError, Ratio};
 pub use purchase::Purchase;
 pub use quarter::Quarter;
 pub use results::{ChannelKpi, Kpi, Results, Spend};
-pub use team::{Key, Lookup, Person, PublicKey, Team};
+pub use team::{Delegation, Key, Lookup, Person, PublicKey, Team};
 pub use time::{Date, Timestamp, parse_zone};
 pub use waiver::Waiver;
