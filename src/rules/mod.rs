@@ -29,7 +29,7 @@ pub use deadline::{
 };
 pub use emergency::{A009, incident_id};
 pub use file::{F001, F002, F003, F004};
-pub use incident::D008;
+pub use incident::{D008, D011};
 pub use legal::C003;
 pub use minutes::D009;
 pub use naming::{N001, N002, N003};
@@ -47,7 +47,7 @@ pub static RULES: &[&Rule] = &[
     &F001, &F002, &F003, &F004, &N001, &N002, &N003, &D001, &D002, &D003, &D004, &D005, &D006,
     &D007, &D008, &D009, &D010, &B001, &B002, &B003, &B004, &A001, &A002, &A003, &A004, &A005,
     &A006, &A007, &A008, &S001, &S002, &S003, &S004, &S005, &S006, &S007, &C001, &C002, &C003,
-    &C004, &P001, &A009,
+    &C004, &P001, &A009, &D011,
 ];
 
 /// A rule by code or name, as typed: `B002`, `b02`, `B2`, `Ｂ００２`,

@@ -124,3 +124,148 @@ fn a009_new_campaign_takes_the_incident_of_emergency_work() {
     assert_no(&json, "A009");
     assert_no(&json, "F004");
 }
+
+// ---------------------------------------------------------------- D008
+
+/// The policy's `[incidents]` with `line` in place of the commented
+/// example of `major`, signed by the admin.
+fn with_policy_line(t: &TestRepo, from: &str, to: &str, at: &str) {
+    t.replace("policy.toml", from, to);
+    t.commit_all_signed("policy: incident levels", at, ADMIN);
+}
+
+#[test]
+fn d008_each_level_has_its_own_times_and_the_message_quotes_them() {
+    // Responded 20 minutes and planned 1 h 45 min after detection: within
+    // the 30 minutes and 2 hours a major incident has by default.
+    let t = TestRepo::with_team();
+    t.write(INCIDENT, &incident_toml("major"));
+    t.commit_all("incident", "2026-05-02T01:00:00+08:00");
+    assert_no(&t.lint_json("2026-05-03"), "D008");
+
+    // A department that gives major incidents 10 minutes and 1 hour.
+    with_policy_line(
+        &t,
+        "# major = { response_minutes = 30, plan_minutes = 120 }",
+        "major = { response_minutes = 10, plan_minutes = 60 }",
+        "2026-04-01T10:00:00+08:00",
+    );
+    let json = t.lint_json("2026-05-03");
+    let found = findings(&json, "D008");
+    let messages: Vec<&str> = found
+        .iter()
+        .map(|f| f["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        messages,
+        [
+            "responded 20 minutes after detection; policy allows 10 minutes",
+            "planned 105 minutes after detection; policy allows 60 minutes",
+        ],
+        "{json:#}"
+    );
+    // A minor incident keeps [deadlines]' 30 minutes and 2 hours.
+    t.write(INCIDENT, &incident_toml("minor"));
+    t.commit_all("incident", "2026-05-02T02:00:00+08:00");
+    assert_no(&t.lint_json("2026-05-03"), "D008");
+
+    // `mkt rules` no longer says a fixed 30 minutes and 2 hours.
+    let out = t.mkt(["rules"]).output().unwrap();
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        said.contains("incident response or first plan later than its level allows"),
+        "{said}"
+    );
+}
+
+#[test]
+fn d008_new_incident_says_the_levels_times() {
+    let t = TestRepo::with_team();
+    with_policy_line(
+        &t,
+        "critical = { response_minutes = 30, plan_minutes = 120 }",
+        "critical = { response_minutes = 15, plan_minutes = 60 }",
+        "2026-04-01T10:00:00+08:00",
+    );
+    let out = t
+        .mkt([
+            "new-incident",
+            "--title",
+            "KOL 直播翻车",
+            "--detected-at",
+            "2026-02-18T21:40",
+            "--level",
+            "critical",
+            "--owner",
+            "wang.fang",
+        ])
+        .env("CI", "1")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(err.contains("respond by 2026-02-18 21:55"), "{err}");
+    assert!(err.contains("first plan by 2026-02-18 22:40"), "{err}");
+}
+
+// ---------------------------------------------------------------- D011
+
+fn critical_incident(post_mortem: &str) -> TestRepo {
+    let t = TestRepo::with_team();
+    t.write(
+        INCIDENT,
+        &format!("{}{post_mortem}", incident_toml("critical")),
+    );
+    t.commit_all("incident", "2026-05-02T01:00:00+08:00");
+    t
+}
+
+#[test]
+fn d011_a_critical_incident_needs_its_post_mortem() {
+    let t = critical_incident("");
+    // Due 7 days after detection (2026-05-01): not yet on the 8th.
+    assert_no(&t.lint_json("2026-05-08"), "D011");
+    let json = t.lint_json("2026-05-09");
+    let f = assert_one(&json, "D011", INCIDENT, 5, 9, "error");
+    assert_eq!(f["rule"], "post-mortem-missing");
+    assert_eq!(
+        f["message"],
+        "no post-mortem of this critical incident; it was due by 2026-05-08"
+    );
+    assert!(
+        f["help"].as_str().unwrap().contains("post_mortem_at"),
+        "{f:#}"
+    );
+
+    // Held, but no root cause.
+    let t = critical_incident("post_mortem_at = 2026-05-06\n");
+    let f = assert_one(&t.lint_json("2026-05-20"), "D011", INCIDENT, 8, 18, "error");
+    assert_eq!(f["message"], "the post-mortem records no root cause");
+
+    // Held late: a warning.
+    let t = critical_incident(
+        "post_mortem_at = 2026-05-11\nroot_cause = \"新包装封口工艺变更未做跌落测试\"\n",
+    );
+    let f = assert_one(
+        &t.lint_json("2026-05-20"),
+        "D011",
+        INCIDENT,
+        8,
+        18,
+        "warning",
+    );
+    assert_eq!(
+        f["message"],
+        "the post-mortem was held 2026-05-11, 3 days late (due by 2026-05-08)"
+    );
+
+    // Held in time with its root cause; a major incident needs none.
+    let t = critical_incident(
+        "post_mortem_at = 2026-05-06\nroot_cause = \"新包装封口工艺变更未做跌落测试\"\n",
+    );
+    assert_no(&t.lint_json("2026-05-20"), "D011");
+    let t = TestRepo::with_team();
+    t.write(INCIDENT, &incident_toml("major"));
+    t.commit_all("incident", "2026-05-02T01:00:00+08:00");
+    assert_no(&t.lint_json("2026-05-20"), "D011");
+}
