@@ -269,3 +269,160 @@ fn d011_a_critical_incident_needs_its_post_mortem() {
     t.commit_all("incident", "2026-05-02T01:00:00+08:00");
     assert_no(&t.lint_json("2026-05-20"), "D011");
 }
+
+// ---------------------------------------------------------------- D012
+
+#[test]
+fn d012_a_meeting_far_off_its_kinds_length_is_a_warning() {
+    // A morning stand-up (晨会, 15 minutes) that ran an hour.
+    let t = TestRepo::with_team();
+    let path = t.add_minutes(None, "daily", "2026-01-12T09:00:00+08:00");
+    let json = t.lint_expect("2026-01-13", 0);
+    let f = assert_one(&json, "D012", &path, 4, 20, "warning");
+    assert_eq!(f["rule"], "meeting-length");
+    assert_eq!(
+        f["message"],
+        "the meeting lasted 60 minutes; a daily meeting is 15 minutes (± 50 %)"
+    );
+
+    // 20 minutes is within 50 % of 15; a weekly meeting of 60 is as set.
+    let t = TestRepo::with_team();
+    let path = t.write_minutes(None, "daily", "2026-01-12T09:00:00+08:00");
+    t.replace(&path, "duration_minutes = 60", "duration_minutes = 20");
+    t.commit_all("minutes", "2026-01-12T09:30:00+08:00");
+    t.add_minutes(None, "weekly", "2026-01-12T10:00:00+08:00");
+    t.assert_lint_clean("2026-01-13");
+}
+
+#[test]
+fn d012_new_minutes_writes_the_policys_length_for_the_kind() {
+    let t = TestRepo::with_team();
+    for (kind, at, minutes) in [
+        ("daily", "2026-01-12 09:00", 15),
+        ("weekly", "2026-01-12 10:00", 60),
+        ("monthly", "2026-02-03 14:00", 90),
+        ("quarterly", "2026-01-09 14:00", 60),
+    ] {
+        let out = t
+            .mkt(["new-minutes", "--kind", kind, "--held-at", at])
+            .env("CI", "1")
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{kind}: {err}");
+        let path = String::from_utf8_lossy(&out.stdout).trim().to_string();
+        let text = t.read(&path);
+        assert!(
+            text.contains(&format!("duration_minutes = {minutes}\n")),
+            "{kind}: {text}"
+        );
+    }
+    // Said on the command line, it is what was said.
+    let out = t
+        .mkt([
+            "new-minutes",
+            "--kind",
+            "daily",
+            "--held-at",
+            "2026-01-13 09:00",
+            "--duration",
+            "25",
+        ])
+        .env("CI", "1")
+        .output()
+        .unwrap();
+    let path = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    assert!(t.read(&path).contains("duration_minutes = 25\n"));
+}
+
+// ---------------------------------------------------------------- D013
+
+/// Minutes of `kind` with these attendees, committed on time.
+fn minutes_with(kind: &str, attendees: &str) -> (TestRepo, String) {
+    let t = TestRepo::with_team();
+    let at = "2026-01-12T10:00:00+08:00";
+    let path = t.write_minutes(None, kind, at);
+    t.replace(
+        &path,
+        "attendees = [\"li.na\", \"wang.fang\", \"zhao.lei\"]",
+        &format!("attendees = [{attendees}]"),
+    );
+    t.commit_all("minutes", at);
+    (t, path)
+}
+
+#[test]
+fn d013_weekly_minutes_list_every_member_and_the_director() {
+    // 周会: 全体成员及分管高管 — zhao.lei (channel) and the director missing.
+    let (t, path) = minutes_with("weekly", "\"li.na\"");
+    let json = t.lint_expect("2026-01-13", 1);
+    let f = assert_one(&json, "D013", &path, 5, 13, "error");
+    assert_eq!(f["rule"], "meeting-attendees");
+    assert_eq!(
+        f["message"],
+        "the weekly minutes do not list: wang.fang, zhao.lei, director (wang.fang)"
+    );
+    assert!(
+        f["help"].as_str().unwrap().contains("all, director"),
+        "{f:#}"
+    );
+    let (t, _) = minutes_with("weekly", "\"li.na\", \"wang.fang\", \"zhao.lei\"");
+    t.assert_lint_clean("2026-01-13");
+}
+
+#[test]
+fn d013_quarterly_strategy_meetings_have_the_ceo_and_the_department_head() {
+    let (t, path) = minutes_with("quarterly", "\"li.na\", \"wang.fang\", \"zhao.lei\"");
+    let json = t.lint_expect("2026-01-13", 1);
+    let f = assert_one(&json, "D013", &path, 5, 13, "error");
+    assert_eq!(
+        f["message"],
+        "the quarterly minutes do not list: ceo (liu.yang), department_head (zhang.wei)"
+    );
+    let (t, _) = minutes_with(
+        "quarterly",
+        "\"liu.yang\", \"zhang.wei\", \"li.na\", \"wang.fang\", \"zhao.lei\"",
+    );
+    t.assert_lint_clean("2026-01-13");
+}
+
+#[test]
+fn d013_follows_the_policy_by_group_and_role() {
+    // A department whose monthly meetings need the channel group and finance.
+    let t = TestRepo::with_team();
+    t.replace(
+        "policy.toml",
+        "quarterly = [\"ceo\", \"department_head\"]",
+        "quarterly = [\"ceo\", \"department_head\"]\nmonthly = [\"channel\", \"finance\"]",
+    );
+    t.commit_all_signed(
+        "policy: monthly attendees",
+        "2026-01-05T10:00:00+08:00",
+        ADMIN,
+    );
+    let at = "2026-02-03T14:00:00+08:00";
+    let path = t.write_minutes(None, "monthly", at);
+    t.replace(&path, "duration_minutes = 60", "duration_minutes = 90");
+    t.commit_all("minutes", at);
+    let json = t.lint_expect("2026-02-04", 1);
+    let f = assert_one(&json, "D013", &path, 5, 13, "error");
+    assert_eq!(
+        f["message"],
+        "the monthly minutes do not list: finance (chen.jing)"
+    );
+    t.replace(&path, "\"zhao.lei\"]", "\"zhao.lei\", \"chen.jing\"]");
+    t.commit_all("minutes", "2026-02-03T15:00:00+08:00");
+    t.assert_lint_clean("2026-02-04");
+
+    // A kind or an attendee the policy cannot mean is refused where written.
+    t.replace(
+        "policy.toml",
+        "monthly = [\"channel\", \"finance\"]",
+        "monthly = [\"boss\"]",
+    );
+    let out = t.mkt(["lint", "--today", "2026-02-04"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("`boss` is not `all`, a group"), "{err}");
+    assert!(err.contains("policy.toml"), "{err}");
+}
