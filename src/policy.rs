@@ -69,10 +69,13 @@ pub struct Policy {
     /// Meeting lengths and attendees; absent: none expected.
     #[serde(default)]
     pub meetings: Meetings,
+    /// When KPIs behind target are worth a warning (D017).
+    #[serde(default)]
+    pub kpi: Kpi,
 }
 
 mod meet;
-pub use meet::{ALL_MEMBERS, Incidents, LevelTimes, Meetings};
+pub use meet::{ALL_MEMBERS, Incidents, Kpi, LateSeverity, LevelTimes, Meetings};
 
 /// `mkt results import`: which CSV column names (an ad platform's export,
 /// in Chinese or English) mean which figure. A name is matched whole,

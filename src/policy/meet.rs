@@ -73,6 +73,45 @@ pub struct Meetings {
     /// (each of its members) or a role (someone holding it).
     #[serde(default)]
     pub attendees: BTreeMap<String, Vec<String>>,
+    /// How D004 (minutes committed late) counts: `warning` or `error`.
+    #[serde(default)]
+    pub minutes_late_severity: LateSeverity,
+}
+
+/// A finding's weight as the policy chooses it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LateSeverity {
+    #[default]
+    Warning,
+    Error,
+}
+
+impl LateSeverity {
+    pub fn severity(self) -> crate::diag::Severity {
+        match self {
+            LateSeverity::Warning => crate::diag::Severity::Warning,
+            LateSeverity::Error => crate::diag::Severity::Error,
+        }
+    }
+}
+
+/// `[kpi]`: when results behind target while a campaign runs are worth a
+/// warning (D017, 规范 三(三)3 过程监控).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Kpi {
+    /// A KPI below this share of its target's pace so far is a warning.
+    #[serde(default = "fifty")]
+    pub behind_pace_percent: u32,
+}
+
+impl Default for Kpi {
+    fn default() -> Kpi {
+        Kpi {
+            behind_pace_percent: fifty(),
+        }
+    }
 }
 
 fn fifty() -> u32 {
@@ -138,6 +177,17 @@ impl Policy {
                     "policy.out_of_range",
                     value = i.post_mortem_days,
                     max = 3650
+                )
+                .into_owned(),
+            ));
+        }
+        if self.kpi.behind_pace_percent > 100 {
+            return Err(fail(
+                &["kpi", "behind_pace_percent"],
+                t!(
+                    "policy.out_of_range",
+                    value = self.kpi.behind_pace_percent,
+                    max = 100
                 )
                 .into_owned(),
             ));

@@ -10,6 +10,7 @@ mod deadline;
 mod emergency;
 mod file;
 mod incident;
+mod kpi;
 mod legal;
 mod meeting;
 mod minutes;
@@ -31,6 +32,7 @@ pub use deadline::{
 pub use emergency::{A009, incident_id};
 pub use file::{F001, F002, F003, F004};
 pub use incident::{D008, D011};
+pub use kpi::D017;
 pub use legal::C003;
 pub use meeting::{D012, D013};
 pub use minutes::D009;
@@ -111,6 +113,7 @@ pub fn check(ctx: &View) -> Vec<Diagnostic> {
     privacy::check(ctx, &mut out);
     emergency::check(ctx, &mut out);
     meeting::check(ctx, &mut out);
+    kpi::check(ctx, &mut out);
     crate::diag::sort(&mut out);
     waive(ctx, &mut out);
     out

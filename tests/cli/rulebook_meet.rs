@@ -426,3 +426,92 @@ fn d013_follows_the_policy_by_group_and_role() {
     assert!(err.contains("`boss` is not `all`, a group"), "{err}");
     assert!(err.contains("policy.toml"), "{err}");
 }
+
+// ---------------------------------------------------------------- D017
+
+const SPRING: &str = "春季促销-2026-03V1";
+
+/// A 30-day campaign from 2026-03-01 with an exposure target of 1,000,000
+/// and `exposure` in its results so far.
+fn running_with(exposure: u64) -> (TestRepo, String) {
+    let t = TestRepo::with_team();
+    let plan = t.write_standard_campaign(SPRING, "2026-03-01", "2026-03-30");
+    let text = t.read(&plan);
+    t.write(
+        &plan,
+        &format!("{text}\n[targets]\nexposure = 1000000\nconversions = 2000\n"),
+    );
+    let results = format!("campaigns/{SPRING}/results.toml");
+    t.write(
+        &results,
+        &format!(
+            "[[spend]]\ndate = 2026-03-05\ncategory = \"channel\"\namount = 20000\n\n\
+             [kpi]\nexposure = {exposure}\nconversions = 1200\n"
+        ),
+    );
+    t.commit_all("plan and results", "2026-02-10T10:00:00+08:00");
+    (t, results)
+}
+
+#[test]
+fn d017_a_kpi_far_behind_its_target_while_the_campaign_runs() {
+    let (t, results) = running_with(120_000);
+    // Day 15 of 30: 500,000 due by now; 120,000 is 24 %.
+    let json = t.lint_json("2026-03-15");
+    let f = assert_one(&json, "D017", &results, 7, 12, "warning");
+    assert_eq!(f["rule"], "kpi-behind-target");
+    assert_eq!(
+        f["message"],
+        "exposure is 120000, 24 % of the 500000 its target of 1000000 asks by now (day 15 of 30)"
+    );
+    // Before the start and after the end it says nothing.
+    assert_no(&t.lint_json("2026-02-20"), "D017");
+    assert_no(&t.lint_json("2026-04-02"), "D017");
+
+    // On pace (at least half of it): no warning.
+    let (t, _) = running_with(260_000);
+    assert_no(&t.lint_json("2026-03-15"), "D017");
+}
+
+#[test]
+fn d017_the_pace_is_the_policys() {
+    let (t, results) = running_with(260_000);
+    t.replace(
+        "policy.toml",
+        "behind_pace_percent = 50",
+        "behind_pace_percent = 80",
+    );
+    t.commit_all_signed(
+        "policy: closer monitoring",
+        "2026-02-11T10:00:00+08:00",
+        ADMIN,
+    );
+    let json = t.lint_json("2026-03-15");
+    let f = assert_one(&json, "D017", &results, 7, 12, "warning");
+    assert!(f["help"].as_str().unwrap().contains("below 80 %"), "{f:#}");
+}
+
+// ---------------------------------------------------------------- D004
+
+#[test]
+fn d004_severity_is_the_policys() {
+    // Minutes committed three days after the meeting.
+    let t = TestRepo::with_team();
+    let path = t.write_minutes(None, "weekly", "2026-01-12T10:00:00+08:00");
+    t.commit_all("minutes", "2026-01-15T10:00:00+08:00");
+    let json = t.lint_expect("2026-01-20", 0);
+    assert_one(&json, "D004", &path, 3, 11, "warning");
+
+    t.replace(
+        "policy.toml",
+        "minutes_late_severity = \"warning\"",
+        "minutes_late_severity = \"error\"",
+    );
+    t.commit_all_signed(
+        "policy: late minutes are errors",
+        "2026-01-16T10:00:00+08:00",
+        ADMIN,
+    );
+    let json = t.lint_expect("2026-01-20", 1);
+    assert_one(&json, "D004", &path, 3, 11, "error");
+}
