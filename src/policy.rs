@@ -63,7 +63,19 @@ pub struct Policy {
     pub notify: Notify,
     #[serde(default = "builtin::import")]
     pub import: Import,
+    /// Incident levels' times and post-mortems; absent: `[deadlines]`' times.
+    #[serde(default)]
+    pub incidents: Incidents,
+    /// Meeting lengths and attendees; absent: none expected.
+    #[serde(default)]
+    pub meetings: Meetings,
+    /// When KPIs behind target are worth a warning (D017).
+    #[serde(default)]
+    pub kpi: Kpi,
 }
+
+mod meet;
+pub use meet::{ALL_MEMBERS, Incidents, Kpi, LateSeverity, LevelTimes, Meetings};
 
 /// `mkt results import`: which CSV column names (an ad platform's export,
 /// in Chinese or English) mean which figure. A name is matched whole,
@@ -517,6 +529,7 @@ impl Policy {
         }
         self.check_notify(&fail)?;
         self.check_import(&fail)?;
+        self.check_meet(&fail)?;
         let n = &self.naming;
         if let Some(bad) = n
             .campaign_minutes_kinds

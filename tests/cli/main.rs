@@ -24,6 +24,7 @@ mod report;
 mod report_zh;
 mod results_cmds;
 mod rulebook;
+mod rulebook_meet;
 mod screens;
 mod screens_zh;
 mod suggest;
