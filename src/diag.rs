@@ -71,20 +71,32 @@ pub struct Rule {
 }
 
 impl Rule {
-    /// The one-line summary in the language being spoken: the catalogue's
-    /// `explain.<CODE>.summary` (locales/explain.toml), else the English
-    /// of the declaration.
-    pub fn said_summary(&self) -> String {
-        crate::i18n::lookup(&format!("explain.{}.summary", self.code))
-            .unwrap_or_else(|| self.summary.to_string())
+    /// The summary in the language being spoken (the catalogue's
+    /// `explain.<CODE>.summary`, else the declaration's English), quoting
+    /// the values of `policy`.
+    pub fn said_summary(&self, policy: &crate::policy::Policy) -> String {
+        let text = crate::i18n::lookup(&format!("explain.{}.summary", self.code));
+        policy.quote(text.as_deref().unwrap_or(self.summary))
     }
 
     /// The explanation in the language being spoken: the catalogue's
-    /// `explain.<CODE>.text`, else the English of the doc comment.
-    pub fn said_explanation(&self) -> String {
-        crate::i18n::lookup(&format!("explain.{}.text", self.code))
+    /// `explain.<CODE>.text`, else the English of the doc comment, with the
+    /// values of `policy` in force next to the keys it names.
+    pub fn said_explanation(&self, policy: &crate::policy::Policy) -> String {
+        let text = crate::i18n::lookup(&format!("explain.{}.text", self.code))
             .map(|t| t.trim().to_string())
-            .unwrap_or_else(|| self.explanation())
+            .unwrap_or_else(|| self.explanation());
+        policy.quote(&text)
+    }
+
+    /// The English summary with the values of `policy` (JSON, SARIF).
+    pub fn summary_in(&self, policy: &crate::policy::Policy) -> String {
+        policy.quote(self.summary)
+    }
+
+    /// The English explanation with the values of `policy` (JSON, SARIF).
+    pub fn explanation_in(&self, policy: &crate::policy::Policy) -> String {
+        policy.quote(&self.explanation())
     }
 
     /// The explanation (English) with the doc comments' leading space removed.
@@ -192,12 +204,14 @@ pub enum Format {
     Gitlab,
 }
 
-/// Renders findings. `rules` are every rule checked (SARIF lists them);
-/// `source` gives a file's text for snippets (text format only).
+/// Renders findings. `rules` are every rule checked (SARIF lists them,
+/// quoting `policy`); `source` gives a file's text for snippets (text
+/// format only).
 pub fn render(
     format: Format,
     diags: &[Diagnostic],
     rules: &[&Rule],
+    policy: &crate::policy::Policy,
     source: &dyn Fn(&str) -> Option<String>,
     color: bool,
 ) -> String {
@@ -205,7 +219,7 @@ pub fn render(
         Format::Text => render_text(diags, source, color),
         Format::Json => render_json(diags),
         Format::Github => render_github(diags),
-        Format::Sarif => render_sarif(diags, rules),
+        Format::Sarif => render_sarif(diags, rules, policy),
         Format::Gitlab => render_gitlab(diags),
     }
 }
@@ -566,15 +580,15 @@ fn render_github(diags: &[Diagnostic]) -> String {
     out
 }
 
-fn render_sarif(diags: &[Diagnostic], rules: &[&Rule]) -> String {
+fn render_sarif(diags: &[Diagnostic], rules: &[&Rule], policy: &crate::policy::Policy) -> String {
     let rules: Vec<_> = rules
         .iter()
         .map(|r| {
-            let explained = r.explanation();
+            let explained = r.explanation_in(policy);
             serde_json::json!({
                 "id": r.code,
                 "name": r.name,
-                "shortDescription": { "text": sentence(r.summary) },
+                "shortDescription": { "text": sentence(&r.summary_in(policy)) },
                 "fullDescription": { "text": sentence(&what_it_checks(&explained)) },
                 "help": { "text": explained, "markdown": explained },
                 "defaultConfiguration": { "level": r.severity.as_str() },

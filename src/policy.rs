@@ -72,6 +72,9 @@ pub struct Policy {
     /// When KPIs behind target are worth a warning (D017).
     #[serde(default)]
     pub kpi: Kpi,
+    /// The file as written, for quoting its values (`Policy::says`).
+    #[serde(skip)]
+    written: toml::Table,
 }
 
 mod meet;
@@ -263,6 +266,10 @@ pub struct Governance {
     /// signed by themself) instead of an admin; default: no.
     #[serde(default)]
     pub self_delegation: bool,
+    /// Who may read contracts (`mkt contract`): they are sealed to these
+    /// roles' keys; default: the director and finance.
+    #[serde(default = "builtin::contract_readers")]
+    pub contract_readers: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -367,6 +374,89 @@ pub struct PolicyError {
 }
 
 impl Policy {
+    /// What the policy in force says at a dotted key
+    /// (`budget.reserve_min_percent` → `10`): the file's own value, else
+    /// the shipped default's. Only single values and lists of them.
+    pub fn says(&self, key: &str) -> Option<String> {
+        fn at<'t>(table: &'t toml::Table, key: &str) -> Option<&'t toml::Value> {
+            let (head, rest) = key.split_once('.').unwrap_or((key, ""));
+            let v = table.get(head)?;
+            match (rest, v) {
+                ("", v) => Some(v),
+                (rest, toml::Value::Table(t)) => at(t, rest),
+                _ => None,
+            }
+        }
+        fn said(v: &toml::Value) -> Option<String> {
+            use toml::Value as V;
+            match v {
+                V::String(s) => Some(s.clone()),
+                V::Integer(_) | V::Float(_) | V::Boolean(_) | V::Datetime(_) => Some(v.to_string()),
+                V::Array(items) => {
+                    let items: Option<Vec<_>> = items.iter().map(said).collect();
+                    Some(items?.join(", "))
+                }
+                V::Table(_) => None,
+            }
+        }
+        at(&self.written, key)
+            .or_else(|| at(&Policy::builtin().written, key))
+            .and_then(said)
+    }
+
+    /// `text` with each `%{key}` replaced by what the policy says there,
+    /// and the first mention of each policy key in backticks followed by
+    /// its value in force: "`budget.reserve_min_percent` (5)". Text that
+    /// names no policy value comes back as it was.
+    pub fn quote(&self, text: &str) -> String {
+        let is_key = |k: &str| {
+            k.contains('.')
+                && k.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._".contains(c))
+        };
+        let mut out = String::with_capacity(text.len());
+        let mut seen = std::collections::HashSet::new();
+        let mut rest = text;
+        while let Some(i) = rest.find(['%', '`']) {
+            out.push_str(&rest[..i]);
+            let from = &rest[i..];
+            // A fenced block is an example: left as written.
+            let (open, close) = match from {
+                f if f.starts_with("```") => ("```", "```"),
+                f if f.starts_with("%{") => ("%{", "}"),
+                f if f.starts_with('`') => ("`", "`"),
+                _ => ("%", ""),
+            };
+            let end = match close {
+                "" => None,
+                c => from[open.len()..].find(c).map(|e| open.len() + e),
+            };
+            let Some(end) = end else {
+                out.push_str(open);
+                rest = &from[open.len()..];
+                continue;
+            };
+            let inner = &from[open.len()..end];
+            let whole = &from[..end + close.len()];
+            rest = &from[end + close.len()..];
+            match (open, self.says(inner)) {
+                ("%{", Some(value)) => out.push_str(&value),
+                ("`", Some(value)) if is_key(inner) => {
+                    out.push_str(whole);
+                    if seen.insert(inner) && !value.is_empty() {
+                        out.push_str(&match crate::i18n::current() {
+                            crate::i18n::Lang::ZhCn => format!("（{value}）"),
+                            _ => format!(" ({value})"),
+                        });
+                    }
+                }
+                _ => out.push_str(whole),
+            }
+        }
+        out.push_str(rest);
+        out
+    }
+
     /// The shipped default.
     pub fn builtin() -> &'static Policy {
         static BUILTIN: OnceLock<Policy> = OnceLock::new();
@@ -382,11 +472,12 @@ impl Policy {
             at: d.at,
             message: d.message,
         })?;
-        let policy: Policy = doc.deserialize().map_err(|d| PolicyError {
+        let mut policy: Policy = doc.deserialize().map_err(|d| PolicyError {
             at: d.at,
             message: d.message,
         })?;
         policy.check(&doc)?;
+        policy.written = toml::from_str(text).unwrap_or_default();
         Ok(policy)
     }
 
@@ -761,6 +852,9 @@ mod builtin {
     }
     pub fn import() -> Import {
         Policy::builtin().import.clone()
+    }
+    pub fn contract_readers() -> Vec<String> {
+        vec!["director".into(), "finance".into()]
     }
     pub fn waiver_signers() -> Vec<String> {
         vec!["director".to_string()]

@@ -8,7 +8,7 @@ use super::prompt::{InputArgs, Prompter};
 use super::{Exit, Global, Outcome, print, say};
 use crate::error::{Error, Result};
 use crate::ops::contract::{
-    self, AddOptions, CONTRACT_ROLES, Holder, OpenOptions, PassphraseFn, RekeyOptions, Skipped,
+    self, AddOptions, Holder, OpenOptions, PassphraseFn, RekeyOptions, Skipped,
 };
 
 /// Contracts, encrypted (合同加密存储): only the director and finance can read them
@@ -268,7 +268,7 @@ fn rekey(global: &Global, a: RekeyArgs) -> Outcome {
     }
     say(&t!(
         "cli.contract.rekey_next",
-        roles = CONTRACT_ROLES.join(&t!("cli.contract.and"))
+        roles = contract::contract_roles(&repo).join(&t!("cli.contract.and"))
     ));
     Ok(Exit::Clean)
 }

@@ -17,7 +17,7 @@ pub struct Args {
     pub code: String,
 }
 
-pub fn run(_global: &Global, args: Args) -> Outcome {
+pub fn run(global: &Global, args: Args) -> Outcome {
     let rule = rules::lookup(&args.code).ok_or_else(|| {
         let err = Error::user(t!("cli.explain.no_rule", code = args.code));
         match rules::closest(&args.code) {
@@ -29,13 +29,15 @@ pub fn run(_global: &Global, args: Args) -> Outcome {
             None => err.hint(t!("cli.explain.hint")),
         }
     })?;
+    let policy = crate::repo::policy_in_force(&global.dir)?;
+    crate::i18n::policy_says(policy.general.language.as_deref());
     print(&format!(
         "{} {} ({})\n{}\n\n{}\n",
         rule.code,
         rule.name,
         rule.severity.said(),
-        rule.said_summary(),
-        rule.said_explanation()
+        rule.said_summary(&policy),
+        rule.said_explanation(&policy)
     ));
     Ok(Exit::Clean)
 }

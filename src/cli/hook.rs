@@ -75,7 +75,14 @@ fn pre_receive(global: &Global) -> Outcome {
             1 => t!("cli.hook.refusing_one", name = name),
             n => t!("cli.hook.refusing_many", name = name, n = n),
         });
-        let text = diag::render(Format::Text, &errors, crate::rules::RULES, &|_| None, false);
+        let text = diag::render(
+            Format::Text,
+            &errors,
+            crate::rules::RULES,
+            crate::policy::Policy::builtin(),
+            &|_| None,
+            false,
+        );
         say(text.trim_end());
     }
     Ok(if refused { Exit::Findings } else { Exit::Clean })

@@ -60,6 +60,7 @@ pub fn run(global: &Global, args: Args) -> Outcome {
         args.format,
         &result.findings,
         crate::rules::RULES,
+        &repo.policy,
         &|f| repo.source_text(f),
         true,
     );

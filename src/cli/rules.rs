@@ -22,7 +22,9 @@ pub enum ListFormat {
     Json,
 }
 
-pub fn run(_global: &Global, args: Args) -> Outcome {
+pub fn run(global: &Global, args: Args) -> Outcome {
+    let policy = crate::repo::policy_in_force(&global.dir)?;
+    crate::i18n::policy_says(policy.general.language.as_deref());
     match args.format {
         ListFormat::Table => {
             let header = [
@@ -40,7 +42,7 @@ pub fn run(_global: &Global, args: Args) -> Outcome {
                         r.code.to_string(),
                         r.name.to_string(),
                         r.severity.said(),
-                        r.said_summary(),
+                        r.said_summary(&policy),
                     ]
                 })
                 .collect();
@@ -54,7 +56,7 @@ pub fn run(_global: &Global, args: Args) -> Outcome {
                 .map(|r| {
                     serde_json::json!({
                         "code": r.code, "name": r.name, "severity": r.severity,
-                        "summary": r.summary, "explain": r.explanation(),
+                        "summary": r.summary_in(&policy), "explain": r.explanation_in(&policy),
                     })
                 })
                 .collect();

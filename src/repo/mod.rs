@@ -130,6 +130,22 @@ pub struct Repo {
     /// file is first hashed).
     converts_eol: std::cell::OnceCell<bool>,
 }
+/// The policy of the repository containing `dir`, as its work tree has
+/// it; the shipped default outside a repository or where it has no
+/// policy.toml (`mkt explain`, `mkt rules`). A policy that does not parse
+/// is an error, as for every other command.
+pub fn policy_in_force(dir: &Path) -> Result<Policy> {
+    let root = crate::git::discover(dir).and_then(|g| crate::git::work_tree(&g));
+    let Some(path) = root.map(|r| r.join("policy.toml")).filter(|p| p.is_file()) else {
+        return Ok(Policy::builtin().clone());
+    };
+    match crate::fsutil::read_plain(&path, POLICY_MAX_BYTES) {
+        Ok(bytes) => parse_policy(bytes),
+        Err(crate::fsutil::ReadPlain::Io(e)) => Err(Error::io(&path, e)),
+        Err(why) => Err(unreadable_policy(&why.to_string())),
+    }
+}
+
 impl Repo {
     /// Finds the repository containing `dir` and loads it.
     pub fn open(dir: &Path) -> Result<Repo> {

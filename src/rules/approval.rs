@@ -32,7 +32,7 @@ declare_rule! {
     ///
     /// ## Fix
     /// The director runs `mkt approve 春季促销-2026-03V1`.
-    A001, "approval-missing", Error, "started (or due to start within N days, warning) without a complete chain"
+    A001, "approval-missing", Error, "started (or due to start within %{approvals.warn_days_before_start} days, warning) without a complete chain"
 }
 
 declare_rule! {
@@ -144,7 +144,7 @@ declare_rule! {
     /// ## Fix
     /// The group approves at once with `mkt approve <ID>`; a late approval
     /// stays on record as late.
-    A006, "emergency-approval-late", Error, "emergency work not approved within N days after start"
+    A006, "emergency-approval-late", Error, "emergency work not approved within %{approvals.emergency_days_after_start} days after start"
 }
 
 declare_rule! {

@@ -60,7 +60,7 @@ declare_rule! {
     /// ```toml
     /// reserve = 10000     # 12.5 %; move the rest to a category
     /// ```
-    B002, "reserve-range", Error, "reserve outside 10–15 %"
+    B002, "reserve-range", Error, "reserve outside %{budget.reserve_min_percent}–%{budget.reserve_max_percent} %"
 }
 
 declare_rule! {

@@ -80,7 +80,7 @@ declare_rule! {
     /// ## Fix
     /// Hold the closing (结项验收) meeting and record its minutes with
     /// kind = "closing".
-    D003, "closing-overdue", Error, "closing minutes within N days after end"
+    D003, "closing-overdue", Error, "closing minutes within %{deadlines.closing_days_after_end} days after end"
 }
 
 declare_rule! {
@@ -102,7 +102,7 @@ declare_rule! {
     /// ## Fix
     /// Commit minutes the day of the meeting. A late commit cannot be undone;
     /// the warning stays as the record of it.
-    D004, "minutes-late", Warning, "minutes committed more than N hours after the meeting"
+    D004, "minutes-late", Warning, "minutes committed more than %{deadlines.minutes_within_hours} hours after the meeting"
 }
 
 declare_rule! {
@@ -178,7 +178,7 @@ declare_rule! {
     /// ## Fix
     /// Write the report, commit it as reports/2026Q2.md, and have the
     /// director sign it off: `mkt sign-off reports/2026Q2.md`.
-    D007, "report-overdue", Error, "quarterly report not filed N days after the quarter"
+    D007, "report-overdue", Error, "quarterly report not filed %{deadlines.report_days_after_quarter} days after the quarter"
 }
 
 declare_rule! {

@@ -234,14 +234,43 @@ mod tests {
 
     #[test]
     fn a_rule_speaks_the_language_being_spoken() {
+        let shipped = crate::policy::Policy::builtin();
         crate::i18n::speaking(crate::i18n::Lang::ZhCn, || {
-            assert_eq!(B002.said_summary(), "弹性预算不在 10–15 % 之间");
-            assert!(B002.said_explanation().starts_with("## 检查什么"));
-            assert!(B002.said_explanation().contains("规范 三(二)3"));
+            assert_eq!(B002.said_summary(shipped), "弹性预算不在 10–15 % 之间");
+            assert!(B002.said_explanation(shipped).starts_with("## 检查什么"));
+            assert!(B002.said_explanation(shipped).contains("规范 三(二)3"));
+            assert!(
+                B002.said_explanation(shipped)
+                    .contains("`budget.reserve_min_percent`（10）")
+            );
         });
         crate::i18n::speaking(crate::i18n::Lang::En, || {
-            assert_eq!(B002.said_summary(), B002.summary);
-            assert_eq!(B002.said_explanation(), B002.explanation());
+            assert_eq!(B002.said_summary(shipped), "reserve outside 10–15 %");
+            assert_eq!(B002.said_summary(shipped), B002.summary_in(shipped));
+            assert_eq!(B002.said_explanation(shipped), B002.explanation_in(shipped));
         });
+    }
+
+    #[test]
+    fn a_rule_quotes_the_policy_in_force() {
+        let text = crate::policy::DEFAULT_POLICY
+            .replace("reserve_min_percent = 10", "reserve_min_percent = 5")
+            .replace("reserve_max_percent = 15", "reserve_max_percent = 20");
+        let changed = crate::policy::Policy::parse(&text, "policy.toml").unwrap();
+        crate::i18n::speaking(crate::i18n::Lang::En, || {
+            assert_eq!(B002.said_summary(&changed), "reserve outside 5–20 %");
+            let e = B002.said_explanation(&changed);
+            assert!(e.contains("`budget.reserve_min_percent` (5)"), "{e}");
+            assert!(e.contains("`budget.reserve_max_percent` (20)"), "{e}");
+        });
+        // No placeholder is left unfilled in any rule, in either language.
+        for lang in [crate::i18n::Lang::En, crate::i18n::Lang::ZhCn] {
+            crate::i18n::speaking(lang, || {
+                for r in RULES {
+                    let said = r.said_summary(&changed) + &r.said_explanation(&changed);
+                    assert!(!said.contains("%{"), "{}: {said}", r.code);
+                }
+            });
+        }
     }
 }

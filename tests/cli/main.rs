@@ -19,6 +19,7 @@ mod layering;
 mod lint;
 mod lint_zh;
 mod notify;
+mod policy_text;
 mod readme;
 mod report;
 mod report_zh;

@@ -23,7 +23,7 @@ use crate::rules::is_age;
 mod readers;
 mod seal;
 
-pub use readers::{CONTRACT_ROLES, Holder, Skipped, encrypted_to};
+pub use readers::{Holder, Skipped, contract_roles, encrypted_to};
 use readers::{Recipients, recipients};
 pub use seal::PassphraseFn;
 use seal::{Refused, decrypt, encrypt, identity};
@@ -247,7 +247,7 @@ fn not_for_you(repo: &Repo, id: &str, path: &str, bytes: &[u8]) -> Error {
     };
     Error::user(t!("ops.contract.not_for_you", path = path)).hint(t!(
         "ops.contract.not_for_you_hint",
-        roles = CONTRACT_ROLES.join(&*t!("ops.contract.and")),
+        roles = contract_roles(repo).join(&*t!("ops.contract.and")),
         who = who,
         id = id
     ))

@@ -5,8 +5,13 @@ use rust_i18n::t;
 
 use super::*;
 
-/// The roles that may read contracts.
-pub const CONTRACT_ROLES: &[&str] = &["director", "finance"];
+/// The roles that may read contracts: `governance.contract_readers` of the
+/// policy in force (signed as `[governance] policy_signers` asks; an
+/// unsigned edit of policy.toml names no new reader).
+pub fn contract_roles(repo: &Repo) -> Vec<String> {
+    let v = crate::approvals::verify(repo, repo.trust_root);
+    v.policy_at_head().governance.contract_readers.clone()
+}
 
 /// Someone a contract is encrypted to, with which key.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,16 +42,17 @@ pub(super) struct Recipients {
 pub(super) fn recipients(repo: &Repo, today: NaiveDate) -> Result<Recipients> {
     let v = crate::approvals::verify(repo, repo.trust_root);
     let roster = &v.roster.at_head().team;
+    let reading = &v.policy_at_head().governance.contract_readers;
     let mut r = Recipients {
         holders: Vec::new(),
         keys: Vec::new(),
         skipped: Vec::new(),
     };
     for p in &roster.people {
-        let roles: Vec<String> = CONTRACT_ROLES
+        let roles: Vec<String> = reading
             .iter()
             .filter(|role| p.has_role(role))
-            .map(|s| s.to_string())
+            .cloned()
             .collect();
         if roles.is_empty() {
             continue;
@@ -96,7 +102,7 @@ pub(super) fn recipients(repo: &Repo, today: NaiveDate) -> Result<Recipients> {
     }
     // Keys the work tree's team.toml has that the signed roster does not.
     for p in &repo.team.people {
-        if !CONTRACT_ROLES.iter().any(|role| p.has_role(role)) {
+        if !reading.iter().any(|role| p.has_role(role)) {
             continue;
         }
         for k in &p.keys {
@@ -117,11 +123,10 @@ pub(super) fn recipients(repo: &Repo, today: NaiveDate) -> Result<Recipients> {
         }
     }
     if r.keys.is_empty() {
-        return Err(Error::user(t!(
-            "ops.contract.no_reader",
-            roles = CONTRACT_ROLES.join(", ")
-        ))
-        .hint(t!("ops.contract.no_reader_hint")));
+        return Err(
+            Error::user(t!("ops.contract.no_reader", roles = reading.join(", ")))
+                .hint(t!("ops.contract.no_reader_hint")),
+        );
     }
     Ok(r)
 }
