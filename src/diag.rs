@@ -57,6 +57,12 @@ impl Located {
     }
 }
 
+/// What quotes a policy's values into a rule's text (`%{key}`, and each
+/// policy key named in backticks): the policy in force.
+pub trait Quote {
+    fn quote(&self, text: &str) -> String;
+}
+
 /// A rule: its stable code, kebab-case name, default severity, one-line
 /// summary and full explanation. Rules are declared (with `declare_rule!`)
 /// and decided in `rules/`; a diagnostic points at the rule it reports.
@@ -74,7 +80,7 @@ impl Rule {
     /// The summary in the language being spoken (the catalogue's
     /// `explain.<CODE>.summary`, else the declaration's English), quoting
     /// the values of `policy`.
-    pub fn said_summary(&self, policy: &crate::policy::Policy) -> String {
+    pub fn said_summary(&self, policy: &dyn Quote) -> String {
         let text = crate::i18n::lookup(&format!("explain.{}.summary", self.code));
         policy.quote(text.as_deref().unwrap_or(self.summary))
     }
@@ -82,7 +88,7 @@ impl Rule {
     /// The explanation in the language being spoken: the catalogue's
     /// `explain.<CODE>.text`, else the English of the doc comment, with the
     /// values of `policy` in force next to the keys it names.
-    pub fn said_explanation(&self, policy: &crate::policy::Policy) -> String {
+    pub fn said_explanation(&self, policy: &dyn Quote) -> String {
         let text = crate::i18n::lookup(&format!("explain.{}.text", self.code))
             .map(|t| t.trim().to_string())
             .unwrap_or_else(|| self.explanation());
@@ -90,12 +96,12 @@ impl Rule {
     }
 
     /// The English summary with the values of `policy` (JSON, SARIF).
-    pub fn summary_in(&self, policy: &crate::policy::Policy) -> String {
+    pub fn summary_in(&self, policy: &dyn Quote) -> String {
         policy.quote(self.summary)
     }
 
     /// The English explanation with the values of `policy` (JSON, SARIF).
-    pub fn explanation_in(&self, policy: &crate::policy::Policy) -> String {
+    pub fn explanation_in(&self, policy: &dyn Quote) -> String {
         policy.quote(&self.explanation())
     }
 
@@ -211,7 +217,7 @@ pub fn render(
     format: Format,
     diags: &[Diagnostic],
     rules: &[&Rule],
-    policy: &crate::policy::Policy,
+    policy: &dyn Quote,
     source: &dyn Fn(&str) -> Option<String>,
     color: bool,
 ) -> String {
@@ -580,7 +586,7 @@ fn render_github(diags: &[Diagnostic]) -> String {
     out
 }
 
-fn render_sarif(diags: &[Diagnostic], rules: &[&Rule], policy: &crate::policy::Policy) -> String {
+fn render_sarif(diags: &[Diagnostic], rules: &[&Rule], policy: &dyn Quote) -> String {
     let rules: Vec<_> = rules
         .iter()
         .map(|r| {

@@ -373,42 +373,12 @@ pub struct PolicyError {
     pub message: String,
 }
 
-impl Policy {
-    /// What the policy in force says at a dotted key
-    /// (`budget.reserve_min_percent` → `10`): the file's own value, else
-    /// the shipped default's. Only single values and lists of them.
-    pub fn says(&self, key: &str) -> Option<String> {
-        fn at<'t>(table: &'t toml::Table, key: &str) -> Option<&'t toml::Value> {
-            let (head, rest) = key.split_once('.').unwrap_or((key, ""));
-            let v = table.get(head)?;
-            match (rest, v) {
-                ("", v) => Some(v),
-                (rest, toml::Value::Table(t)) => at(t, rest),
-                _ => None,
-            }
-        }
-        fn said(v: &toml::Value) -> Option<String> {
-            use toml::Value as V;
-            match v {
-                V::String(s) => Some(s.clone()),
-                V::Integer(_) | V::Float(_) | V::Boolean(_) | V::Datetime(_) => Some(v.to_string()),
-                V::Array(items) => {
-                    let items: Option<Vec<_>> = items.iter().map(said).collect();
-                    Some(items?.join(", "))
-                }
-                V::Table(_) => None,
-            }
-        }
-        at(&self.written, key)
-            .or_else(|| at(&Policy::builtin().written, key))
-            .and_then(said)
-    }
-
+impl crate::diag::Quote for Policy {
     /// `text` with each `%{key}` replaced by what the policy says there,
     /// and the first mention of each policy key in backticks followed by
     /// its value in force: "`budget.reserve_min_percent` (5)". Text that
     /// names no policy value comes back as it was.
-    pub fn quote(&self, text: &str) -> String {
+    fn quote(&self, text: &str) -> String {
         let is_key = |k: &str| {
             k.contains('.')
                 && k.chars()
@@ -455,6 +425,38 @@ impl Policy {
         }
         out.push_str(rest);
         out
+    }
+}
+
+impl Policy {
+    /// What the policy in force says at a dotted key
+    /// (`budget.reserve_min_percent` → `10`): the file's own value, else
+    /// the shipped default's. Only single values and lists of them.
+    pub fn says(&self, key: &str) -> Option<String> {
+        fn at<'t>(table: &'t toml::Table, key: &str) -> Option<&'t toml::Value> {
+            let (head, rest) = key.split_once('.').unwrap_or((key, ""));
+            let v = table.get(head)?;
+            match (rest, v) {
+                ("", v) => Some(v),
+                (rest, toml::Value::Table(t)) => at(t, rest),
+                _ => None,
+            }
+        }
+        fn said(v: &toml::Value) -> Option<String> {
+            use toml::Value as V;
+            match v {
+                V::String(s) => Some(s.clone()),
+                V::Integer(_) | V::Float(_) | V::Boolean(_) | V::Datetime(_) => Some(v.to_string()),
+                V::Array(items) => {
+                    let items: Option<Vec<_>> = items.iter().map(said).collect();
+                    Some(items?.join(", "))
+                }
+                V::Table(_) => None,
+            }
+        }
+        at(&self.written, key)
+            .or_else(|| at(&Policy::builtin().written, key))
+            .and_then(said)
     }
 
     /// The shipped default.

@@ -16,9 +16,9 @@ const EXAMPLES: &str = "Examples:
 /// Record a crisis or negative-sentiment incident (舆情/危机)
 ///
 /// Writes incidents/<YYYY-MM-DD>-<slug>.toml from the template and says by
-/// when the response and the first plan are due (policy: 30 minutes and 2
-/// hours after detection, deadlines.incident_response_minutes and
-/// incident_plan_minutes). Fill in responded_at and plan_at as they happen,
+/// when the response and the first plan are due (the policy's times for the
+/// incident's level, [incidents], else deadlines.incident_response_minutes
+/// and incident_plan_minutes; shipped: 30 minutes and 2 hours). Fill in responded_at and plan_at as they happen,
 /// or give them now. The owner must be in team.toml, the campaign must
 /// exist. A time without an offset is read in the policy's zone.
 ///
