@@ -63,7 +63,12 @@ pub struct Policy {
     pub notify: Notify,
     #[serde(default = "builtin::import")]
     pub import: Import,
+    #[serde(default)]
+    pub records: Records,
 }
+
+mod records;
+pub use records::{Records, parse_month};
 
 /// `mkt results import`: which CSV column names (an ad platform's export,
 /// in Chinese or English) mean which figure. A name is matched whole,
@@ -523,6 +528,9 @@ impl Policy {
                 &["naming", "campaign_minutes_kinds"],
                 t!("policy.not_kind", kind = bad).into_owned(),
             ));
+        }
+        if let Some((key, message)) = self.records.check() {
+            return Err(fail(&["records", key], message));
         }
         Ok(())
     }

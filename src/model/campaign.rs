@@ -32,6 +32,15 @@ pub struct Campaign {
     pub channels: Vec<Channel>,
     #[serde(default)]
     pub targets: Targets,
+    /// Other departments the campaign works with (跨部门协作, 制度 七(一)).
+    #[serde(default)]
+    pub departments: Vec<String>,
+    /// The contact (接口人) of each of those departments.
+    #[serde(default)]
+    pub liaison: Vec<super::Liaison>,
+    /// KOLs and KOCs of the archive (`partners/<id>.toml`) it works with.
+    #[serde(default)]
+    pub partners: Vec<String>,
 }
 
 impl Campaign {

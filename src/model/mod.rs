@@ -10,6 +10,7 @@ mod minutes;
 mod money;
 mod purchase;
 mod quarter;
+mod records;
 mod results;
 mod team;
 mod text;
@@ -28,3 +29,6 @@ pub use results::{ChannelKpi, Kpi, Results, Spend};
 pub use team::{Key, Lookup, Person, PublicKey, Team};
 pub use time::{Date, Timestamp, parse_zone};
 pub use waiver::Waiver;
+pub use records::{
+    Audit, AuditFinding, Liaison, Partner, PartnerKind, PartnerRate, PartnerResult, SelfReview,
+};

@@ -10,6 +10,7 @@ pub mod init;
 pub mod lint;
 pub mod new_campaign;
 pub mod new_incident;
+pub mod new_records;
 pub mod new_minutes;
 pub mod notify;
 pub mod report;
