@@ -86,7 +86,11 @@ pub fn run(global: &Global, args: Args) -> Outcome {
         Offer::Nothing,
         parse_kind,
     )?;
-    let platform = text(args.platform, "--platform", &t!("cli.new_partner.ask_platform"))?;
+    let platform = text(
+        args.platform,
+        "--platform",
+        &t!("cli.new_partner.ask_platform"),
+    )?;
     let handle = text(args.handle, "--handle", &t!("cli.new_partner.ask_handle"))?;
     let rates = args
         .rate

@@ -25,10 +25,10 @@ pub use minutes::{AgendaItem, Decision, Minutes};
 pub use money::{Money, MoneyError, Ratio};
 pub use purchase::Purchase;
 pub use quarter::Quarter;
+pub use records::{
+    Audit, AuditFinding, Liaison, Partner, PartnerKind, PartnerRate, PartnerResult, SelfReview,
+};
 pub use results::{ChannelKpi, Kpi, Results, Spend};
 pub use team::{Key, Lookup, Person, PublicKey, Team};
 pub use time::{Date, Timestamp, parse_zone};
 pub use waiver::Waiver;
-pub use records::{
-    Audit, AuditFinding, Liaison, Partner, PartnerKind, PartnerRate, PartnerResult, SelfReview,
-};

@@ -137,12 +137,10 @@ pub fn new_review(repo: &Repo, plan: &ReviewPlan) -> Result<RecordCreated> {
                 return Err(Error::internal("a person found is in the roster"));
             };
             if !crate::rules::is_superior(boss, p) {
-                return Err(Error::user(t!(
-                    "records16.d023.not_superior",
-                    by = by,
-                    id = person
-                ))
-                .hint(t!("records16.d023.help", id = person)));
+                return Err(
+                    Error::user(t!("records16.d023.not_superior", by = by, id = person))
+                        .hint(t!("records16.d023.help", id = person)),
+                );
             }
             by
         }
@@ -278,7 +276,10 @@ mod tests {
     fn rates_as_typed() {
         let (item, price) = parse_rate("图文笔记=8000").unwrap();
         assert_eq!((item.as_str(), price.fen()), ("图文笔记", 800_000));
-        assert_eq!(parse_rate("直播 ＝ １２０００.５０").unwrap().1.fen(), 1_200_050);
+        assert_eq!(
+            parse_rate("直播 ＝ １２０００.５０").unwrap().1.fen(),
+            1_200_050
+        );
         assert!(parse_rate("8000").is_err());
         assert!(parse_rate("x=8000.123").is_err());
         assert!(parse_rate("x=-5").is_err());

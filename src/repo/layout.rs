@@ -130,9 +130,7 @@ pub fn classify(rel: &str) -> Kind {
                 ["minutes", f] if toml(f) => Kind::CampaignMinutes { folder },
                 ["purchases", f] if toml(f) => Kind::Purchase { folder },
                 ["approvals", f] if toml(f) => Kind::Approval { folder },
-                ["content", f] if is_text_copy(f) || is_binary_copy(f) => {
-                    Kind::Content { folder }
-                }
+                ["content", f] if is_text_copy(f) || is_binary_copy(f) => Kind::Content { folder },
                 ["contracts", _] => Kind::Contract { folder },
                 _ => Kind::Misplaced(
                     "a campaign folder holds campaign.toml, results.toml, touchpoints.csv, and minutes/, purchases/, approvals/ (*.toml), content/ (*.md, *.txt; images, video, PDF and office files), contracts/ (*.age)",

@@ -187,11 +187,7 @@ impl Repo {
             .filter(|(p, _)| {
                 matches!(
                     classify(p),
-                    Kind::CampaignMinutes { .. }
-                        | Kind::DeptMinutes { .. }
-                        | Kind::Report { .. }
-                        | Kind::Audit { .. }
-                        | Kind::SelfReview { .. }
+                    Kind::CampaignMinutes { .. } | Kind::DeptMinutes { .. } | Kind::Report { .. }
                 )
             })
             .collect();

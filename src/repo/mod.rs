@@ -112,8 +112,8 @@ pub struct Repo {
     pub docs: HashMap<String, SourceDoc>,
     /// Text files that are not TOML (copy, touchpoints).
     pub texts: HashMap<String, String>,
-    /// When each minutes file, report, audit and self-review was first
-    /// committed (absent: not committed yet).
+    /// When each minutes file and report was first committed (absent: not
+    /// committed yet).
     pub first_added: HashMap<String, DateTime<FixedOffset>>,
     /// HEAD's history: commits, and changes to minutes, approvals and team.toml.
     pub history: crate::git::Walk,

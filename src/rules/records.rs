@@ -151,7 +151,12 @@ fn first_audited(ctx: &View) -> Option<Quarter> {
             .audits
             .iter()
             .filter_map(|a| audit_quarter(&a.path))
-            .chain(ctx.repo.faults.iter().filter_map(|f| audit_quarter(&f.at.file)))
+            .chain(
+                ctx.repo
+                    .faults
+                    .iter()
+                    .filter_map(|f| audit_quarter(&f.at.file)),
+            )
             .min_by_key(|q| (q.year, q.q))
     })
 }
@@ -182,13 +187,26 @@ pub fn audit_deadlines(ctx: &View) -> Vec<(Quarter, NaiveDate, Option<String>)> 
     out
 }
 
+/// The day `path` was first committed under that name (never by its
+/// content: last month's review copied under this month's name was not
+/// filed last month).
+fn filed(ctx: &View, path: &str) -> Option<NaiveDate> {
+    let walk = &ctx.repo.history;
+    walk.changes
+        .iter()
+        .filter(|c| c.path == path && c.old.is_none() && c.new.is_some())
+        .map(|c| walk.commits[c.commit].time)
+        .min()
+        .map(|t| ctx.day_of(t))
+}
+
 fn audits(ctx: &View, out: &mut Vec<Diagnostic>) {
     for (q, due, path) in audit_deadlines(ctx) {
         if due >= ctx.today {
             continue;
         }
         match path {
-            Some(path) => match ctx.repo.first_added.get(&path).map(|t| ctx.day_of(*t)) {
+            Some(path) => match filed(ctx, &path) {
                 Some(filed) if filed > due => out.push(
                     Diagnostic::new(
                         &D020,
@@ -347,7 +365,7 @@ fn self_reviews(ctx: &View, out: &mut Vec<Diagnostic>) {
         let m = format!("{:04}-{:02}", month.0, month.1);
         for (id, path) in people {
             let present = ctx.repo.docs.contains_key(&path);
-            let filed = ctx.repo.first_added.get(&path).map(|t| ctx.day_of(*t));
+            let filed = filed(ctx, &path);
             let d = match (present, filed) {
                 (false, _) => Diagnostic::new(
                     &D022,
@@ -358,7 +376,12 @@ fn self_reviews(ctx: &View, out: &mut Vec<Diagnostic>) {
                 (true, None) => Diagnostic::new(
                     &D022,
                     Located::file(path.clone()),
-                    t!("records16.d022.not_committed", id = id, month = m, due = due),
+                    t!(
+                        "records16.d022.not_committed",
+                        id = id,
+                        month = m,
+                        due = due
+                    ),
                 )
                 .help(t!("records16.commit_help", path = path)),
                 (true, Some(f)) if f > due => Diagnostic::new(
@@ -509,13 +532,21 @@ fn references(ctx: &View, out: &mut Vec<Diagnostic>) {
                 id = p.id,
                 name = id
             )),
-            Err(_) => d.help(t!("rules.f004.add_person")),
+            Err(_) => match repo.team.closest(id) {
+                Some(p) => d.help(t!("suggest.did_you_mean_person", id = p.id, name = p.name)),
+                None => d.help(t!("rules.f004.add_person")),
+            },
         });
     };
     for a in &repo.audits {
         person(&a.path, &["auditor"], &a.value.auditor, out);
         for (i, f) in a.value.findings.iter().enumerate() {
-            person(&a.path, &["findings", &i.to_string(), "owner"], &f.owner, out);
+            person(
+                &a.path,
+                &["findings", &i.to_string(), "owner"],
+                &f.owner,
+                out,
+            );
         }
     }
     for r in &repo.self_reviews {

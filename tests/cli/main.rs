@@ -19,6 +19,7 @@ mod lint;
 mod lint_zh;
 mod notify;
 mod readme;
+mod records;
 mod report;
 mod report_zh;
 mod results_cmds;
