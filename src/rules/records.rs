@@ -326,7 +326,7 @@ fn reviewers_of_month<'v>(ctx: &'v View<'_>, month: (i32, u32)) -> Vec<&'v Perso
         .collect()
 }
 
-/// Each month with self-reviews due so far: the month, its due day, and
+/// Each month with self-reviews from the first through today's: the month, its due day, and
 /// for each person who writes one, their id and the path.
 pub fn review_deadlines(ctx: &View) -> Vec<((i32, u32), NaiveDate, Vec<(String, String)>)> {
     let first = ctx.policy.records.self_reviews_from().or_else(|| {
@@ -342,8 +342,9 @@ pub fn review_deadlines(ctx: &View) -> Vec<((i32, u32), NaiveDate, Vec<(String, 
         return Vec::new();
     };
     let mut out = Vec::new();
+    // Through this month: what is due next, for `mkt status`.
     let this = (ctx.today.year(), ctx.today.month());
-    while month < this {
+    while month <= this {
         let people = reviewers_of_month(ctx, month)
             .into_iter()
             .map(|p| {
