@@ -326,9 +326,13 @@ fn reviewers_of_month<'v>(ctx: &'v View<'_>, month: (i32, u32)) -> Vec<&'v Perso
         .collect()
 }
 
+/// A month (year, month), the day its self-reviews are due, and who
+/// writes one: (id, path).
+pub type MonthOfReviews = ((i32, u32), NaiveDate, Vec<(String, String)>);
+
 /// Each month with self-reviews from the first through today's: the month, its due day, and
 /// for each person who writes one, their id and the path.
-pub fn review_deadlines(ctx: &View) -> Vec<((i32, u32), NaiveDate, Vec<(String, String)>)> {
+pub fn review_deadlines(ctx: &View) -> Vec<MonthOfReviews> {
     let first = ctx.policy.records.self_reviews_from().or_else(|| {
         ctx.repo
             .self_reviews
