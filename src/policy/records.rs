@@ -42,8 +42,12 @@ impl Default for Records {
 impl Records {
     /// `audits_from` as a quarter, if set.
     pub fn audits_from(&self) -> Option<Quarter> {
-        let (year, q) = crate::repo::parse_quarter(self.audits_from.trim())?;
-        Some(Quarter { year, q })
+        let (y, q) = self.audits_from.trim().split_once('Q')?;
+        if y.len() != 4 || q.len() != 1 {
+            return None;
+        }
+        let (year, q) = (y.parse().ok()?, q.parse().ok()?);
+        (1..=4).contains(&q).then_some(Quarter { year, q })
     }
 
     /// `self_reviews_from` as (year, month), if set.

@@ -66,7 +66,7 @@ declare_rule! {
     /// roster at the end of a month with a role in
     /// `records.self_review_roles` has `reviews/<YYYY-MM>/<id>.toml` for
     /// it, committed by day `records.self_review_day` of the month after.
-    /// Missing or late is a warning.
+    /// Missing or late is a warning. The last 36 months are judged.
     ///
     /// ## Why
     /// 制度 五(一)：评估周期分为月度自评、季度上级评估及年度综合评定。自评需在每月X日前提交.
@@ -303,16 +303,17 @@ pub fn review_due(ctx: &View, month: (i32, u32)) -> NaiveDate {
 
 /// Who writes a self-review of `month`: the people with a reviewing role
 /// in the roster in force at the end of that month (nobody before the
-/// first commit).
-fn reviewers_of_month<'v>(ctx: &'v View<'_>, month: (i32, u32)) -> Vec<&'v Person> {
+/// first commit). `line` is HEAD's first-parent line, root first, with
+/// each commit's day.
+fn reviewers_of_month<'v>(
+    ctx: &'v View<'_>,
+    line: &[(NaiveDate, usize)],
+    month: (i32, u32),
+) -> Vec<&'v Person> {
     let end = first_day(next_month(month));
-    let walk = &ctx.repo.history;
-    let line = walk.first_parent_line(&walk.index());
-    let Some(&at) = line
-        .iter()
-        .rev()
-        .find(|&&c| ctx.day_of(walk.commits[c].time) < end)
-    else {
+    // Commit times never go back along the line (clamped to parents').
+    let n = line.partition_point(|(day, _)| *day < end);
+    let Some(&(_, at)) = n.checked_sub(1).and_then(|i| line.get(i)) else {
         return Vec::new();
     };
     let roles = &ctx.policy.records.self_review_roles;
@@ -325,6 +326,9 @@ fn reviewers_of_month<'v>(ctx: &'v View<'_>, month: (i32, u32)) -> Vec<&'v Perso
         .filter(|p| p.roles.iter().any(|r| roles.contains(r)))
         .collect()
 }
+
+/// How many months back self-reviews are judged (D022): three years.
+const REVIEW_MONTHS: i32 = 36;
 
 /// A month (year, month), the day its self-reviews are due, and who
 /// writes one: (id, path).
@@ -345,11 +349,21 @@ pub fn review_deadlines(ctx: &View) -> Vec<MonthOfReviews> {
     let Some(mut month) = first else {
         return Vec::new();
     };
+    let walk = &ctx.repo.history;
+    let line: Vec<(NaiveDate, usize)> = walk
+        .first_parent_line(&walk.index())
+        .into_iter()
+        .map(|c| (ctx.day_of(walk.commits[c].time), c))
+        .collect();
     let mut out = Vec::new();
     // Through this month: what is due next, for `mkt status`.
     let this = (ctx.today.year(), ctx.today.month());
+    // Months older than REVIEW_MONTHS are past judging (and a check
+    // dated centuries on must not list every month in between).
+    let floor = (this.0 - REVIEW_MONTHS / 12, this.1);
+    month = month.max(floor);
     while month <= this {
-        let people = reviewers_of_month(ctx, month)
+        let people = reviewers_of_month(ctx, &line, month)
             .into_iter()
             .map(|p| {
                 let path = format!("reviews/{:04}-{:02}/{}.toml", month.0, month.1, p.id);
