@@ -109,3 +109,37 @@ pub fn parse_month(s: &str) -> Option<(i32, u32)> {
     let (y, m): (i32, u32) = (y.parse().ok()?, m.parse().ok()?);
     (1..=12).contains(&m).then_some((y, m))
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::policy::Policy;
+
+    #[test]
+    fn the_shipped_values_and_what_is_refused() {
+        let r = &Policy::builtin().records;
+        assert_eq!((r.audit_days_after_quarter, r.self_review_day), (15, 5));
+        assert_eq!((r.audits_from(), r.self_reviews_from()), (None, None));
+        for (text, key) in [
+            ("[records]\nself_review_day = 31\n", 2),
+            ("[records]\naudits_from = \"2026Q5\"\n", 2),
+            ("[records]\nself_reviews_from = \"2026-13\"\n", 2),
+            ("[records]\nself_review_roles = [\"boss\"]\n", 2),
+        ] {
+            let err = Policy::parse(text, "policy.toml").unwrap_err();
+            assert_eq!(err.at.line, key, "{text}: {}", err.message);
+        }
+        let p = Policy::parse(
+            "[records]\naudits_from = \"2026Q2\"\nself_reviews_from = \"2026-10\"\n",
+            "policy.toml",
+        )
+        .unwrap();
+        assert_eq!(
+            p.records.audits_from().map(|q| q.to_string()),
+            Some("2026Q2".into())
+        );
+        assert_eq!(p.records.self_reviews_from(), Some((2026, 10)));
+        // An old policy without [records] still loads, with the defaults.
+        let old = Policy::parse("", "policy.toml").unwrap();
+        assert_eq!(old.records, *r);
+    }
+}

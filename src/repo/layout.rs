@@ -254,6 +254,36 @@ mod tests {
             Kind::Misplaced(_)
         ));
         assert!(matches!(classify("reports/2026Q5.md"), Kind::Misplaced(_)));
+        assert_eq!(
+            classify("campaigns/x/content/主视觉海报.PNG"),
+            Kind::Content { folder: "x".into() }
+        );
+        assert!(matches!(
+            classify("campaigns/x/content/setup.exe"),
+            Kind::Misplaced(_)
+        ));
+        assert!(!is_binary_copy("campaigns/x/content/.png"));
+        assert_eq!(
+            classify("audits/2026Q3.toml"),
+            Kind::Audit {
+                year: 2026,
+                quarter: 3
+            }
+        );
+        assert_eq!(
+            classify("reviews/2026-10/zhao.lei.toml"),
+            Kind::SelfReview {
+                month: "2026-10".into(),
+                person: "zhao.lei".into()
+            }
+        );
+        assert!(matches!(
+            classify("reviews/2026-13/x.toml"),
+            Kind::Misplaced(_)
+        ));
+        assert!(matches!(classify("reviews/x.toml"), Kind::Misplaced(_)));
+        assert_eq!(classify("partners/huacha-xhs.toml"), Kind::Partner);
+        assert!(matches!(classify("partners/a/b.toml"), Kind::Misplaced(_)));
         assert_eq!(classify("README.md"), Kind::Other);
         assert_eq!(classify("templates/campaign.toml"), Kind::Other);
     }
