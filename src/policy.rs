@@ -63,9 +63,22 @@ pub struct Policy {
     pub notify: Notify,
     #[serde(default = "builtin::import")]
     pub import: Import,
+    /// Incident levels' times and post-mortems; absent: `[deadlines]`' times.
+    #[serde(default)]
+    pub incidents: Incidents,
+    /// Meeting lengths and attendees; absent: none expected.
+    #[serde(default)]
+    pub meetings: Meetings,
+    /// When KPIs behind target are worth a warning (D017).
+    #[serde(default)]
+    pub kpi: Kpi,
+    /// When audits and self-reviews are due (D020, D022).
     #[serde(default)]
     pub records: Records,
 }
+
+mod meet;
+pub use meet::{ALL_MEMBERS, Incidents, Kpi, LateSeverity, LevelTimes, Meetings};
 
 mod records;
 pub use records::{Records, parse_month};
@@ -252,6 +265,10 @@ pub struct Governance {
     /// Who may waive a finding (`mkt waive`); default: the director.
     #[serde(default = "builtin::waiver_signers")]
     pub waiver_signers: Vec<String>,
+    /// Whether a person may name their own deputy (`mkt team delegate`
+    /// signed by themself) instead of an admin; default: no.
+    #[serde(default)]
+    pub self_delegation: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -518,6 +535,7 @@ impl Policy {
         }
         self.check_notify(&fail)?;
         self.check_import(&fail)?;
+        self.check_meet(&fail)?;
         let n = &self.naming;
         if let Some(bad) = n
             .campaign_minutes_kinds

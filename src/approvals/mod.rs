@@ -4,6 +4,7 @@
 //! verify`, `mkt status` and the report all read the one `Verification`.
 
 mod chain;
+mod delegation;
 mod lineage;
 mod policy_history;
 mod roster;
@@ -19,6 +20,7 @@ use crate::model::Approval;
 use crate::repo::{Record, Repo};
 
 pub use chain::{Chain, Stage, SubjectKind, chain_for};
+pub use delegation::acting;
 pub use policy_history::{PolicyChange, PolicyHistory, PolicyVersion};
 pub use roster::{
     Roster, RosterChange, RosterHistory, key_fingerprint, key_valid_on, normalize_pgp,
@@ -276,14 +278,16 @@ pub fn verify_with_progress(
     start(to_check.len());
     let (sigs, raws) = sigs::check(&repo.git, &to_check, step);
     let cap = usize::try_from(repo.policy.general.max_file_bytes).unwrap_or(usize::MAX);
-    let roster = roster::build(
+    let day_of = |k: usize| repo.policy.day_of(walk.commits[k].time);
+    let mut roster = roster::build(
         &repo.git,
         walk,
         &index,
         &ancestry,
         &sigs,
-        |k| repo.policy.day_of(walk.commits[k].time),
+        day_of,
         cap,
+        &|_| false,
     );
     let policies = policy_history::build(
         &policy_history::Inputs {
@@ -297,6 +301,24 @@ pub fn verify_with_progress(
         },
         |k| repo.policy.day_of(walk.commits[k].time),
     );
+    // A person's own delegation (职务代理) counts where the policy in force
+    // before it allows that: the roster once more, with the policy known.
+    // Delegations give no key and no role, so the policy history stays.
+    if policies
+        .versions
+        .iter()
+        .any(|v| v.policy.governance.self_delegation)
+    {
+        let allowed = |k: usize| {
+            policies.versions[policies.before(walk, &index, k)]
+                .policy
+                .governance
+                .self_delegation
+        };
+        roster = roster::build(
+            &repo.git, walk, &index, &ancestry, &sigs, day_of, cap, &allowed,
+        );
+    }
     let in_force = policies
         .versions
         .iter()
@@ -335,7 +357,10 @@ pub fn verify_with_progress(
             .map(Vec::as_slice)
             .unwrap_or(&[]);
         let Some(add_pos) = evs.iter().rposition(|e| e.old.is_none() && e.new.is_some()) else {
-            checked.approver_roles = roles_of(roster.at_head(), &rec.value.approver);
+            checked.approver_roles = match rec.value.on_behalf_of {
+                Some(_) => Vec::new(),
+                None => roles_of(roster.at_head(), &rec.value.approver),
+            };
             checked.problems.push(problem(
                 ProblemKind::NotCommitted,
                 t!("approvals.problem.not_committed"),
@@ -352,7 +377,12 @@ pub fn verify_with_progress(
         checked.commit_oid = Some(meta.oid);
         checked.time = Some(meta.time);
         let applies = roster.before(walk, &index, k);
-        checked.approver_roles = roles_of(applies, &rec.value.approver);
+        checked.approver_roles = delegation::roles_in(
+            applies,
+            &rec.value.approver,
+            rec.value.on_behalf_of.as_deref(),
+            repo.policy.day_of(meta.time),
+        );
 
         // Integrity (S003).
         if let Some(later) = evs.get(add_pos + 1) {
@@ -502,7 +532,8 @@ pub fn verify_with_progress(
             && let (Some(m), Some(SigOutcome::Good(key))) =
                 (ancestry.landed_by[k], sigs.get(&meta.oid))
         {
-            on_main_line(&mut checked, &roster, walk, &index, m, key);
+            let day = repo.policy.day_of(meta.time);
+            on_main_line(&mut checked, &roster, walk, &index, m, key, day);
         }
         approvals.push(checked);
     }
@@ -622,7 +653,10 @@ pub fn eligible(stage: &Stage, c: &Checked) -> bool {
     c.approval.stage == stage.name()
         && match stage.role_name() {
             Some(role) => c.approver_roles.iter().any(|r| r == role),
-            None => stage.people().contains(&c.approval.approver),
+            // A stage that names people is theirs alone: no deputy.
+            None => {
+                c.approval.on_behalf_of.is_none() && stage.people().contains(&c.approval.approver)
+            }
         }
 }
 
@@ -639,7 +673,7 @@ pub fn cancellation<'a>(repo: &Repo, v: &'a Verification, chain: &Chain) -> Opti
     v.of_subject(&chain.subject).find(|c| {
         c.approval.decision == crate::model::ApprovalDecision::Cancel
             && c.trusted()
-            && chain.owner.as_deref() != Some(c.approval.approver.as_str())
+            && !chain.owner.as_deref().is_some_and(|o| c.acts_for(o))
             && chain.stages.iter().any(|s| eligible(s, c))
             && current(repo, c)
     })
@@ -664,7 +698,7 @@ pub fn progress<'a>(
             continue;
         }
         if !c.trusted()
-            || chain.owner.as_deref() == Some(c.approval.approver.as_str())
+            || chain.owner.as_deref().is_some_and(|o| c.acts_for(o))
             || !current(repo, c)
         {
             continue;
@@ -725,14 +759,16 @@ fn on_main_line(
     index: &HashMap<Oid, usize>,
     m: usize,
     key: &crate::git::SignerKey,
+    day: chrono::NaiveDate,
 ) {
     let approver = checked.approval.approver.clone();
+    let for_whom = checked.approval.on_behalf_of.clone();
     let found = [roster.before(walk, index, m), roster.after(m)]
         .into_iter()
         .find_map(|r| {
             r.owner_of(key)
                 .filter(|(p, _)| p.id == approver)
-                .map(|(p, _)| p.roles.clone())
+                .map(|_| delegation::roles_in(r, &approver, for_whom.as_deref(), day))
         });
     match found {
         None => checked.problems.push(problem(

@@ -294,7 +294,9 @@ impl RosterHistory {
 /// Works out the roster at every commit. Changes in the trust root and its
 /// ancestors count as they are; a commit that does not descend from the
 /// trust root (another parentless history merged in) has no roster, so
-/// nothing it brings counts.
+/// nothing it brings counts. `self_delegation` says at which commits a
+/// person's own delegation (职务代理) counts without an admin's signature.
+#[allow(clippy::too_many_arguments)]
 pub fn build(
     repo: &crate::git::Repository,
     walk: &Walk,
@@ -303,6 +305,7 @@ pub fn build(
     sigs: &HashMap<Oid, SigOutcome>,
     day_of: impl Fn(usize) -> NaiveDate,
     cap: usize,
+    self_delegation: &dyn Fn(usize) -> bool,
 ) -> RosterHistory {
     let mut h = RosterHistory {
         versions: vec![Roster::default()],
@@ -397,7 +400,13 @@ pub fn build(
                 match before.owner_of(key) {
                     Some((p, entry)) => {
                         change.signer = Some(p.id.clone());
-                        if !p.has_role("admin") {
+                        // A person naming their own deputy, where the
+                        // policy in force allows it: the change adds
+                        // delegations of their own roles and nothing else.
+                        let own_delegation = !p.has_role("admin")
+                            && self_delegation(k)
+                            && only_own_delegations(repo, before.blob, *new_blob, &p.id, cap);
+                        if !p.has_role("admin") && !own_delegation {
                             Err(t!("verdict.not_admin", id = p.id).into_owned())
                         } else if !key_valid_on(entry, day_of(k)) {
                             Err(t!("verdict.key_outside_dates", id = p.id).into_owned())
@@ -447,4 +456,38 @@ fn read_team(repo: &crate::git::Repository, blob: Option<Oid>, cap: usize) -> Re
     })?;
     toml::from_str::<Team>(&text)
         .map_err(|e| t!("verdict.team_does_not_parse", why = e.message()).into_owned())
+}
+
+/// Whether roster `new` is `old` with delegations added whose person is
+/// `id`, and nothing else changed (what a person may sign for themself when
+/// `[governance] self_delegation` allows it).
+fn only_own_delegations(
+    repo: &crate::git::Repository,
+    old: Option<Oid>,
+    new: Option<Oid>,
+    id: &str,
+    cap: usize,
+) -> bool {
+    let table = |blob: Option<Oid>| -> Option<toml::Table> {
+        match blob {
+            None => Some(toml::Table::new()),
+            Some(b) => toml::from_str(&crate::git::blob_text(repo, b, cap).ok()?).ok(),
+        }
+    };
+    let (Some(mut was), Some(mut now)) = (table(old), table(new)) else {
+        return false;
+    };
+    let delegations = |t: &mut toml::Table| -> Option<Vec<crate::model::Delegation>> {
+        match t.remove("delegations") {
+            None => Some(Vec::new()),
+            Some(v) => v.try_into().ok(),
+        }
+    };
+    let (Some(before), Some(after)) = (delegations(&mut was), delegations(&mut now)) else {
+        return false;
+    };
+    was == now
+        && after.len() > before.len()
+        && after[..before.len()] == before[..]
+        && after[before.len()..].iter().all(|d| d.person == id)
 }

@@ -89,7 +89,7 @@ pub fn tell(done: &Approved) {
     say(&t!(
         key,
         stage = crate::report::grid::role_label(&done.stage),
-        person = done.person,
+        person = crate::approvals::acting(&done.person, done.on_behalf_of.as_deref()),
         file = done.file,
         commit = crate::approvals::short(done.commit)
     ));

@@ -142,14 +142,14 @@ pub fn run(global: &Global, args: Args) -> Outcome {
         say(&t!(
             "cli.new_incident.respond_by",
             by = fmt(created.respond_by),
-            minutes = repo.policy.deadlines.incident_response_minutes
+            minutes = repo.policy.incident_times(level).0
         ));
     }
     if plan_at.is_none() {
         say(&t!(
             "cli.new_incident.plan_by",
             by = fmt(created.plan_by),
-            minutes = repo.policy.deadlines.incident_plan_minutes
+            minutes = repo.policy.incident_times(level).1
         ));
     }
     for step in &created.late {

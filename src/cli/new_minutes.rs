@@ -55,9 +55,10 @@ pub struct Args {
     #[arg(long)]
     pub slug: Option<String>,
 
-    /// How long it lasted, in minutes
-    #[arg(long, value_name = "MINUTES", default_value_t = 60)]
-    pub duration: u32,
+    /// How long it lasted, in minutes; default: the policy's length for the
+    /// kind (meetings.duration_minutes), else 60
+    #[arg(long, value_name = "MINUTES")]
+    pub duration: Option<u32>,
 
     #[command(flatten)]
     pub input: InputArgs,
@@ -145,13 +146,18 @@ pub fn run(global: &Global, args: Args) -> Outcome {
             },
         )?
     };
+    // 规范 四(一)1: 晨会 15, 周复盘会 60, 月战略会 90 minutes (policy).
+    let duration_minutes = args
+        .duration
+        .or_else(|| repo.policy.meeting_minutes(&kind))
+        .unwrap_or(60);
     let created = new_minutes(
         &repo,
         &MinutesPlan {
             kind,
             campaign,
             held_at,
-            duration_minutes: args.duration,
+            duration_minutes,
             attendees: attendees
                 .into_iter()
                 .map(|a| a.trim().to_string())

@@ -132,7 +132,7 @@ fn render(s: &Shown) -> String {
             "  - {} {} {} {} ({state})",
             a.file.rsplit('/').next().unwrap_or(&a.file),
             decision_label(a.decision),
-            a.approver,
+            crate::approvals::acting(&a.approver, a.on_behalf_of.as_deref()),
             a.at.clone().unwrap_or_default()
         ));
     }

@@ -26,6 +26,7 @@ pub enum Command {
     #[command(subcommand)]
     Key(KeyCommand),
     List(ListArgs),
+    Delegate(DelegateArgs),
 }
 
 /// How the admin signs the roster change.
@@ -218,6 +219,42 @@ pub struct ListArgs {
     pub format: Format,
 }
 
+/// Name a deputy while a person is away (职务代理), signed by you (an admin)
+///
+/// During --from to --until (both days included) the deputy may fill the
+/// person's approval steps for that one role; the approvals name both
+/// ("刘洋 代 王芳"). Only a role the person holds is delegated, never to
+/// themself, never onward by the deputy; a deputy never approves for the
+/// campaign's owner. With [governance] self_delegation = true in
+/// policy.toml the person may sign their own delegation.
+///
+/// Examples:
+///   mkt team delegate 王芳 --to 刘洋 --role 总监 --from 2026-03-01 --until 2026-03-10 --reason 年假
+///   mkt team delegate wang.fang --to liu.yang --role director --from 2026年3月1日 --until 2026/3/10 --reason "annual leave"
+#[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
+pub struct DelegateArgs {
+    /// The person away, by name or id
+    pub person: String,
+    /// The deputy, by name or id
+    #[arg(long = "to", value_name = "DEPUTY")]
+    pub to: String,
+    /// The role delegated, by id or Chinese name (总监, 主管 …)
+    #[arg(long)]
+    pub role: String,
+    /// The first day the deputy stands in
+    #[arg(long, value_name = "DATE", value_parser = super::parse_date)]
+    pub from: chrono::NaiveDate,
+    /// The last day the deputy stands in (included)
+    #[arg(long, value_name = "DATE", value_parser = super::parse_date)]
+    pub until: chrono::NaiveDate,
+    /// Why (请假、出差 …), kept in the roster
+    #[arg(long)]
+    pub reason: String,
+    #[command(flatten)]
+    pub signing: Signing,
+}
+
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
 pub enum Format {
     Table,
@@ -242,19 +279,52 @@ pub fn run(global: &Global, cmd: Command) -> Outcome {
             let zone = repo.policy.zone();
             let view = View::new(&repo, global.today(zone), global.now(zone));
             let listed = list(&view);
+            let delegations =
+                crate::ops::delegate::list(&view.verification.roster.at_head().team, view.today);
             match a.format {
                 Format::Json => print(&format!(
                     "{}\n",
-                    serde_json::to_string_pretty(
-                        &serde_json::json!({ "version": 1, "people": listed.people })
-                    )
+                    serde_json::to_string_pretty(&serde_json::json!({
+                        "version": 1,
+                        "people": listed.people,
+                        "delegations": delegations
+                    }))
                     .unwrap_or_default()
                 )),
-                Format::Table => print(&table(&listed)),
+                Format::Table => {
+                    print(&table(&listed));
+                    if !delegations.is_empty() {
+                        print(&delegation_table(&delegations));
+                    }
+                }
             }
             if listed.unsigned_changes {
                 say(&t!("cli.team.unsigned_changes"));
             }
+            return Ok(Exit::Clean);
+        }
+        Command::Delegate(a) => {
+            let repo = global.open_repo()?;
+            let done = crate::ops::delegate::delegate(
+                &repo,
+                &crate::ops::delegate::DelegateOptions {
+                    person: a.person,
+                    deputy: a.to,
+                    role: a.role,
+                    from: a.from,
+                    until: a.until,
+                    reason: a.reason,
+                    signing_key: a.signing.signing_key,
+                    now: global.clock(repo.policy.zone()),
+                },
+            )?;
+            let id = done.commit.to_string();
+            say(&t!(
+                "cli.team.committed",
+                summary = done.summary,
+                commit = &id[..10],
+                admin = done.by
+            ));
             return Ok(Exit::Clean);
         }
         Command::Add(a) => (
@@ -403,4 +473,50 @@ fn table(listed: &Listed) -> String {
         Col::wrap(20),
     ];
     format!("{}\n", term::table(header, rows, &cols))
+}
+
+/// The delegations (职务代理) under the roster table.
+fn delegation_table(list: &[crate::ops::delegate::Listed]) -> String {
+    let zh = crate::i18n::current() == crate::i18n::Lang::ZhCn;
+    let header = vec![
+        t!("delegate.col_person").into_owned(),
+        t!("delegate.col_deputy").into_owned(),
+        t!("delegate.col_role").into_owned(),
+        t!("delegate.col_days").into_owned(),
+        t!("delegate.col_reason").into_owned(),
+    ];
+    let rows = list
+        .iter()
+        .map(|d| {
+            let role = if zh {
+                keyboard::chinese(Vocab::Role, &d.role).to_string()
+            } else {
+                d.role.clone()
+            };
+            let state = if d.in_force_today {
+                t!("delegate.in_force_today").into_owned()
+            } else {
+                String::new()
+            };
+            vec![
+                format!("{} {}", d.person, d.person_name),
+                format!("{} {}", d.deputy, d.deputy_name),
+                role,
+                format!("{} – {}{state}", d.from, d.until),
+                d.reason.clone(),
+            ]
+        })
+        .collect();
+    let cols = [
+        Col::wrap(8),
+        Col::wrap(8),
+        Col::wrap(6),
+        Col::wrap(12),
+        Col::wrap(10).drop(1),
+    ];
+    format!(
+        "\n{}\n{}\n",
+        t!("delegate.heading"),
+        term::table(header, rows, &cols)
+    )
 }

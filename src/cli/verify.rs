@@ -82,7 +82,7 @@ pub fn run(global: &Global, args: Args) -> Outcome {
                     vec![
                         r.subject.clone(),
                         shown(&r.stage_shown, &r.stage).to_string(),
-                        r.person.clone(),
+                        shown(&r.person_shown, &r.person).to_string(),
                         short_key(&r.key),
                         r.commit.clone(),
                         r.date.clone(),

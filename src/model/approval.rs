@@ -19,6 +19,10 @@ pub struct Approval {
     pub amount: Option<Money>,
     #[serde(default)]
     pub comment: String,
+    /// The person the approver stood in for (职务代理, `[[delegations]]`
+    /// in team.toml): the approver is their deputy.
+    #[serde(default)]
+    pub on_behalf_of: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]

@@ -32,6 +32,10 @@ pub struct Campaign {
     pub channels: Vec<Channel>,
     #[serde(default)]
     pub targets: Targets,
+    /// The incident emergency work answers (`incidents/<stem>.toml`'s
+    /// stem; `""`: none). A009, F004.
+    #[serde(default, deserialize_with = "super::text::optional")]
+    pub incident: Option<String>,
     /// Other departments the campaign works with (跨部门协作, 制度 七(一)).
     #[serde(default)]
     pub departments: Vec<String>,

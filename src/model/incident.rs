@@ -3,7 +3,7 @@
 
 use serde::Deserialize;
 
-use super::time::Timestamp;
+use super::time::{Date, Timestamp};
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -17,11 +17,18 @@ pub struct Incident {
     /// The campaign the incident concerns, if any (`""`: none).
     #[serde(default, deserialize_with = "super::text::optional")]
     pub campaign: Option<String>,
+    /// The day the post-mortem (事后复盘) was held (D011).
+    #[serde(default)]
+    pub post_mortem_at: Option<Date>,
+    /// What the post-mortem found the root cause to be (根本原因).
+    #[serde(default)]
+    pub root_cause: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum IncidentLevel {
+    // Listed from least to gravest.
     Minor,
     Major,
     Critical,

@@ -29,6 +29,6 @@ pub use records::{
     Audit, AuditFinding, Liaison, Partner, PartnerKind, PartnerRate, PartnerResult, SelfReview,
 };
 pub use results::{ChannelKpi, Kpi, Results, Spend};
-pub use team::{Key, Lookup, Person, PublicKey, Team};
+pub use team::{Delegation, Key, Lookup, Person, PublicKey, Team};
 pub use time::{Date, Timestamp, parse_zone};
 pub use waiver::Waiver;

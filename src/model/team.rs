@@ -9,6 +9,9 @@ use super::time::Date;
 pub struct Team {
     #[serde(default)]
     pub people: Vec<Person>,
+    /// `[[delegations]]`: who stands in for whom, in which role, when (职务代理).
+    #[serde(default)]
+    pub delegations: Vec<Delegation>,
 }
 
 impl Team {
@@ -155,6 +158,55 @@ impl TryFrom<KeyEntry> for Key {
             valid_from: k.valid_from,
             valid_until: k.valid_until,
         })
+    }
+}
+
+/// A deputy while a person is away (职务代理): during `from`–`until`
+/// (inclusive, in the department's time zone) `deputy` may fill
+/// `person`'s stages for `role`. It counts only in a roster change that
+/// counts, and only for approvals made after it (SPEC 5).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Delegation {
+    pub person: String,
+    pub deputy: String,
+    pub role: String,
+    pub from: Date,
+    pub until: Date,
+    #[serde(default)]
+    pub reason: String,
+}
+
+impl Delegation {
+    /// Whether `day` is inside the window, both ends included.
+    pub fn covers(&self, day: chrono::NaiveDate) -> bool {
+        self.from.0 <= day && day <= self.until.0
+    }
+}
+
+impl Team {
+    /// The roles `deputy` holds for `person` on `day` through a delegation
+    /// of this roster: only roles `person` holds here themselves (a
+    /// deputy's deputy counts for nothing), never for oneself.
+    pub fn delegated_roles(
+        &self,
+        deputy: &str,
+        person: &str,
+        day: chrono::NaiveDate,
+    ) -> Vec<String> {
+        let Some(p) = self.person(person) else {
+            return Vec::new();
+        };
+        let mut roles: Vec<String> = self
+            .delegations
+            .iter()
+            .filter(|d| d.deputy == deputy && d.person == person && deputy != person)
+            .filter(|d| d.covers(day) && p.has_role(&d.role))
+            .filter(|_| self.person(deputy).is_some())
+            .map(|d| d.role.clone())
+            .collect();
+        roles.dedup();
+        roles
     }
 }
 

@@ -44,6 +44,8 @@ pub struct Approved {
     /// Steps still open, with the people who can take them.
     pub remaining: Vec<(Stage, Vec<String>)>,
     pub complete: bool,
+    /// The person the approver stood in for, as their deputy.
+    pub on_behalf_of: Option<String>,
 }
 
 /// Resolves the subject to its repository path.
@@ -124,10 +126,12 @@ fn pick_stage(
     chain: &Chain,
     person: &Person,
     asked: Option<&str>,
+    stand_in: &dyn Fn(&str) -> Option<String>,
+    today: chrono::NaiveDate,
 ) -> Result<Stage> {
     let progress = approvals::progress(repo, v, chain.clone(), None);
     let can = |s: &Stage| match s.role_name() {
-        Some(role) => person.has_role(role),
+        Some(role) => person.has_role(role) || stand_in(role).is_some(),
         None => s.people().contains(&person.id),
     };
     let open = progress.open();
@@ -215,11 +219,17 @@ fn pick_stage(
         )));
     }
     let needed: Vec<String> = open.iter().map(|s| stage_for_people(s)).collect();
-    Err(Error::user(t!(
+    let err = Error::user(t!(
         "ops.approve.no_role",
         person = person.id,
         needed = needed.join(", ")
-    )))
+    ));
+    Err(
+        match crate::ops::delegate::why_not(v, &person.id, &open, chain.owner.as_deref(), today) {
+            Some(why) => err.hint(why),
+            None => err,
+        },
+    )
 }
 
 /// The blob id of the subject as committed at HEAD, refusing uncommitted changes.
@@ -303,7 +313,26 @@ pub fn approve(repo: &Repo, opts: &ApproveOptions) -> Result<Approved> {
         };
         return Err(Error::user(message).hint(t!("ops.approve.own_hint")));
     }
-    let stage = pick_stage(repo, v, &chain, person, opts.stage.as_deref())?;
+    // A deputy (职务代理) stands in for someone who holds the role, under a
+    // delegation of the signed roster in force today; never for the owner.
+    let today = repo.policy.day_of(opts.now);
+    let stand_in = |role: &str| {
+        crate::ops::delegate::standing_in(v.roster.at_head(), &person.id, role, today)
+            .filter(|p| chain.owner.as_deref() != Some(p.as_str()))
+    };
+    let stage = pick_stage(
+        repo,
+        v,
+        &chain,
+        person,
+        opts.stage.as_deref(),
+        &stand_in,
+        today,
+    )?;
+    let on_behalf_of = match stage.role_name() {
+        Some(role) if !person.has_role(role) => stand_in(role),
+        _ => None,
+    };
     let blob = committed_blob(repo, &subject)?;
 
     // 3. The approval file.
@@ -333,6 +362,9 @@ pub fn approve(repo: &Repo, opts: &ApproveOptions) -> Result<Approved> {
     });
     doc["stage"] = toml_edit::value(stage.name());
     doc["approver"] = toml_edit::value(person.id.as_str());
+    if let Some(p) = &on_behalf_of {
+        doc["on_behalf_of"] = toml_edit::value(p.as_str());
+    }
     let at: toml_edit::Datetime = opts
         .now
         .to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
@@ -373,10 +405,11 @@ pub fn approve(repo: &Repo, opts: &ApproveOptions) -> Result<Approved> {
     } else {
         stage.name().to_string()
     };
-    let message = format!(
-        "{verb}({what}): {word} by {}\n\nMkt-Approval: {file}\n",
-        person.id
-    );
+    let by = match &on_behalf_of {
+        Some(p) => format!("{} for {p}", person.id),
+        None => person.id.clone(),
+    };
+    let message = format!("{verb}({what}): {word} by {by}\n\nMkt-Approval: {file}\n");
     let commit = git::commit_one_file(
         &repo.git,
         &OneFileCommit {
@@ -418,6 +451,7 @@ pub fn approve(repo: &Repo, opts: &ApproveOptions) -> Result<Approved> {
         decision,
         remaining,
         complete,
+        on_behalf_of,
     })
 }
 

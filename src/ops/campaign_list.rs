@@ -140,6 +140,9 @@ pub struct ApprovalLine {
     pub trusted: bool,
     pub current: bool,
     pub comment: String,
+    /// For a deputy's approval: the person they stood in for (职务代理).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub on_behalf_of: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -208,20 +211,32 @@ pub fn show(ctx: &View, id: &str, findings: &[Diagnostic]) -> Result<Shown> {
         let p = approvals::progress(repo, verification, ch.clone(), Some(ctx.now));
         for (stage, filled) in ch.stages.iter().zip(&p.filled) {
             let can: Vec<String> = match stage.role_name() {
-                Some(role) => verification
-                    .roster
-                    .at_head()
-                    .holders(role)
-                    .filter(|x| Some(&x.id) != ch.owner.as_ref())
-                    .map(|x| x.id.clone())
-                    .collect(),
+                Some(role) => {
+                    let roster = verification.roster.at_head();
+                    let mut can: Vec<String> = roster
+                        .holders(role)
+                        .filter(|x| Some(&x.id) != ch.owner.as_ref())
+                        .map(|x| x.id.clone())
+                        .collect();
+                    // A deputy standing in today (职务代理).
+                    let owner = ch.owner.as_deref();
+                    for d in crate::ops::delegate::deputies(roster, role, ctx.today, owner) {
+                        if !can.contains(&d) {
+                            can.push(d);
+                        }
+                    }
+                    can
+                }
                 None => stage.people().to_vec(),
             };
             chain.push(ChainStep {
                 stage: stage.name().to_string(),
                 who: stage.who(),
                 approved_by: filled.map(|f| f.approval.approver.clone()),
-                approved_by_name: filled.map(|f| name_of(repo, &f.approval.approver)),
+                approved_by_name: filled.map(|f| match f.approval.on_behalf_of {
+                    Some(_) => f.by_name(&repo.team),
+                    None => name_of(repo, &f.approval.approver),
+                }),
                 at: filled.and_then(|f| time(f.time)),
                 file: filled.map(|f| f.path.clone()),
                 can: if filled.is_some() { Vec::new() } else { can },
@@ -239,6 +254,7 @@ pub fn show(ctx: &View, id: &str, findings: &[Diagnostic]) -> Result<Shown> {
             trusted: a.trusted(),
             current: approvals::current(repo, a),
             comment: a.approval.comment.clone(),
+            on_behalf_of: a.approval.on_behalf_of.clone(),
         })
         .collect();
     let folder = format!("campaigns/{id}/");

@@ -6,6 +6,7 @@ pub mod campaign_list;
 pub mod cancel;
 pub mod close;
 pub mod contract;
+pub mod delegate;
 pub mod init;
 pub mod lint;
 pub mod new_campaign;

@@ -136,9 +136,10 @@ pub fn new_incident(repo: &Repo, plan: &IncidentPlan) -> Result<IncidentCreated>
     if file.exists() {
         return Err(Error::user(t!("ops.exists", path = path)).hint(t!("ops.incident.exists_hint")));
     }
-    let d = &repo.policy.deadlines;
-    let respond_by = plan.detected_at + Duration::minutes(d.incident_response_minutes);
-    let plan_by = plan.detected_at + Duration::minutes(d.incident_plan_minutes);
+    // The level's own windows (规范 六(三)2 分级响应), else [deadlines]'.
+    let (respond_in, plan_in) = repo.policy.incident_times(plan.level);
+    let respond_by = plan.detected_at + Duration::minutes(respond_in);
+    let plan_by = plan.detected_at + Duration::minutes(plan_in);
     let optional = |key: &str, t: Option<DateTime<FixedOffset>>| match t {
         Some(t) => format!("{key} = {}", time(t)),
         None => format!("# {key} = {}", time(plan.detected_at)),

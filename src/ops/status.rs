@@ -228,11 +228,22 @@ pub fn approvals_waiting(ctx: &View) -> Vec<DueItem> {
         };
         for stage in p.open() {
             let people: Vec<String> = match stage.role_name() {
-                Some(role) => roster
-                    .holders(role)
-                    .filter(|x| Some(&x.id) != owner.as_ref())
-                    .map(|x| x.id.clone())
-                    .collect(),
+                Some(role) => {
+                    let mut people: Vec<String> = roster
+                        .holders(role)
+                        .filter(|x| Some(&x.id) != owner.as_ref())
+                        .map(|x| x.id.clone())
+                        .collect();
+                    // A deputy standing in today (职务代理) is waited for too.
+                    for d in
+                        crate::ops::delegate::deputies(roster, role, ctx.today, owner.as_deref())
+                    {
+                        if !people.contains(&d) {
+                            people.push(d);
+                        }
+                    }
+                    people
+                }
                 None => stage.people().to_vec(),
             };
             let mut i = item(

@@ -35,6 +35,12 @@ pub struct Entry {
     /// made that version (`built-in` before any policy.toml counted).
     #[serde(skip_serializing_if = "String::is_empty")]
     pub policy: String,
+    /// For a deputy's approval: the person they stood in for (职务代理).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub on_behalf_of: String,
+    /// Who, for people: "刘洋 代 王芳" for a deputy, else `person`.
+    #[serde(skip)]
+    pub person_shown: String,
 }
 
 pub struct Verified {
@@ -88,6 +94,11 @@ pub fn verify(view: &View) -> Verified {
             ok: problems.is_empty(),
             verdict,
             policy: v.policy_label(&repo.history, c),
+            on_behalf_of: c.approval.on_behalf_of.clone().unwrap_or_default(),
+            person_shown: match c.approval.on_behalf_of {
+                Some(_) => c.by_name(&v.roster.at_head().team),
+                None => String::new(),
+            },
         });
     }
     for d in &v.deleted {
@@ -113,6 +124,8 @@ pub fn verify(view: &View) -> Verified {
             ok: withdrawn.is_some(),
             verdict,
             policy: String::new(),
+            on_behalf_of: String::new(),
+            person_shown: String::new(),
         });
     }
     for w in &v.waivers {
@@ -135,6 +148,8 @@ pub fn verify(view: &View) -> Verified {
                 Err(why) => format!("does not count: {why}"),
             },
             policy: String::new(),
+            on_behalf_of: String::new(),
+            person_shown: String::new(),
         });
     }
     for r in &v.roster.changes {
@@ -156,6 +171,8 @@ pub fn verify(view: &View) -> Verified {
             ok: r.accepted,
             verdict,
             policy: String::new(),
+            on_behalf_of: String::new(),
+            person_shown: String::new(),
         });
     }
     for p in &v.policies.changes {
@@ -177,6 +194,8 @@ pub fn verify(view: &View) -> Verified {
             ok: p.accepted,
             verdict,
             policy: String::new(),
+            on_behalf_of: String::new(),
+            person_shown: String::new(),
         });
     }
     Verified { entries }

@@ -31,7 +31,10 @@ pub(super) fn approvals(
                 stage: v.stage.clone(),
                 decision: v.decision,
                 approver: v.approver.clone(),
-                approver_name: name_of(repo, &v.approver),
+                approver_name: match v.on_behalf_of {
+                    Some(_) => c.by_name(&repo.team),
+                    None => name_of(repo, &v.approver),
+                },
                 at: v.at.resolve(zone),
                 amount: v.amount,
                 verdict: Some(rules::verdict(c)),

@@ -60,6 +60,10 @@ declare_rule! {
     /// of the approval's commit), and the stage is one the chain asks for —
     /// a supervisor cannot approve a budget above the supervisor's limit.
     ///
+    /// A deputy's approval (`on_behalf_of`, 职务代理) counts only under a
+    /// delegation in the roster of the approval's commit, on that commit's
+    /// day, for the one role delegated by someone who holds it.
+    ///
     /// ## Why
     /// 制度 四(一)：X万元以下由主管审批，X万元以上需总监签字. Policy:
     /// `approvals.supervisor_limit`, `below_limit_role`, `above_limit_role`.
@@ -274,8 +278,25 @@ pub fn per_approval(ctx: &View, out: &mut Vec<Diagnostic>) {
                 Diagnostic::new(&A003, at(), not_a_stage(ctx, &chain, &c.approval.stage))
                     .help(t!("rules.a003.chain_needs", stages = stage_list(&chain))),
             ),
-            Some(stage) if !eligible(stage, c) => out.push(
-                Diagnostic::new(
+            Some(stage) if !eligible(stage, c) => out.push(match &c.approval.on_behalf_of {
+                // A deputy's approval with no delegation in force for it.
+                Some(person) => Diagnostic::new(
+                    &A003,
+                    repo.at(&c.path, &["on_behalf_of"]),
+                    t!(
+                        "rules.a003.no_delegation",
+                        who = c.approval.approver,
+                        person = person,
+                        stage = stage.name(),
+                        needs = stage.who(),
+                        day = c
+                            .time
+                            .map(|t| ctx.day_of(t).to_string())
+                            .unwrap_or_default()
+                    ),
+                )
+                .help(t!("rules.a003.no_delegation_help", person = person)),
+                None => Diagnostic::new(
                     &A003,
                     at(),
                     t!(
@@ -286,19 +307,19 @@ pub fn per_approval(ctx: &View, out: &mut Vec<Diagnostic>) {
                     ),
                 )
                 .help(t!("rules.a003.not_eligible_help")),
-            ),
+            }),
             Some(_) => {}
         }
-        if chain.owner.as_deref() == Some(c.approval.approver.as_str()) {
+        if chain.owner.as_deref().is_some_and(|o| c.acts_for(o)) {
             out.push(
                 Diagnostic::new(
                     &A004,
                     repo.at(&c.path, &["approver"]),
                     match chain.kind {
                         SubjectKind::Purchase => {
-                            t!("rules.a004.own_purchase", who = c.approval.approver)
+                            t!("rules.a004.own_purchase", who = c.by_id())
                         }
-                        _ => t!("rules.a004.own_campaign", who = c.approval.approver),
+                        _ => t!("rules.a004.own_campaign", who = c.by_id()),
                     },
                 )
                 .help(t!("rules.a004.help")),
@@ -311,7 +332,7 @@ pub fn per_approval(ctx: &View, out: &mut Vec<Diagnostic>) {
             v.of_subject(&c.approval.subject).any(|o| {
                 o.approval.stage == c.approval.stage
                     && o.approval.decision != crate::model::ApprovalDecision::Reject
-                    && chain.owner.as_deref() != Some(o.approval.approver.as_str())
+                    && !chain.owner.as_deref().is_some_and(|own| o.acts_for(own))
                     && chain
                         .stages
                         .iter()

@@ -91,7 +91,8 @@ declare_rule! {
     ///
     /// ## Why
     /// 制度 三(二)：会议纪要需在会后 X 小时内完成整理. Git is the audit trail.
-    /// Policy: `deadlines.minutes_within_hours` (default 24).
+    /// Policy: `deadlines.minutes_within_hours` (default 24); a warning
+    /// unless `meetings.minutes_late_severity` is `"error"`.
     ///
     /// ## Example
     /// ```text
@@ -517,7 +518,8 @@ fn minutes_late(ctx: &View, m: &Record<Minutes>, out: &mut Vec<Diagnostic>) {
     };
     out.push(
         Diagnostic::new(&D004, ctx.repo.at(&m.path, &["held_at"]), message)
-            .help(t!("rules.d004.help")),
+            .help(t!("rules.d004.help"))
+            .severity(ctx.policy.meetings.minutes_late_severity.severity()),
     );
 }
 

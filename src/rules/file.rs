@@ -409,6 +409,9 @@ fn check_references(ctx: &View, out: &mut Vec<Diagnostic>) {
         }
         for a in &dir.approvals {
             person(&a.path, &["approver"], &a.value.approver, "approver", out);
+            if let Some(b) = &a.value.on_behalf_of {
+                person(&a.path, &["on_behalf_of"], b, "approver", out);
+            }
         }
     }
     for m in repo

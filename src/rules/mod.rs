@@ -7,9 +7,12 @@ mod budget;
 mod contract;
 mod copy;
 mod deadline;
+mod emergency;
 mod file;
 mod incident;
+mod kpi;
 mod legal;
+mod meeting;
 mod minutes;
 mod naming;
 mod privacy;
@@ -27,9 +30,12 @@ pub use copy::{C001, C002};
 pub use deadline::{
     D001, D002, D003, D004, D005, D006, D007, D010, first_activity, minutes_timing,
 };
+pub use emergency::{A009, incident_id};
 pub use file::{F001, F002, F003, F004};
-pub use incident::D008;
+pub use incident::{D008, D011};
+pub use kpi::D017;
 pub use legal::C003;
+pub use meeting::{D012, D013};
 pub use minutes::D009;
 pub use naming::{N001, N002, N003};
 pub use privacy::{P001, find as personal_numbers};
@@ -49,7 +55,7 @@ pub static RULES: &[&Rule] = &[
     &F001, &F002, &F003, &F004, &N001, &N002, &N003, &D001, &D002, &D003, &D004, &D005, &D006,
     &D007, &D008, &D009, &D010, &B001, &B002, &B003, &B004, &A001, &A002, &A003, &A004, &A005,
     &A006, &A007, &A008, &S001, &S002, &S003, &S004, &S005, &S006, &S007, &C001, &C002, &C003,
-    &C004, &P001, &D020, &D021, &D022, &D023, &D024,
+    &C004, &P001, &A009, &D011, &D012, &D013, &D017, &D020, &D021, &D022, &D023, &D024,
 ];
 
 /// A rule by code or name, as typed: `B002`, `b02`, `B2`, `Ｂ００２`,
@@ -109,6 +115,9 @@ pub fn check(ctx: &View) -> Vec<Diagnostic> {
     contract::check(ctx, &mut out);
     minutes::check(ctx, &mut out);
     privacy::check(ctx, &mut out);
+    emergency::check(ctx, &mut out);
+    meeting::check(ctx, &mut out);
+    kpi::check(ctx, &mut out);
     records::check(ctx, &mut out);
     crate::diag::sort(&mut out);
     waive(ctx, &mut out);

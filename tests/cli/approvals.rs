@@ -400,6 +400,15 @@ impl Dept {
     ) -> String {
         let path = format!("campaigns/{id}/campaign.toml");
         self.write(&path, &campaign_toml(id, start, owner, total, emergency));
+        if emergency {
+            // Emergency work answers an incident on record (A009).
+            self.write(
+                "incidents/2026-05-01-差评.toml",
+                "title = \"差评扩散\"\ndetected_at = 2026-05-01T09:00:00+08:00\n\
+                 responded_at = 2026-05-01T09:10:00+08:00\nplan_at = 2026-05-01T10:00:00+08:00\n\
+                 level = \"major\"\nowner = \"wang.fang\"\ncampaign = \"\"\n",
+            );
+        }
         self.commit_all(&format!("plan: {id}"), PLANNED);
         path
     }
@@ -592,9 +601,15 @@ fn campaign_toml(id: &str, start: &str, owner: &str, total: i64, emergency: bool
     let content = total / 4;
     let event = total - reserve - channel - content;
     let end = format!("{}-28", &start[..7]);
+    // Emergency work names its incident, in place of the blank line.
+    let incident = if emergency {
+        "incident = \"2026-05-01-差评\"\n"
+    } else {
+        "\n"
+    };
     format!(
         "id = \"{id}\"\ntitle = \"测试活动\"\nowner = \"{owner}\"\nstart = {start}\nend = {end}\n\
-         objective = \"新品认知与首购\"\nemergency = {emergency}\nsupersedes = \"\"\ncancelled = \"\"\n\n\
+         objective = \"新品认知与首购\"\nemergency = {emergency}\nsupersedes = \"\"\ncancelled = \"\"\n{incident}\
          [budget]\ntotal = {total}\n\n[budget.allocation]\nchannel = {channel}\ncontent = {content}\n\
          event = {event}\nreserve = {reserve}\n"
     )

@@ -379,8 +379,12 @@ fn a_small_budget_goes_to_the_supervisor_and_defaults_fill_the_rest() {
 #[test]
 fn emergency_work_names_the_emergency_group() {
     let t = team_repo();
+    t.write(INCIDENT, INCIDENT_TOML);
     let mut flags = plan_flags();
     flags.push("--emergency");
+    // Emergency work names the incident it answers (A009).
+    refused(&t, &flags, &["--incident", "mkt new-incident"]);
+    flags.extend(["--incident", "2026-03-30-差评"]);
     let out = script(&t, &flags).output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{stderr}");
@@ -389,7 +393,13 @@ fn emergency_work_names_the_emergency_group() {
         "{stderr}"
     );
     assert!(t.read(PLAN).contains("emergency = true"));
+    assert!(t.read(PLAN).contains("incident = \"2026-03-30-差评\""));
 }
+
+const INCIDENT: &str = "incidents/2026-03-30-差评.toml";
+const INCIDENT_TOML: &str = "title = \"差评扩散\"\ndetected_at = 2026-03-30T09:00:00+08:00\n\
+    responded_at = 2026-03-30T09:10:00+08:00\nplan_at = 2026-03-30T10:00:00+08:00\n\
+    level = \"major\"\nowner = \"li.na\"\ncampaign = \"\"\n";
 
 #[test]
 fn without_a_terminal_a_missing_value_names_its_flag() {

@@ -92,6 +92,11 @@ pub struct Args {
     #[arg(long)]
     pub emergency: bool,
 
+    /// The incident emergency work answers: its file name in incidents/
+    /// without .toml, like 2026-05-02-差评扩散
+    #[arg(long, value_name = "INCIDENT")]
+    pub incident: Option<String>,
+
     #[command(flatten)]
     pub input: InputArgs,
 }

@@ -185,7 +185,37 @@ pub(super) fn gather(
             },
         )?
     };
+    // 制度 四(一): emergency work answers a crisis on record (A009).
+    let incident = if args.emergency || args.incident.is_some() {
+        let ids = crate::ops::new_campaign::incident_ids(repo);
+        if !ask.interactive() && args.incident.is_none() {
+            return Err(Error::user(t!("meet16.new_campaign.no_incident"))
+                .hint(t!("meet16.new_campaign.no_incident_hint")));
+        }
+        if ask.interactive() && args.incident.is_none() {
+            ask.note(&if ids.is_empty() {
+                t!("meet16.wizard.no_incidents")
+            } else {
+                t!(
+                    "meet16.wizard.incidents",
+                    ids = ids.join(&t!("cli.list_sep"))
+                )
+            });
+        }
+        let latest = ids.last().map(|s| s.to_string());
+        let typed = ask.value(
+            args.incident,
+            "--incident",
+            &t!("meet16.wizard.ask_incident"),
+            latest.map_or(Offer::Nothing, Offer::Suggest),
+            |s| crate::ops::new_campaign::check_incident(repo, s).map_err(message),
+        )?;
+        Some(crate::rules::incident_id(typed.trim()).to_string())
+    } else {
+        None
+    };
     let plan = CampaignPlan {
+        incident,
         name,
         title,
         objective,

@@ -46,6 +46,8 @@ pub struct CampaignPlan {
     pub phases: Vec<PhasePlan>,
     /// Channel name and budget.
     pub channels: Vec<(String, Money)>,
+    /// The incident emergency work answers (A009): an incident's id.
+    pub incident: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -150,6 +152,34 @@ pub fn person_id(repo: &Repo, who: &str, what: &str) -> Result<String> {
     })
 }
 
+/// The ids of the repository's incidents, oldest first (file names begin
+/// with the day).
+pub fn incident_ids(repo: &Repo) -> Vec<&str> {
+    let mut ids: Vec<&str> = repo
+        .incidents
+        .iter()
+        .map(|i| crate::rules::incident_id(&i.path))
+        .collect();
+    ids.sort_unstable();
+    ids
+}
+
+/// The id of an incident as typed (`2026-05-02-差评扩散`, or its path); one
+/// not in `incidents/` is refused, naming the nearest.
+pub fn check_incident(repo: &Repo, typed: &str) -> Result<String> {
+    let wanted = crate::rules::incident_id(typed.trim());
+    let ids = incident_ids(repo);
+    if ids.contains(&wanted) {
+        return Ok(wanted.to_string());
+    }
+    let err = Error::user(t!("meet16.f004.no_incident", id = typed.trim()));
+    Err(match crate::suggest::closest(wanted, ids.iter().copied()) {
+        Some(s) => err.hint(t!("rules.did_you_mean", name = s)),
+        None if ids.is_empty() => err.hint(t!("meet16.a009.help_none")),
+        None => err.hint(t!("meet16.new_campaign.incidents", ids = ids.join(", "))),
+    })
+}
+
 /// Checks the whole plan; the first problem comes back as the error.
 pub fn check_plan(repo: &Repo, plan: &CampaignPlan) -> Result<String> {
     let policy = &repo.policy;
@@ -163,6 +193,16 @@ pub fn check_plan(repo: &Repo, plan: &CampaignPlan) -> Result<String> {
     }
     let id = campaign_id(repo, &plan.name, plan.start)?;
     check_person(repo, &plan.owner, "owner")?;
+    match &plan.incident {
+        Some(i) => {
+            check_incident(repo, i)?;
+        }
+        None if plan.emergency => {
+            return Err(Error::user(t!("meet16.new_campaign.no_incident"))
+                .hint(t!("meet16.new_campaign.no_incident_hint")));
+        }
+        None => {}
+    }
     if plan.title.trim().is_empty() {
         return Err(Error::user(t!("ops.title_empty")).hint(t!("ops.campaign.title_hint")));
     }

@@ -26,6 +26,10 @@ pub fn render(repo: &Repo, id: &str, plan: &CampaignPlan) -> Result<String> {
         ("end", date(plan.end)),
         ("objective", toml_str(&plan.objective)),
         ("emergency", plan.emergency.to_string()),
+        (
+            "incident",
+            toml_str(plan.incident.as_deref().unwrap_or_default()),
+        ),
         ("supersedes", toml_str("")),
         ("total", money(plan.total)),
         ("allocation", allocation_lines(&plan.allocation)),
