@@ -72,6 +72,9 @@ pub struct Policy {
     /// When KPIs behind target are worth a warning (D017).
     #[serde(default)]
     pub kpi: Kpi,
+    /// When audits and self-reviews are due (D020, D022).
+    #[serde(default)]
+    pub records: Records,
     /// The file as written, for quoting its values (`Policy::says`).
     #[serde(skip)]
     written: toml::Table,
@@ -79,6 +82,9 @@ pub struct Policy {
 
 mod meet;
 pub use meet::{ALL_MEMBERS, Incidents, Kpi, LateSeverity, LevelTimes, Meetings};
+
+mod records;
+pub use records::{Records, parse_month};
 
 /// `mkt results import`: which CSV column names (an ad platform's export,
 /// in Chinese or English) mean which figure. A name is matched whole,
@@ -633,6 +639,9 @@ impl Policy {
                 &["naming", "campaign_minutes_kinds"],
                 t!("policy.not_kind", kind = bad).into_owned(),
             ));
+        }
+        if let Some((key, message)) = self.records.check() {
+            return Err(fail(&["records", key], message));
         }
         Ok(())
     }

@@ -16,9 +16,12 @@ mod init;
 mod lint;
 mod lookup;
 mod man;
+mod new_audit;
 mod new_campaign;
 mod new_incident;
 mod new_minutes;
+mod new_partner;
+mod new_review;
 mod notify;
 mod prompt;
 mod report;
@@ -121,6 +124,9 @@ pub enum Command {
     Show(show::Args),
     Cancel(cancel::Args),
     Close(close::Args),
+    NewAudit(new_audit::Args),
+    NewReview(new_review::Args),
+    NewPartner(new_partner::Args),
 }
 
 /// A date as a person writes it on the command line: `YYYY-MM-DD`, years
@@ -407,6 +413,9 @@ pub fn main() -> i32 {
         Command::Show(a) => show::run(&global, a),
         Command::Cancel(a) => cancel::run(&global, a),
         Command::Close(a) => close::run(&global, a),
+        Command::NewAudit(a) => new_audit::run(&global, a),
+        Command::NewReview(a) => new_review::run(&global, a),
+        Command::NewPartner(a) => new_partner::run(&global, a),
     };
     match result {
         Ok(exit) => exit.code(),

@@ -36,6 +36,15 @@ pub struct Campaign {
     /// stem; `""`: none). A009, F004.
     #[serde(default, deserialize_with = "super::text::optional")]
     pub incident: Option<String>,
+    /// Other departments the campaign works with (跨部门协作, 制度 七(一)).
+    #[serde(default)]
+    pub departments: Vec<String>,
+    /// The contact (接口人) of each of those departments.
+    #[serde(default)]
+    pub liaison: Vec<super::Liaison>,
+    /// KOLs and KOCs of the archive (`partners/<id>.toml`) it works with.
+    #[serde(default)]
+    pub partners: Vec<String>,
 }
 
 impl Campaign {

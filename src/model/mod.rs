@@ -10,6 +10,7 @@ mod minutes;
 mod money;
 mod purchase;
 mod quarter;
+mod records;
 mod results;
 mod team;
 mod text;
@@ -24,6 +25,9 @@ pub use minutes::{AgendaItem, Decision, Minutes};
 pub use money::{Money, MoneyError, Ratio};
 pub use purchase::Purchase;
 pub use quarter::Quarter;
+pub use records::{
+    Audit, AuditFinding, Liaison, Partner, PartnerKind, PartnerRate, PartnerResult, SelfReview,
+};
 pub use results::{ChannelKpi, Kpi, Results, Spend};
 pub use team::{Delegation, Key, Lookup, Person, PublicKey, Team};
 pub use time::{Date, Timestamp, parse_zone};

@@ -12,6 +12,7 @@ pub mod lint;
 pub mod new_campaign;
 pub mod new_incident;
 pub mod new_minutes;
+pub mod new_records;
 pub mod notify;
 pub mod report;
 pub mod results;

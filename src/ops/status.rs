@@ -29,6 +29,9 @@ pub enum DueKind {
     Report,
     Decision,
     Approval,
+    Audit,
+    #[serde(rename = "self-review")]
+    SelfReview,
 }
 
 impl DueKind {
@@ -40,6 +43,8 @@ impl DueKind {
             DueKind::Report => "report",
             DueKind::Decision => "decision",
             DueKind::Approval => "approval",
+            DueKind::Audit => "audit",
+            DueKind::SelfReview => "self-review",
         }
     }
 
@@ -52,6 +57,8 @@ impl DueKind {
             DueKind::Report => t!("ops.status.kind.report"),
             DueKind::Decision => t!("ops.status.kind.decision"),
             DueKind::Approval => t!("ops.status.kind.approval"),
+            DueKind::Audit => t!("ops.status.kind.audit"),
+            DueKind::SelfReview => t!("ops.status.kind.self_review"),
         }
         .into_owned()
     }
@@ -114,7 +121,74 @@ pub static SOURCES: &[(&str, Source)] = &[
     ("reports", reports),
     ("decisions", decisions),
     ("approvals", approvals_waiting),
+    ("records", records_due),
 ];
+
+/// Quarterly audits not filed, audit findings not fixed, and monthly
+/// self-reviews not written (D020–D022), from the same deadlines the rules
+/// use.
+pub fn records_due(ctx: &View) -> Vec<DueItem> {
+    let mut out = Vec::new();
+    for (q, due, path) in crate::rules::audit_deadlines(ctx) {
+        if path.is_none() {
+            let file = format!("audits/{q}.toml");
+            out.push(item(
+                DueKind::Audit,
+                &q.to_string(),
+                (
+                    format!("file the internal audit {file}"),
+                    t!("records16.status.file_audit", path = file).into_owned(),
+                ),
+                due,
+                &file,
+            ));
+        }
+    }
+    for a in &ctx.repo.audits {
+        for f in a.value.findings.iter().filter(|f| f.done.is_none()) {
+            let mut i = item(
+                DueKind::Audit,
+                &a.path,
+                (
+                    format!("fix: {}", f.issue),
+                    t!("records16.status.fix", issue = f.issue).into_owned(),
+                ),
+                f.fix_due.0,
+                &a.path,
+            );
+            i.owner = Some(f.owner.clone());
+            i.people = vec![f.owner.clone()];
+            out.push(i);
+        }
+    }
+    // Last month's and this month's: an older one missing is lint's (D022).
+    let recent = ctx.today - chrono::Duration::days(31);
+    for ((y, m), due, people) in crate::rules::review_deadlines(ctx) {
+        if due < recent {
+            continue;
+        }
+        let month = format!("{y:04}-{m:02}");
+        for (id, path) in people {
+            if ctx.repo.docs.contains_key(&path) {
+                continue;
+            }
+            let mut i = item(
+                DueKind::SelfReview,
+                &month,
+                (
+                    format!("write the self-review (mkt new-review {month} --person {id})"),
+                    t!("records16.status.review", month = month, id = id).into_owned(),
+                ),
+                due,
+                &path,
+            );
+            i.owner = Some(id.clone());
+            i.people = vec![id];
+            out.push(i);
+        }
+    }
+    out
+}
 
 /// Approval chains still open, with whom they wait for: campaign budgets
 /// and purchases before they are needed, emergency work after its start,

@@ -45,6 +45,18 @@ pub enum Kind {
         year: i32,
         quarter: u32,
     },
+    /// `audits/<YYYY>Q<n>.toml`: the quarter's internal audit.
+    Audit {
+        year: i32,
+        quarter: u32,
+    },
+    /// `reviews/<YYYY-MM>/<person>.toml`: a person's self-review of a month.
+    SelfReview {
+        month: String,
+        person: String,
+    },
+    /// `partners/<id>.toml`: a KOL or KOC of the archive.
+    Partner,
     /// Templates, READMEs, CI configuration: not records, not checked.
     Other,
     /// Nothing belongs here; the text says what does.
@@ -87,6 +99,9 @@ pub fn explain(why: &str) -> String {
         }
         "incidents go in incidents/<YYYY-MM-DD>-<slug>.toml" => t!("repo.layout.incidents"),
         "quarterly reports are filed as reports/<YYYY>Q<n>.md" => t!("repo.layout.reports"),
+        "internal audits are audits/<YYYY>Q<n>.toml" => t!("records16.layout.audits"),
+        "self-reviews are reviews/<YYYY-MM>/<person>.toml" => t!("records16.layout.reviews"),
+        "partners are partners/<id>.toml" => t!("records16.layout.partners"),
         w if w.starts_with("a campaign folder holds") => t!("repo.layout.campaign_folder"),
         w if w.starts_with("a marketing repository holds") => t!("repo.layout.repository"),
         w => return w.to_string(),
@@ -115,12 +130,10 @@ pub fn classify(rel: &str) -> Kind {
                 ["minutes", f] if toml(f) => Kind::CampaignMinutes { folder },
                 ["purchases", f] if toml(f) => Kind::Purchase { folder },
                 ["approvals", f] if toml(f) => Kind::Approval { folder },
-                ["content", f] if f.ends_with(".md") || f.ends_with(".txt") => {
-                    Kind::Content { folder }
-                }
+                ["content", f] if is_text_copy(f) || is_binary_copy(f) => Kind::Content { folder },
                 ["contracts", _] => Kind::Contract { folder },
                 _ => Kind::Misplaced(
-                    "a campaign folder holds campaign.toml, results.toml, touchpoints.csv, and minutes/, purchases/, approvals/ (*.toml), content/ (*.md, *.txt), contracts/ (*.age)",
+                    "a campaign folder holds campaign.toml, results.toml, touchpoints.csv, and minutes/, purchases/, approvals/ (*.toml), content/ (*.md, *.txt; images, video, PDF and office files), contracts/ (*.age)",
                 ),
             }
         }
@@ -145,15 +158,64 @@ pub fn classify(rel: &str) -> Kind {
             Some((year, quarter)) => Kind::Report { year, quarter },
             None => Kind::Misplaced("quarterly reports are filed as reports/<YYYY>Q<n>.md"),
         },
+        ["audits", f] => match f.strip_suffix(".toml").and_then(parse_quarter) {
+            Some((year, quarter)) => Kind::Audit { year, quarter },
+            None => Kind::Misplaced("internal audits are audits/<YYYY>Q<n>.toml"),
+        },
+        ["reviews", month, f] if is_month(month) && toml(f) && f.len() > ".toml".len() => {
+            Kind::SelfReview {
+                month: month.to_string(),
+                person: f[..f.len() - ".toml".len()].to_string(),
+            }
+        }
+        ["reviews", ..] => Kind::Misplaced("self-reviews are reviews/<YYYY-MM>/<person>.toml"),
+        ["partners", f] if toml(f) && f.len() > ".toml".len() => Kind::Partner,
+        ["partners", ..] => Kind::Misplaced("partners are partners/<id>.toml"),
         _ => Kind::Misplaced(
-            "a marketing repository holds policy.toml, team.toml, campaigns/, minutes/, incidents/, reports/, approvals/ and templates/",
+            "a marketing repository holds policy.toml, team.toml, campaigns/, minutes/, incidents/, reports/, approvals/, audits/, reviews/, partners/ and templates/",
         ),
     }
 }
 
+/// Copy as text: checked by the copy rules (C001, C002).
+fn is_text_copy(name: &str) -> bool {
+    name.ends_with(".md") || name.ends_with(".txt")
+}
+
+/// The file kinds of copy that are not text (规范 六(一)1 文案、图片、视频):
+/// signed off by blob id like text copy, never read as text.
+const BINARY_COPY: &[&str] = &[
+    "png", "jpg", "jpeg", "gif", "webp", "svg", "psd", "ai", "mp4", "mov", "m4v", "webm", "avi",
+    "mp3", "wav", "m4a", "pdf", "doc", "docx", "ppt", "pptx", "xls", "xlsx", "key", "pages",
+];
+
+/// Whether a copy file name is an image, a video, a sound, a PDF or an
+/// office file (by its extension, in any case).
+pub fn is_binary_copy(name: &str) -> bool {
+    let name = name.rsplit('/').next().unwrap_or(name);
+    name.rsplit_once('.').is_some_and(|(stem, ext)| {
+        !stem.is_empty() && BINARY_COPY.iter().any(|b| b.eq_ignore_ascii_case(ext))
+    })
+}
+
+/// `2026-10`: a month as a folder name.
+fn is_month(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 7
+        && b[4] == b'-'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || c.is_ascii_digit())
+        && matches!(s[5..].parse::<u32>(), Ok(1..=12))
+}
+
 /// `2026Q3.md` -> (2026, 3)
 pub fn parse_report_name(f: &str) -> Option<(i32, u32)> {
-    let stem = f.strip_suffix(".md")?;
+    parse_quarter(f.strip_suffix(".md")?)
+}
+
+/// `2026Q3` -> (2026, 3)
+pub fn parse_quarter(stem: &str) -> Option<(i32, u32)> {
     let (y, q) = stem.split_once('Q')?;
     if y.len() != 4 || q.len() != 1 {
         return None;
@@ -192,6 +254,36 @@ mod tests {
             Kind::Misplaced(_)
         ));
         assert!(matches!(classify("reports/2026Q5.md"), Kind::Misplaced(_)));
+        assert_eq!(
+            classify("campaigns/x/content/主视觉海报.PNG"),
+            Kind::Content { folder: "x".into() }
+        );
+        assert!(matches!(
+            classify("campaigns/x/content/setup.exe"),
+            Kind::Misplaced(_)
+        ));
+        assert!(!is_binary_copy("campaigns/x/content/.png"));
+        assert_eq!(
+            classify("audits/2026Q3.toml"),
+            Kind::Audit {
+                year: 2026,
+                quarter: 3
+            }
+        );
+        assert_eq!(
+            classify("reviews/2026-10/zhao.lei.toml"),
+            Kind::SelfReview {
+                month: "2026-10".into(),
+                person: "zhao.lei".into()
+            }
+        );
+        assert!(matches!(
+            classify("reviews/2026-13/x.toml"),
+            Kind::Misplaced(_)
+        ));
+        assert!(matches!(classify("reviews/x.toml"), Kind::Misplaced(_)));
+        assert_eq!(classify("partners/huacha-xhs.toml"), Kind::Partner);
+        assert!(matches!(classify("partners/a/b.toml"), Kind::Misplaced(_)));
         assert_eq!(classify("README.md"), Kind::Other);
         assert_eq!(classify("templates/campaign.toml"), Kind::Other);
     }

@@ -20,6 +20,9 @@ enum Typed {
     Approval(Approval),
     Incident(Incident),
     Waiver(crate::model::Waiver),
+    Audit(crate::model::Audit),
+    SelfReview(crate::model::SelfReview),
+    Partner(crate::model::Partner),
 }
 
 enum Loaded {
@@ -102,6 +105,9 @@ impl Repo {
             history: crate::git::Walk::default(),
             dept_approvals: Vec::new(),
             waivers: Vec::new(),
+            audits: Vec::new(),
+            self_reviews: Vec::new(),
+            partners: Vec::new(),
             trust_root: 0,
             blob_ids: std::cell::RefCell::new(known_blobs),
             converts_eol: std::cell::OnceCell::new(),
@@ -133,7 +139,7 @@ impl Repo {
         // and roster change, for verification.
         let filter = crate::git::PathFilter {
             // Bump when what the filter takes in changes.
-            cache_key: Some("minutes+approvals+team+policy+waivers+reports/5"),
+            cache_key: Some("minutes+approvals+team+policy+waivers+reports+audits+reviews/6"),
             descend: &|p: &str| {
                 let parts: Vec<&str> = p.split('/').collect();
                 matches!(
@@ -146,6 +152,9 @@ impl Repo {
                         | ["approvals"]
                         | ["waivers"]
                         | ["reports"]
+                        | ["audits"]
+                        | ["reviews"]
+                        | ["reviews", _]
                 )
             },
             wanted: &|p: &str| {
@@ -159,6 +168,8 @@ impl Repo {
                         | Kind::Policy
                         | Kind::Waiver
                         | Kind::Report { .. }
+                        | Kind::Audit { .. }
+                        | Kind::SelfReview { .. }
                 )
             },
         };
@@ -196,6 +207,7 @@ impl Repo {
             }
             Loaded::Listed(kind) => match kind {
                 Kind::Contract { folder } => self.campaign_dir(&folder).contracts.push(rel),
+                Kind::Content { folder } => self.campaign_dir(&folder).content.push(rel),
                 Kind::Report { year, quarter } => {
                     self.reports.insert((year, quarter), rel);
                 }
@@ -289,6 +301,20 @@ impl Repo {
                         value: w,
                     }),
                     (Kind::Incident, Some(Typed::Incident(x))) => self.incidents.push(Record {
+                        path: rel.clone(),
+                        value: x,
+                    }),
+                    (Kind::Audit { .. }, Some(Typed::Audit(x))) => self.audits.push(Record {
+                        path: rel.clone(),
+                        value: x,
+                    }),
+                    (Kind::SelfReview { .. }, Some(Typed::SelfReview(x))) => {
+                        self.self_reviews.push(Record {
+                            path: rel.clone(),
+                            value: x,
+                        })
+                    }
+                    (Kind::Partner, Some(Typed::Partner(x))) => self.partners.push(Record {
                         path: rel.clone(),
                         value: x,
                     }),
@@ -462,7 +488,14 @@ fn load_one(root: &Path, rel: &str, entry: Entry, max_bytes: u64, bytes: Option<
         };
         return Loaded::Contract(kind, sealed);
     }
+    // Reports and binary copy (images, video, office files) are listed, not
+    // read: their blob id is all a sign-off needs.
     if let Kind::Report { .. } = kind {
+        return Loaded::Listed(kind);
+    }
+    if let Kind::Content { .. } = kind
+        && super::is_binary_copy(rel)
+    {
         return Loaded::Listed(kind);
     }
     if len > max_bytes {
@@ -513,6 +546,9 @@ fn load_one(root: &Path, rel: &str, entry: Entry, max_bytes: u64, bytes: Option<
         Kind::Approval { .. } | Kind::DeptApproval => doc.deserialize().map(Typed::Approval),
         Kind::Waiver => doc.deserialize().map(Typed::Waiver),
         Kind::Incident => doc.deserialize().map(Typed::Incident),
+        Kind::Audit { .. } => doc.deserialize().map(Typed::Audit),
+        Kind::SelfReview { .. } => doc.deserialize().map(Typed::SelfReview),
+        Kind::Partner => doc.deserialize().map(Typed::Partner),
         _ => return Loaded::Skip,
     };
     Loaded::Toml(kind, Box::new((doc, typed)))

@@ -19,7 +19,7 @@ use crate::policy::Policy;
 
 pub use crate::source::{Fault, SourceDoc, SourceError, locate_in_text};
 pub use find::{CampaignLookup, Found, Want};
-pub use layout::{Kind, classify, parse_report_name};
+pub use layout::{Kind, classify, is_binary_copy, parse_quarter, parse_report_name};
 
 /// Why a file could not be taken in as a record. Loading says what went
 /// wrong; the file rules (F001–F003) decide what it is called.
@@ -81,7 +81,8 @@ pub struct CampaignDir {
     pub minutes: Vec<Record<Minutes>>,
     pub purchases: Vec<Record<Purchase>>,
     pub approvals: Vec<Record<Approval>>,
-    /// Copy: paths of content/*.md|*.txt, text in `Repo::texts`.
+    /// Copy: paths of content/*.md|*.txt, text in `Repo::texts`, and of
+    /// binary copy (images, video, office files: `is_binary_copy`), not read.
     pub content: Vec<String>,
     pub contracts: Vec<String>,
     /// Whether each contract parses as an age file (its whole header), or
@@ -119,6 +120,12 @@ pub struct Repo {
     /// Approvals and sign-offs of department subjects (minutes, reports).
     pub dept_approvals: Vec<Record<Approval>>,
     pub waivers: Vec<Record<crate::model::Waiver>>,
+    /// `audits/<YYYY>Q<n>.toml`, by path.
+    pub audits: Vec<Record<crate::model::Audit>>,
+    /// `reviews/<YYYY-MM>/<person>.toml`, by path.
+    pub self_reviews: Vec<Record<crate::model::SelfReview>>,
+    /// `partners/<id>.toml`, by path.
+    pub partners: Vec<Record<crate::model::Partner>>,
     /// Files that could not be taken in as records.
     pub faults: Vec<LoadFault>,
     pub git: crate::git::Repository,

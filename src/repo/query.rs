@@ -21,7 +21,13 @@ impl Repo {
             (Some(doc), _) => hash(doc.text().as_bytes()),
             (None, Some(text)) => hash(text.as_bytes()),
             _ => {
-                crate::fsutil::read_plain(&self.root.join(path), self.policy.general.max_file_bytes)
+                // Binary copy is not a record: a video may be large.
+                let cap = if super::is_binary_copy(path) {
+                    BINARY_COPY_MAX_BYTES
+                } else {
+                    self.policy.general.max_file_bytes
+                };
+                crate::fsutil::read_plain(&self.root.join(path), cap)
                     .ok()
                     .and_then(|b| hash(&b))
             }
@@ -92,3 +98,6 @@ impl Repo {
             .collect()
     }
 }
+
+/// The most a binary copy file (an image, a video) is read to hash it.
+const BINARY_COPY_MAX_BYTES: u64 = 4 << 30;

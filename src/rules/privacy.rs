@@ -9,8 +9,10 @@ use crate::source::TextLocator;
 
 declare_rule! {
     /// ## What it checks
-    /// Minutes, results.toml (its notes) and touchpoints.csv hold no
-    /// customer's personal data: no mainland mobile number (11 digits from
+    /// Minutes, results.toml (its notes), touchpoints.csv, audits,
+    /// self-reviews and the partner archive (`partners/*.toml`, whose
+    /// contact is a business one) hold no customer's or partner's personal
+    /// data: no mainland mobile number (11 digits from
     /// 13–19, also written 138-1234-5678 or +86 138 1234 5678), no resident
     /// ID-card number (18 characters whose birth date is a real date and
     /// whose check digit is right) and no bank-card number (16–19 digits,
@@ -56,6 +58,9 @@ pub fn check(ctx: &View, out: &mut Vec<Diagnostic>) {
         files.extend(d.touchpoints.iter().map(String::as_str));
     }
     files.extend(repo.dept_minutes.iter().map(|m| m.path.as_str()));
+    files.extend(repo.partners.iter().map(|p| p.path.as_str()));
+    files.extend(repo.audits.iter().map(|a| a.path.as_str()));
+    files.extend(repo.self_reviews.iter().map(|r| r.path.as_str()));
     for file in files {
         let Some(text) = repo.source_text(file) else {
             continue;

@@ -1067,6 +1067,8 @@ fn status_by_hand() -> Vec<(&'static str, &'static str, &'static str, i64, &'sta
             1,
             "liu.yang",
         ),
+        // The third quarter's audit finding still open (D021).
+        ("audit", "audits/2026Q3.toml", "2026-11-30", 5, "liu.yang"),
         (
             "decision",
             "部门周会 2026-11-16",
@@ -1074,6 +1076,13 @@ fn status_by_hand() -> Vec<(&'static str, &'static str, &'static str, i64, &'sta
             6,
             "zhao.lei",
         ),
+        // November's self-reviews, due the 5th of December (D022).
+        ("self-review", "2026-11", "2026-12-05", 10, "chen.jing"),
+        ("self-review", "2026-11", "2026-12-05", 10, "li.na"),
+        ("self-review", "2026-11", "2026-12-05", 10, "liu.yang"),
+        ("self-review", "2026-11", "2026-12-05", 10, "wang.fang"),
+        ("self-review", "2026-11", "2026-12-05", 10, "yang.min"),
+        ("self-review", "2026-11", "2026-12-05", 10, "zhao.lei"),
         (
             "decision",
             "2026年第四季度战略会 2026-10-12",
@@ -1099,6 +1108,8 @@ fn status_by_hand() -> Vec<(&'static str, &'static str, &'static str, i64, &'sta
             "liu.yang",
         ),
         ("report", "2026Q4", "2027-01-10", 46, ""),
+        // The fourth quarter's internal audit (D020).
+        ("audit", "2026Q4", "2027-01-15", 51, ""),
     ]
 }
 
@@ -1146,19 +1157,19 @@ fn status_of_the_example_department_matches_the_hand_count() {
     assert_eq!(json["today"], "2026-11-25");
     assert_eq!(rows(&json), owned(status_by_hand()), "{json:#}");
     let items = json["items"].as_array().unwrap();
-    assert_eq!(items[6]["from"], "2026-12-13", "the kickoff window opens");
+    assert_eq!(items[13]["from"], "2026-12-13", "the kickoff window opens");
     assert_eq!(
         items[0]["file"],
         "campaigns/中秋礼盒-2026-09V1/minutes/2026-10-09-closing.toml"
     );
     assert_eq!(items[0]["what"], "与经销商完成礼盒退货与尾款对账");
-    assert_eq!(items[7]["role"], "supervisor");
+    assert_eq!(items[14]["role"], "supervisor");
     assert_eq!(
-        items[7]["file"],
+        items[14]["file"],
         "campaigns/元旦跨年-2026-12V1/campaign.toml"
     );
-    assert_eq!(items[8]["role"], "director");
-    assert_eq!(items[8]["file"], "reports/2026Q4.md");
+    assert_eq!(items[15]["role"], "director");
+    assert_eq!(items[15]["file"], "reports/2026Q4.md");
 
     // --person: what sun.li owns, and the decisions of meetings sun.li attended.
     let json = status_json(&t, &["--person", "sun.li"]);
@@ -1177,7 +1188,7 @@ fn status_of_the_example_department_matches_the_hand_count() {
     assert!(rows(&json).iter().any(|r| r.0 == "report"), "{json:#}");
     // --within 7: the next week, and the overdue one.
     let json = status_json(&t, &["--within", "7"]);
-    assert_eq!(rows(&json), owned(status_by_hand()[..4].to_vec()));
+    assert_eq!(rows(&json), owned(status_by_hand()[..5].to_vec()));
 
     // A day later the closing is due today; two days later it is overdue.
     t.today = "2026-11-27".into();
@@ -1200,11 +1211,11 @@ fn status_table_aligns_chinese_text() {
     assert_eq!(out.status.code(), Some(0));
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(
-        text.starts_with("due as of 2026-11-25: 9 items, 1 overdue\n"),
+        text.starts_with("due as of 2026-11-25: 17 items, 1 overdue\n"),
         "{text}"
     );
     let table: Vec<&str> = text.lines().skip(1).collect();
-    assert_eq!(table.len(), 2 + 9, "{text}");
+    assert_eq!(table.len(), 2 + 17, "{text}");
     let width = table[0].width();
     for line in &table {
         assert_eq!(line.width(), width, "misaligned:\n{text}");

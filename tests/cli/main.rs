@@ -21,6 +21,7 @@ mod lint_zh;
 mod notify;
 mod policy_text;
 mod readme;
+mod records;
 mod report;
 mod report_zh;
 mod results_cmds;
