@@ -60,7 +60,19 @@ impl Located {
 /// What quotes a policy's values into a rule's text (`%{key}`, and each
 /// policy key named in backticks): the policy in force.
 pub trait Quote {
-    fn quote(&self, text: &str) -> String;
+    /// `text` with the values in force; `lang` is the language `text` is
+    /// written in (it picks the brackets: " (5)" or "（5）").
+    fn quote(&self, text: &str, lang: crate::i18n::Lang) -> String;
+}
+
+/// The language a catalogue text found for `key` is in: the one being
+/// spoken; none found, the English of the declaration.
+fn text_lang(found: bool) -> crate::i18n::Lang {
+    if found {
+        crate::i18n::current()
+    } else {
+        crate::i18n::Lang::En
+    }
 }
 
 /// A rule: its stable code, kebab-case name, default severity, one-line
@@ -82,27 +94,30 @@ impl Rule {
     /// the values of `policy`.
     pub fn said_summary(&self, policy: &dyn Quote) -> String {
         let text = crate::i18n::lookup(&format!("explain.{}.summary", self.code));
-        policy.quote(text.as_deref().unwrap_or(self.summary))
+        let lang = text_lang(text.is_some());
+        policy.quote(text.as_deref().unwrap_or(self.summary), lang)
     }
 
     /// The explanation in the language being spoken: the catalogue's
     /// `explain.<CODE>.text`, else the English of the doc comment, with the
     /// values of `policy` in force next to the keys it names.
     pub fn said_explanation(&self, policy: &dyn Quote) -> String {
-        let text = crate::i18n::lookup(&format!("explain.{}.text", self.code))
+        let found = crate::i18n::lookup(&format!("explain.{}.text", self.code));
+        let lang = text_lang(found.is_some());
+        let text = found
             .map(|t| t.trim().to_string())
             .unwrap_or_else(|| self.explanation());
-        policy.quote(&text)
+        policy.quote(&text, lang)
     }
 
     /// The English summary with the values of `policy` (JSON, SARIF).
     pub fn summary_in(&self, policy: &dyn Quote) -> String {
-        policy.quote(self.summary)
+        policy.quote(self.summary, crate::i18n::Lang::En)
     }
 
     /// The English explanation with the values of `policy` (JSON, SARIF).
     pub fn explanation_in(&self, policy: &dyn Quote) -> String {
-        policy.quote(&self.explanation())
+        policy.quote(&self.explanation(), crate::i18n::Lang::En)
     }
 
     /// The explanation (English) with the doc comments' leading space removed.

@@ -384,7 +384,7 @@ impl crate::diag::Quote for Policy {
     /// and the first mention of each policy key in backticks followed by
     /// its value in force: "`budget.reserve_min_percent` (5)". Text that
     /// names no policy value comes back as it was.
-    fn quote(&self, text: &str) -> String {
+    fn quote(&self, text: &str, lang: crate::i18n::Lang) -> String {
         let is_key = |k: &str| {
             k.contains('.')
                 && k.chars()
@@ -420,7 +420,7 @@ impl crate::diag::Quote for Policy {
                 ("`", Some(value)) if is_key(inner) => {
                     out.push_str(whole);
                     if seen.insert(inner) && !value.is_empty() {
-                        out.push_str(&match crate::i18n::current() {
+                        out.push_str(&match lang {
                             crate::i18n::Lang::ZhCn => format!("（{value}）"),
                             _ => format!(" ({value})"),
                         });
