@@ -9,6 +9,7 @@ mod approvals;
 mod authoring;
 mod campaign_cmds;
 mod content;
+
 mod first_run;
 mod hardening;
 mod harness;
@@ -31,3 +32,4 @@ mod team_cmds;
 mod trust;
 mod view;
 mod zh_screens;
+mod copy_corpus;
