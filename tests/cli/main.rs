@@ -10,6 +10,7 @@ mod authoring;
 mod campaign_cmds;
 mod content;
 
+mod copy_corpus;
 mod first_run;
 mod hardening;
 mod harness;
@@ -32,4 +33,3 @@ mod team_cmds;
 mod trust;
 mod view;
 mod zh_screens;
-mod copy_corpus;
