@@ -16,19 +16,31 @@ declare_rule! {
     /// ## What it checks
     /// Copy (`campaigns/<ID>/content/*.md`, `*.txt`) holds none of the
     /// absolute terms of `content.absolute_terms` (最 and its compounds, 第一,
-    /// 唯一, 首选, 顶级, 国家级, 绝对, 100% …). An ordinary phrase of
-    /// `content.allow` that covers the match (第一季度, 第一次, 最后, 最近 …)
-    /// is not a claim. The finding quotes the term at its line and column and
-    /// suggests a softer wording from `[content.softer]`.
+    /// 唯一, 首选, 顶级, 国家级, 绝对, 100%, NO.1, 销量冠军 …). Matching reads
+    /// the copy folded: full-width forms are ASCII (ＮＯ．１ is NO.1, １００％ is
+    /// 100%), case is ignored and 第1 is 第一 (第10 is not); a term is not found
+    /// inside a longer number or word (1100%, TOP10, No.12, 第一百). It is no
+    /// claim when a phrase of `content.allow` covers it (第一次, 第1期, 第一季,
+    /// 最后, 唯一码, 最佳赏味期, 顾客第一, 国家级非物质文化遗产 …); when a word
+    /// of `content.exempt_before` comes earlier in its clause (追求, 力争,
+    /// 致力于, 我们做过 …: a goal, an attitude, a comparison with the brand's
+    /// own goods); when ® or ™ marks it as a trademark; or when it is a rank of
+    /// `content.rankings` (第一, NO.1, 首家 …) whose sentence gives its period
+    /// and its source. The finding quotes the term as written, at its line and
+    /// column, and suggests a softer wording from `[content.softer]`.
     ///
     /// ## Why
     /// 规范 六(一)1：所有推广内容需经过法务审核，严禁使用"最""第一"等绝对化用语
-    /// (《广告法》第九条). SPEC 4.5. Both lists are policy: add a term to
-    /// `absolute_terms`, or a phrase your copy uses innocently to `allow`.
+    /// (《广告法》第九条第三项). The exemptions follow SAMR's 2023
+    /// 《广告绝对化用语执法指南》: goals and business attitudes, self-comparison,
+    /// consumption hints, titles awarded under state rules, trademarks, and facts
+    /// stated with their time, place and source. SPEC 4.5. The lists are policy:
+    /// add a term to `absolute_terms`, or a phrase your copy uses innocently to
+    /// `allow`.
     ///
     /// ## Example
     /// ```text
-    /// 全网最低价，行业第一！
+    /// 全网最低价，行业第一！华东茶饮ＮＯ．１，销量第1。
     /// ```
     ///
     /// ## Fix
@@ -43,15 +55,20 @@ declare_rule! {
     /// ## What it checks
     /// A number in copy that claims a result — in the same clause as a word
     /// of `content.claim_words` (销量, 用户, 增长, 复购, %, 万, 亿 …) — has its
-    /// period (统计周期, 截至, a date …: `content.period_markers`) and its
-    /// source (数据来源 …: `content.source_markers`) within
-    /// `content.source_window_chars` characters. Dates, prices and durations
-    /// are not claims. A warning: a person decides whether the number claims
-    /// anything.
+    /// period (统计周期, 截至, a date, 近30天 …: `content.period_markers`) and its
+    /// source (数据来源, 据…统计 …: `content.source_markers`) in its own
+    /// sentence, within `content.source_window_chars` characters. The sentence
+    /// ends at 。！？ or the end of the line; a bracketed note written right after
+    /// it belongs to it (「……提升30%。（2026年3月，第三方数据）」), the next
+    /// sentence or paragraph does not. Numbers count in every spelling: 30%,
+    /// ３０％, 百分之三十, 三成, 翻两番, 五十万. Dates, prices, durations, ordinals
+    /// and an offer's terms (`content.offer_words`: 直降50%, 积分翻倍) are not
+    /// claims. A warning: a person decides whether the number claims anything.
     ///
     /// ## Why
     /// 规范 六(一)1：确保数据引用真实可追溯（如销量、用户数需标注统计周期与来源）.
-    /// SPEC 4.5.
+    /// A source elsewhere in the file does not tell the reader where this number
+    /// comes from. SPEC 4.5.
     ///
     /// ## Example
     /// ```text
