@@ -295,3 +295,42 @@ fn copy_rules_reach_their_precision_and_recall_on_the_corpus() {
         report.join("\n")
     );
 }
+
+/// The binary quotes a full-width or Arabic spelling as written, at its own
+/// column, and a source in the next paragraph excuses no claim.
+#[test]
+fn spellings_are_quoted_as_written_and_sources_stay_in_their_sentence() {
+    let t = TestRepo::with_team();
+    t.write_standard_campaign(ID, "2026-03-01", "2026-03-31");
+    t.commit_all("plan: 春季促销", "2026-01-20T10:00:00+08:00");
+    let copy = format!("{CONTENT}/朋友圈文案.md");
+    let text = "# 春日花茶\n\n华东茶饮ＮＯ．１，销量第1，入选TOP10榜单。\n\n复购率提升百分之三十！\n\n（2026年3月，第三方数据）\n";
+    t.write(&copy, text);
+    let json = t.lint_expect(EARLY, 1);
+    let terms = findings(&json, "C001");
+    assert_eq!(terms.len(), 2, "{json:#}");
+    let (line, column) = pos(text, "ＮＯ．１");
+    assert_at(&terms[0], "C001", &copy, line, column, "error");
+    assert_eq!(quote(&terms[0]), "ＮＯ．１");
+    let (line, column) = pos(text, "第1");
+    assert_at(&terms[1], "C001", &copy, line, column, "error");
+    assert_eq!(quote(&terms[1]), "第1");
+    let claim = assert_one(&json, "C002", &copy, 5, 6, "warning");
+    assert_eq!(quote(&claim), "百分之三十");
+    assert!(
+        claim["message"]
+            .as_str()
+            .unwrap()
+            .ends_with("without its period and source"),
+        "{claim:#}"
+    );
+
+    // The same note inside the sentence sources it; the ranks stay.
+    t.write(
+        &copy,
+        "华东茶饮ＮＯ．１。\n复购率提升百分之三十（2026年3月，第三方数据）！\n",
+    );
+    let json = t.lint_expect(EARLY, 1);
+    assert_no(&json, "C002");
+    assert_eq!(findings(&json, "C001").len(), 1, "{json:#}");
+}
