@@ -409,4 +409,29 @@ mod tests {
         assert_eq!(claim("上线三个月"), None);
         assert_eq!(claim("万一不满意"), None);
     }
+
+    #[test]
+    fn no_text_makes_the_copy_rules_panic() {
+        let c = &crate::policy::Policy::builtin().content;
+        let alphabet = [
+            '第', '1', '１', '最', '（', '）', '。', '\n', '%', '万', '三', '成', '据', ' ',
+        ];
+        let mut texts = vec![String::new()];
+        for _ in 0..3 {
+            let longer: Vec<String> = texts
+                .iter()
+                .flat_map(|t| alphabet.iter().map(move |a| format!("{t}{a}")))
+                .collect();
+            texts.extend(longer);
+        }
+        texts.dedup();
+        for t in &texts {
+            for span in super::super::copy::absolute_terms(c, t) {
+                assert!(t.get(span).is_some(), "{t:?}");
+            }
+            for claim in super::super::copy::unsourced_claims(c, t) {
+                assert!(t.get(claim.span).is_some(), "{t:?}");
+            }
+        }
+    }
 }
