@@ -346,6 +346,18 @@ pub struct Content {
     /// A softer wording to suggest for a banned term (C001).
     #[serde(default = "builtin::softer")]
     pub softer: std::collections::BTreeMap<String, String>,
+    /// Words before a term in its clause that make it a goal, an attitude
+    /// or a comparison with the brand's own goods, not a claim (C001).
+    #[serde(default = "builtin::exempt_before")]
+    pub exempt_before: Vec<String>,
+    /// Terms that state a rank or a first (第一, NO.1, 首家 …): a fact, not
+    /// an absolute claim, when their sentence gives period and source (C001).
+    #[serde(default = "builtin::rankings")]
+    pub rankings: Vec<String>,
+    /// Words right before a number that make it an offer's terms (直降50%,
+    /// 积分翻倍, 可享2次), not a result (C002).
+    #[serde(default = "builtin::offer_words")]
+    pub offer_words: Vec<String>,
 }
 
 /// An environment variable's name as a shell writes it: `MKT_WECOM_WEBHOOK`.
@@ -875,6 +887,15 @@ mod builtin {
     }
     pub fn softer() -> std::collections::BTreeMap<String, String> {
         Policy::builtin().content.softer.clone()
+    }
+    pub fn exempt_before() -> Vec<String> {
+        Policy::builtin().content.exempt_before.clone()
+    }
+    pub fn rankings() -> Vec<String> {
+        Policy::builtin().content.rankings.clone()
+    }
+    pub fn offer_words() -> Vec<String> {
+        Policy::builtin().content.offer_words.clone()
     }
 }
 

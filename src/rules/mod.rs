@@ -6,6 +6,7 @@ mod approval;
 mod budget;
 mod contract;
 mod copy;
+mod copy_text;
 mod deadline;
 mod emergency;
 mod file;

@@ -9,6 +9,7 @@ mod approvals;
 mod authoring;
 mod campaign_cmds;
 mod content;
+mod copy_corpus;
 mod delegate;
 mod first_run;
 mod hardening;
