@@ -276,6 +276,10 @@ pub struct Governance {
     /// roles' keys; default: the director and finance.
     #[serde(default = "builtin::contract_readers")]
     pub contract_readers: Vec<String>,
+    /// Who may read customer data (`mkt customers`): customers/*.age are
+    /// sealed to these roles' keys; default: the director and supervisors.
+    #[serde(default = "builtin::customer_readers")]
+    pub customer_readers: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -878,6 +882,9 @@ mod builtin {
     }
     pub fn contract_readers() -> Vec<String> {
         vec!["director".into(), "finance".into()]
+    }
+    pub fn customer_readers() -> Vec<String> {
+        vec!["director".into(), "supervisor".into()]
     }
     pub fn waiver_signers() -> Vec<String> {
         vec!["director".to_string()]

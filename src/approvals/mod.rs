@@ -7,6 +7,7 @@ mod chain;
 mod delegation;
 mod lineage;
 mod policy_history;
+mod readers;
 mod roster;
 mod sigs;
 
@@ -22,6 +23,7 @@ use crate::repo::{Record, Repo};
 pub use chain::{Chain, Stage, SubjectKind, chain_for};
 pub use delegation::acting;
 pub use policy_history::{PolicyChange, PolicyHistory, PolicyVersion};
+pub use readers::{Holder, Readers, Skipped, age_tag, encrypted_to, readers};
 pub use roster::{
     Roster, RosterChange, RosterHistory, key_fingerprint, key_valid_on, normalize_pgp,
 };

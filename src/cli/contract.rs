@@ -103,11 +103,11 @@ pub fn run(global: &Global, cmd: Command) -> Outcome {
 }
 
 /// A path as the user typed it: relative to where mkt runs (`-C`).
-fn given(global: &Global, p: &Path) -> PathBuf {
+pub(super) fn given(global: &Global, p: &Path) -> PathBuf {
     global.dir.join(p)
 }
 
-fn key_arg(global: &Global, key: Option<PathBuf>) -> Option<String> {
+pub(super) fn key_arg(global: &Global, key: Option<PathBuf>) -> Option<String> {
     key.map(|k| {
         let s = k.to_string_lossy();
         if s.starts_with("~/") {
@@ -119,7 +119,7 @@ fn key_arg(global: &Global, key: Option<PathBuf>) -> Option<String> {
 }
 
 /// Asks for a key's passphrase, when a person is there to answer.
-fn passphrase(input: &InputArgs) -> Option<PassphraseFn> {
+pub(super) fn passphrase(input: &InputArgs) -> Option<PassphraseFn> {
     if !Prompter::new(input).interactive() {
         return None;
     }
@@ -131,7 +131,7 @@ fn passphrase(input: &InputArgs) -> Option<PassphraseFn> {
     }))
 }
 
-fn holders(h: &[Holder]) -> String {
+pub(super) fn holders(h: &[Holder]) -> String {
     h.iter()
         .map(|h| {
             t!(
@@ -146,7 +146,7 @@ fn holders(h: &[Holder]) -> String {
         .join(&t!("cli.list_sep"))
 }
 
-fn tell_skipped(skipped: &[Skipped]) {
+pub(super) fn tell_skipped(skipped: &[Skipped]) {
     for s in skipped {
         say(&t!(
             "cli.contract.key_not_used",
@@ -218,7 +218,7 @@ fn open(global: &Global, a: OpenArgs) -> Outcome {
 
 /// The plaintext to standard output, raw (no colour stripping); binary
 /// content is not sent to a terminal.
-fn write_stdout(bytes: &[u8]) -> Result<()> {
+pub(super) fn write_stdout(bytes: &[u8]) -> Result<()> {
     let mut out = std::io::stdout().lock();
     if out.is_terminal() && std::str::from_utf8(bytes).is_err() {
         return Err(Error::user(t!("cli.contract.binary")).hint(t!("cli.contract.binary_hint")));

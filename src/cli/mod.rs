@@ -8,6 +8,7 @@ mod cancel;
 mod close;
 mod completions;
 mod contract;
+mod customers;
 mod explain;
 mod help;
 mod hook;
@@ -110,6 +111,8 @@ pub enum Command {
     NewIncident(new_incident::Args),
     #[command(subcommand)]
     Contract(contract::Command),
+    #[command(subcommand)]
+    Customers(customers::Command),
     #[command(subcommand)]
     Spend(spend::Command),
     #[command(subcommand)]
@@ -402,6 +405,7 @@ pub fn main() -> i32 {
         Command::NewMinutes(a) => new_minutes::run(&global, a),
         Command::NewIncident(a) => new_incident::run(&global, a),
         Command::Contract(c) => contract::run(&global, c),
+        Command::Customers(c) => customers::run(&global, c),
         Command::Spend(c) => spend::run(&global, c),
         Command::Results(c) => results::run(&global, c),
         Command::Status(a) => status::run(&global, a),

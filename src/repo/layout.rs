@@ -57,6 +57,9 @@ pub enum Kind {
     },
     /// `partners/<id>.toml`: a KOL or KOC of the archive.
     Partner,
+    /// `customers/<name>`: the customer data store; each file should be an
+    /// age file sealed to the customer readers (P002).
+    Customers,
     /// Templates, READMEs, CI configuration: not records, not checked.
     Other,
     /// Nothing belongs here; the text says what does.
@@ -102,6 +105,9 @@ pub fn explain(why: &str) -> String {
         "internal audits are audits/<YYYY>Q<n>.toml" => t!("records16.layout.audits"),
         "self-reviews are reviews/<YYYY-MM>/<person>.toml" => t!("records16.layout.reviews"),
         "partners are partners/<id>.toml" => t!("records16.layout.partners"),
+        "customer data is customers/<name>.age, written by mkt customers add" => {
+            t!("customers16.layout.customers")
+        }
         w if w.starts_with("a campaign folder holds") => t!("repo.layout.campaign_folder"),
         w if w.starts_with("a marketing repository holds") => t!("repo.layout.repository"),
         w => return w.to_string(),
@@ -171,8 +177,12 @@ pub fn classify(rel: &str) -> Kind {
         ["reviews", ..] => Kind::Misplaced("self-reviews are reviews/<YYYY-MM>/<person>.toml"),
         ["partners", f] if toml(f) && f.len() > ".toml".len() => Kind::Partner,
         ["partners", ..] => Kind::Misplaced("partners are partners/<id>.toml"),
+        ["customers", _] => Kind::Customers,
+        ["customers", ..] => {
+            Kind::Misplaced("customer data is customers/<name>.age, written by mkt customers add")
+        }
         _ => Kind::Misplaced(
-            "a marketing repository holds policy.toml, team.toml, campaigns/, minutes/, incidents/, reports/, approvals/, audits/, reviews/, partners/ and templates/",
+            "a marketing repository holds policy.toml, team.toml, campaigns/, minutes/, incidents/, reports/, approvals/, audits/, reviews/, partners/, customers/ and templates/",
         ),
     }
 }
@@ -284,6 +294,12 @@ mod tests {
         assert!(matches!(classify("reviews/x.toml"), Kind::Misplaced(_)));
         assert_eq!(classify("partners/huacha-xhs.toml"), Kind::Partner);
         assert!(matches!(classify("partners/a/b.toml"), Kind::Misplaced(_)));
+        assert_eq!(classify("customers/华东会员.csv.age"), Kind::Customers);
+        assert_eq!(classify("customers/名单.csv"), Kind::Customers);
+        assert!(matches!(
+            classify("customers/2026/名单.csv.age"),
+            Kind::Misplaced(_)
+        ));
         assert_eq!(classify("README.md"), Kind::Other);
         assert_eq!(classify("templates/campaign.toml"), Kind::Other);
     }

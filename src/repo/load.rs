@@ -2,7 +2,7 @@
 //! into its record type; history read once for the paths rules need.
 
 use rust_i18n::t;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -33,6 +33,9 @@ enum Loaded {
     Listed(Kind),
     /// A contract: listed, with its first bytes.
     Contract(Kind, std::result::Result<bool, String>),
+    /// A file of the customer data store: listed, with its age header's
+    /// recipient tags (`None`: not an age file).
+    Sealed(std::result::Result<Option<BTreeSet<String>>, String>),
     Fault(LoadFault),
     Skip,
 }
@@ -108,6 +111,7 @@ impl Repo {
             audits: Vec::new(),
             self_reviews: Vec::new(),
             partners: Vec::new(),
+            customers: BTreeMap::new(),
             trust_root: 0,
             blob_ids: std::cell::RefCell::new(known_blobs),
             converts_eol: std::cell::OnceCell::new(),
@@ -204,6 +208,9 @@ impl Repo {
                     dir.contracts.push(rel.clone());
                     dir.contract_sealed.insert(rel, head);
                 }
+            }
+            Loaded::Sealed(head) => {
+                self.customers.insert(rel, head);
             }
             Loaded::Listed(kind) => match kind {
                 Kind::Contract { folder } => self.campaign_dir(&folder).contracts.push(rel),
@@ -487,6 +494,11 @@ fn load_one(root: &Path, rel: &str, entry: Entry, max_bytes: u64, bytes: Option<
             Err(_) => Ok(false),
         };
         return Loaded::Contract(kind, sealed);
+    }
+    // Customer data: like a contract, only its age header is read, for the
+    // keys it is sealed to (P002).
+    if let Kind::Customers = kind {
+        return Loaded::Sealed(super::sealed::read_head(file));
     }
     // Reports and binary copy (images, video, office files) are listed, not
     // read: their blob id is all a sign-off needs.

@@ -5,9 +5,10 @@ mod find;
 mod layout;
 mod load;
 mod query;
+pub mod sealed;
 
 use rust_i18n::t;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, FixedOffset};
@@ -126,6 +127,10 @@ pub struct Repo {
     pub self_reviews: Vec<Record<crate::model::SelfReview>>,
     /// `partners/<id>.toml`, by path.
     pub partners: Vec<Record<crate::model::Partner>>,
+    /// The customer data store, `customers/<name>`, by path: the recipient
+    /// tags of each age file's header, `None` for a file that is not one,
+    /// or why it could not be read. Nothing else of them is read.
+    pub customers: BTreeMap<String, std::result::Result<Option<BTreeSet<String>>, String>>,
     /// Files that could not be taken in as records.
     pub faults: Vec<LoadFault>,
     pub git: crate::git::Repository,

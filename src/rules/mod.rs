@@ -39,7 +39,7 @@ pub use legal::C003;
 pub use meeting::{D012, D013};
 pub use minutes::D009;
 pub use naming::{N001, N002, N003};
-pub use privacy::{P001, find as personal_numbers};
+pub use privacy::{P001, P002, find as personal_numbers};
 pub use records::{
     D020, D021, D022, D023, D024, audit_deadlines, is_superior, partner_id, review_deadlines,
 };
@@ -56,7 +56,7 @@ pub static RULES: &[&Rule] = &[
     &F001, &F002, &F003, &F004, &N001, &N002, &N003, &D001, &D002, &D003, &D004, &D005, &D006,
     &D007, &D008, &D009, &D010, &B001, &B002, &B003, &B004, &A001, &A002, &A003, &A004, &A005,
     &A006, &A007, &A008, &S001, &S002, &S003, &S004, &S005, &S006, &S007, &C001, &C002, &C003,
-    &C004, &P001, &A009, &D011, &D012, &D013, &D017, &D020, &D021, &D022, &D023, &D024,
+    &C004, &P001, &P002, &A009, &D011, &D012, &D013, &D017, &D020, &D021, &D022, &D023, &D024,
 ];
 
 /// A rule by code or name, as typed: `B002`, `b02`, `B2`, `Ｂ００２`,
@@ -116,6 +116,7 @@ pub fn check(ctx: &View) -> Vec<Diagnostic> {
     contract::check(ctx, &mut out);
     minutes::check(ctx, &mut out);
     privacy::check(ctx, &mut out);
+    privacy::check_store(ctx, &mut out);
     emergency::check(ctx, &mut out);
     meeting::check(ctx, &mut out);
     kpi::check(ctx, &mut out);

@@ -1,17 +1,22 @@
-//! Customer data (P001): phone, ID-card and bank-card numbers do not belong
-//! in records anyone with the repository reads.
+//! Customer data (P001, P002): phone, ID-card and bank-card numbers do not
+//! belong in records or copy anyone with the repository reads; they are kept
+//! in the encrypted store, customers/*.age, sealed to exactly the customer
+//! readers of today.
+
+use std::collections::BTreeSet;
 
 use rust_i18n::t;
 
 use super::{View, declare_rule};
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, Located};
 use crate::source::TextLocator;
 
 declare_rule! {
     /// ## What it checks
     /// Minutes, results.toml (its notes), touchpoints.csv, audits,
-    /// self-reviews and the partner archive (`partners/*.toml`, whose
-    /// contact is a business one) hold no customer's or partner's personal
+    /// self-reviews, the partner archive (`partners/*.toml`, whose
+    /// contact is a business one) and copy (`content/*.md`, `*.txt`) hold
+    /// no customer's or partner's personal
     /// data: no mainland mobile number (11 digits from
     /// 13–19, also written 138-1234-5678 or +86 138 1234 5678), no resident
     /// ID-card number (18 characters whose birth date is a real date and
@@ -35,10 +40,41 @@ declare_rule! {
     ///
     /// ## Fix
     /// Remove the number and refer to the customer by a ticket or CRM id
-    /// (`notes = "客户 CRM-20817 反馈漏液"`); keep customer data in the
-    /// encrypted store, never in plain records. The number stays in git
-    /// history: have it purged from there too.
+    /// (`notes = "客户 CRM-20817 反馈漏液"`); keep customer lists in the
+    /// encrypted store, never in plain records:
+    /// `mkt customers add 回访名单.csv --from ~/Downloads/回访名单.csv`. The
+    /// number stays in git history: have it purged from there too.
     P001, "customer-data", Error, "phone, ID-card or bank-card number in a record"
+}
+
+declare_rule! {
+    /// ## What it checks
+    /// Every file in `customers/` is an age file named `<name>.age`, sealed
+    /// to exactly the customer readers of today: one recipient stanza for
+    /// each SSH key, valid today, of everyone in the signed roster holding
+    /// a role of `governance.customer_readers`, and no other. Keys are
+    /// compared one by one, by the tag age writes in each stanza; nothing
+    /// is decrypted.
+    ///
+    /// ## Why
+    /// 制度 六(一)：所有客户信息需加密存储; 《个人信息保护法》: access only
+    /// for those who need it. A list still sealed to someone who left the
+    /// role stays readable by them; one not sealed to a new supervisor
+    /// cannot be used.
+    ///
+    /// ## Example
+    /// ```text
+    /// customers/华东会员.csv              # plaintext
+    /// customers/回访名单.csv.age          # sealed before li.na joined
+    /// ```
+    ///
+    /// ## Fix
+    /// Seal a plaintext list and delete it:
+    /// `mkt customers add 华东会员.csv --from ~/Downloads/华东会员.csv`.
+    /// After the roster or the readers changed: `mkt customers rekey`, and
+    /// commit. A plaintext ever committed is still in history: have it
+    /// purged.
+    P002, "customer-store", Error, "customer data not sealed to exactly today's customer readers"
 }
 
 /// What a number was taken for.
@@ -61,6 +97,15 @@ pub fn check(ctx: &View, out: &mut Vec<Diagnostic>) {
     files.extend(repo.partners.iter().map(|p| p.path.as_str()));
     files.extend(repo.audits.iter().map(|a| a.path.as_str()));
     files.extend(repo.self_reviews.iter().map(|r| r.path.as_str()));
+    // Copy as text; binary copy is never read.
+    for d in repo.campaigns.values() {
+        files.extend(
+            d.content
+                .iter()
+                .filter(|p| repo.texts.contains_key(p.as_str()))
+                .map(String::as_str),
+        );
+    }
     for file in files {
         let Some(text) = repo.source_text(file) else {
             continue;
@@ -81,6 +126,76 @@ pub fn check(ctx: &View, out: &mut Vec<Diagnostic>) {
                 .help(t!("rules16.p001.help")),
             );
         }
+    }
+}
+
+/// P002: each file of the customer store is `<name>.age`, an age file
+/// sealed to exactly today's customer readers' keys.
+pub fn check_store(ctx: &View, out: &mut Vec<Diagnostic>) {
+    let repo = ctx.repo;
+    if repo.customers.is_empty() {
+        return;
+    }
+    let roles = &ctx.policy.governance.customer_readers;
+    let readers = crate::approvals::readers(&ctx.verification, &repo.team, roles, ctx.today);
+    let want = readers.tags();
+    let and = t!("ops.contract.and");
+    let roles_said = roles.join(&and);
+    for (path, head) in &repo.customers {
+        let file = path.rsplit('/').next().unwrap_or(path);
+        let stem = file.strip_suffix(".age").unwrap_or(file);
+        let add_help = || t!("customers16.p002.add_help", name = stem, path = path);
+        let (message, help) = match head {
+            Err(why) => (
+                t!("customers16.p002.unreadable", why = why),
+                t!("customers16.p002.unreadable_help"),
+            ),
+            Ok(None) => (t!("customers16.p002.plain", name = file), add_help()),
+            Ok(Some(_)) if !file.ends_with(".age") => (
+                t!("customers16.p002.name", name = file),
+                t!("customers16.p002.name_help", path = path, name = file),
+            ),
+            Ok(Some(tags)) => {
+                let missing: Vec<String> = readers
+                    .holders
+                    .iter()
+                    .filter(|h| !tags.contains(&h.tag))
+                    .map(|h| format!("{} ({})", h.person, h.key_type))
+                    .collect();
+                let extra: BTreeSet<String> = tags.difference(&want).cloned().collect();
+                if missing.is_empty() && extra.is_empty() {
+                    continue;
+                }
+                let mut said = Vec::new();
+                if !missing.is_empty() {
+                    said.push(
+                        t!("customers16.p002.missing", who = missing.join(", ")).into_owned(),
+                    );
+                }
+                if !extra.is_empty() {
+                    let known = crate::approvals::encrypted_to(&ctx.verification, &extra);
+                    let named: usize = known.len();
+                    let mut who = known;
+                    if extra.len() > named {
+                        who.push(
+                            t!("customers16.p002.unknown_keys", n = extra.len() - named)
+                                .into_owned(),
+                        );
+                    }
+                    said.push(t!("customers16.p002.extra", who = who.join(", ")).into_owned());
+                }
+                (
+                    t!(
+                        "customers16.p002.stale",
+                        name = file,
+                        roles = roles_said,
+                        detail = said.join(&t!("cli.list_sep"))
+                    ),
+                    t!("customers16.p002.rekey_help"),
+                )
+            }
+        };
+        out.push(Diagnostic::new(&P002, Located::file(path), message).help(help));
     }
 }
 

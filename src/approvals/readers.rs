@@ -1,19 +1,17 @@
-//! Who may read contracts: the SSH keys, valid today, of everyone with a
-//! reading role in the signed roster; and whom an age file is sealed to.
+//! Who may read a sealed store (contracts, customer data): the SSH keys,
+//! valid on a day, of everyone holding a reading role in the signed roster;
+//! and whom an age file's recipient stanzas name. `mkt contract`, `mkt
+//! customers` and rule P002 all ask here.
 
-use rust_i18n::t;
+use std::collections::BTreeSet;
 
-use super::*;
+use chrono::NaiveDate;
+use sha2::{Digest, Sha256};
 
-/// The roles that may read contracts: `governance.contract_readers` of the
-/// policy in force (signed as `[governance] policy_signers` asks; an
-/// unsigned edit of policy.toml names no new reader).
-pub fn contract_roles(repo: &Repo) -> Vec<String> {
-    let v = crate::approvals::verify(repo, repo.trust_root);
-    v.policy_at_head().governance.contract_readers.clone()
-}
+use super::{Verification, key_valid_on};
+use crate::model::Team;
 
-/// Someone a contract is encrypted to, with which key.
+/// Someone a store is sealed to, with which key.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Holder {
     pub person: String,
@@ -21,6 +19,10 @@ pub struct Holder {
     /// `ssh-ed25519` or `ssh-rsa`.
     pub key_type: String,
     pub fingerprint: String,
+    /// The public key, as team.toml writes it.
+    pub line: String,
+    /// The tag age writes in this key's recipient stanza.
+    pub tag: String,
 }
 
 /// A person of the reading roles whose key was not used, and why.
@@ -30,39 +32,41 @@ pub struct Skipped {
     pub why: String,
 }
 
-pub(super) struct Recipients {
-    pub(super) holders: Vec<Holder>,
-    pub(super) keys: Vec<age::ssh::Recipient>,
-    pub(super) skipped: Vec<Skipped>,
+/// The readers of a store on a day: one holder per usable key.
+#[derive(Debug, Clone, Default)]
+pub struct Readers {
+    pub holders: Vec<Holder>,
+    pub skipped: Vec<Skipped>,
 }
 
-/// The keys contracts are encrypted to: the SSH keys, valid `today`, of
-/// everyone with a reading role in the trusted roster (team.toml as signed
-/// by an admin, SPEC 5).
-pub(super) fn recipients(repo: &Repo, today: NaiveDate) -> Result<Recipients> {
-    let v = crate::approvals::verify(repo, repo.trust_root);
+impl Readers {
+    /// The stanza tags a file sealed to exactly these keys has.
+    pub fn tags(&self) -> BTreeSet<String> {
+        self.holders.iter().map(|h| h.tag.clone()).collect()
+    }
+}
+
+/// The keys a store is sealed to: the SSH keys, valid `today`, of everyone
+/// holding one of `roles` in the trusted roster (team.toml as signed by an
+/// admin, SPEC 5). `work_team` is the work tree's team.toml: keys only it
+/// has are named as skipped.
+pub fn readers(v: &Verification, work_team: &Team, roles: &[String], today: NaiveDate) -> Readers {
     let roster = &v.roster.at_head().team;
-    let reading = &v.policy_at_head().governance.contract_readers;
-    let mut r = Recipients {
-        holders: Vec::new(),
-        keys: Vec::new(),
-        skipped: Vec::new(),
-    };
+    let mut r = Readers::default();
     for p in &roster.people {
-        let roles: Vec<String> = reading
+        let held: Vec<String> = roles
             .iter()
             .filter(|role| p.has_role(role))
             .cloned()
             .collect();
-        if roles.is_empty() {
+        if held.is_empty() {
             continue;
         }
-        let mut usable = 0;
         for k in &p.keys {
             let Some(line) = k.ssh().map(str::trim) else {
                 r.skipped.push(Skipped {
                     person: p.id.clone(),
-                    why: "an OpenPGP key; contracts are encrypted to SSH keys".into(),
+                    why: "an OpenPGP key; age files are sealed to SSH keys".into(),
                 });
                 continue;
             };
@@ -74,26 +78,28 @@ pub(super) fn recipients(repo: &Repo, today: NaiveDate) -> Result<Recipients> {
                 });
                 continue;
             }
-            match age::ssh::Recipient::from_str(line) {
-                Ok(key) if kind == "ssh-ed25519" || kind == "ssh-rsa" => {
-                    r.holders.push(Holder {
-                        person: p.id.clone(),
-                        roles: roles.clone(),
-                        key_type: kind,
-                        fingerprint: fingerprint(line).unwrap_or_default(),
-                    });
-                    r.keys.push(key);
-                    usable += 1;
-                }
-                _ => r.skipped.push(Skipped {
+            let usable = (kind == "ssh-ed25519" || kind == "ssh-rsa")
+                && age_recipient_ok(line)
+                && age_tag(line).is_some();
+            if !usable {
+                r.skipped.push(Skipped {
                     person: p.id.clone(),
                     why: format!(
                         "{kind} keys cannot receive age files; only ssh-ed25519 and ssh-rsa"
                     ),
-                }),
+                });
+                continue;
             }
+            r.holders.push(Holder {
+                person: p.id.clone(),
+                roles: held.clone(),
+                key_type: kind,
+                fingerprint: fingerprint(line).unwrap_or_default(),
+                line: line.to_string(),
+                tag: age_tag(line).unwrap_or_default(),
+            });
         }
-        if usable == 0 && p.keys.is_empty() {
+        if p.keys.is_empty() {
             r.skipped.push(Skipped {
                 person: p.id.clone(),
                 why: "no key in team.toml".into(),
@@ -101,8 +107,8 @@ pub(super) fn recipients(repo: &Repo, today: NaiveDate) -> Result<Recipients> {
         }
     }
     // Keys the work tree's team.toml has that the signed roster does not.
-    for p in &repo.team.people {
-        if !reading.iter().any(|role| p.has_role(role)) {
+    for p in &work_team.people {
+        if !roles.iter().any(|role| p.has_role(role)) {
             continue;
         }
         for k in &p.keys {
@@ -122,16 +128,14 @@ pub(super) fn recipients(repo: &Repo, today: NaiveDate) -> Result<Recipients> {
             }
         }
     }
-    if r.keys.is_empty() {
-        return Err(
-            Error::user(t!("ops.contract.no_reader", roles = reading.join(", ")))
-                .hint(t!("ops.contract.no_reader_hint")),
-        );
-    }
-    Ok(r)
+    r
 }
 
-pub(super) fn fingerprint(line: &str) -> Option<String> {
+fn age_recipient_ok(line: &str) -> bool {
+    <age::ssh::Recipient as std::str::FromStr>::from_str(line).is_ok()
+}
+
+fn fingerprint(line: &str) -> Option<String> {
     ssh_key::PublicKey::from_openssh(line)
         .ok()
         .map(|k| k.fingerprint(ssh_key::HashAlg::Sha256).to_string())
@@ -139,13 +143,13 @@ pub(super) fn fingerprint(line: &str) -> Option<String> {
 
 /// The tag age writes in a stanza for an SSH key: the first four bytes of
 /// the SHA-256 of the key's wire encoding, in unpadded base64.
-pub(super) fn age_tag(line: &str) -> Option<String> {
+pub fn age_tag(line: &str) -> Option<String> {
     let key = ssh_key::PublicKey::from_openssh(line).ok()?;
     let wire = key.to_bytes().ok()?;
     Some(base64_4(&Sha256::digest(&wire)[..4]))
 }
 
-pub(super) fn base64_4(b: &[u8]) -> String {
+fn base64_4(b: &[u8]) -> String {
     const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let n = u32::from_be_bytes([0, b[0], b[1], b[2]]);
     let mut s: String = (0..4)
@@ -157,27 +161,9 @@ pub(super) fn base64_4(b: &[u8]) -> String {
     s
 }
 
-/// The stanza tags of an age file's header (binary format).
-pub(super) fn stanza_tags(bytes: &[u8]) -> BTreeSet<String> {
-    let head = &bytes[..bytes.len().min(64 * 1024)];
-    let text = String::from_utf8_lossy(head);
-    text.lines()
-        .take_while(|l| !l.starts_with("--- "))
-        .filter_map(|l| l.strip_prefix("-> "))
-        .filter_map(|l| {
-            let mut w = l.split(' ');
-            match w.next() {
-                Some("ssh-ed25519" | "ssh-rsa") => w.next().map(str::to_string),
-                _ => None,
-            }
-        })
-        .collect()
-}
-
-/// Who in the signed roster a contract is encrypted to, by person id.
-pub fn encrypted_to(repo: &Repo, bytes: &[u8]) -> Vec<String> {
-    let tags = stanza_tags(bytes);
-    let v = crate::approvals::verify(repo, repo.trust_root);
+/// Who in the signed roster a file with these stanza tags is sealed to, by
+/// person id, in roster order.
+pub fn encrypted_to(v: &Verification, tags: &BTreeSet<String>) -> Vec<String> {
     let roster = &v.roster.at_head().team;
     let mut out: Vec<String> = roster
         .people

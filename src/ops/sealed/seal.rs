@@ -8,7 +8,7 @@ use super::*;
 /// Asks the person for the passphrase of their key, if one can be asked.
 pub type PassphraseFn = Arc<dyn Fn(&str) -> Option<String> + Send + Sync>;
 
-pub(super) fn encrypt(plain: &[u8], r: &Recipients) -> Result<Vec<u8>> {
+pub fn encrypt(plain: &[u8], r: &Recipients) -> Result<Vec<u8>> {
     let enc = age::Encryptor::with_recipients(r.keys.iter().map(|k| k as &dyn age::Recipient))
         .map_err(|e| Error::internal(format!("encrypting: {e}")))?;
     let mut out = Vec::with_capacity(plain.len() + 512);
@@ -22,7 +22,7 @@ pub(super) fn encrypt(plain: &[u8], r: &Recipients) -> Result<Vec<u8>> {
 }
 
 /// The person's private key, as an age identity.
-pub(super) fn identity(path: &Path, ask: Option<PassphraseFn>) -> Result<Box<dyn age::Identity>> {
+pub fn identity(path: &Path, ask: Option<PassphraseFn>) -> Result<Box<dyn age::Identity>> {
     let shown = path.display().to_string();
     let bytes = std::fs::read(path).map_err(|e| {
         Error::user(t!("ops.seal.cannot_read_key", key = shown, why = e))
@@ -85,16 +85,13 @@ pub(super) fn identity(path: &Path, ask: Option<PassphraseFn>) -> Result<Box<dyn
     }
 }
 
-/// Why a contract did not open for this key.
-pub(super) enum Refused {
+/// Why a sealed file did not open for this key.
+pub enum Refused {
     NotForYou,
     Other(String),
 }
 
-pub(super) fn decrypt(
-    bytes: &[u8],
-    id: &dyn age::Identity,
-) -> std::result::Result<Vec<u8>, Refused> {
+pub fn decrypt(bytes: &[u8], id: &dyn age::Identity) -> std::result::Result<Vec<u8>, Refused> {
     let reader = age::armor::ArmoredReader::new(bytes);
     let d = age::Decryptor::new(reader).map_err(|e| Refused::Other(e.to_string()))?;
     let mut r = d.decrypt(std::iter::once(id)).map_err(|e| match e {

@@ -1,0 +1,194 @@
+use std::path::PathBuf;
+
+use rust_i18n::t;
+
+use super::contract::{given, holders, key_arg, passphrase, tell_skipped, write_stdout};
+use super::prompt::InputArgs;
+use super::{Exit, Global, Outcome, print, say};
+use crate::ops::customers::{self, AddOptions, OpenOptions, RekeyOptions};
+
+/// Customer data, encrypted (客户信息加密存储): only the customer readers can read it
+///
+/// Customer lists and exports are stored as customers/<name>.age, encrypted
+/// with age to the SSH keys (ssh-ed25519, ssh-rsa) of everyone holding a
+/// role of [governance] customer_readers (the signed policy; default the
+/// director and supervisors) in the signed roster (team.toml). The
+/// plaintext never goes into the repository. `mkt lint` reports a file in
+/// customers/ that is not encrypted, or not to exactly today's readers
+/// (P002), and phone, ID-card and bank-card numbers in plain records (P001).
+#[derive(Debug, clap::Subcommand)]
+pub enum Command {
+    Add(AddArgs),
+    Open(OpenArgs),
+    Rekey(RekeyArgs),
+}
+
+/// Encrypt a customer list for the customer readers into customers/
+///
+/// Prints the new file's path; says whom it is encrypted to and whose keys
+/// could not be used. Then delete the plaintext and commit the .age file.
+///
+/// Examples:
+///   mkt customers add 华东会员.csv --from ~/Downloads/crm-export.csv
+///       # writes customers/华东会员.csv.age
+#[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
+pub struct AddArgs {
+    /// Its name in customers/; `.age` is added
+    pub name: String,
+    /// The customer file (plaintext, outside the repository)
+    #[arg(long, value_name = "FILE")]
+    pub from: PathBuf,
+}
+
+/// Decrypt customer data with your own SSH key
+///
+/// Uses --key, else the key file git signs with (user.signingkey). Writes
+/// the data to --out (never inside the repository), or to standard output.
+/// Anyone it is not encrypted to is refused (exit 2).
+///
+/// Examples:
+///   mkt customers open 华东会员.csv --key ~/.ssh/id_ed25519 | less
+///   mkt customers open 华东会员.csv --out ~/Downloads/会员.csv
+#[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
+pub struct OpenArgs {
+    /// The name in customers/ (with or without .age)
+    pub name: String,
+    /// Your SSH private key file (default: git's user.signingkey)
+    #[arg(long, value_name = "FILE")]
+    pub key: Option<PathBuf>,
+    /// Write the data here instead of standard output
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub input: InputArgs,
+}
+
+/// Re-encrypt all customer data to the customer readers as they are now
+///
+/// Run it after people join or leave those roles (team.toml changed and
+/// signed by an admin) or after governance.customer_readers changed.
+/// Decrypts each file with your key first; if one cannot be opened,
+/// nothing changes. Commit the changed files afterwards. Someone who could
+/// read the data before may still have the old version from history.
+///
+/// Examples:
+///   mkt customers rekey
+#[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
+pub struct RekeyArgs {
+    /// Your SSH private key file (default: git's user.signingkey)
+    #[arg(long, value_name = "FILE")]
+    pub key: Option<PathBuf>,
+    #[command(flatten)]
+    pub input: InputArgs,
+}
+
+pub fn run(global: &Global, cmd: Command) -> Outcome {
+    match cmd {
+        Command::Add(a) => add(global, a),
+        Command::Open(a) => open(global, a),
+        Command::Rekey(a) => rekey(global, a),
+    }
+}
+
+fn add(global: &Global, a: AddArgs) -> Outcome {
+    let repo = global.open_repo()?;
+    let today = global.today(repo.policy.zone());
+    let done = customers::add(
+        &repo,
+        &AddOptions {
+            name: a.name,
+            from: given(global, &a.from),
+            today,
+        },
+    )?;
+    print(&format!("{}\n", done.path));
+    say(&t!(
+        "cli.contract.encrypted",
+        path = done.path,
+        holders = holders(&done.holders)
+    ));
+    tell_skipped(&done.skipped);
+    if let Some(size) = done.too_large {
+        say(&t!(
+            "cli.contract.too_large",
+            size = size,
+            max = repo.policy.general.max_file_bytes
+        ));
+    }
+    if let Some(rel) = &done.plaintext_in_repo {
+        say(&t!("cli.contract.plaintext_inside", path = rel));
+    } else {
+        say(&t!("cli.contract.delete_plaintext"));
+    }
+    say(&t!("cli.next_commit", path = done.path));
+    Ok(Exit::Clean)
+}
+
+fn open(global: &Global, a: OpenArgs) -> Outcome {
+    let repo = global.open_repo()?;
+    let out = a.out.as_ref().map(|o| given(global, o));
+    let opened = customers::open(
+        &repo,
+        &OpenOptions {
+            name: a.name,
+            key: key_arg(global, a.key),
+            passphrase: passphrase(&a.input),
+            out: out.clone(),
+        },
+    )?;
+    match (opened.plaintext, out) {
+        (Some(bytes), _) => write_stdout(&bytes)?,
+        (None, Some(o)) => say(&t!(
+            "cli.contract.decrypted",
+            path = opened.path,
+            out = o.display()
+        )),
+        (None, None) => {}
+    }
+    Ok(Exit::Clean)
+}
+
+fn rekey(global: &Global, a: RekeyArgs) -> Outcome {
+    let repo = global.open_repo()?;
+    let today = global.today(repo.policy.zone());
+    let done = customers::rekey(
+        &repo,
+        &RekeyOptions {
+            key: key_arg(global, a.key),
+            passphrase: passphrase(&a.input),
+            today,
+        },
+    )?;
+    for f in &done.files {
+        print(&format!("{f}\n"));
+    }
+    let to = holders(&done.holders);
+    say(&match done.files.len() {
+        1 => t!("customers16.cli.rekeyed_one", holders = to),
+        n => t!("customers16.cli.rekeyed_many", n = n, holders = to),
+    });
+    if !done.gained.is_empty() {
+        say(&t!(
+            "cli.contract.gained",
+            who = done.gained.join(&t!("cli.list_sep"))
+        ));
+    }
+    if !done.lost.is_empty() {
+        say(&t!(
+            "cli.contract.lost",
+            who = done.lost.join(&t!("cli.list_sep"))
+        ));
+    }
+    tell_skipped(&done.skipped);
+    for p in &done.plaintext {
+        say(&t!("customers16.cli.not_encrypted", path = p));
+    }
+    say(&t!(
+        "customers16.cli.rekey_next",
+        roles = customers::customer_roles(&repo).join(&t!("cli.contract.and"))
+    ));
+    Ok(Exit::Clean)
+}
