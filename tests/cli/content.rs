@@ -719,21 +719,6 @@ fn adding_a_banned_claim_to_the_example_copy() {
         .stdout(predicate::str::contains("10 | 全网最低价，行业第一！"));
 }
 
-/// Makes a key with ssh-keygen; returns (private key file, public key line).
-fn keygen(t: &TestRepo, name: &str, kind: &[&str]) -> (PathBuf, String) {
-    let key = t.home.join(".ssh").join(name);
-    let status = tool(&t.home, "ssh-keygen")
-        .args(["-q", "-C", &format!("{name}@mkt-test")])
-        .args(kind)
-        .arg("-f")
-        .arg(&key)
-        .status()
-        .unwrap();
-    assert!(status.success(), "ssh-keygen {kind:?}");
-    let public = std::fs::read_to_string(format!("{}.pub", key.display())).unwrap();
-    (key, public.trim().to_string())
-}
-
 #[test]
 fn rsa_keys_receive_contracts_and_other_kinds_are_skipped_with_a_note() {
     let (t, plain) = contract_repo();

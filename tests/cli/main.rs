@@ -10,6 +10,7 @@ mod authoring;
 mod campaign_cmds;
 mod content;
 mod copy_corpus;
+mod customers;
 mod delegate;
 mod first_run;
 mod hardening;

@@ -523,6 +523,22 @@ impl TestRepo {
     }
 }
 
+/// Makes a key with ssh-keygen; returns (private key file, public key line).
+pub fn keygen(t: &TestRepo, name: &str, kind: &[&str]) -> (PathBuf, String) {
+    let key = t.home.join(".ssh").join(name);
+    std::fs::create_dir_all(key.parent().unwrap()).unwrap();
+    let status = tool(&t.home, "ssh-keygen")
+        .args(["-q", "-C", &format!("{name}@mkt-test")])
+        .args(kind)
+        .arg("-f")
+        .arg(&key)
+        .status()
+        .unwrap();
+    assert!(status.success(), "ssh-keygen {kind:?}");
+    let public = std::fs::read_to_string(format!("{}.pub", key.display())).unwrap();
+    (key, public.trim().to_string())
+}
+
 /// Makes one ed25519 key per person of `STANDARD_TEAM` in `<home>/.ssh/`,
 /// the `ssh-keygen` processes side by side.
 fn make_keys(home: &Path) -> Vec<TestPerson> {
