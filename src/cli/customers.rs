@@ -111,13 +111,6 @@ fn add(global: &Global, a: AddArgs) -> Outcome {
         holders = holders(&done.holders)
     ));
     tell_skipped(&done.skipped);
-    if let Some(size) = done.too_large {
-        say(&t!(
-            "cli.contract.too_large",
-            size = size,
-            max = repo.policy.general.max_file_bytes
-        ));
-    }
     if let Some(rel) = &done.plaintext_in_repo {
         say(&t!("cli.contract.plaintext_inside", path = rel));
     } else {

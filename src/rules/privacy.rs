@@ -13,7 +13,8 @@ use crate::source::TextLocator;
 
 declare_rule! {
     /// ## What it checks
-    /// Minutes, results.toml (its notes), touchpoints.csv, audits,
+    /// Plans (campaign.toml), minutes, results.toml (its notes),
+    /// purchases, incidents, touchpoints.csv, audits,
     /// self-reviews, the partner archive (`partners/*.toml`, whose
     /// contact is a business one) and copy (`content/*.md`, `*.txt`) hold
     /// no customer's or partner's personal
@@ -89,11 +90,14 @@ pub fn check(ctx: &View, out: &mut Vec<Diagnostic>) {
     let repo = ctx.repo;
     let mut files: Vec<&str> = Vec::new();
     for d in repo.campaigns.values() {
+        files.extend(d.campaign.iter().map(|c| c.path.as_str()));
         files.extend(d.minutes.iter().map(|m| m.path.as_str()));
         files.extend(d.results.iter().map(|r| r.path.as_str()));
+        files.extend(d.purchases.iter().map(|p| p.path.as_str()));
         files.extend(d.touchpoints.iter().map(String::as_str));
     }
     files.extend(repo.dept_minutes.iter().map(|m| m.path.as_str()));
+    files.extend(repo.incidents.iter().map(|i| i.path.as_str()));
     files.extend(repo.partners.iter().map(|p| p.path.as_str()));
     files.extend(repo.audits.iter().map(|a| a.path.as_str()));
     files.extend(repo.self_reviews.iter().map(|r| r.path.as_str()));

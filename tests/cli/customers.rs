@@ -364,3 +364,20 @@ fn explain_p001_and_p002_in_both_languages() {
         "{en}"
     );
 }
+
+#[test]
+fn p001_a_customer_number_in_an_incident_and_the_example_has_none() {
+    let t = TestRepo::example();
+    let json = t.lint_json("2026-11-25");
+    assert_no(&json, "P001");
+    assert_no(&json, "P002");
+    let incident = "incidents/2026-05-02-差评扩散.toml";
+    t.replace(
+        incident,
+        "新包装漏液差评",
+        "新包装漏液差评（顾客 139-8765-4321）",
+    );
+    let json = t.lint_json("2026-11-25");
+    let (line, col) = pos(&t.read(incident), "139-8765-4321");
+    assert_one(&json, "P001", incident, line, col, "error");
+}
