@@ -119,7 +119,23 @@ fn customers_add_refuses_bad_input_and_never_overwrites() {
         .assert()
         .code(2);
     assert!(!t.path("customers").exists());
+    t.mkt(["customers", "rekey", "--key"])
+        .arg(t.key_file(DIRECTOR))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "customers/ holds no encrypted customer data",
+        ));
     assert_eq!(add(&t, LIST, &plain).status.code(), Some(0));
+    // Someone who cannot open the store cannot rekey it; nothing changes.
+    let sealed = std::fs::read(t.path(STORE)).unwrap();
+    t.mkt(["customers", "rekey", "--key"])
+        .arg(t.key_file(SPECIALIST))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("not encrypted to your key"))
+        .stderr(predicate::str::contains("nothing was changed"));
+    assert_eq!(std::fs::read(t.path(STORE)).unwrap(), sealed);
     let before = std::fs::read(t.path(STORE)).unwrap();
     t.mkt(["customers", "add", LIST, "--from"])
         .arg(&plain)
@@ -231,6 +247,14 @@ fn p002_follows_the_signed_policy_and_rekey_follows_it_too() {
     let json = t.lint_expect(TODAY, 1);
     let found = p002(&json);
     assert_eq!(found.len(), 1, "{json:#}");
+    t.mkt(["lint", "--today", TODAY])
+        .env("MKT_LANG", "zh-CN")
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "华东会员.csv.age 没有恰好加密给今天的客户信息查看人（director）：多加密给了 li.na",
+        ))
+        .stdout(predicate::str::contains("请运行 `mkt customers rekey`"));
     assert_eq!(
         found[0]["message"],
         "华东会员.csv.age is not sealed to exactly today's customer readers (director): also to li.na"
