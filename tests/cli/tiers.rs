@@ -55,6 +55,17 @@ fn a_600000_budget_climbs_supervisor_director_ceo_in_order() {
     let said = d.ok_as("li.na", &at(10), &["approve", BIG]);
     assert!(said.contains("approved as supervisor by li.na"), "{said}");
     assert!(said.contains("director"), "who is next: {said}");
+    // `mkt status`: the next step is the director's alone, not yet the CEO's.
+    let out = d.mkt(&["status", "--format", "json"]).output().unwrap();
+    let status: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let next: Vec<_> = status["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["kind"] == "approval")
+        .map(|i| i["role"].as_str().unwrap())
+        .collect();
+    assert_eq!(next, ["director"], "{status:#}");
     d.ok_as("wang.fang", &at(11), &["approve", BIG]);
     let said = d.ok_as("liu.yang", &at(12), &["approve", BIG]);
     assert!(said.contains("approved as ceo by liu.yang"), "{said}");
@@ -379,4 +390,41 @@ fn a010_is_explained_in_both_languages_with_the_ladder_in_force() {
         zh.contains("`approvals.tiers`（supervisor ≤ 50000 < director）"),
         "{zh}"
     );
+}
+
+#[test]
+fn new_campaign_names_each_step_of_the_ladder_in_order() {
+    let (d, _) = three_steps();
+    let out = d
+        .mkt(&[
+            "new-campaign",
+            "--name",
+            "年终盛典",
+            "--start",
+            "2026-04-01",
+            "--end",
+            "2026-04-30",
+            "--owner",
+            "zhao.lei",
+            "--budget",
+            "600000",
+            "--allocation",
+            "channel=300000,content=150000,event=75000,reserve=75000",
+        ])
+        .output()
+        .unwrap();
+    // The next steps are said on stderr; stdout is the plan's path.
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{said}");
+    let line = said
+        .lines()
+        .find(|l| l.contains("budget approval"))
+        .unwrap_or_else(|| panic!("{said}"));
+    assert!(line.contains("step by step in this order"), "{line}");
+    let (s, dir, ceo) = (
+        line.find("li.na").unwrap(),
+        line.find("wang.fang").unwrap(),
+        line.find("liu.yang").unwrap(),
+    );
+    assert!(s < dir && dir < ceo, "{line}");
 }
