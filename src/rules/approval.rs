@@ -245,10 +245,11 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix
-    /// If they are one piece of work, plan them as one (`mkt revise`) and
-    /// have it approved by the step its total needs. If they are truly two,
+    /// If they are one piece of work, plan them as one (`mkt revise` one to
+    /// the whole total, `mkt cancel` the other) and have it approved by the
+    /// step its total needs. If they are truly two,
     /// record why with `mkt waive A010 <campaign.toml> --reason "…"`.
-    A010, "approval-split", Warning, "one owner's overlapping campaigns together cross an approval step each stays under"
+    A010, "approval-split", Warning, "one owner's overlapping campaigns together above a step each stays under"
 }
 
 /// A010: pairs of one owner's live, overlapping, non-emergency campaigns
