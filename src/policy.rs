@@ -1123,6 +1123,57 @@ mod tests {
     }
 
     #[test]
+    fn the_ladder_is_climbed_step_by_step_or_its_covering_step_alone() {
+        let three = DEFAULT_POLICY
+            .replace("\nevery_step = false\n", "\nevery_step = true\n")
+            .replace(
+                "[[approvals.tiers]]\nrole = \"director\"\n",
+                "[[approvals.tiers]]\nup_to = 500000\nrole = \"director\"\n\n\
+                 [[approvals.tiers]]\nrole = \"ceo\"\n",
+            );
+        let p = Policy::parse(&three, "policy.toml").unwrap();
+        let yuan = Money::from_yuan;
+        assert_eq!(p.budget_roles(yuan(50000)), ["supervisor"]);
+        assert_eq!(p.budget_roles(yuan(50001)), ["supervisor", "director"]);
+        assert_eq!(
+            p.budget_roles(yuan(600000)),
+            ["supervisor", "director", "ceo"]
+        );
+        assert_eq!(
+            p.says("approvals.tiers").as_deref(),
+            Some("supervisor ≤ 50000 < director ≤ 500000 < ceo")
+        );
+        let a = &p.approvals;
+        let split = |x, y| a.split_tier(yuan(x), yuan(y)).map(|t| t.role.as_str());
+        assert_eq!(split(30000, 30000), Some("supervisor"));
+        assert_eq!(split(20000, 30000), None);
+        assert_eq!(split(300000, 300000), Some("director"));
+        assert_eq!(split(30000, 300000), None, "one alone needs the director");
+        assert_eq!(split(600000, 600000), None, "the top step has no limit");
+
+        // Without every_step the covering step approves alone.
+        let alone = three.replace("\nevery_step = true\n", "\nevery_step = false\n");
+        let p = Policy::parse(&alone, "policy.toml").unwrap();
+        assert_eq!(p.budget_roles(yuan(600000)), ["ceo"]);
+
+        // The older keys, partly written: the missing ones are named.
+        let partial = DEFAULT_POLICY
+            .replace("\nevery_step = false\n", "\nsupervisor_limit = 50000\n")
+            .replace(
+                "[[approvals.tiers]]\nup_to = 50000\nrole = \"supervisor\"\n\n",
+                "",
+            )
+            .replace("[[approvals.tiers]]\nrole = \"director\"\n", "");
+        let err = Policy::parse(&partial, "policy.toml").unwrap_err();
+        assert!(
+            err.message
+                .contains("missing: below_limit_role, above_limit_role"),
+            "{}",
+            err.message
+        );
+    }
+
+    #[test]
     fn import_column_names_have_defaults_and_mean_one_figure() {
         // A policy written before [import] existed takes the built-in names.
         let old = DEFAULT_POLICY
