@@ -441,7 +441,11 @@ impl Approvals {
                 self.below_limit_role.take(),
                 self.above_limit_role.take(),
             ) else {
-                unreachable!("the three keys are written");
+                // Written but not read: cannot be, said rather than panicked.
+                return Err(fail(
+                    &["approvals", "supervisor_limit"],
+                    t!("tiers16.policy.old_partial", missing = "").into_owned(),
+                ));
             };
             if limit.fen() < 0 {
                 return Err(fail(
