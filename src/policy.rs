@@ -324,9 +324,23 @@ pub struct Budget {
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Approvals {
-    pub supervisor_limit: Money,
-    pub below_limit_role: String,
-    pub above_limit_role: String,
+    /// The ladder of budget approval, the smallest limit first (制度 四(一)
+    /// 审批权限按金额分级管理). Once parsed it is always set: the older
+    /// two-tier keys are read into it.
+    #[serde(default)]
+    pub tiers: Vec<Tier>,
+    /// Whether a budget climbs every step up to the one that covers it, in
+    /// order (`true`, the ladder's default), or needs that step's role
+    /// alone (`false`, what the older two-tier keys always meant).
+    #[serde(default)]
+    pub every_step: Option<bool>,
+    /// The older form of a two-step ladder: read into `tiers`, then cleared.
+    #[serde(default)]
+    pub supervisor_limit: Option<Money>,
+    #[serde(default)]
+    pub below_limit_role: Option<String>,
+    #[serde(default)]
+    pub above_limit_role: Option<String>,
     pub purchase_chain: Vec<String>,
     pub emergency_group: Vec<String>,
     pub emergency_days_after_start: i64,
@@ -334,6 +348,198 @@ pub struct Approvals {
     pub closing_signoff_role: String,
     pub copy_signoff_role: String,
     pub report_signoff_role: String,
+}
+
+/// One step of the approval ladder: budgets up to `up_to` (the last step:
+/// any amount) are approved by `role`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Tier {
+    #[serde(default)]
+    pub up_to: Option<Money>,
+    pub role: String,
+}
+
+impl Approvals {
+    /// Whether a budget needs every step up to the one covering it.
+    pub fn every_step(&self) -> bool {
+        self.every_step.unwrap_or(true)
+    }
+
+    /// The index of the step that covers a budget of `total`: the first
+    /// whose `up_to` is at least `total`, else the last step (nobody is
+    /// above it).
+    pub fn covering(&self, total: Money) -> usize {
+        self.tiers
+            .iter()
+            .position(|t| t.up_to.is_none_or(|u| total <= u))
+            .unwrap_or(self.tiers.len().saturating_sub(1))
+    }
+
+    /// The roles that approve a budget of `total`, in order: every step up
+    /// to the covering one (`every_step`), or the covering step's alone.
+    pub fn budget_roles(&self, total: Money) -> Vec<&str> {
+        if self.tiers.is_empty() {
+            return Vec::new();
+        }
+        let k = self.covering(total);
+        let from = if self.every_step() { 0 } else { k };
+        self.tiers[from..=k]
+            .iter()
+            .map(|t| t.role.as_str())
+            .collect()
+    }
+
+    /// The step two budgets split to stay under (A010): the step covering
+    /// both, when together they are above its `up_to`.
+    pub fn split_tier(&self, a: Money, b: Money) -> Option<&Tier> {
+        let t = self.tiers.get(self.covering(a.max(b)))?;
+        let up_to = t.up_to?;
+        (a <= up_to && b <= up_to && a + b > up_to).then_some(t)
+    }
+
+    /// The ladder as one line, the same in every language:
+    /// `supervisor ≤ 50000 < director ≤ 500000 < ceo`.
+    pub fn ladder_text(&self) -> String {
+        let mut out = String::new();
+        for (i, t) in self.tiers.iter().enumerate() {
+            if i > 0 {
+                out.push_str(" < ");
+            }
+            out.push_str(&t.role);
+            if let Some(u) = t.up_to {
+                out.push_str(&format!(" ≤ {u}"));
+            }
+        }
+        out
+    }
+
+    /// Reads the older two-tier keys into the ladder and checks it: exit 2
+    /// material, located at the key to fix.
+    fn settle(
+        &mut self,
+        written: &toml::Table,
+        fail: &dyn Fn(&[&str], String) -> PolicyError,
+    ) -> Result<(), PolicyError> {
+        let section = written.get("approvals").and_then(|v| v.as_table());
+        let Some(section) = section else {
+            return Ok(()); // the built-in section, already settled
+        };
+        let not_role = |r: &str| !ROLES.contains(&r);
+        let role_error =
+            |r: &str| t!("policy.not_role", role = r, roles = ROLES.join(", ")).into_owned();
+        let old: Vec<&str> = ["supervisor_limit", "below_limit_role", "above_limit_role"]
+            .into_iter()
+            .filter(|k| section.contains_key(*k))
+            .collect();
+        if section.contains_key("tiers") {
+            if let Some(first) = old.first() {
+                return Err(fail(
+                    &["approvals", first],
+                    t!("tiers16.policy.both", key = first).into_owned(),
+                ));
+            }
+        } else if old.len() == 3 {
+            let (Some(limit), Some(below), Some(above)) = (
+                self.supervisor_limit.take(),
+                self.below_limit_role.take(),
+                self.above_limit_role.take(),
+            ) else {
+                // Written but not read: cannot be, said rather than panicked.
+                return Err(fail(
+                    &["approvals", "supervisor_limit"],
+                    t!("tiers16.policy.old_partial", missing = "").into_owned(),
+                ));
+            };
+            if limit.fen() < 0 {
+                return Err(fail(
+                    &["approvals", "supervisor_limit"],
+                    t!("policy.negative_limit").into_owned(),
+                ));
+            }
+            for (key, role) in [("below_limit_role", &below), ("above_limit_role", &above)] {
+                if not_role(role) {
+                    return Err(fail(&["approvals", key], role_error(role)));
+                }
+            }
+            self.tiers = vec![
+                Tier {
+                    up_to: Some(limit),
+                    role: below,
+                },
+                Tier {
+                    up_to: None,
+                    role: above,
+                },
+            ];
+            self.every_step.get_or_insert(false);
+            return Ok(());
+        } else if let Some(first) = old.first() {
+            let missing: Vec<&str> = ["supervisor_limit", "below_limit_role", "above_limit_role"]
+                .into_iter()
+                .filter(|k| !old.contains(k))
+                .collect();
+            return Err(fail(
+                &["approvals", first],
+                t!("tiers16.policy.old_partial", missing = missing.join(", ")).into_owned(),
+            ));
+        }
+        if self.tiers.is_empty() {
+            return Err(fail(
+                &["approvals", "tiers"],
+                t!("tiers16.policy.empty").into_owned(),
+            ));
+        }
+        let last = self.tiers.len() - 1;
+        let mut below: Option<Money> = None;
+        for (i, tier) in self.tiers.iter().enumerate() {
+            let at = i.to_string();
+            let path = |key: &'static str| ["approvals", "tiers", at.as_str(), key];
+            let step = i + 1;
+            if not_role(&tier.role) {
+                return Err(fail(&path("role"), role_error(&tier.role)));
+            }
+            if let Some(j) = self.tiers[..i].iter().position(|t| t.role == tier.role) {
+                return Err(fail(
+                    &path("role"),
+                    t!("tiers16.policy.role_twice", role = tier.role, step = j + 1).into_owned(),
+                ));
+            }
+            match tier.up_to {
+                None if i < last => {
+                    return Err(fail(
+                        &["approvals", "tiers", at.as_str()],
+                        t!("tiers16.policy.no_limit", step = step).into_owned(),
+                    ));
+                }
+                None => {}
+                Some(u) if u.fen() < 0 => {
+                    return Err(fail(
+                        &path("up_to"),
+                        t!("policy.negative_limit").into_owned(),
+                    ));
+                }
+                Some(u) => {
+                    if let Some(b) = below.filter(|b| u <= *b) {
+                        return Err(fail(
+                            &path("up_to"),
+                            t!(
+                                "tiers16.policy.not_ascending",
+                                step = step,
+                                value = u,
+                                prev = step - 1,
+                                prev_value = b
+                            )
+                            .into_owned(),
+                        ));
+                    }
+                    below = Some(u);
+                }
+            }
+        }
+        self.every_step.get_or_insert(true);
+        Ok(())
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -476,6 +682,12 @@ impl Policy {
                 V::Table(_) => None,
             }
         }
+        // The ladder as settled, whichever form the file wrote it in.
+        match key {
+            "approvals.tiers" => return Some(self.approvals.ladder_text()),
+            "approvals.every_step" => return Some(self.approvals.every_step().to_string()),
+            _ => {}
+        }
         at(&self.written, key)
             .or_else(|| at(&Policy::builtin().written, key))
             .and_then(said)
@@ -500,8 +712,13 @@ impl Policy {
             at: d.at,
             message: d.message,
         })?;
-        policy.check(&doc)?;
         policy.written = toml::from_str(text).unwrap_or_default();
+        let fail = |path: &[&str], message: String| PolicyError {
+            at: doc.locate(path),
+            message,
+        };
+        policy.approvals.settle(&policy.written, &fail)?;
+        policy.check(&doc)?;
         Ok(policy)
     }
 
@@ -573,12 +790,6 @@ impl Policy {
                 ));
             }
         }
-        if a.supervisor_limit.fen() < 0 {
-            return Err(fail(
-                &["approvals", "supervisor_limit"],
-                t!("policy.negative_limit").into_owned(),
-            ));
-        }
         let b = &self.budget;
         // Blame the key that is wrong: a max over 100, else a min over 100
         // or over the max.
@@ -597,14 +808,6 @@ impl Policy {
             ));
         }
         let roles = [
-            (
-                &["approvals", "below_limit_role"][..],
-                vec![&a.below_limit_role],
-            ),
-            (
-                &["approvals", "above_limit_role"][..],
-                vec![&a.above_limit_role],
-            ),
             (
                 &["approvals", "purchase_chain"][..],
                 a.purchase_chain.iter().collect(),
@@ -840,13 +1043,10 @@ impl Policy {
             .unwrap_or_else(|| FixedOffset::east_opt(8 * 3600).unwrap())
     }
 
-    /// The role that approves a campaign budget of `total` (SPEC 4.4 tiers).
-    pub fn budget_role(&self, total: Money) -> &str {
-        if total <= self.approvals.supervisor_limit {
-            &self.approvals.below_limit_role
-        } else {
-            &self.approvals.above_limit_role
-        }
+    /// The roles that approve a campaign budget of `total`, in order
+    /// (SPEC 4.4 tiers; the ladder `approvals.tiers`).
+    pub fn budget_roles(&self, total: Money) -> Vec<&str> {
+        self.approvals.budget_roles(total)
     }
 }
 
@@ -928,9 +1128,60 @@ mod tests {
             assert!(table.contains_key(section), "missing [{section}]");
         }
         let p = Policy::builtin();
-        assert_eq!(p.approvals.supervisor_limit, Money::from_yuan(50000));
-        assert_eq!(p.budget_role(Money::from_yuan(50000)), "supervisor");
-        assert_eq!(p.budget_role(Money::from_yuan(50001)), "director");
+        assert_eq!(p.approvals.tiers[0].up_to, Some(Money::from_yuan(50000)));
+        assert_eq!(p.budget_roles(Money::from_yuan(50000)), ["supervisor"]);
+        assert_eq!(p.budget_roles(Money::from_yuan(50001)), ["director"]);
+    }
+
+    #[test]
+    fn the_ladder_is_climbed_step_by_step_or_its_covering_step_alone() {
+        let three = DEFAULT_POLICY
+            .replace("\nevery_step = false\n", "\nevery_step = true\n")
+            .replace(
+                "[[approvals.tiers]]\nrole = \"director\"\n",
+                "[[approvals.tiers]]\nup_to = 500000\nrole = \"director\"\n\n\
+                 [[approvals.tiers]]\nrole = \"ceo\"\n",
+            );
+        let p = Policy::parse(&three, "policy.toml").unwrap();
+        let yuan = Money::from_yuan;
+        assert_eq!(p.budget_roles(yuan(50000)), ["supervisor"]);
+        assert_eq!(p.budget_roles(yuan(50001)), ["supervisor", "director"]);
+        assert_eq!(
+            p.budget_roles(yuan(600000)),
+            ["supervisor", "director", "ceo"]
+        );
+        assert_eq!(
+            p.says("approvals.tiers").as_deref(),
+            Some("supervisor ≤ 50000 < director ≤ 500000 < ceo")
+        );
+        let a = &p.approvals;
+        let split = |x, y| a.split_tier(yuan(x), yuan(y)).map(|t| t.role.as_str());
+        assert_eq!(split(30000, 30000), Some("supervisor"));
+        assert_eq!(split(20000, 30000), None);
+        assert_eq!(split(300000, 300000), Some("director"));
+        assert_eq!(split(30000, 300000), None, "one alone needs the director");
+        assert_eq!(split(600000, 600000), None, "the top step has no limit");
+
+        // Without every_step the covering step approves alone.
+        let alone = three.replace("\nevery_step = true\n", "\nevery_step = false\n");
+        let p = Policy::parse(&alone, "policy.toml").unwrap();
+        assert_eq!(p.budget_roles(yuan(600000)), ["ceo"]);
+
+        // The older keys, partly written: the missing ones are named.
+        let partial = DEFAULT_POLICY
+            .replace("\nevery_step = false\n", "\nsupervisor_limit = 50000\n")
+            .replace(
+                "[[approvals.tiers]]\nup_to = 50000\nrole = \"supervisor\"\n\n",
+                "",
+            )
+            .replace("[[approvals.tiers]]\nrole = \"director\"\n", "");
+        let err = Policy::parse(&partial, "policy.toml").unwrap_err();
+        assert!(
+            err.message
+                .contains("missing: below_limit_role, above_limit_role"),
+            "{}",
+            err.message
+        );
     }
 
     #[test]

@@ -105,24 +105,29 @@ pub fn chain_for(repo: &Repo, policy: &Policy, subject: &str) -> Option<Chain> {
     match kind {
         Kind::Campaign { folder } => {
             let c = &repo.campaigns.get(&folder)?.campaign.as_ref()?.value;
-            let (kind, stages, due) = if c.emergency {
+            let (kind, stages, ordered) = if c.emergency {
                 (
                     SubjectKind::Emergency,
                     a.emergency_group.iter().map(|r| Stage::role(r)).collect(),
-                    policy.approve_by(c),
+                    false,
                 )
             } else {
+                // The ladder's steps up to the one covering the total, in
+                // order (`approvals.every_step`), or that step's alone.
+                let roles = policy.budget_roles(c.budget.total);
+                let ordered = roles.len() > 1;
                 (
                     SubjectKind::Campaign,
-                    vec![Stage::role(policy.budget_role(c.budget.total))],
-                    policy.approve_by(c),
+                    roles.into_iter().map(Stage::role).collect(),
+                    ordered,
                 )
             };
+            let due = policy.approve_by(c);
             Some(Chain {
                 kind,
                 subject: subject.to_string(),
                 stages,
-                ordered: false,
+                ordered,
                 due: Some(due),
                 owner: Some(c.owner.clone()),
                 campaign: Some(c.id.clone()),

@@ -1,7 +1,8 @@
 //! Approval rules (SPEC 4.4): the chain the policy asks for is complete
 //! before work starts (A001), in order (A002), by the right roles (A003),
 //! never by the owner (A004), still current (A005), and emergency work is
-//! approved in time (A006).
+//! approved in time (A006), and no budget is split to stay under a step
+//! of the ladder (A010).
 
 use chrono::Duration;
 
@@ -14,9 +15,10 @@ use crate::diag::{Diagnostic, Severity};
 declare_rule! {
     /// ## What it checks
     /// A campaign has its complete approval chain before its start date, a
-    /// purchase before its `needed_by` date: budgets up to
-    /// `approvals.supervisor_limit` by a supervisor, above it by the
-    /// director; purchases by department head, finance and CEO. It warns
+    /// purchase before its `needed_by` date: budgets by the ladder
+    /// `approvals.tiers` — with `approvals.every_step` each step up to the
+    /// one whose `up_to` covers the total, in order, else that step's role
+    /// alone; purchases by department head, finance and CEO. It warns
     /// `approvals.warn_days_before_start` days ahead. Only trusted, current
     /// approvals count. A chain completed after the start stays on record
     /// as a warning.
@@ -38,10 +40,14 @@ declare_rule! {
 declare_rule! {
     /// ## What it checks
     /// In an ordered chain (purchases: department head, then finance, then
-    /// CEO), no step was approved before the step it depends on.
+    /// CEO; a budget climbing the ladder `approvals.tiers` step by step when
+    /// `approvals.every_step` is on), no step was approved before the step
+    /// it depends on.
     ///
     /// ## Why
     /// 制度 三(一)：采购审批需依次经过部门负责人、财务部及CEO签字 — in that order.
+    /// 制度 二(一)：专员向主管汇报，主管向总监汇报，形成清晰的指挥链 — a budget
+    /// goes up the ladder one step at a time.
     ///
     /// ## Example
     /// ```text
@@ -65,8 +71,8 @@ declare_rule! {
     /// day, for the one role delegated by someone who holds it.
     ///
     /// ## Why
-    /// 制度 四(一)：X万元以下由主管审批，X万元以上需总监签字. Policy:
-    /// `approvals.supervisor_limit`, `below_limit_role`, `above_limit_role`.
+    /// 制度 四(一)：X万元以下由主管审批，X万元以上需总监签字. Policy: the
+    /// ladder `approvals.tiers`, `approvals.every_step`.
     ///
     /// ## Example
     /// ```text
@@ -176,6 +182,7 @@ declare_rule! {
 
 pub fn check(ctx: &View, out: &mut Vec<Diagnostic>) {
     twice(ctx, out);
+    split(ctx, out);
     let repo = ctx.repo;
     let v = &ctx.verification;
     for (dir, c) in ctx.live_campaigns() {
@@ -214,6 +221,88 @@ declare_rule! {
     /// ## Fix
     /// Approve again with `mkt approve`, which writes the plan's amount.
     A008, "approval-amount", Error, "an approval's amount is not the approved version's total"
+}
+
+declare_rule! {
+    /// ## What it checks
+    /// Two campaigns of one owner whose run periods overlap (start to end,
+    /// both days counted), each within a step of the ladder
+    /// `approvals.tiers`, together above that step's `up_to`: one piece of
+    /// work split in two (拆单) so that a lower step approves it. Cancelled
+    /// plans, versions a later one supersedes and emergency work (approved
+    /// by the emergency group, not the ladder) do not count. Each pair is
+    /// one warning, on the later plan's `budget.total`.
+    ///
+    /// ## Why
+    /// 制度 四(一)：审批权限按金额分级管理 … 为防止权力滥用，所有授权行为需记录在案，
+    /// 定期审计. A budget split to stay under a limit escapes the step its
+    /// whole amount needs.
+    ///
+    /// ## Example
+    /// ```text
+    /// 春季促销-2026-03V1 (30000) and 春季新品-2026-03V1 (30000): both
+    /// li.na's, both run in March; together 60000, above the supervisor's 50000
+    /// ```
+    ///
+    /// ## Fix
+    /// If they are one piece of work, plan them as one (`mkt revise` one to
+    /// the whole total, `mkt cancel` the other) and have it approved by the
+    /// step its total needs. If they are truly two,
+    /// record why with `mkt waive A010 <campaign.toml> --reason "…"`.
+    A010, "approval-split", Warning, "one owner's overlapping campaigns together above a step each stays under"
+}
+
+/// A010: pairs of one owner's live, overlapping, non-emergency campaigns
+/// that each stay within a step of the ladder and together are above it.
+fn split(ctx: &View, out: &mut Vec<Diagnostic>) {
+    let a = &ctx.policy.approvals;
+    let mut live: Vec<_> = ctx
+        .live_campaigns()
+        .map(|(_, c)| c)
+        .filter(|c| !c.value.emergency)
+        .collect();
+    live.sort_by(|x, y| (x.value.start.0, &x.value.id).cmp(&(y.value.start.0, &y.value.id)));
+    for (i, x) in live.iter().enumerate() {
+        for y in &live[i + 1..] {
+            let (p, q) = (&x.value, &y.value);
+            if p.owner.trim() != q.owner.trim() {
+                continue;
+            }
+            let (from, until) = (p.start.0.max(q.start.0), p.end.0.min(q.end.0));
+            if from > until {
+                continue;
+            }
+            let (pt, qt) = (p.budget.total, q.budget.total);
+            let Some(tier) = a.split_tier(pt, qt) else {
+                continue;
+            };
+            let sum = pt + qt;
+            out.push(
+                Diagnostic::new(
+                    &A010,
+                    ctx.repo.at(&y.path, &["budget", "total"]),
+                    t!(
+                        "tiers16.a010.split",
+                        a = p.id,
+                        a_total = pt,
+                        b = q.id,
+                        b_total = qt,
+                        owner = p.owner,
+                        from = from,
+                        until = until,
+                        role = tier.role,
+                        up_to = tier.up_to.unwrap_or_default(),
+                        sum = sum
+                    ),
+                )
+                .help(t!(
+                    "tiers16.a010.help",
+                    chain = a.budget_roles(sum).join(" → "),
+                    file = y.path
+                )),
+            );
+        }
+    }
 }
 
 /// A007: two trusted answers for one stage of one version of a subject,
@@ -406,17 +495,23 @@ fn stage_list(chain: &Chain) -> String {
 
 fn not_a_stage(ctx: &View, chain: &Chain, stage: &str) -> String {
     let a = &ctx.policy.approvals;
+    // A lower step of the ladder than the budget needs alone.
     if chain.kind == SubjectKind::Campaign
-        && stage == a.below_limit_role
         && let Some(c) = chain
             .campaign
             .as_deref()
             .and_then(|id| ctx.repo.campaign(id))
+        && let Some(limit) = a
+            .tiers
+            .iter()
+            .find(|t| t.role == stage)
+            .and_then(|t| t.up_to)
+            .filter(|u| *u < c.value.budget.total)
     {
         return t!(
             "rules.a003.over_limit",
             stage = stage,
-            limit = a.supervisor_limit,
+            limit = limit,
             total = c.value.budget.total
         )
         .into_owned();

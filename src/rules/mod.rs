@@ -24,7 +24,7 @@ use rust_i18n::t;
 
 use crate::diag::Diagnostic;
 
-pub use approval::{A001, A002, A003, A004, A005, A006, A007, A008, per_approval};
+pub use approval::{A001, A002, A003, A004, A005, A006, A007, A008, A010, per_approval};
 pub use budget::{B001, B002, B003, B004};
 pub use contract::{C004, is_age};
 pub use copy::{C001, C002};
@@ -57,6 +57,7 @@ pub static RULES: &[&Rule] = &[
     &D007, &D008, &D009, &D010, &B001, &B002, &B003, &B004, &A001, &A002, &A003, &A004, &A005,
     &A006, &A007, &A008, &S001, &S002, &S003, &S004, &S005, &S006, &S007, &C001, &C002, &C003,
     &C004, &P001, &P002, &A009, &D011, &D012, &D013, &D017, &D020, &D021, &D022, &D023, &D024,
+    &A010,
 ];
 
 /// A rule by code or name, as typed: `B002`, `b02`, `B2`, `Ｂ００２`,

@@ -168,7 +168,7 @@ declare_rule! {
     ///
     /// ## Example
     /// ```text
-    /// sed -i 's/supervisor_limit = 50000/supervisor_limit = 500000/' policy.toml
+    /// sed -i 's/up_to = 50000/up_to = 500000/' policy.toml
     /// git commit -am "policy"          # not signed by an admin
     /// ```
     ///

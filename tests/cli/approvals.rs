@@ -339,7 +339,7 @@ impl Dept {
     }
 
     /// `run_as`, which must succeed; its stderr.
-    fn ok_as(&self, person: &str, date: &str, args: &[&str]) -> String {
+    pub(crate) fn ok_as(&self, person: &str, date: &str, args: &[&str]) -> String {
         let out = self.run_as(person, date, args);
         assert_eq!(
             out.status.code(),
@@ -352,7 +352,7 @@ impl Dept {
     }
 
     /// `run_as`, which must be refused (exit 2) without changing anything; its stderr.
-    fn refused_as(&self, person: &str, date: &str, args: &[&str]) -> String {
+    pub(crate) fn refused_as(&self, person: &str, date: &str, args: &[&str]) -> String {
         self.sign_as(person);
         self.refused(self.mkt(args).env("GIT_COMMITTER_DATE", date))
     }

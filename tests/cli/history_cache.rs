@@ -189,10 +189,10 @@ fn play(d: &Dept, steps: &[Step]) {
             }
             Step::Policy { signer } => {
                 let policy = d.read("policy.toml");
-                let text = if policy.contains("supervisor_limit = 50000") {
-                    policy.replace("supervisor_limit = 50000", "supervisor_limit = 90000")
+                let text = if policy.contains("up_to = 50000") {
+                    policy.replace("up_to = 50000", "up_to = 90000")
                 } else {
-                    policy.replace("supervisor_limit = 90000", "supervisor_limit = 50000")
+                    policy.replace("up_to = 90000", "up_to = 50000")
                 };
                 d.write("policy.toml", &text);
                 d.git(&["add", "policy.toml"]);

@@ -34,6 +34,7 @@ mod screens_zh;
 mod suggest;
 mod tables;
 mod team_cmds;
+mod tiers;
 mod trust;
 mod view;
 mod zh_screens;

@@ -634,15 +634,10 @@ fn root_commit(d: &Dept) -> String {
 /// policy.toml with the supervisor's limit and the role below it changed.
 fn loosen_policy(d: &Dept, limit: &str, below: &str) {
     let policy = d.read("policy.toml");
-    let policy = policy
-        .replace(
-            "supervisor_limit = 50000",
-            &format!("supervisor_limit = {limit}"),
-        )
-        .replace(
-            "below_limit_role = \"supervisor\"",
-            &format!("below_limit_role = \"{below}\""),
-        );
+    let policy = policy.replace(
+        "up_to = 50000\nrole = \"supervisor\"",
+        &format!("up_to = {limit}\nrole = \"{below}\""),
+    );
     d.write("policy.toml", &policy);
     d.git(&["add", "policy.toml"]);
 }

@@ -84,6 +84,13 @@ pub(super) fn approval_step(repo: &Repo, next: &NextSteps) {
             by = next.approve_by,
             days = policy.approvals.emergency_days_after_start
         ));
+    } else if roles.len() > 1 {
+        // The ladder's steps, each in order (`approvals.every_step`).
+        say(&t!(
+            "tiers16.next.approval_steps",
+            roles = roles.join(" → "),
+            by = next.approve_by
+        ));
     } else {
         say(&t!(
             "cli.next.approval",

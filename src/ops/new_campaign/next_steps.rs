@@ -9,7 +9,8 @@ use crate::approvals::Roster;
 pub struct NextSteps {
     /// The kickoff meeting's window, first and last day.
     pub kickoff: (NaiveDate, NaiveDate),
-    /// The roles that approve the budget (one, or the emergency group),
+    /// The roles that approve the budget (the ladder's steps, in order, or
+    /// the emergency group),
     /// each with who holds it in the signed roster: (id, name).
     pub approvers: Vec<(String, Vec<(String, String)>)>,
     /// The day by which the approvals are due: the start, or for emergency
@@ -33,7 +34,11 @@ impl NextSteps {
         let approver_roles = if c.emergency {
             a.emergency_group.clone()
         } else {
-            vec![policy.budget_role(c.budget.total).to_string()]
+            policy
+                .budget_roles(c.budget.total)
+                .into_iter()
+                .map(String::from)
+                .collect()
         };
         let approvers = approver_roles
             .into_iter()
