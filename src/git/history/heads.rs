@@ -1,0 +1,130 @@
+//! The first pass over history reads each commit once, from its raw bytes:
+//! its tree, its parents and its committer's time, which is all the walk
+//! needs of it. Anything not in git's plain form is read by libgit2
+//! instead, so what the walk sees never differs from libgit2's reading.
+
+use std::collections::HashSet;
+
+use chrono::{DateTime, FixedOffset};
+use git2::{Oid, Repository};
+
+/// What the walk keeps of a commit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Head {
+    pub(super) tree: Oid,
+    pub(super) parents: Vec<Oid>,
+    pub(super) time: DateTime<FixedOffset>,
+}
+
+/// Reads commits' heads, through one handle on the object store.
+pub(super) struct Heads<'r> {
+    repo: &'r Repository,
+    odb: git2::Odb<'r>,
+    /// Commits whose parents git takes from elsewhere (a shallow clone's
+    /// edge, `info/grafts`): libgit2 reads these, as it knows the grafts.
+    grafted: HashSet<Oid>,
+}
+
+impl<'r> Heads<'r> {
+    pub(super) fn new(repo: &'r Repository) -> Result<Self, git2::Error> {
+        let mut grafted = HashSet::new();
+        for file in [repo.path().join("shallow"), repo.path().join("info/grafts")] {
+            let Ok(text) = std::fs::read_to_string(&file) else {
+                continue;
+            };
+            grafted.extend(
+                text.lines()
+                    .filter_map(|l| l.split_whitespace().next())
+                    .filter_map(|o| Oid::from_str(o).ok()),
+            );
+        }
+        Ok(Heads {
+            repo,
+            odb: repo.odb()?,
+            grafted,
+        })
+    }
+
+    /// The commit `oid`'s head, read once.
+    pub(super) fn read(&self, oid: Oid) -> Result<Head, git2::Error> {
+        if !self.grafted.contains(&oid) {
+            let obj = self.odb.read(oid)?;
+            if obj.kind() == git2::ObjectType::Commit
+                && let Some(head) = parse_head(obj.data(), oid.as_bytes().len())
+            {
+                return Ok(head);
+            }
+        }
+        let c = self.repo.find_commit(oid)?;
+        Ok(Head {
+            tree: c.tree_id(),
+            parents: c.parent_ids().collect(),
+            time: super::commit_time(&c),
+        })
+    }
+}
+
+/// The tree, parents and committer time of a commit object, as libgit2
+/// reads them; `None` for anything not in the plain form git writes (an
+/// odd time zone, extra author lines, a bad id), left to libgit2.
+pub(super) fn parse_head(data: &[u8], oid_len: usize) -> Option<Head> {
+    fn line<'a>(rest: &mut &'a [u8]) -> Option<&'a [u8]> {
+        let nl = memchr::memchr(b'\n', rest)?;
+        let (l, r) = rest.split_at(nl);
+        *rest = &r[1..];
+        Some(l)
+    }
+    let mut rest = data;
+    let hex = |s: &[u8]| -> Option<Oid> {
+        if s.len() != oid_len * 2 || !s.iter().all(u8::is_ascii_hexdigit) {
+            return None;
+        }
+        Oid::from_str(std::str::from_utf8(s).ok()?).ok()
+    };
+    let tree = hex(line(&mut rest)?.strip_prefix(b"tree ")?)?;
+    let mut parents = Vec::new();
+    let mut l = line(&mut rest)?;
+    while let Some(p) = l.strip_prefix(b"parent ") {
+        parents.push(hex(p)?);
+        l = line(&mut rest)?;
+    }
+    l.strip_prefix(b"author ")?;
+    let committer = line(&mut rest)?.strip_prefix(b"committer ")?;
+    let time = signature_time(committer)?;
+    Some(Head {
+        tree,
+        parents,
+        time,
+    })
+}
+
+/// `Name <email> <seconds> <+|-><hhmm>`: the time, in the time zone given.
+fn signature_time(sig: &[u8]) -> Option<DateTime<FixedOffset>> {
+    let gt = memchr::memrchr(b'>', sig)?;
+    let lt = memchr::memrchr(b'<', sig)?;
+    if lt >= gt {
+        return None;
+    }
+    let when = sig[gt + 1..].strip_prefix(b" ")?;
+    let sp = memchr::memchr(b' ', when)?;
+    let (secs, zone) = (&when[..sp], &when[sp + 1..]);
+    if secs.is_empty() || secs.len() > 18 || !secs.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let secs: i64 = std::str::from_utf8(secs).ok()?.parse().ok()?;
+    let (sign, hhmm) = zone.split_first()?;
+    if hhmm.len() != 4 || !hhmm.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let hhmm: i32 = std::str::from_utf8(hhmm).ok()?.parse().ok()?;
+    let (hours, mins) = (hhmm / 100, hhmm % 100);
+    if hours > 14 || mins > 59 {
+        return None;
+    }
+    let minutes = match sign {
+        b'+' => hours * 60 + mins,
+        b'-' => -(hours * 60 + mins),
+        _ => return None,
+    };
+    Some(super::time_at(secs, minutes))
+}
