@@ -232,12 +232,12 @@ impl WalkCache {
     /// (none yet, another key's, one that does not parse) or that holds far
     /// more records than the walk (history rewritten, branches dropped) is
     /// written again whole, with the walk's records only.
-    pub fn store(&self, commits: &[(Oid, Record)]) {
+    pub fn store(&self, commits: &[(Oid, &Record)]) {
         // A cache that cannot be written is only a slower next run.
         let _ = self.try_store(commits);
     }
 
-    fn try_store(&self, commits: &[(Oid, Record)]) -> std::io::Result<()> {
+    fn try_store(&self, commits: &[(Oid, &Record)]) -> std::io::Result<()> {
         let compact = |count: usize| count > 2 * commits.len() + 1024;
         let Some(loaded) = self.valid.filter(|v| !compact(v.count)) else {
             return self.rewrite(commits);
@@ -278,7 +278,7 @@ impl WalkCache {
         f.sync_data()
     }
 
-    fn rewrite(&self, commits: &[(Oid, Record)]) -> std::io::Result<()> {
+    fn rewrite(&self, commits: &[(Oid, &Record)]) -> std::io::Result<()> {
         let mut text = header(&self.key);
         for (oid, r) in commits {
             record_text(&mut text, *oid, r);

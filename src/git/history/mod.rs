@@ -214,33 +214,36 @@ fn walk_tip(repo: &Repository, tip: Oid, filter: &PathFilter) -> Result<Walk, gi
             .iter()
             .any(|c| !cache.records.contains_key(&c.oid))
     {
+        // Records for the commits read now; the cache's own for the rest.
         let mut by_commit: Vec<Vec<Changed>> = vec![Vec::new(); out.commits.len()];
         for c in &out.changes {
-            by_commit[c.commit].push((c.path.clone(), c.old, c.new));
+            if heads.contains_key(&out.commits[c.commit].oid) {
+                by_commit[c.commit].push((c.path.clone(), c.old, c.new));
+            }
         }
-        let records: Vec<(Oid, super::walk_cache::Record)> = out
+        let fresh: Vec<Option<super::walk_cache::Record>> = out
             .commits
             .iter()
             .zip(by_commit)
             .map(|(c, changes)| {
-                let tree = heads
-                    .get(&c.oid)
-                    .map(|h| h.tree)
-                    .or_else(|| cache.records.get(&c.oid).map(|r| r.tree))
-                    .expect("every commit walked was read or known");
-                (
-                    c.oid,
-                    super::walk_cache::Record {
-                        tree,
-                        time: c.time,
-                        parents: c.parents.clone(),
-                        other: c.other,
-                        changes,
-                    },
-                )
+                heads.get(&c.oid).map(|h| super::walk_cache::Record {
+                    tree: h.tree,
+                    time: c.time,
+                    parents: c.parents.clone(),
+                    other: c.other,
+                    changes,
+                })
             })
             .collect();
-        cache.store(&records);
+        let records: Option<Vec<(Oid, &super::walk_cache::Record)>> = out
+            .commits
+            .iter()
+            .zip(&fresh)
+            .map(|(c, f)| Some((c.oid, f.as_ref().or_else(|| cache.records.get(&c.oid))?)))
+            .collect();
+        if let Some(records) = records {
+            cache.store(&records);
+        }
     }
     no_earlier_than_parents(&mut out.commits);
     Ok(out)
