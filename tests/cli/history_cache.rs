@@ -13,13 +13,19 @@ const TODAY: &str = "2026-03-20";
 
 /// What a person sees from `verify` and `lint`, as JSON, with exit codes.
 fn runs(d: &Dept) -> Vec<(Option<i32>, String)> {
+    runs_with(d, &[])
+}
+
+/// `runs`, with `first` (global options) before each command.
+fn runs_with(d: &Dept, first: &[&str]) -> Vec<(Option<i32>, String)> {
     [
         vec!["verify", "--format", "json"],
         vec!["lint", "--format", "json", "--today", TODAY],
     ]
     .iter()
-    .map(|args| {
-        let out: Output = d.mkt(args).output().unwrap();
+    .map(|cmd| {
+        let args: Vec<&str> = first.iter().chain(cmd).copied().collect();
+        let out: Output = d.mkt(&args).output().unwrap();
         let err = String::from_utf8_lossy(&out.stderr).into_owned();
         assert!(!err.contains("panicked"), "mkt {args:?}: {err}");
         assert!(
@@ -77,6 +83,80 @@ fn an_ordinary_merge_at_head_neither_panics_nor_changes_a_verdict() {
     d.write("notes/c.md", "after\n");
     d.commit_all("after the merge", "2026-02-13T10:00:00+08:00");
     assert_warm_is_cold(&d);
+}
+
+fn cache_file(d: &Dept) -> std::path::PathBuf {
+    d.git_dir().join("mkt/history-cache")
+}
+
+/// A department with some history: approvals, minutes-free notes, a
+/// roster change, each its own commit.
+fn dept_with_history() -> Dept {
+    let d = Dept::new();
+    d.add_campaign(ID, "2026-03-01", "li.na", 80000, false);
+    let plan = format!("campaigns/{ID}/campaign.toml");
+    for (n, (stage, person)) in STAGES.iter().enumerate() {
+        let at = format!("2026-02-1{n}T10:00:00+08:00");
+        let file = format!("campaigns/{ID}/approvals/{n:02}-{stage}-{person}.toml");
+        d.forge(&file, &plan, stage, person, Some(person), &at);
+        d.write(&format!("notes/{n}.md"), "笔记\n");
+        d.commit_all("notes", &format!("2026-02-1{n}T11:00:00+08:00"));
+    }
+    d
+}
+
+#[test]
+fn a_cache_cut_short_mid_record_gives_the_findings_of_no_cache() {
+    let d = dept_with_history();
+    let fresh = runs_with(&d, &["--no-cache"]);
+    let whole = std::fs::read(cache_file(&d)).unwrap();
+    let text = String::from_utf8(whole.clone()).unwrap();
+    assert!(text.starts_with("mkt-history 2 "), "{text}");
+    // Where each record starts, and a cut inside a commit line and inside
+    // a path line of the last records.
+    let starts: Vec<usize> = text.match_indices("\nC\t").map(|(i, _)| i + 1).collect();
+    let path_line = text.rfind("\nP\t").expect("a record with a changed file") + 1;
+    assert!(starts.len() >= 8, "{text}");
+    for cut in [
+        starts[starts.len() - 1] + 30,
+        path_line + 20,
+        path_line,
+        starts[starts.len() - 3] + 45,
+    ] {
+        std::fs::write(cache_file(&d), &whole[..cut]).unwrap();
+        let warm = runs(&d);
+        assert_same(&warm, &fresh);
+        // The records before the one cut short are kept, the rest read
+        // again and appended, in the same order: the file is as it was.
+        let after = std::fs::read(cache_file(&d)).unwrap();
+        assert_eq!(after, whole, "cut at {cut}");
+    }
+    // Garbage in the middle: never trusted, the file written again.
+    let mut bad = whole.clone();
+    bad[starts[2]] = b'X';
+    std::fs::write(cache_file(&d), &bad).unwrap();
+    assert_same(&runs(&d), &fresh);
+    assert_eq!(std::fs::read(cache_file(&d)).unwrap(), whole);
+}
+
+#[test]
+fn a_run_after_one_new_commit_appends_to_the_cache() {
+    let d = dept_with_history();
+    runs(&d);
+    let before = std::fs::read(cache_file(&d)).unwrap();
+    d.write("notes/later.md", "之后\n");
+    d.commit_all("later", "2026-02-20T10:00:00+08:00");
+    let warm = runs(&d);
+    let after = std::fs::read(cache_file(&d)).unwrap();
+    assert!(after.len() > before.len());
+    assert_eq!(&after[..before.len()], &before[..], "older bytes changed");
+    let added = String::from_utf8_lossy(&after[before.len()..]).into_owned();
+    assert_eq!(added.matches("C\t").count(), 1, "{added}");
+    assert!(added.contains(&d.head()), "{added}");
+    // A run with nothing new leaves the file as it is.
+    runs(&d);
+    assert_eq!(std::fs::read(cache_file(&d)).unwrap(), after);
+    assert_same(&warm, &runs_with(&d, &["--no-cache"]));
 }
 
 /// One step of a generated history.

@@ -1,17 +1,20 @@
 //! Reading history once. Each commit is compared with its first parent by
 //! tree object ids, descending only into folders that changed and that can
 //! hold wanted files. Tree objects are parsed here, from their raw bytes,
-//! and a commit's trees are kept for its child: a large folder (campaigns/
-//! with thousands of entries) is read once per change, and no diff
-//! machinery or process is involved.
+//! in libgit2's buffers, and a commit's trees are kept for its child: a
+//! large folder (campaigns/ with thousands of entries) is read once per
+//! change, and no diff machinery or process is involved. Each commit is
+//! read once, in the first pass that orders history (`heads`).
 
 use std::collections::HashMap;
 
 use chrono::{DateTime, FixedOffset, TimeZone};
-use git2::{Oid, Repository, Sort};
+use git2::{Oid, Repository};
 
+mod heads;
 mod tree_diff;
 
+use heads::{Head, Heads};
 use tree_diff::{Changed, Found, TreeCache, diff_trees};
 
 /// Which paths a history walk looks at.
@@ -164,9 +167,9 @@ fn walk_tip(repo: &Repository, tip: Oid, filter: &PathFilter) -> Result<Walk, gi
     let cache = filter
         .cache_key
         .map(|key| super::walk_cache::WalkCache::load(repo, key));
-    let oids = commits_in_order(repo, tip, known_records(cache.as_ref()))?;
     let known: Option<&HashMap<Oid, super::walk_cache::Record>> =
         cache.as_ref().map(|c| &c.records);
+    let (oids, heads) = commits_in_order(repo, tip, known)?;
     // Each commit is compared with its parent on its own, so the walk splits
     // into contiguous runs, one per core, each with its own handle on the
     // repository; the runs are joined back in history's order.
@@ -181,10 +184,10 @@ fn walk_tip(repo: &Repository, tip: Oid, filter: &PathFilter) -> Result<Walk, gi
             .chunks(chunk)
             .enumerate()
             .map(|(i, run)| {
-                let path = &path;
+                let (path, heads) = (&path, &heads);
                 s.spawn(move || {
                     let repo = super::open(path).map_err(|e| git2::Error::from_str(&e))?;
-                    changes_in(&repo, run, i * chunk, filter, known)
+                    changes_in(&repo, run, i * chunk, filter, known, heads)
                 })
             })
             .collect();
@@ -211,29 +214,37 @@ fn walk_tip(repo: &Repository, tip: Oid, filter: &PathFilter) -> Result<Walk, gi
             .iter()
             .any(|c| !cache.records.contains_key(&c.oid))
     {
+        // Records for the commits read now; the cache's own for the rest.
         let mut by_commit: Vec<Vec<Changed>> = vec![Vec::new(); out.commits.len()];
         for c in &out.changes {
-            by_commit[c.commit].push((c.path.clone(), c.old, c.new));
+            if heads.contains_key(&out.commits[c.commit].oid) {
+                by_commit[c.commit].push((c.path.clone(), c.old, c.new));
+            }
         }
-        let records: Vec<(Oid, super::walk_cache::Record)> = out
+        let fresh: Vec<Option<super::walk_cache::Record>> = out
             .commits
             .iter()
             .zip(by_commit)
             .map(|(c, changes)| {
-                (
-                    c.oid,
-                    super::walk_cache::Record {
-                        time: c.time,
-                        parents: c.parents.clone(),
-                        other: c.other,
-                        changes,
-                    },
-                )
+                heads.get(&c.oid).map(|h| super::walk_cache::Record {
+                    tree: h.tree,
+                    time: c.time,
+                    parents: c.parents.clone(),
+                    other: c.other,
+                    changes,
+                })
             })
             .collect();
-        cache.store(records.iter().map(|(o, r)| (*o, r)));
+        let records: Option<Vec<(Oid, &super::walk_cache::Record)>> = out
+            .commits
+            .iter()
+            .zip(&fresh)
+            .map(|(c, f)| Some((c.oid, f.as_ref().or_else(|| cache.records.get(&c.oid))?)))
+            .collect();
+        if let Some(records) = records {
+            cache.store(&records);
+        }
     }
-    canonical(&mut out);
     no_earlier_than_parents(&mut out.commits);
     Ok(out)
 }
@@ -267,43 +278,39 @@ fn no_earlier_than_parents(commits: &mut [CommitMeta]) {
     }
 }
 
-fn known_records(
-    cache: Option<&super::walk_cache::WalkCache>,
-) -> Option<&HashMap<Oid, super::walk_cache::Record>> {
-    cache.map(|c| &c.records).filter(|r| !r.is_empty())
-}
-
-/// HEAD's history, parents before children. With a cache, in the canonical
-/// order (`canonical_order`), from the parents it keeps, reading only the
-/// commits it lacks; without one, in git's topological order (put in the
-/// canonical order once the walk has read every commit's parents).
+/// HEAD's history, parents before children, in the canonical order
+/// (`canonical_order`), and the head of each commit the cache lacks: each
+/// such commit is read once, here, and never again by the walk.
 fn commits_in_order(
     repo: &Repository,
     tip: Oid,
     known: Option<&HashMap<Oid, super::walk_cache::Record>>,
-) -> Result<Vec<Oid>, git2::Error> {
-    let Some(known) = known else {
-        let mut revwalk = repo.revwalk()?;
-        revwalk.push(tip)?;
-        revwalk.set_sorting(Sort::TOPOLOGICAL | Sort::REVERSE)?;
-        return revwalk.collect();
-    };
+) -> Result<(Vec<Oid>, HashMap<Oid, Head>), git2::Error> {
+    let reader = Heads::new(repo)?;
+    let shallow = repo.is_shallow();
+    let mut heads = HashMap::new();
     let mut failed = None;
-    let order = canonical_order(tip, |oid| match known.get(&oid) {
-        Some(r) => Some(r.parents.clone()),
-        None => match repo.find_commit(oid) {
-            Ok(c) => Some(c.parent_ids().collect()),
+    let order = canonical_order(tip, |oid| {
+        if let Some(r) = known.and_then(|k| k.get(&oid)) {
+            return Some(r.parents.clone());
+        }
+        match reader.read(oid) {
+            Ok(h) => {
+                let parents = h.parents.clone();
+                heads.insert(oid, h);
+                Some(parents)
+            }
             // A shallow clone's edge: the commit is not here.
-            Err(e) if e.code() == git2::ErrorCode::NotFound => None,
+            Err(e) if shallow && e.code() == git2::ErrorCode::NotFound => None,
             Err(e) => {
-                failed = Some(e);
+                failed.get_or_insert(e);
                 None
             }
-        },
+        }
     });
     match failed {
         Some(e) => Err(e),
-        None => Ok(order),
+        None => Ok((order, heads)),
     }
 }
 
@@ -335,37 +342,6 @@ fn canonical_order(tip: Oid, mut parents: impl FnMut(Oid) -> Option<Vec<Oid>>) -
     order
 }
 
-/// Puts a walk in the canonical order (a no-op when it already is).
-fn canonical(walk: &mut Walk) {
-    let Some(tip) = walk.commits.last().map(|c| c.oid) else {
-        return;
-    };
-    let index = walk.index();
-    let order = canonical_order(tip, |oid| {
-        index.get(&oid).map(|&i| walk.commits[i].parents.clone())
-    });
-    if order.len() != walk.commits.len()
-        || order.iter().zip(&walk.commits).all(|(a, c)| *a == c.oid)
-    {
-        return; // already canonical (or not all of it reachable: left as is)
-    }
-    let new_index: HashMap<Oid, usize> = order.iter().enumerate().map(|(i, o)| (*o, i)).collect();
-    let old_oids: Vec<Oid> = walk.commits.iter().map(|c| c.oid).collect();
-    let mut commits: Vec<Option<CommitMeta>> = std::mem::take(&mut walk.commits)
-        .into_iter()
-        .map(Some)
-        .collect();
-    walk.commits = order
-        .iter()
-        .map(|o| commits[index[o]].take().expect("each commit once"))
-        .collect();
-    for c in &mut walk.changes {
-        c.commit = new_index[&old_oids[c.commit]];
-    }
-    // Changes stay grouped by commit, in history's order.
-    walk.changes.sort_by_key(|c| c.commit);
-}
-
 /// The commits of `run` and their changes to wanted files, in order;
 /// `first` is the index of the run's first commit in the whole walk.
 fn changes_in(
@@ -374,10 +350,18 @@ fn changes_in(
     first: usize,
     filter: &PathFilter,
     known: Option<&HashMap<Oid, super::walk_cache::Record>>,
+    heads: &HashMap<Oid, Head>,
 ) -> Result<(Vec<CommitMeta>, Vec<PathChange>), git2::Error> {
     let mut commits = Vec::with_capacity(run.len());
     let mut changes = Vec::new();
-    let mut trees = TreeCache::new(repo)?;
+    let odb = repo.odb()?;
+    let mut trees = TreeCache::new(&odb);
+    let tree_of = |oid: Oid| {
+        heads
+            .get(&oid)
+            .map(|h| h.tree)
+            .or_else(|| known.and_then(|k| k.get(&oid)).map(|r| r.tree))
+    };
     for (i, &oid) in run.iter().enumerate() {
         if let Some(r) = known.and_then(|k| k.get(&oid)) {
             changes.extend(r.changes.iter().map(|(path, old, new)| PathChange {
@@ -395,17 +379,24 @@ fn changes_in(
             });
             continue;
         }
-        let commit = repo.find_commit(oid)?;
-        let parent_tree = match commit.parent_ids().next() {
-            Some(p) => Some(trees.get(repo.find_commit(p)?.tree_id(), None)?),
+        let head = match heads.get(&oid) {
+            Some(h) => h,
+            None => return Err(missing(repo, oid)),
+        };
+        let parent_tree = match head.parents.first() {
+            Some(&p) => match tree_of(p) {
+                Some(t) => Some(trees.get(t)?),
+                None => return Err(missing(repo, p)),
+            },
             None => None,
         };
-        let tree = trees.get(commit.tree_id(), parent_tree.as_deref())?;
+        let (tree, common) = trees.get_like(head.tree, parent_tree.as_deref())?;
         let mut found = Found::default();
         diff_trees(
             &mut trees,
             parent_tree.as_deref(),
             Some(&tree),
+            common,
             "",
             filter,
             &mut found,
@@ -425,13 +416,21 @@ fn changes_in(
         );
         commits.push(CommitMeta {
             oid,
-            time: commit_time(&commit),
+            time: head.time,
             backdated: None,
-            parents: commit.parent_ids().collect(),
+            parents: head.parents.clone(),
             other,
         });
     }
     Ok((commits, changes))
+}
+
+/// The error reading a commit the first pass could not read gives.
+fn missing(repo: &Repository, oid: Oid) -> git2::Error {
+    match repo.find_commit(oid) {
+        Err(e) => e,
+        Ok(_) => git2::Error::from_str(&format!("commit {oid} was not read")),
+    }
 }
 
 /// Every path that differs between two trees (`None`: the empty tree),
@@ -443,9 +442,10 @@ pub fn paths_between(
     old: Option<Oid>,
     new: Oid,
 ) -> Result<Vec<String>, git2::Error> {
-    let mut trees = TreeCache::new(repo)?;
-    let old = old.map(|id| trees.get(id, None)).transpose()?;
-    let new = trees.get(new, old.as_deref())?;
+    let odb = repo.odb()?;
+    let mut trees = TreeCache::new(&odb);
+    let old = old.map(|id| trees.get(id)).transpose()?;
+    let (new, common) = trees.get_like(new, old.as_deref())?;
     let every = PathFilter {
         cache_key: None,
         descend: &|_| true,
@@ -456,6 +456,7 @@ pub fn paths_between(
         &mut trees,
         old.as_deref(),
         Some(&new),
+        common,
         "",
         &every,
         &mut found,
@@ -471,9 +472,14 @@ pub fn paths_between(
 
 pub fn commit_time(commit: &git2::Commit) -> DateTime<FixedOffset> {
     let t = commit.time();
-    let off = FixedOffset::east_opt(t.offset_minutes() * 60)
-        .unwrap_or_else(|| FixedOffset::east_opt(0).unwrap());
-    off.timestamp_opt(t.seconds(), 0)
+    time_at(t.seconds(), t.offset_minutes())
+}
+
+/// A git time: seconds since 1970 in a zone `minutes` east of UTC.
+fn time_at(seconds: i64, minutes: i32) -> DateTime<FixedOffset> {
+    let off =
+        FixedOffset::east_opt(minutes * 60).unwrap_or_else(|| FixedOffset::east_opt(0).unwrap());
+    off.timestamp_opt(seconds, 0)
         .single()
         .unwrap_or_else(|| off.timestamp_opt(0, 0).unwrap())
 }

@@ -1,11 +1,12 @@
-//! Comparing two trees on their raw bytes: entries parsed in place, a
-//! shared prefix and suffix of a large folder skipped, subtrees with the
+//! Comparing two trees on their raw bytes: entries parsed in place, in
+//! libgit2's own buffer (never copied), a shared prefix and suffix of a
+//! large folder found once per pair of trees and skipped, subtrees with the
 //! same id on both sides never read.
 
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use git2::{Oid, Repository};
+use git2::Oid;
 
 use super::PathFilter;
 
@@ -22,10 +23,13 @@ pub(super) struct Found {
 /// Wanted files that differ between two trees (either may be absent), in
 /// folders the filter descends into. Both trees are sorted, so they are
 /// merged in one pass; a subtree with the same id on both sides is skipped.
+/// `common`: the entries `new` shares with `old` at both ends, when reading
+/// `new` already found them (`TreeCache::get_like`).
 pub(super) fn diff_trees(
     trees: &mut TreeCache,
     old: Option<&RawTree>,
     new: Option<&RawTree>,
+    common: Option<Common>,
     prefix: &str,
     filter: &PathFilter,
     out: &mut Found,
@@ -37,9 +41,9 @@ pub(super) fn diff_trees(
         // Entries in the bytes both trees share at their start and end are
         // the same entries: skip them without comparing one by one. A commit
         // that touches one campaign of thousands compares only that one.
-        let (head, tail) = a.common_entries(b);
-        olds = &olds[head..olds.len() - tail.0];
-        news = &news[head..news.len() - tail.1];
+        let Common { head, tail } = common.unwrap_or_else(|| a.common_entries(b));
+        olds = &olds[head..olds.len() - tail];
+        news = &news[head..news.len() - tail];
     }
     let (mut i, mut j) = (0, 0);
     while i < olds.len() || j < news.len() {
@@ -88,9 +92,23 @@ pub(super) fn diff_trees(
         let (old_dir, new_dir) = (side(o, EntryKind::Tree), side(n, EntryKind::Tree));
         if old_dir.is_some() || new_dir.is_some() {
             if (filter.descend)(&path) {
-                let a = old_dir.map(|id| trees.get(id, None)).transpose()?;
-                let b = new_dir.map(|id| trees.get(id, a.as_deref())).transpose()?;
-                diff_trees(trees, a.as_deref(), b.as_deref(), &path, filter, out)?;
+                let a = old_dir.map(|id| trees.get(id)).transpose()?;
+                let (b, common) = match new_dir {
+                    Some(id) => {
+                        let (b, common) = trees.get_like(id, a.as_deref())?;
+                        (Some(b), common)
+                    }
+                    None => (None, None),
+                };
+                diff_trees(
+                    trees,
+                    a.as_deref(),
+                    b.as_deref(),
+                    common,
+                    &path,
+                    filter,
+                    out,
+                )?;
             } else {
                 out.other = true;
             }
@@ -201,19 +219,47 @@ pub(super) struct RawEntry {
     kind: EntryKind,
 }
 
+/// How many entries two trees share, pair for pair and byte for byte, at
+/// their start (`head`) and at their end (`tail`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) struct Common {
+    pub(super) head: usize,
+    pub(super) tail: usize,
+}
+
+/// A tree object's bytes, where libgit2 keeps them: the object read from
+/// the object store is held, not copied.
+pub(super) enum Bytes<'o> {
+    Odb(git2::OdbObject<'o>),
+    /// Bytes made by a test.
+    #[cfg(test)]
+    Owned(Vec<u8>),
+}
+
+impl Bytes<'_> {
+    fn get(&self) -> &[u8] {
+        match self {
+            Bytes::Odb(o) => o.data(),
+            #[cfg(test)]
+            Bytes::Owned(v) => v,
+        }
+    }
+}
+
 /// A tree object's bytes (`<mode> <name>\0<20-byte id>` repeated) and its entries.
-pub(super) struct RawTree {
-    data: Vec<u8>,
+pub(super) struct RawTree<'o> {
+    data: Bytes<'o>,
     entries: Vec<RawEntry>,
     oid_len: usize,
 }
 
-impl RawTree {
-    fn parse(data: Vec<u8>, oid_len: usize) -> Option<RawTree> {
-        let mut entries = Vec::with_capacity(data.len() / 48);
+impl<'o> RawTree<'o> {
+    fn parse(data: Bytes<'o>, oid_len: usize) -> Option<RawTree<'o>> {
+        let bytes = data.get();
+        let mut entries = Vec::with_capacity(bytes.len() / 48);
         let mut i = 0;
-        while i < data.len() {
-            let (e, next) = parse_entry(&data, i, oid_len)?;
+        while i < bytes.len() {
+            let (e, next) = parse_entry(bytes, i, oid_len)?;
             entries.push(e);
             i = next;
         }
@@ -225,22 +271,25 @@ impl RawTree {
     }
 
     fn name(&self, e: &RawEntry) -> &[u8] {
-        &self.data[e.name.0 as usize..e.name.1 as usize]
+        &self.data.get()[e.name.0 as usize..e.name.1 as usize]
     }
 
     fn oid(&self, e: &RawEntry) -> &[u8] {
-        &self.data[e.oid as usize..e.oid as usize + self.oid_len]
+        &self.data.get()[e.oid as usize..e.oid as usize + self.oid_len]
     }
 
     /// Parses `data` knowing a tree it shares most bytes with: entries that
     /// lie in the bytes both share at the start and at the end are taken
     /// over (shifted at the end), only the middle is parsed. Falls back to a
     /// full parse if the middle does not meet the shared end on a boundary.
-    fn parse_like(data: Vec<u8>, base: &RawTree) -> Option<RawTree> {
-        let (a, oid_len) = (&base.data, base.oid_len);
-        let max = a.len().min(data.len());
-        let prefix = mismatch(a, &data, max);
-        let suffix = mismatch_rev(a, &data, max - prefix);
+    /// The entries taken over are the ones the two trees have in common, so
+    /// comparing the two needs no second scan of their bytes.
+    fn parse_like(data: Bytes<'o>, base: &RawTree) -> Option<(RawTree<'o>, Option<Common>)> {
+        let bytes = data.get();
+        let (a, oid_len) = (base.data.get(), base.oid_len);
+        let max = a.len().min(bytes.len());
+        let prefix = mismatch(a, bytes, max);
+        let suffix = mismatch_rev(a, bytes, max - prefix);
         let end = |e: &RawEntry| e.oid as usize + oid_len;
         let head = base.entries.partition_point(|e| end(e) <= prefix);
         let tail_from = base
@@ -248,27 +297,27 @@ impl RawTree {
             .partition_point(|e| (e.start as usize) < a.len() - suffix)
             .max(head);
         // Where the shared tail starts in the new bytes.
-        let shift = data.len() as i64 - a.len() as i64;
+        let shift = bytes.len() as i64 - a.len() as i64;
         let stop = base
             .entries
             .get(tail_from)
-            .map_or(data.len(), |e| (e.start as i64 + shift) as usize);
+            .map_or(bytes.len(), |e| (e.start as i64 + shift) as usize);
         let mut entries = Vec::with_capacity(base.entries.len() + 4);
         entries.extend(base.entries[..head].iter().cloned());
         let mut i = base
             .entries
             .get(head)
-            .map_or(prefix.min(data.len()), |e| e.start as usize);
+            .map_or(prefix.min(bytes.len()), |e| e.start as usize);
         if head == base.entries.len() {
             i = base.entries.last().map_or(0, end);
         }
         while i < stop {
-            let (e, next) = parse_entry(&data, i, oid_len)?;
+            let (e, next) = parse_entry(bytes, i, oid_len)?;
             entries.push(e);
             i = next;
         }
         if i != stop {
-            return RawTree::parse(data, oid_len);
+            return RawTree::parse(data, oid_len).map(|t| (t, None));
         }
         entries.extend(base.entries[tail_from..].iter().map(|e| RawEntry {
             start: (e.start as i64 + shift) as u32,
@@ -279,17 +328,24 @@ impl RawTree {
             oid: (e.oid as i64 + shift) as u32,
             kind: e.kind,
         }));
-        Some(RawTree {
-            data,
-            entries,
-            oid_len,
-        })
+        let common = Common {
+            head,
+            tail: base.entries.len() - tail_from,
+        };
+        Some((
+            RawTree {
+                data,
+                entries,
+                oid_len,
+            },
+            Some(common),
+        ))
     }
 
-    /// How many entries at the start of both trees, and at the end of each,
+    /// How many entries at the start of both trees, and at the end of both,
     /// lie in byte ranges the two trees share exactly.
-    fn common_entries(&self, other: &RawTree) -> (usize, (usize, usize)) {
-        let (a, b) = (&self.data, &other.data);
+    fn common_entries(&self, other: &RawTree) -> Common {
+        let (a, b) = (self.data.get(), other.data.get());
         let max = a.len().min(b.len());
         let prefix = mismatch(a, b, max);
         let suffix = mismatch_rev(a, b, max - prefix);
@@ -313,7 +369,7 @@ impl RawTree {
             .min(tail_b)
             .min(self.entries.len() - head)
             .min(other.entries.len() - head);
-        (head, (tail, tail))
+        Common { head, tail }
     }
 
     fn oid_of(&self, e: &RawEntry) -> Oid {
@@ -323,52 +379,58 @@ impl RawTree {
 
 /// Trees read for the last commit, kept for the next one: in a walk from
 /// parent to child, a commit's trees come back as its child's parent trees.
-pub(super) struct TreeCache<'r> {
-    odb: git2::Odb<'r>,
-    current: HashMap<Oid, Rc<RawTree>>,
-    previous: HashMap<Oid, Rc<RawTree>>,
+pub(super) struct TreeCache<'o> {
+    odb: &'o git2::Odb<'o>,
+    current: HashMap<Oid, Rc<RawTree<'o>>>,
+    previous: HashMap<Oid, Rc<RawTree<'o>>>,
 }
 
-impl<'r> TreeCache<'r> {
-    pub(super) fn new(repo: &'r Repository) -> Result<Self, git2::Error> {
-        Ok(TreeCache {
-            odb: repo.odb()?,
+impl<'o> TreeCache<'o> {
+    pub(super) fn new(odb: &'o git2::Odb<'o>) -> Self {
+        TreeCache {
+            odb,
             current: HashMap::new(),
             previous: HashMap::new(),
-        })
+        }
+    }
+
+    /// The tree `id`.
+    pub(super) fn get(&mut self, id: Oid) -> Result<Rc<RawTree<'o>>, git2::Error> {
+        self.get_like(id, None).map(|(t, _)| t)
     }
 
     /// The tree `id`; `base`, a tree it likely differs little from (its
-    /// parent's version), lets most of its entries be taken over unparsed.
-    pub(super) fn get(
+    /// parent's version), lets most of its entries be taken over unparsed,
+    /// and then gives what the two have in common.
+    pub(super) fn get_like(
         &mut self,
         id: Oid,
         base: Option<&RawTree>,
-    ) -> Result<Rc<RawTree>, git2::Error> {
+    ) -> Result<(Rc<RawTree<'o>>, Option<Common>), git2::Error> {
         if let Some(t) = self.current.get(&id) {
-            return Ok(t.clone());
+            return Ok((t.clone(), None));
         }
-        let t = match self.previous.remove(&id) {
-            Some(t) => t,
+        let (t, common) = match self.previous.remove(&id) {
+            Some(t) => (t, None),
             None => {
-                let obj = self.odb.read(id)?;
+                let odb: &'o git2::Odb<'o> = self.odb;
+                let obj = odb.read(id)?;
                 if obj.kind() != git2::ObjectType::Tree {
                     return Err(git2::Error::from_str(&format!("{id} is not a tree")));
                 }
                 let oid_len = id.as_bytes().len();
-                let data = obj.data().to_vec();
+                let data = Bytes::Odb(obj);
                 let parsed = match base {
                     Some(b) if b.oid_len == oid_len => RawTree::parse_like(data, b),
-                    _ => RawTree::parse(data, oid_len),
+                    _ => RawTree::parse(data, oid_len).map(|t| (t, None)),
                 };
-                Rc::new(
-                    parsed
-                        .ok_or_else(|| git2::Error::from_str(&format!("tree {id} is malformed")))?,
-                )
+                let (t, common) = parsed
+                    .ok_or_else(|| git2::Error::from_str(&format!("tree {id} is malformed")))?;
+                (Rc::new(t), common)
             }
         };
         self.current.insert(id, t.clone());
-        Ok(t)
+        Ok((t, common))
     }
 
     pub(super) fn next_generation(&mut self) {
@@ -399,7 +461,7 @@ mod tests {
     #[test]
     fn parsing_like_a_base_equals_a_full_parse() {
         let base = tree(&["a", "bb", "c", "dd", "e"]);
-        let base = RawTree::parse(base, 20).unwrap();
+        let base = RawTree::parse(Bytes::Owned(base), 20).unwrap();
         for next in [
             tree(&["a", "bb", "c", "dd", "e"]),
             tree(&["a", "bb", "cx", "dd", "e"]),
@@ -410,9 +472,81 @@ mod tests {
             tree(&["a"]),
             tree(&[]),
         ] {
-            let full = RawTree::parse(next.clone(), 20).unwrap();
-            let like = RawTree::parse_like(next, &base).unwrap();
+            let full = RawTree::parse(Bytes::Owned(next.clone()), 20).unwrap();
+            let (like, common) = RawTree::parse_like(Bytes::Owned(next), &base).unwrap();
             assert_eq!(entries(&full), entries(&like));
+            // What parsing found in common is what a scan of both finds, or
+            // a part of it that skips only identical entries.
+            let scanned = base.common_entries(&full);
+            let common = common.unwrap_or(scanned);
+            for k in 0..common.head {
+                assert_eq!(base.name(&base.entries[k]), full.name(&full.entries[k]));
+                assert_eq!(base.oid(&base.entries[k]), full.oid(&full.entries[k]));
+            }
+            for k in 1..=common.tail {
+                let (x, y) = (
+                    &base.entries[base.entries.len() - k],
+                    &full.entries[full.entries.len() - k],
+                );
+                assert_eq!(base.name(x), full.name(y));
+                assert_eq!(base.oid(x), full.oid(y));
+            }
+            assert!(common.head + common.tail <= base.entries.len().min(full.entries.len()));
         }
+    }
+
+    /// Every entry kind git writes, with names that are not ASCII: mkt's
+    /// parse of the raw tree gives the names, ids and kinds libgit2 gives.
+    #[test]
+    fn a_raw_tree_parses_as_libgit2_reads_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = git2::Repository::init(dir.path()).unwrap();
+        let blob = repo.blob(b"x\n").unwrap();
+        let sub = repo.treebuilder(None).unwrap().write().unwrap();
+        let gitlink = Oid::from_str("1234567890abcdef1234567890abcdef12345678").unwrap();
+        let mut b = repo.treebuilder(None).unwrap();
+        let made: &[(&str, Oid, i32)] = &[
+            ("campaign.toml", blob, 0o100644),
+            ("春季促销-2026-03V1", sub, 0o040000),
+            ("运行.sh", blob, 0o100755),
+            ("链接", blob, 0o120000),
+            ("vendor-子模块", gitlink, 0o160000),
+            ("Ünïcödé ñame.md", blob, 0o100644),
+            ("a.b", blob, 0o100644),
+            ("a", sub, 0o040000),
+            ("a-", blob, 0o100644),
+        ];
+        for (name, id, mode) in made {
+            b.insert(name, *id, *mode).unwrap();
+        }
+        let id = b.write().unwrap();
+        let tree = repo.find_tree(id).unwrap();
+        let odb = repo.odb().unwrap();
+        let raw = RawTree::parse(Bytes::Odb(odb.read(id).unwrap()), 20).unwrap();
+        assert_eq!(raw.entries.len(), tree.len());
+        for (e, g) in raw.entries.iter().zip(tree.iter()) {
+            assert_eq!(raw.name(e), g.name_bytes());
+            assert_eq!(raw.oid_of(e), g.id());
+            let kind = match g.kind() {
+                Some(git2::ObjectType::Tree) => EntryKind::Tree,
+                Some(git2::ObjectType::Blob) => EntryKind::Blob,
+                _ => EntryKind::Other,
+            };
+            assert_eq!(e.kind, kind, "{:?}", g.name());
+        }
+        // In git's order, as libgit2 sorted them (a folder sorts as `a/`).
+        for w in raw.entries.windows(2) {
+            assert_eq!(
+                git_order(&raw, &w[0], &raw, &w[1]),
+                std::cmp::Ordering::Less
+            );
+        }
+        // Parsed like a neighbour, the same entries.
+        let mut b = repo.treebuilder(Some(&tree)).unwrap();
+        b.insert("运行.sh", sub, 0o040000).unwrap();
+        let next = b.write().unwrap();
+        let full = RawTree::parse(Bytes::Odb(odb.read(next).unwrap()), 20).unwrap();
+        let (like, _) = RawTree::parse_like(Bytes::Odb(odb.read(next).unwrap()), &raw).unwrap();
+        assert_eq!(entries(&full), entries(&like));
     }
 }
