@@ -72,6 +72,9 @@ pub struct Policy {
     /// When KPIs behind target are worth a warning (D017).
     #[serde(default)]
     pub kpi: Kpi,
+    /// The phases a campaign plans (D015); absent: none required.
+    #[serde(default)]
+    pub campaigns: Campaigns,
     /// When audits and self-reviews are due (D020, D022).
     #[serde(default)]
     pub records: Records,
@@ -85,6 +88,9 @@ pub use meet::{ALL_MEMBERS, Incidents, Kpi, LateSeverity, LevelTimes, Meetings};
 
 mod records;
 pub use records::{Records, parse_month};
+
+mod cadence;
+pub use cadence::{Cadence, Campaigns, Period};
 
 /// `mkt results import`: which CSV column names (an ad platform's export,
 /// in Chinese or English) mean which figure. A name is matched whole,
@@ -848,6 +854,7 @@ impl Policy {
         self.check_notify(&fail)?;
         self.check_import(&fail)?;
         self.check_meet(&fail)?;
+        self.check_cadence(&fail)?;
         let n = &self.naming;
         if let Some(bad) = n
             .campaign_minutes_kinds

@@ -81,6 +81,9 @@ pub struct Phase {
     pub end: Date,
     #[serde(default)]
     pub owner: String,
+    /// 核心动作: what the phase does (D015).
+    #[serde(default)]
+    pub actions: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -251,6 +251,46 @@ fn table(v: Vocab) -> &'static [(&'static str, &'static [&'static str])] {
     }
 }
 
+/// A day of the week as typed: `fri`, `Friday`, `周五`, `星期五`, `礼拜五`
+/// (周日 / 周天 / 星期日 / 星期天 for Sunday), or its number `5` (7: Sunday).
+pub fn weekday(s: &str) -> Option<chrono::Weekday> {
+    use chrono::Weekday::*;
+    let s = halfwidth(s);
+    let s = s.trim().to_lowercase();
+    let days = [Mon, Tue, Wed, Thu, Fri, Sat, Sun];
+    let english = [
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+    ];
+    if let Some(i) = english
+        .iter()
+        .position(|d| s == *d || (s.len() == 3 && d.starts_with(s.as_str())))
+    {
+        return Some(days[i]);
+    }
+    let n = s
+        .strip_prefix('周')
+        .or_else(|| s.strip_prefix("星期"))
+        .or_else(|| s.strip_prefix("礼拜"))
+        .unwrap_or(&s);
+    let chinese = ["一", "二", "三", "四", "五", "六", "日"];
+    if let Some(i) = chinese.iter().position(|d| n == *d) {
+        return Some(days[i]);
+    }
+    if n == "天" && n != s {
+        return Some(Sun);
+    }
+    match n.parse::<usize>() {
+        Ok(i @ 1..=7) => Some(days[i - 1]),
+        _ => None,
+    }
+}
+
 /// The id a word stands for: the id itself, or one of its Chinese names
 /// (full-width letters read as ASCII; `CEO` in any case). `None`: not a
 /// word of this kind (the caller says what is known).
@@ -402,6 +442,28 @@ mod tests {
             ["channel=45,000", "content=15000"]
         );
         assert_eq!(split_list("a, b ,,c"), ["a", "b", "c"]);
+    }
+
+    #[test]
+    fn weekdays_as_typed() {
+        use chrono::Weekday::*;
+        for (typed, day) in [
+            ("fri", Fri),
+            ("Friday", Fri),
+            ("周五", Fri),
+            ("星期五", Fri),
+            ("礼拜五", Fri),
+            ("５", Fri),
+            ("周日", Sun),
+            ("周天", Sun),
+            ("星期天", Sun),
+            (" 周一 ", Mon),
+        ] {
+            assert_eq!(weekday(typed), Some(day), "{typed}");
+        }
+        for typed in ["", "天", "周八", "fr", "8", "0", "frid"] {
+            assert_eq!(weekday(typed), None, "{typed}");
+        }
     }
 }
 

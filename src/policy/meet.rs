@@ -76,6 +76,9 @@ pub struct Meetings {
     /// How D004 (minutes committed late) counts: `warning` or `error`.
     #[serde(default)]
     pub minutes_late_severity: LateSeverity,
+    /// Kind → how often it is held (D014).
+    #[serde(default)]
+    pub cadence: BTreeMap<String, super::Cadence>,
 }
 
 /// A finding's weight as the policy chooses it.
@@ -104,12 +107,16 @@ pub struct Kpi {
     /// A KPI below this share of its target's pace so far is a warning.
     #[serde(default = "fifty")]
     pub behind_pace_percent: u32,
+    /// How many KPI targets a campaign sets at least (D016, 规范 三(二)1).
+    #[serde(default)]
+    pub min_targets: u32,
 }
 
 impl Default for Kpi {
     fn default() -> Kpi {
         Kpi {
             behind_pace_percent: fifty(),
+            min_targets: 0,
         }
     }
 }

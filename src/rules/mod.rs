@@ -4,6 +4,7 @@
 
 mod approval;
 mod budget;
+mod cadence;
 mod contract;
 mod copy;
 mod copy_text;
@@ -16,6 +17,7 @@ mod legal;
 mod meeting;
 mod minutes;
 mod naming;
+mod plan;
 mod privacy;
 mod records;
 mod signature;
@@ -26,6 +28,7 @@ use crate::diag::Diagnostic;
 
 pub use approval::{A001, A002, A003, A004, A005, A006, A007, A008, A010, per_approval};
 pub use budget::{B001, B002, B003, B004};
+pub use cadence::D014;
 pub use contract::{C004, is_age};
 pub use copy::{C001, C002};
 pub use deadline::{
@@ -39,6 +42,7 @@ pub use legal::C003;
 pub use meeting::{D012, D013};
 pub use minutes::D009;
 pub use naming::{N001, N002, N003};
+pub use plan::{D015, D016};
 pub use privacy::{P001, P002, find as personal_numbers};
 pub use records::{
     D020, D021, D022, D023, D024, audit_deadlines, is_superior, partner_id, review_deadlines,
@@ -56,8 +60,8 @@ pub static RULES: &[&Rule] = &[
     &F001, &F002, &F003, &F004, &N001, &N002, &N003, &D001, &D002, &D003, &D004, &D005, &D006,
     &D007, &D008, &D009, &D010, &B001, &B002, &B003, &B004, &A001, &A002, &A003, &A004, &A005,
     &A006, &A007, &A008, &S001, &S002, &S003, &S004, &S005, &S006, &S007, &C001, &C002, &C003,
-    &C004, &P001, &P002, &A009, &D011, &D012, &D013, &D017, &D020, &D021, &D022, &D023, &D024,
-    &A010,
+    &C004, &P001, &P002, &A009, &D011, &D012, &D013, &D014, &D015, &D016, &D017, &D020, &D021,
+    &D022, &D023, &D024, &A010,
 ];
 
 /// A rule by code or name, as typed: `B002`, `b02`, `B2`, `Ｂ００２`,
@@ -120,6 +124,8 @@ pub fn check(ctx: &View) -> Vec<Diagnostic> {
     privacy::check_store(ctx, &mut out);
     emergency::check(ctx, &mut out);
     meeting::check(ctx, &mut out);
+    cadence::check(ctx, &mut out);
+    plan::check(ctx, &mut out);
     kpi::check(ctx, &mut out);
     records::check(ctx, &mut out);
     crate::diag::sort(&mut out);

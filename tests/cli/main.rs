@@ -28,6 +28,7 @@ mod report;
 mod report_zh;
 mod results_cmds;
 mod rulebook;
+mod rulebook_cadence;
 mod rulebook_meet;
 mod screens;
 mod screens_zh;

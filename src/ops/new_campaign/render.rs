@@ -113,14 +113,19 @@ pub(super) fn phase_blocks(phases: &[PhasePlan]) -> String {
         .iter()
         .map(|p| {
             format!(
-                "[[phases]]\n{}\nstart = {}\nend = {}\nowner = {}",
+                "[[phases]]\n{}\nstart = {}\nend = {}\nowner = {}\n{}",
                 commented(
                     format!("name = {}", toml_str(&p.name)),
                     phase_label(&p.name)
                 ),
                 date(p.start),
                 date(p.end),
-                toml_str(&p.owner)
+                toml_str(&p.owner),
+                // 规范 三(三)1: the planner writes each phase's core actions (D015).
+                commented(
+                    "actions = []".to_string(),
+                    "核心动作, 如 [\"预告海报\", \"达人种草\"]"
+                )
             )
         })
         .collect::<Vec<_>>()
