@@ -11,13 +11,15 @@ use crate::ops::contract::{
     self, AddOptions, Holder, OpenOptions, PassphraseFn, RekeyOptions, Skipped,
 };
 
-/// Contracts, encrypted (合同加密存储): only the director and finance can read them
+/// Contracts, encrypted (合同加密存储): only the contract readers can read them
 ///
 /// A contract is stored as campaigns/<ID>/contracts/<name>.age, encrypted
-/// with age to the SSH keys (ssh-ed25519, ssh-rsa) of everyone with the
-/// director or finance role in the signed roster (team.toml). The plaintext
-/// never goes into the repository. `mkt lint` reports any file in
-/// contracts/ that is not encrypted (C004).
+/// with age to the SSH keys (ssh-ed25519, ssh-rsa) of everyone holding a
+/// role of [governance] contract_readers (the signed policy; default the
+/// director and finance) in the signed roster (team.toml). The plaintext
+/// never goes into the repository. `mkt lint` reports a file in contracts/
+/// that is not encrypted, or not to exactly today's readers (C004); `mkt
+/// explain C004` names the roles in force.
 #[derive(Debug, clap::Subcommand)]
 pub enum Command {
     Add(AddArgs),
@@ -25,7 +27,7 @@ pub enum Command {
     Rekey(RekeyArgs),
 }
 
-/// Encrypt a contract for the director and finance into the campaign's contracts/
+/// Encrypt a contract for the contract readers into the campaign's contracts/
 ///
 /// Prints the new file's path; says whom it is encrypted to and whose keys
 /// could not be used. Then delete the plaintext and commit the .age file.
@@ -72,11 +74,12 @@ pub struct OpenArgs {
     pub input: InputArgs,
 }
 
-/// Re-encrypt a campaign's contracts to the director and finance as the roster is now
+/// Re-encrypt a campaign's contracts to the contract readers as they are now
 ///
 /// Run it after people join or leave those roles (team.toml changed and
-/// signed by an admin). Decrypts each contract with your key first; if one
-/// cannot be opened, nothing changes. Commit the changed files afterwards.
+/// signed by an admin) or after governance.contract_readers changed.
+/// Decrypts each contract with your key first; if one cannot be opened,
+/// nothing changes. Commit the changed files afterwards.
 /// Someone who could read a contract before may still have the old version
 /// from history.
 ///
@@ -175,13 +178,6 @@ fn add(global: &Global, a: AddArgs) -> Outcome {
         holders = holders(&done.holders)
     ));
     tell_skipped(&done.skipped);
-    if let Some(size) = done.too_large {
-        say(&t!(
-            "cli.contract.too_large",
-            size = size,
-            max = repo.policy.general.max_file_bytes
-        ));
-    }
     if let Some(rel) = &done.plaintext_in_repo {
         say(&t!("cli.contract.plaintext_inside", path = rel));
     } else {

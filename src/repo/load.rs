@@ -32,7 +32,7 @@ enum Loaded {
     Text(Kind, String),
     Listed(Kind),
     /// A contract: listed, with its first bytes.
-    Contract(Kind, std::result::Result<bool, String>),
+    Contract(Kind, std::result::Result<Option<BTreeSet<String>>, String>),
     /// A file of the customer data store: listed, with its age header's
     /// recipient tags (`None`: not an age file).
     Sealed(std::result::Result<Option<BTreeSet<String>>, String>),
@@ -479,21 +479,7 @@ fn load_one(root: &Path, rel: &str, entry: Entry, max_bytes: u64, bytes: Option<
     // (armored or binary): a plaintext that merely starts with the header's
     // first line is not sealed.
     if let Kind::Contract { .. } = kind {
-        let reader = age::armor::ArmoredReader::new(std::io::BufReader::new(file));
-        let sealed = match age::Decryptor::new_buffered(reader) {
-            Ok(_) => Ok(true),
-            // A short or garbled file is simply not an age file.
-            Err(age::DecryptError::Io(e))
-                if !matches!(
-                    e.kind(),
-                    std::io::ErrorKind::InvalidData | std::io::ErrorKind::UnexpectedEof
-                ) =>
-            {
-                Err(e.to_string())
-            }
-            Err(_) => Ok(false),
-        };
-        return Loaded::Contract(kind, sealed);
+        return Loaded::Contract(kind, super::sealed::read_head(file));
     }
     // Customer data: like a contract, only its age header is read, for the
     // keys it is sealed to (P002).

@@ -86,9 +86,9 @@ pub struct CampaignDir {
     /// binary copy (images, video, office files: `is_binary_copy`), not read.
     pub content: Vec<String>,
     pub contracts: Vec<String>,
-    /// Whether each contract parses as an age file (its whole header), or
-    /// why it could not be read.
-    pub contract_sealed: HashMap<String, std::result::Result<bool, String>>,
+    /// The recipient tags of each contract's age header (C004), `None` for
+    /// a file that is not a whole age file, or why it could not be read.
+    pub contract_sealed: HashMap<String, std::result::Result<Option<BTreeSet<String>>, String>>,
     /// touchpoints.csv, text in `Repo::texts`.
     pub touchpoints: Option<String>,
 }

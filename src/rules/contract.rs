@@ -9,23 +9,32 @@ declare_rule! {
     /// ## What it checks
     /// Every file in `campaigns/<ID>/contracts/` is an age-encrypted file:
     /// it starts with the header `age-encryption.org/v1` (or is ASCII-armored
-    /// age). The extension alone proves nothing.
+    /// age); the extension alone proves nothing. And it is sealed to exactly
+    /// the contract readers of today: one recipient stanza for each SSH key,
+    /// valid today, of everyone in the signed roster holding a role of
+    /// `governance.contract_readers`, and no other. Keys are compared one by
+    /// one, by the tag age writes in each stanza; nothing is decrypted.
     ///
     /// ## Why
     /// 制度 三(二)：重要合同需加密存储，仅总监与财务部可调阅. A plaintext
-    /// contract in the repository can be read by everyone who can clone it.
+    /// contract in the repository can be read by everyone who can clone it; one
+    /// still sealed to someone who left those roles stays readable by them, and
+    /// one not sealed to a new director cannot be opened by them.
     ///
     /// ## Example
     /// ```text
-    /// campaigns/618年中大促-2026-06V1/contracts/媒体投放合同.pdf
+    /// campaigns/618年中大促-2026-06V1/contracts/媒体投放合同.pdf       # plaintext
+    /// campaigns/618年中大促-2026-06V1/contracts/场地租赁合同.pdf.age   # sealed before zhou.min became director
     /// ```
     ///
     /// ## Fix
-    /// Encrypt it for the director and finance, and delete the plaintext:
+    /// Encrypt a plaintext contract for the contract readers, and delete it:
     /// `mkt contract add 618年中大促-2026-06V1 ~/Downloads/媒体投放合同.pdf`.
-    /// If the plaintext was ever committed it is still in history: rewrite it
-    /// out, and tell the leads.
-    C004, "plaintext-contract", Error, "a file in contracts/ that is not encrypted"
+    /// After the roster or the readers changed:
+    /// `mkt contract rekey 618年中大促-2026-06V1`, and commit. If the
+    /// plaintext was ever committed it is still in history: rewrite it out,
+    /// and tell the leads.
+    C004, "plaintext-contract", Error, "a contract not sealed to exactly today's `governance.contract_readers`"
 }
 
 /// The first bytes of every binary age file.
@@ -39,31 +48,62 @@ pub fn is_age(head: &[u8]) -> bool {
 }
 
 pub fn check(ctx: &View, out: &mut Vec<Diagnostic>) {
-    for dir in ctx.repo.campaigns.values() {
+    let repo = ctx.repo;
+    if repo.campaigns.values().all(|d| d.contracts.is_empty()) {
+        return;
+    }
+    let roles = &ctx.policy.governance.contract_readers;
+    let readers = crate::approvals::readers(&ctx.verification, &repo.team, roles, ctx.today);
+    let roles_said = roles.join(&t!("ops.contract.and"));
+    for dir in repo.campaigns.values() {
         for path in &dir.contracts {
-            contract(dir, path, out);
+            if let Some(d) = contract(ctx, &readers, &roles_said, dir, path) {
+                out.push(d);
+            }
         }
     }
 }
 
-/// C004: a contract file that is not an age file. The loader parses each
-/// contract's age header whole; the body stays unread.
-fn contract(dir: &crate::repo::CampaignDir, path: &str, out: &mut Vec<Diagnostic>) {
-    let read = match dir.contract_sealed.get(path) {
-        Some(Ok(true)) => return,
-        Some(Ok(false)) => Ok(()),
-        Some(Err(e)) => Err(e.clone()),
-        None => Err(t!("rules.c004.not_loaded").into_owned()),
-    };
+/// C004: a contract file that is not an age file, or one not sealed to
+/// exactly today's contract readers (compared as P002 compares customer
+/// data). The loader parses each contract's age header whole; the body
+/// stays unread.
+fn contract(
+    ctx: &View,
+    readers: &crate::approvals::Readers,
+    roles: &str,
+    dir: &crate::repo::CampaignDir,
+    path: &str,
+) -> Option<Diagnostic> {
     let id = path.split('/').nth(1).unwrap_or("<ID>");
     let name = path.rsplit('/').next().unwrap_or(path);
-    let message = match read {
-        Err(e) => t!("rules.c004.unreadable", why = e),
-        Ok(()) => t!("rules.c004.plain", name = name),
+    let (message, help) = match dir.contract_sealed.get(path) {
+        Some(Ok(Some(tags))) => {
+            let detail = super::privacy::sealed_off(ctx, readers, tags)?;
+            (
+                t!(
+                    "rules.c004.stale",
+                    name = name,
+                    roles = roles,
+                    detail = detail
+                ),
+                t!("rules.c004.rekey_help", id = id),
+            )
+        }
+        Some(Ok(None)) => (
+            t!("rules.c004.plain", name = name),
+            t!("rules.c004.help", id = id, roles = roles),
+        ),
+        Some(Err(e)) => (
+            t!("rules.c004.unreadable", why = e),
+            t!("rules.c004.help", id = id, roles = roles),
+        ),
+        None => (
+            t!("rules.c004.unreadable", why = t!("rules.c004.not_loaded")),
+            t!("rules.c004.help", id = id, roles = roles),
+        ),
     };
-    out.push(
-        Diagnostic::new(&C004, Located::file(path), message).help(t!("rules.c004.help", id = id)),
-    );
+    Some(Diagnostic::new(&C004, Located::file(path), message).help(help))
 }
 
 #[cfg(test)]

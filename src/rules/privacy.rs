@@ -142,7 +142,6 @@ pub fn check_store(ctx: &View, out: &mut Vec<Diagnostic>) {
     }
     let roles = &ctx.policy.governance.customer_readers;
     let readers = crate::approvals::readers(&ctx.verification, &repo.team, roles, ctx.today);
-    let want = readers.tags();
     let and = t!("ops.contract.and");
     let roles_said = roles.join(&and);
     for (path, head) in &repo.customers {
@@ -160,40 +159,15 @@ pub fn check_store(ctx: &View, out: &mut Vec<Diagnostic>) {
                 t!("customers16.p002.name_help", path = path, name = file),
             ),
             Ok(Some(tags)) => {
-                let missing: Vec<String> = readers
-                    .holders
-                    .iter()
-                    .filter(|h| !tags.contains(&h.tag))
-                    .map(|h| format!("{} ({})", h.person, h.key_type))
-                    .collect();
-                let extra: BTreeSet<String> = tags.difference(&want).cloned().collect();
-                if missing.is_empty() && extra.is_empty() {
+                let Some(detail) = sealed_off(ctx, &readers, tags) else {
                     continue;
-                }
-                let mut said = Vec::new();
-                if !missing.is_empty() {
-                    said.push(
-                        t!("customers16.p002.missing", who = missing.join(", ")).into_owned(),
-                    );
-                }
-                if !extra.is_empty() {
-                    let known = crate::approvals::encrypted_to(&ctx.verification, &extra);
-                    let named: usize = known.len();
-                    let mut who = known;
-                    if extra.len() > named {
-                        who.push(
-                            t!("customers16.p002.unknown_keys", n = extra.len() - named)
-                                .into_owned(),
-                        );
-                    }
-                    said.push(t!("customers16.p002.extra", who = who.join(", ")).into_owned());
-                }
+                };
                 (
                     t!(
                         "customers16.p002.stale",
                         name = file,
                         roles = roles_said,
-                        detail = said.join(&t!("cli.list_sep"))
+                        detail = detail
                     ),
                     t!("customers16.p002.rekey_help"),
                 )
@@ -201,6 +175,40 @@ pub fn check_store(ctx: &View, out: &mut Vec<Diagnostic>) {
         };
         out.push(Diagnostic::new(&P002, Located::file(path), message).help(help));
     }
+}
+
+/// How a sealed file's recipient `tags` differ from `readers` (P002, C004):
+/// who is missing (person and key type) and who is extra (named from the
+/// signed roster's history where known, else counted), or `None` when it
+/// is sealed to exactly them.
+pub(super) fn sealed_off(
+    ctx: &View,
+    readers: &crate::approvals::Readers,
+    tags: &BTreeSet<String>,
+) -> Option<String> {
+    let missing: Vec<String> = readers
+        .holders
+        .iter()
+        .filter(|h| !tags.contains(&h.tag))
+        .map(|h| format!("{} ({})", h.person, h.key_type))
+        .collect();
+    let extra: BTreeSet<String> = tags.difference(&readers.tags()).cloned().collect();
+    if missing.is_empty() && extra.is_empty() {
+        return None;
+    }
+    let mut said = Vec::new();
+    if !missing.is_empty() {
+        said.push(t!("customers16.p002.missing", who = missing.join(", ")).into_owned());
+    }
+    if !extra.is_empty() {
+        let mut who = crate::approvals::encrypted_to(&ctx.verification, &extra);
+        let named = who.len();
+        if extra.len() > named {
+            who.push(t!("customers16.p002.unknown_keys", n = extra.len() - named).into_owned());
+        }
+        said.push(t!("customers16.p002.extra", who = who.join(", ")).into_owned());
+    }
+    Some(said.join(&t!("cli.list_sep")))
 }
 
 /// Every phone, ID-card and bank-card number in `text`, by byte span.

@@ -674,6 +674,180 @@ fn rekey_lets_a_new_finance_person_read_the_contracts() {
     );
 }
 
+fn c004(json: &Value) -> Vec<Value> {
+    findings(json, "C004")
+}
+
+#[test]
+fn c004_a_contract_sealed_before_a_new_director_joined_until_rekey() {
+    let (t, plain) = contract_repo();
+    t.mkt(["contract", "add", ID]).arg(&plain).assert().code(0);
+    t.commit_all("contract", "2026-02-01T10:00:00+08:00");
+    assert_no(&t.lint_json(EARLY), "C004");
+    let path = format!("campaigns/{ID}/contracts/媒体投放合同.txt.age");
+
+    // 周敏 becomes a second director: her key, the roster change signed by the admin.
+    let (key, public) = keygen(&t, "zhou.min", &["-t", "ed25519", "-N", ""]);
+    let team = format!(
+        "{}\n[[people]]\nid = \"zhou.min\"\nname = \"周敏\"\nemail = \"zhou.min@example.com\"\nroles = [\"director\"]\n\n[[people.keys]]\nssh = \"{public}\"\nvalid_from = 2026-01-01\n",
+        t.read("team.toml")
+    );
+    t.write("team.toml", &team);
+    t.commit_roster("team: 周敏 joins as director", "2026-02-02T10:00:00+08:00");
+
+    let json = t.lint_json(EARLY);
+    let found = c004(&json);
+    assert_eq!(found.len(), 1, "{json:#}");
+    assert_at(&found[0], "C004", &path, 1, 1, "error");
+    assert_eq!(
+        found[0]["message"],
+        "媒体投放合同.txt.age is not sealed to exactly today's contract readers (director and finance): not to zhou.min (ssh-ed25519)"
+    );
+    assert!(
+        help(&found[0]).contains(&format!("mkt contract rekey {ID}")),
+        "{json:#}"
+    );
+    t.mkt(["lint", "--today", EARLY])
+        .env("MKT_LANG", "zh-CN")
+        .assert()
+        .stdout(predicate::str::contains(
+            "媒体投放合同.txt.age 没有恰好加密给今天的合同查看人（director、finance）：缺少 zhou.min (ssh-ed25519)",
+        ))
+        .stdout(predicate::str::contains(format!(
+            "请运行 `mkt contract rekey {ID}`"
+        )));
+    assert_eq!(open_as(&t, &key, "媒体投放合同.txt").status.code(), Some(2));
+
+    // A reader rekeys; the new director reads it, and lint is satisfied.
+    let out = t
+        .mkt(["contract", "rekey", ID, "--key"])
+        .arg(t.key_file(FINANCE))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("can read them now: zhou.min"),
+        "{out:?}"
+    );
+    let out = open_as(&t, &key, "媒体投放合同.txt");
+    assert_eq!(String::from_utf8_lossy(&out.stdout), CONTRACT_TEXT);
+    t.commit_all("contract: rekeyed", "2026-02-03T10:00:00+08:00");
+    assert_no(&t.lint_json(EARLY), "C004");
+}
+
+#[test]
+fn c004_follows_the_signed_contract_readers() {
+    let (t, plain) = contract_repo();
+    t.mkt(["contract", "add", ID]).arg(&plain).assert().code(0);
+    t.commit_all("contract", "2026-02-01T10:00:00+08:00");
+
+    // An unsigned edit changes nothing; signed by the admin, finance is out.
+    t.replace(
+        "policy.toml",
+        "contract_readers = [\"director\", \"finance\"]",
+        "contract_readers = [\"director\"]",
+    );
+    t.commit_all("policy: unsigned", "2026-02-02T10:00:00+08:00");
+    assert_no(&t.lint_json(EARLY), "C004");
+    t.git(&["reset", "-q", "--soft", "HEAD~1"]);
+    t.commit_roster(
+        "policy: only the director reads contracts",
+        "2026-02-02T10:00:00+08:00",
+    );
+    let json = t.lint_json(EARLY);
+    let found = c004(&json);
+    assert_eq!(found.len(), 1, "{json:#}");
+    assert_eq!(
+        found[0]["message"],
+        "媒体投放合同.txt.age is not sealed to exactly today's contract readers (director): also to chen.jing"
+    );
+    t.mkt(["contract", "rekey", ID, "--key"])
+        .arg(t.key_file(DIRECTOR))
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains(
+            "can no longer read the new versions: chen.jing",
+        ));
+    assert_no(&t.lint_json(EARLY), "C004");
+    assert_eq!(
+        open_as(&t, &t.key_file(FINANCE), "媒体投放合同.txt")
+            .status
+            .code(),
+        Some(2)
+    );
+}
+
+#[test]
+fn explain_c004_quotes_the_contract_readers_in_both_languages() {
+    let t = TestRepo::with_team();
+    let say = |lang: &str| {
+        let out = t
+            .mkt(["explain", "C004"])
+            .env("MKT_LANG", lang)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{out:?}");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let en = say("en");
+    assert!(en.contains("制度 三(二)"), "{en}");
+    assert!(
+        en.contains("`governance.contract_readers` (director, finance)"),
+        "{en}"
+    );
+    assert!(en.contains("mkt contract rekey"), "{en}");
+    assert!(!en.contains("for the director and finance"), "{en}");
+    let zh = say("zh-CN");
+    assert!(zh.contains("恰好加密给今天的合同查看人"), "{zh}");
+    assert!(
+        zh.contains("`governance.contract_readers`（director, finance）"),
+        "{zh}"
+    );
+    assert!(zh.contains("mkt contract rekey"), "{zh}");
+
+    // The value quoted is the policy's in force.
+    t.replace(
+        "policy.toml",
+        "contract_readers = [\"director\", \"finance\"]",
+        "contract_readers = [\"director\", \"finance\", \"legal\"]",
+    );
+    let en = say("en");
+    assert!(
+        en.contains("`governance.contract_readers` (director, finance, legal)"),
+        "{en}"
+    );
+}
+
+#[test]
+fn contract_add_says_nothing_of_a_size_lint_never_checks() {
+    // Sealed files are listed, not read as records: no size limit applies.
+    let (t, plain) = contract_repo();
+    std::fs::write(&plain, CONTRACT_TEXT.repeat(200)).unwrap();
+    t.replace(
+        "policy.toml",
+        "max_file_bytes = 1048576",
+        "max_file_bytes = 8192",
+    );
+    t.commit_roster("policy: small files", "2026-01-21T10:00:00+08:00");
+    let out = t.mkt(["contract", "add", ID]).arg(&plain).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("F001"), "{stderr}");
+    assert!(!stderr.contains("max_file_bytes"), "{stderr}");
+    let sealed = t.path(&format!("campaigns/{ID}/contracts/媒体投放合同.txt.age"));
+    assert!(std::fs::metadata(sealed).unwrap().len() > 8192);
+    t.commit_all("contract", "2026-02-01T10:00:00+08:00");
+    let json = t.lint_json(EARLY);
+    let contracts = format!("campaigns/{ID}/contracts/");
+    for f in findings(&json, "F001") {
+        assert!(
+            !f["file"].as_str().unwrap_or("").starts_with(&contracts),
+            "{json:#}"
+        );
+    }
+    assert_no(&json, "C004");
+}
+
 // ------------------------------------------------------------------ the example department
 
 const EXAMPLE_COPY: &str = "campaigns/中秋礼盒-2026-09V1/content/团购推文.md";

@@ -277,7 +277,10 @@ fn not_for_you(repo: &Repo, store: &Store, path: &str, bytes: &[u8]) -> Error {
     }
 }
 
-/// What sealing a new file did.
+/// What sealing a new file did. No size is checked: a sealed file is
+/// listed, not read as a record (the loader reads its age header only), so
+/// `general.max_file_bytes`, the limit on what mkt parses, does not apply;
+/// a scanned contract is as large as it is.
 #[derive(Debug)]
 pub struct Added {
     /// Repository-relative path of the age file.
@@ -286,8 +289,6 @@ pub struct Added {
     pub skipped: Vec<Skipped>,
     /// The plaintext file lies inside the repository's work tree.
     pub plaintext_in_repo: Option<String>,
-    /// The encrypted size is above `general.max_file_bytes`.
-    pub too_large: Option<u64>,
 }
 
 /// Seals the plaintext `file` into the store as `<name>.age` (the name
@@ -316,13 +317,11 @@ pub fn add(
     let r = recipients(repo, store, today)?;
     let sealed = encrypt(&plain, &r)?;
     fsutil::create_new(&abs, &sealed)?;
-    let max = repo.policy.general.max_file_bytes;
     Ok(Added {
         path,
         holders: r.holders,
         skipped: r.skipped,
         plaintext_in_repo: inside(&repo.root, file),
-        too_large: (sealed.len() as u64 > max).then_some(sealed.len() as u64),
     })
 }
 
