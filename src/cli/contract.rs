@@ -8,7 +8,7 @@ use super::prompt::{InputArgs, Prompter};
 use super::{Exit, Global, Outcome, print, say};
 use crate::error::{Error, Result};
 use crate::ops::contract::{
-    self, AddOptions, Holder, OpenOptions, PassphraseFn, RekeyOptions, Skipped,
+    self, AddOptions, Holder, OpenOptions, PassphraseFn, RekeyOptions, Rekeyed, Skipped,
 };
 
 /// Contracts, encrypted (合同加密存储): only the contract readers can read them
@@ -238,13 +238,36 @@ fn rekey(global: &Global, a: RekeyArgs) -> Outcome {
             today,
         },
     )?;
+    tell_rekeyed(
+        &done,
+        &RekeyTexts {
+            one: "cli.contract.rekeyed_one",
+            many: "cli.contract.rekeyed_many",
+            not_encrypted: "cli.contract.not_encrypted",
+            next: "cli.contract.rekey_next",
+        },
+        &contract::contract_roles(&repo),
+    );
+    Ok(Exit::Clean)
+}
+
+/// The catalogue keys a store's `rekey` is told with.
+pub(super) struct RekeyTexts {
+    pub one: &'static str,
+    pub many: &'static str,
+    pub not_encrypted: &'static str,
+    pub next: &'static str,
+}
+
+/// What a `rekey` did, told the same way for contracts and customer data.
+pub(super) fn tell_rekeyed(done: &Rekeyed, texts: &RekeyTexts, roles: &[String]) {
     for f in &done.files {
         print(&format!("{f}\n"));
     }
     let to = holders(&done.holders);
     say(&match done.files.len() {
-        1 => t!("cli.contract.rekeyed_one", holders = to),
-        n => t!("cli.contract.rekeyed_many", n = n, holders = to),
+        1 => t!(texts.one, holders = to),
+        n => t!(texts.many, n = n, holders = to),
     });
     if !done.gained.is_empty() {
         say(&t!(
@@ -260,11 +283,7 @@ fn rekey(global: &Global, a: RekeyArgs) -> Outcome {
     }
     tell_skipped(&done.skipped);
     for p in &done.plaintext {
-        say(&t!("cli.contract.not_encrypted", path = p));
+        say(&t!(texts.not_encrypted, path = p));
     }
-    say(&t!(
-        "cli.contract.rekey_next",
-        roles = contract::contract_roles(&repo).join(&t!("cli.contract.and"))
-    ));
-    Ok(Exit::Clean)
+    say(&t!(texts.next, roles = roles.join(&t!("cli.contract.and"))));
 }

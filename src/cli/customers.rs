@@ -2,7 +2,9 @@ use std::path::PathBuf;
 
 use rust_i18n::t;
 
-use super::contract::{given, holders, key_arg, passphrase, tell_skipped, write_stdout};
+use super::contract::{
+    RekeyTexts, given, holders, key_arg, passphrase, tell_rekeyed, tell_skipped, write_stdout,
+};
 use super::prompt::InputArgs;
 use super::{Exit, Global, Outcome, print, say};
 use crate::ops::customers::{self, AddOptions, OpenOptions, RekeyOptions};
@@ -155,33 +157,15 @@ fn rekey(global: &Global, a: RekeyArgs) -> Outcome {
             today,
         },
     )?;
-    for f in &done.files {
-        print(&format!("{f}\n"));
-    }
-    let to = holders(&done.holders);
-    say(&match done.files.len() {
-        1 => t!("customers16.cli.rekeyed_one", holders = to),
-        n => t!("customers16.cli.rekeyed_many", n = n, holders = to),
-    });
-    if !done.gained.is_empty() {
-        say(&t!(
-            "cli.contract.gained",
-            who = done.gained.join(&t!("cli.list_sep"))
-        ));
-    }
-    if !done.lost.is_empty() {
-        say(&t!(
-            "cli.contract.lost",
-            who = done.lost.join(&t!("cli.list_sep"))
-        ));
-    }
-    tell_skipped(&done.skipped);
-    for p in &done.plaintext {
-        say(&t!("customers16.cli.not_encrypted", path = p));
-    }
-    say(&t!(
-        "customers16.cli.rekey_next",
-        roles = customers::customer_roles(&repo).join(&t!("cli.contract.and"))
-    ));
+    tell_rekeyed(
+        &done,
+        &RekeyTexts {
+            one: "customers16.cli.rekeyed_one",
+            many: "customers16.cli.rekeyed_many",
+            not_encrypted: "customers16.cli.not_encrypted",
+            next: "customers16.cli.rekey_next",
+        },
+        &customers::customer_roles(&repo),
+    );
     Ok(Exit::Clean)
 }
