@@ -162,16 +162,20 @@ fn phases(
     for (i, ph) in v.phases.iter().enumerate() {
         let i = i.to_string();
         let name = shown(&ph.name);
-        if ph.owner.trim().is_empty() {
-            let key = if repo.at(path, &["phases", &i, "owner"]).span.is_some() {
-                "owner"
+        // A key left out is pointed at by the phase's name.
+        let at = |key: &str| {
+            let at = repo.at(path, &["phases", &i, key]);
+            if at.span.is_some() {
+                at
             } else {
-                "name"
-            };
+                repo.at(path, &["phases", &i, "name"])
+            }
+        };
+        if ph.owner.trim().is_empty() {
             out.push(
                 Diagnostic::new(
                     &D015,
-                    repo.at(path, &["phases", &i, key]),
+                    at("owner"),
                     t!("cadence16.d015.no_owner", phase = name),
                 )
                 .help(help()),
@@ -202,15 +206,10 @@ fn phases(
             );
         }
         if ctx.today >= v.start.0 && ph.actions.iter().all(|a| a.trim().is_empty()) {
-            let key = if repo.at(path, &["phases", &i, "actions"]).span.is_some() {
-                "actions"
-            } else {
-                "name"
-            };
             out.push(
                 Diagnostic::new(
                     &D015,
-                    repo.at(path, &["phases", &i, key]),
+                    at("actions"),
                     t!("cadence16.d015.no_actions", phase = name),
                 )
                 .help(help()),
