@@ -382,6 +382,14 @@ impl Approvals {
             .unwrap_or(self.tiers.len().saturating_sub(1))
     }
 
+    /// The top step, when a budget of `total` is above its `up_to`: nobody
+    /// may approve it under the policy (A003; `mkt approve` refuses, `mkt
+    /// status` shows it blocked).
+    pub fn above_top(&self, total: Money) -> Option<&Tier> {
+        let top = self.tiers.last()?;
+        (total > top.up_to?).then_some(top)
+    }
+
     /// The roles that approve a budget of `total`, in order: every step up
     /// to the covering one (`every_step`), or the covering step's alone.
     pub fn budget_roles(&self, total: Money) -> Vec<&str> {
@@ -1168,6 +1176,21 @@ mod tests {
         assert_eq!(split(300000, 300000), Some("director"));
         assert_eq!(split(30000, 300000), None, "one alone needs the director");
         assert_eq!(split(600000, 600000), None, "the top step has no limit");
+        assert_eq!(
+            a.above_top(yuan(900_000_000)),
+            None,
+            "the top step has no limit"
+        );
+
+        // A top step with a limit: above it, nobody.
+        let capped = three.replace(
+            "[[approvals.tiers]]\nrole = \"ceo\"\n",
+            "[[approvals.tiers]]\nup_to = 1000000\nrole = \"ceo\"\n",
+        );
+        let p = Policy::parse(&capped, "policy.toml").unwrap();
+        let top = |x| p.approvals.above_top(yuan(x)).map(|t| t.role.as_str());
+        assert_eq!(top(1_000_000), None);
+        assert_eq!(top(1_000_001), Some("ceo"));
 
         // Without every_step the covering step approves alone.
         let alone = three.replace("\nevery_step = true\n", "\nevery_step = false\n");

@@ -3,7 +3,7 @@
 
 use chrono::NaiveDate;
 
-use crate::model::Quarter;
+use crate::model::{Money, Quarter};
 use crate::policy::Policy;
 use crate::repo::{Kind, Repo, classify};
 
@@ -94,6 +94,41 @@ pub struct Chain {
     pub campaign: Option<String>,
     /// Where its approval files go.
     pub approvals_dir: String,
+    /// A budget above the ladder's top step: its total and that step's
+    /// `up_to`. Nobody may approve it; the chain is never complete.
+    pub above_top: Option<AboveTop>,
+}
+
+/// A budget above the top step of the ladder (`approvals.tiers`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AboveTop {
+    pub total: Money,
+    pub role: String,
+    pub up_to: Money,
+}
+
+impl AboveTop {
+    /// What is wrong, for people (A003, `mkt approve`, `mkt status`).
+    pub fn message(&self) -> String {
+        rust_i18n::t!(
+            "tiers16.above_top.message",
+            total = self.total,
+            role = self.role,
+            up_to = self.up_to
+        )
+        .into_owned()
+    }
+
+    /// The fix, for people.
+    pub fn help(&self) -> String {
+        rust_i18n::t!(
+            "tiers16.above_top.help",
+            total = self.total,
+            role = self.role,
+            up_to = self.up_to
+        )
+        .into_owned()
+    }
 }
 
 /// The chain a subject (a repository path) needs under `policy` (the one in
@@ -105,6 +140,7 @@ pub fn chain_for(repo: &Repo, policy: &Policy, subject: &str) -> Option<Chain> {
     match kind {
         Kind::Campaign { folder } => {
             let c = &repo.campaigns.get(&folder)?.campaign.as_ref()?.value;
+            let mut above_top = None;
             let (kind, stages, ordered) = if c.emergency {
                 (
                     SubjectKind::Emergency,
@@ -116,6 +152,14 @@ pub fn chain_for(repo: &Repo, policy: &Policy, subject: &str) -> Option<Chain> {
                 // order (`approvals.every_step`), or that step's alone.
                 let roles = policy.budget_roles(c.budget.total);
                 let ordered = roles.len() > 1;
+                above_top = policy
+                    .approvals
+                    .above_top(c.budget.total)
+                    .map(|t| AboveTop {
+                        total: c.budget.total,
+                        role: t.role.clone(),
+                        up_to: t.up_to.unwrap_or_default(),
+                    });
                 (
                     SubjectKind::Campaign,
                     roles.into_iter().map(Stage::role).collect(),
@@ -132,6 +176,7 @@ pub fn chain_for(repo: &Repo, policy: &Policy, subject: &str) -> Option<Chain> {
                 owner: Some(c.owner.clone()),
                 campaign: Some(c.id.clone()),
                 approvals_dir: campaign_dir(&folder),
+                above_top,
             })
         }
         Kind::Purchase { folder } => {
@@ -151,6 +196,7 @@ pub fn chain_for(repo: &Repo, policy: &Policy, subject: &str) -> Option<Chain> {
                 owner: Some(p.requested_by.clone()),
                 campaign: Some(folder.clone()),
                 approvals_dir: campaign_dir(&folder),
+                above_top: None,
             })
         }
         Kind::CampaignMinutes { ref folder } | Kind::DeptMinutes { year: ref folder } => {
@@ -177,6 +223,7 @@ pub fn chain_for(repo: &Repo, policy: &Policy, subject: &str) -> Option<Chain> {
                     owner: None,
                     campaign: Some(folder.clone()),
                     approvals_dir,
+                    above_top: None,
                 });
             }
             let stage = match &m.chair {
@@ -192,6 +239,7 @@ pub fn chain_for(repo: &Repo, policy: &Policy, subject: &str) -> Option<Chain> {
                 owner: None,
                 campaign: in_campaign.then(|| folder.clone()),
                 approvals_dir,
+                above_top: None,
             })
         }
         Kind::Content { folder } => {
@@ -205,6 +253,7 @@ pub fn chain_for(repo: &Repo, policy: &Policy, subject: &str) -> Option<Chain> {
                 owner: None,
                 campaign: Some(folder.clone()),
                 approvals_dir: campaign_dir(&folder),
+                above_top: None,
             })
         }
         Kind::Report { year, quarter } => Some(Chain {
@@ -219,6 +268,7 @@ pub fn chain_for(repo: &Repo, policy: &Policy, subject: &str) -> Option<Chain> {
             owner: None,
             campaign: None,
             approvals_dir: "approvals".to_string(),
+            above_top: None,
         }),
         _ => None,
     }

@@ -20,7 +20,7 @@ use rust_i18n::t;
 use crate::model::Approval;
 use crate::repo::{Record, Repo};
 
-pub use chain::{Chain, Stage, SubjectKind, chain_for};
+pub use chain::{AboveTop, Chain, Stage, SubjectKind, chain_for};
 pub use delegation::acting;
 pub use policy_history::{PolicyChange, PolicyHistory, PolicyVersion};
 pub use readers::{Holder, Readers, Skipped, age_tag, encrypted_to, readers};
@@ -617,8 +617,9 @@ pub struct Progress<'a> {
 }
 
 impl Progress<'_> {
+    /// Every step filled; never for a budget above the ladder's top step.
     pub fn complete(&self) -> bool {
-        self.filled.iter().all(Option::is_some)
+        self.chain.above_top.is_none() && self.filled.iter().all(Option::is_some)
     }
 
     /// The steps still open; for an ordered chain only the next one can be taken.

@@ -301,6 +301,10 @@ pub fn approve(repo: &Repo, opts: &ApproveOptions) -> Result<Approved> {
         });
     }
 
+    if let Some(top) = &chain.above_top {
+        return Err(Error::user(top.message()).hint(top.help()));
+    }
+
     // 1. The signer, and who that is.
     let (signer, person) = signing_person(repo, v, opts.key.as_deref(), opts.now)?;
 

@@ -210,6 +210,33 @@ pub fn approvals_waiting(ctx: &View) -> Vec<DueItem> {
         }
         let (what_for, what_for_shown) = step_for(p.chain.kind);
         let owner = p.chain.owner.clone();
+        // Above the ladder's top step: nobody may approve it; blocked, the
+        // owner's to sort out (policy or budget).
+        if let Some(top) = &p.chain.above_top {
+            let mut i = item(
+                DueKind::Approval,
+                p.chain.campaign.as_deref().unwrap_or(&subject),
+                (
+                    format!(
+                        "{what_for}: blocked, budget {} above the top step ({}, up to {})",
+                        top.total, top.role, top.up_to
+                    ),
+                    t!(
+                        "tiers16.above_top.status",
+                        total = top.total,
+                        role = top.role,
+                        up_to = top.up_to
+                    )
+                    .into_owned(),
+                ),
+                due,
+                &subject,
+            );
+            i.owner = owner.clone();
+            i.people = owner.into_iter().collect();
+            out.push(i);
+            continue;
+        }
         let command = match p.chain.kind {
             SubjectKind::Campaign | SubjectKind::Emergency => format!(
                 "mkt approve {}",

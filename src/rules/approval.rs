@@ -65,6 +65,9 @@ declare_rule! {
     /// The approver holds the role of the stage they filled (in the roster
     /// of the approval's commit), and the stage is one the chain asks for —
     /// a supervisor cannot approve a budget above the supervisor's limit.
+    /// A budget above the top step's `up_to` (a ladder whose last step has
+    /// one) can be approved by nobody: an error on its `budget.total`,
+    /// whatever the day.
     ///
     /// A deputy's approval (`on_behalf_of`, 职务代理) counts only under a
     /// delegation in the roster of the approval's commit, on that commit's
@@ -80,7 +83,9 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix
-    /// The director approves: `mkt approve 品牌焕新-2026-04V1`.
+    /// The director approves: `mkt approve 品牌焕新-2026-04V1`. Above the
+    /// top step: raise its `up_to` in policy.toml, add a last step without
+    /// `up_to`, or lower the budget (`mkt revise`).
     A003, "approver-role", Error, "the approver lacks the stage's role"
 }
 
@@ -521,6 +526,19 @@ fn not_a_stage(ctx: &View, chain: &Chain, stage: &str) -> String {
 
 fn check_chain(ctx: &View, p: &Progress, out: &mut Vec<Diagnostic>) {
     let chain = &p.chain;
+    // Above the ladder's top step: nobody may approve it, whatever the
+    // day; A003 once, on the total, instead of A001's waiting.
+    if let Some(top) = &chain.above_top {
+        out.push(
+            Diagnostic::new(
+                &A003,
+                ctx.repo.at(&chain.subject, &["budget", "total"]),
+                top.message(),
+            )
+            .help(top.help()),
+        );
+        return;
+    }
     let Some(due) = chain.due else { return };
     let repo = ctx.repo;
     let key = match chain.kind {

@@ -144,6 +144,143 @@ fn without_the_ceo_a_600000_budget_is_a001() {
     );
 }
 
+/// A ladder whose top step has a limit too: the CEO approves up to 1,000,000.
+const CAPPED_TOP: &str = "[[approvals.tiers]]\nup_to = 50000\nrole = \"supervisor\"\n\n\
+                          [[approvals.tiers]]\nup_to = 500000\nrole = \"director\"\n\n\
+                          [[approvals.tiers]]\nup_to = 1000000\nrole = \"ceo\"\n";
+
+/// A department whose signed ladder ends at the CEO's 1,000,000, with a
+/// plan of zhao.lei's of `total` starting 2026-03-01.
+fn capped_top(total: i64) -> (Dept, String) {
+    let d = Dept::new();
+    d.replace("policy.toml", SHIPPED, "\nevery_step = true\n");
+    d.replace("policy.toml", SHIPPED_STEPS, CAPPED_TOP);
+    d.git(&["add", "policy.toml"]);
+    d.commit_signed("zhang.wei", "policy: the CEO up to 1,000,000", LADDER_AT);
+    let plan = d.add_campaign(BIG, "2026-03-01", "zhao.lei", total, false);
+    (d, plan)
+}
+
+/// `mkt status` of a department, in a language: (JSON, for people).
+fn status_of(d: &Dept, lang: &str) -> (serde_json::Value, String) {
+    let run = |format: &[&str]| {
+        let out = d
+            .mkt(&[&["status", "--today", "2026-02-20"], format].concat())
+            .env("MKT_LANG", lang)
+            .output()
+            .unwrap();
+        String::from_utf8(out.stdout).unwrap()
+    };
+    (
+        serde_json::from_str(&run(&["--format", "json"])).unwrap(),
+        run(&[]),
+    )
+}
+
+#[test]
+fn a_budget_above_the_top_steps_limit_can_be_approved_by_nobody() {
+    let (d, plan) = capped_top(1200000);
+    // Lint: A003 on the total at once (weeks before the start), not A001.
+    let json = d.lint("2026-02-20");
+    let found = approval_findings(&json);
+    assert_eq!(found.len(), 1, "{json:#}");
+    let (line, column) = pos(&d.read(&plan), "1200000");
+    assert_at(&found[0], "A003", &plan, line, column, "error");
+    assert_eq!(
+        found[0]["message"],
+        "the budget 1200000 is above the top step of the approval ladder (ceo, up to 1000000): \
+         nobody may approve it under the policy"
+    );
+    let help = found[0]["help"].as_str().unwrap();
+    assert!(
+        help.contains("`up_to` of the ceo step, to at least 1200000"),
+        "{help}"
+    );
+    assert!(
+        help.contains("a last step `[[approvals.tiers]]` with a role and no `up_to`"),
+        "{help}"
+    );
+    // On the start day still A003 alone: the chain can never be complete.
+    let json = d.lint("2026-03-01");
+    let codes: Vec<_> = approval_findings(&json)
+        .iter()
+        .map(|f| f["code"].clone())
+        .collect();
+    assert_eq!(codes, ["A003"], "{json:#}");
+    // In Chinese, as people read it.
+    let out = d
+        .mkt(&["lint", "--today", "2026-02-20"])
+        .env("MKT_LANG", "zh-CN")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let zh = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        zh.contains(
+            "预算 1200000 超过审批阶梯最高一级（ceo，上限 1000000）：按现行制度无人可以审批"
+        ),
+        "{zh}"
+    );
+    assert!(zh.contains("至少 1200000"), "{zh}");
+
+    // `mkt approve` refuses, with the same words, whoever asks.
+    for person in ["li.na", "liu.yang"] {
+        let err = d.refused_as(person, &at(10), &["approve", BIG]);
+        assert!(
+            err.contains("the budget 1200000 is above the top step of the approval ladder (ceo, up to 1000000)"),
+            "{err}"
+        );
+        assert!(err.contains("to at least 1200000"), "{err}");
+    }
+
+    // `mkt status`: blocked, the owner's to sort out; no step waits.
+    let (json, text) = status_of(&d, "en");
+    let items: Vec<_> = json["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["kind"] == "approval")
+        .collect();
+    assert_eq!(items.len(), 1, "{json:#}");
+    assert_eq!(
+        items[0]["what"],
+        "approve the budget: blocked, budget 1200000 above the top step (ceo, up to 1000000)"
+    );
+    assert_eq!(items[0]["owner"], "zhao.lei");
+    assert!(
+        text.contains("blocked: budget 1200000 above the top step"),
+        "{text}"
+    );
+    let (_, zh) = status_of(&d, "zh-CN");
+    assert!(
+        zh.contains("受阻：预算 1200000 超过审批阶梯最高一级"),
+        "{zh}"
+    );
+}
+
+#[test]
+fn a_budget_at_the_top_steps_limit_climbs_to_the_ceo() {
+    let (d, plan) = capped_top(1000000);
+    let json = d.lint("2026-02-20");
+    assert!(findings(&json, "A003").is_empty(), "{json:#}");
+    d.ok_as("li.na", &at(10), &["approve", BIG]);
+    d.ok_as("wang.fang", &at(11), &["approve", BIG]);
+    let said = d.ok_as("liu.yang", &at(12), &["approve", BIG]);
+    assert!(said.contains("approved as ceo by liu.yang"), "{said}");
+    d.verify_ok();
+    let json = d.lint("2026-03-02");
+    assert!(approval_findings(&json).is_empty(), "{plan}: {json:#}");
+    let (status, _) = status_of(&d, "en");
+    assert!(
+        !status["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["kind"] == "approval"),
+        "{status:#}"
+    );
+}
+
 #[test]
 fn the_older_two_tier_keys_mean_what_they_meant() {
     let d = Dept::new();
