@@ -8,7 +8,8 @@ use super::prompt::{InputArgs, Prompter};
 use super::{Exit, Global, Outcome, print, say};
 use crate::error::{Error, Result};
 use crate::ops::contract::{
-    self, AddOptions, Holder, OpenOptions, PassphraseFn, RekeyOptions, Rekeyed, Skipped,
+    self, AddOptions, Added, Holder, OpenOptions, Opened, PassphraseFn, RekeyOptions, Rekeyed,
+    Skipped,
 };
 
 /// Contracts, encrypted (合同加密存储): only the contract readers can read them
@@ -171,19 +172,7 @@ fn add(global: &Global, a: AddArgs) -> Outcome {
             today,
         },
     )?;
-    print(&format!("{}\n", done.path));
-    say(&t!(
-        "cli.contract.encrypted",
-        path = done.path,
-        holders = holders(&done.holders)
-    ));
-    tell_skipped(&done.skipped);
-    if let Some(rel) = &done.plaintext_in_repo {
-        say(&t!("cli.contract.plaintext_inside", path = rel));
-    } else {
-        say(&t!("cli.contract.delete_plaintext"));
-    }
-    say(&t!("cli.next_commit", path = done.path));
+    tell_added(&done);
     Ok(Exit::Clean)
 }
 
@@ -200,15 +189,7 @@ fn open(global: &Global, a: OpenArgs) -> Outcome {
             out: out.clone(),
         },
     )?;
-    match (opened.plaintext, out) {
-        (Some(bytes), _) => write_stdout(&bytes)?,
-        (None, Some(o)) => say(&t!(
-            "cli.contract.decrypted",
-            path = opened.path,
-            out = o.display()
-        )),
-        (None, None) => {}
-    }
+    tell_opened(opened, out)?;
     Ok(Exit::Clean)
 }
 
@@ -286,4 +267,35 @@ pub(super) fn tell_rekeyed(done: &Rekeyed, texts: &RekeyTexts, roles: &[String])
         say(&t!(texts.not_encrypted, path = p));
     }
     say(&t!(texts.next, roles = roles.join(&t!("cli.contract.and"))));
+}
+
+/// What an `add` did, told the same way for contracts and customer data.
+pub(super) fn tell_added(done: &Added) {
+    print(&format!("{}\n", done.path));
+    say(&t!(
+        "cli.contract.encrypted",
+        path = done.path,
+        holders = holders(&done.holders)
+    ));
+    tell_skipped(&done.skipped);
+    if let Some(rel) = &done.plaintext_in_repo {
+        say(&t!("cli.contract.plaintext_inside", path = rel));
+    } else {
+        say(&t!("cli.contract.delete_plaintext"));
+    }
+    say(&t!("cli.next_commit", path = done.path));
+}
+
+/// The opened plaintext to standard output, or where it was written to.
+pub(super) fn tell_opened(opened: Opened, out: Option<PathBuf>) -> Result<()> {
+    match (opened.plaintext, out) {
+        (Some(bytes), _) => write_stdout(&bytes)?,
+        (None, Some(o)) => say(&t!(
+            "cli.contract.decrypted",
+            path = opened.path,
+            out = o.display()
+        )),
+        (None, None) => {}
+    }
+    Ok(())
 }

@@ -1,12 +1,10 @@
 use std::path::PathBuf;
 
-use rust_i18n::t;
-
 use super::contract::{
-    RekeyTexts, given, holders, key_arg, passphrase, tell_rekeyed, tell_skipped, write_stdout,
+    RekeyTexts, given, key_arg, passphrase, tell_added, tell_opened, tell_rekeyed,
 };
 use super::prompt::InputArgs;
-use super::{Exit, Global, Outcome, print, say};
+use super::{Exit, Global, Outcome};
 use crate::ops::customers::{self, AddOptions, OpenOptions, RekeyOptions};
 
 /// Customer data, encrypted (客户信息加密存储): only the customer readers can read it
@@ -106,19 +104,7 @@ fn add(global: &Global, a: AddArgs) -> Outcome {
             today,
         },
     )?;
-    print(&format!("{}\n", done.path));
-    say(&t!(
-        "cli.contract.encrypted",
-        path = done.path,
-        holders = holders(&done.holders)
-    ));
-    tell_skipped(&done.skipped);
-    if let Some(rel) = &done.plaintext_in_repo {
-        say(&t!("cli.contract.plaintext_inside", path = rel));
-    } else {
-        say(&t!("cli.contract.delete_plaintext"));
-    }
-    say(&t!("cli.next_commit", path = done.path));
+    tell_added(&done);
     Ok(Exit::Clean)
 }
 
@@ -134,15 +120,7 @@ fn open(global: &Global, a: OpenArgs) -> Outcome {
             out: out.clone(),
         },
     )?;
-    match (opened.plaintext, out) {
-        (Some(bytes), _) => write_stdout(&bytes)?,
-        (None, Some(o)) => say(&t!(
-            "cli.contract.decrypted",
-            path = opened.path,
-            out = o.display()
-        )),
-        (None, None) => {}
-    }
+    tell_opened(opened, out)?;
     Ok(Exit::Clean)
 }
 
