@@ -404,12 +404,16 @@ impl Approvals {
             .collect()
     }
 
-    /// The step two budgets split to stay under (A010): the step covering
-    /// both, when together they are above its `up_to`.
-    pub fn split_tier(&self, a: Money, b: Money) -> Option<&Tier> {
-        let t = self.tiers.get(self.covering(a.max(b)))?;
-        let up_to = t.up_to?;
-        (a <= up_to && b <= up_to && a + b > up_to).then_some(t)
+    /// The highest step that some of `totals` each stay within and together
+    /// are above (拆单, A010), with the indices of those that do: every
+    /// total within the step's `up_to`, at least two of them.
+    pub fn split_tier(&self, totals: &[Money]) -> Option<(&Tier, Vec<usize>)> {
+        self.tiers.iter().rev().find_map(|t| {
+            let up_to = t.up_to?;
+            let within: Vec<usize> = (0..totals.len()).filter(|&i| totals[i] <= up_to).collect();
+            let sum: Money = within.iter().map(|&i| totals[i]).sum();
+            (within.len() > 1 && sum > up_to).then_some((t, within))
+        })
     }
 
     /// The ladder as one line, the same in every language:
@@ -1170,12 +1174,30 @@ mod tests {
             Some("supervisor ≤ 50000 < director ≤ 500000 < ceo")
         );
         let a = &p.approvals;
-        let split = |x, y| a.split_tier(yuan(x), yuan(y)).map(|t| t.role.as_str());
+        let splits = |totals: &[i64]| {
+            let totals: Vec<Money> = totals.iter().map(|&t| yuan(t)).collect();
+            a.split_tier(&totals)
+                .map(|(t, within)| (t.role.as_str(), within))
+        };
+        let split = |x, y| splits(&[x, y]).map(|(role, _)| role);
         assert_eq!(split(30000, 30000), Some("supervisor"));
         assert_eq!(split(20000, 30000), None);
         assert_eq!(split(300000, 300000), Some("director"));
         assert_eq!(split(30000, 300000), None, "one alone needs the director");
         assert_eq!(split(600000, 600000), None, "the top step has no limit");
+        // Three: the highest step some of them split, and which.
+        assert_eq!(
+            splits(&[20000, 20000, 20000]),
+            Some(("supervisor", vec![0, 1, 2]))
+        );
+        assert_eq!(
+            splits(&[30000, 400000, 30000]),
+            Some(("supervisor", vec![0, 2]))
+        );
+        assert_eq!(
+            splits(&[30000, 450000, 30000]),
+            Some(("director", vec![0, 1, 2]))
+        );
         assert_eq!(
             a.above_top(yuan(900_000_000)),
             None,

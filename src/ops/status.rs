@@ -129,8 +129,9 @@ pub static SOURCES: &[(&str, Source)] = &[
 /// use.
 pub fn records_due(ctx: &View) -> Vec<DueItem> {
     let mut out = Vec::new();
+    let floor = oldest_listed(ctx);
     for (q, due, path) in crate::rules::audit_deadlines(ctx) {
-        if path.is_none() {
+        if path.is_none() && q >= floor {
             let file = format!("audits/{q}.toml");
             out.push(item(
                 DueKind::Audit,
@@ -480,8 +481,16 @@ pub fn meetings(ctx: &View) -> Vec<DueItem> {
     out
 }
 
-/// Quarterly reports not filed, from the department's first quarter to
-/// this one (D007). The role that signs reports off is named.
+/// The oldest quarter whose missing report or audit is listed: three years
+/// back. An older one is lint's (D007, D020: told with a count), and a
+/// check dated centuries on must not list every quarter in between.
+fn oldest_listed(ctx: &View) -> Quarter {
+    let back = ctx.today.checked_sub_months(chrono::Months::new(36));
+    Quarter::of(back.unwrap_or(ctx.today))
+}
+
+/// Quarterly reports not filed, from the department's first quarter (or
+/// three years back) to this one (D007). The role that signs reports off is named.
 pub fn reports(ctx: &View) -> Vec<DueItem> {
     let Some(first) = first_activity(ctx) else {
         return Vec::new();
@@ -497,7 +506,7 @@ pub fn reports(ctx: &View) -> Vec<DueItem> {
     let days = ctx.policy.deadlines.report_days_after_quarter;
     let now = Quarter::of(ctx.today);
     let mut out = Vec::new();
-    let mut q = Quarter::of(first);
+    let mut q = Quarter::of(first).max(oldest_listed(ctx));
     while q <= now {
         if !ctx.repo.reports.contains_key(&(q.year, q.q)) {
             let mut i = item(

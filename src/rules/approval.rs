@@ -11,6 +11,8 @@ use rust_i18n::t;
 use super::{View, declare_rule};
 use crate::approvals::{self, Chain, Progress, SubjectKind, chain_for, eligible};
 use crate::diag::{Diagnostic, Severity};
+use crate::model::Campaign;
+use crate::repo::Record;
 
 declare_rule! {
     /// ## What it checks
@@ -235,8 +237,10 @@ declare_rule! {
     /// `approvals.tiers`, together above that step's `up_to`: one piece of
     /// work split in two (拆单) so that a lower step approves it. Cancelled
     /// plans, versions a later one supersedes and emergency work (approved
-    /// by the emergency group, not the ladder) do not count. Each pair is
-    /// one warning, on the later plan's `budget.total`.
+    /// by the emergency group, not the ladder) do not count. Three or more
+    /// plans running on a common day are one group: those of them within a
+    /// step, together above it, are one warning (the highest step so split),
+    /// on the latest plan's `budget.total`.
     ///
     /// ## Why
     /// 制度 四(一)：审批权限按金额分级管理 … 为防止权力滥用，所有授权行为需记录在案，
@@ -257,8 +261,11 @@ declare_rule! {
     A010, "approval-split", Warning, "one owner's overlapping campaigns together above a step each stays under"
 }
 
-/// A010: pairs of one owner's live, overlapping, non-emergency campaigns
-/// that each stay within a step of the ladder and together are above it.
+/// A010: groups of one owner's live, non-emergency campaigns running on a
+/// common day, some of which each stay within a step of the ladder and
+/// together are above it. Intervals that overlap pairwise share a day, so
+/// the groups to look at are those running on each plan's first day, the
+/// largest of them; each split is told once, on its latest plan.
 fn split(ctx: &View, out: &mut Vec<Diagnostic>) {
     let a = &ctx.policy.approvals;
     let mut live: Vec<_> = ctx
@@ -266,48 +273,105 @@ fn split(ctx: &View, out: &mut Vec<Diagnostic>) {
         .map(|(_, c)| c)
         .filter(|c| !c.value.emergency)
         .collect();
-    live.sort_by(|x, y| (x.value.start.0, &x.value.id).cmp(&(y.value.start.0, &y.value.id)));
-    for (i, x) in live.iter().enumerate() {
-        for y in &live[i + 1..] {
-            let (p, q) = (&x.value, &y.value);
-            if p.owner.trim() != q.owner.trim() {
+    live.sort_by(|x, y| {
+        (x.value.owner.trim(), x.value.start.0, &x.value.id).cmp(&(
+            y.value.owner.trim(),
+            y.value.start.0,
+            &y.value.id,
+        ))
+    });
+    let mut told = std::collections::BTreeSet::new();
+    for owned in live.chunk_by(|x, y| x.value.owner.trim() == y.value.owner.trim()) {
+        // Running on plan j's first day: j and those before it not yet over.
+        let on = |j: usize| -> Vec<usize> {
+            let day = owned[j].value.start.0;
+            (0..owned.len())
+                .filter(|&i| owned[i].value.start.0 <= day && day <= owned[i].value.end.0)
+                .collect()
+        };
+        let groups: Vec<Vec<usize>> = (0..owned.len()).map(on).collect();
+        for (j, group) in groups.iter().enumerate() {
+            let larger = groups.iter().enumerate().any(|(k, g)| {
+                k != j && g.len() > group.len() && group.iter().all(|i| g.contains(i))
+            });
+            if group.len() < 2 || larger {
                 continue;
             }
-            let (from, until) = (p.start.0.max(q.start.0), p.end.0.min(q.end.0));
-            if from > until {
-                continue;
-            }
-            let (pt, qt) = (p.budget.total, q.budget.total);
-            let Some(tier) = a.split_tier(pt, qt) else {
+            let totals: Vec<_> = group.iter().map(|&i| owned[i].value.budget.total).collect();
+            let Some((tier, within)) = a.split_tier(&totals) else {
                 continue;
             };
-            let sum = pt + qt;
-            out.push(
-                Diagnostic::new(
-                    &A010,
-                    ctx.repo.at(&y.path, &["budget", "total"]),
-                    t!(
-                        "tiers16.a010.split",
-                        a = p.id,
-                        a_total = pt,
-                        b = q.id,
-                        b_total = qt,
-                        owner = p.owner,
-                        from = from,
-                        until = until,
-                        role = tier.role,
-                        up_to = tier.up_to.unwrap_or_default(),
-                        sum = sum
-                    ),
-                )
-                .help(t!(
-                    "tiers16.a010.help",
-                    chain = a.budget_roles(sum).join(" → "),
-                    file = y.path
-                )),
-            );
+            let plans: Vec<_> = within.iter().map(|&w| owned[group[w]]).collect();
+            if !told.insert(plans.iter().map(|c| c.path.as_str()).collect::<Vec<_>>()) {
+                continue;
+            }
+            out.push(split_finding(ctx, tier, &plans));
         }
     }
+}
+
+/// One A010 finding for `plans` (two or more, by start), on the last one's total.
+fn split_finding(
+    ctx: &View,
+    tier: &crate::policy::Tier,
+    plans: &[&Record<Campaign>],
+) -> Diagnostic {
+    let a = &ctx.policy.approvals;
+    let from = plans
+        .iter()
+        .map(|c| c.value.start.0)
+        .max()
+        .unwrap_or_default();
+    let until = plans
+        .iter()
+        .map(|c| c.value.end.0)
+        .min()
+        .unwrap_or_default();
+    let sum: crate::model::Money = plans.iter().map(|c| c.value.budget.total).sum();
+    let last = plans[plans.len() - 1];
+    let (p, q) = (&plans[0].value, &last.value);
+    let up_to = tier.up_to.unwrap_or_default();
+    let message = if plans.len() == 2 {
+        t!(
+            "tiers16.a010.split",
+            a = p.id,
+            a_total = p.budget.total,
+            b = q.id,
+            b_total = q.budget.total,
+            owner = p.owner,
+            from = from,
+            until = until,
+            role = tier.role,
+            up_to = up_to,
+            sum = sum
+        )
+    } else {
+        let listed: Vec<String> = plans
+            .iter()
+            .map(|c| format!("{} ({})", c.value.id, c.value.budget.total))
+            .collect();
+        t!(
+            "tiers16.a010.group",
+            n = plans.len(),
+            plans = listed.join(", "),
+            owner = p.owner,
+            from = from,
+            until = until,
+            role = tier.role,
+            up_to = up_to,
+            sum = sum
+        )
+    };
+    Diagnostic::new(
+        &A010,
+        ctx.repo.at(&last.path, &["budget", "total"]),
+        message,
+    )
+    .help(t!(
+        "tiers16.a010.help",
+        chain = a.budget_roles(sum).join(" → "),
+        file = last.path
+    ))
 }
 
 /// A007: two trusted answers for one stage of one version of a subject,

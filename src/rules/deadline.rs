@@ -163,7 +163,8 @@ declare_rule! {
     /// `approvals.report_signoff_role` (the director) by the same day. A
     /// report first committed, or signed off, after that day is late but
     /// done: a warning saying how late; a report not filed, or never signed
-    /// off, is an error.
+    /// off, is an error. More than three quarters without a report: one
+    /// finding for them all, with the count.
     ///
     /// ## Why
     /// 制度 三(二)：季度报告需在季度结束后 X 日内提交，涵盖活动数据、市场反馈及改进建议.
@@ -598,6 +599,7 @@ fn reports(ctx: &View, out: &mut Vec<Diagnostic>) {
     };
     let days = ctx.policy.deadlines.report_days_after_quarter;
     let mut q = Quarter::of(first);
+    let mut missing = Vec::new();
     while q.days_after_end(days) < ctx.today {
         let due = q.days_after_end(days);
         match ctx.repo.reports.get(&(q.year, q.q)) {
@@ -627,17 +629,62 @@ fn reports(ctx: &View, out: &mut Vec<Diagnostic>) {
                     .help(t!("rules16.d007.commit_help", path = path)),
                 ),
             },
-            None => out.push(
-                Diagnostic::new(
-                    &D007,
-                    Located::file(format!("reports/{q}.md")),
-                    t!("rules.d007.missing", q = q, due = due),
-                )
-                .help(t!("rules.d007.help", q = q)),
-            ),
+            None => missing.push((q, due)),
         }
         q = q.next();
     }
+    missed_periods(
+        &missing,
+        |q, due| {
+            Diagnostic::new(
+                &D007,
+                Located::file(format!("reports/{q}.md")),
+                t!("rules.d007.missing", q = q, due = due),
+            )
+            .help(t!("rules.d007.help", q = q))
+        },
+        |first, listed, more, last| {
+            Diagnostic::new(
+                &D007,
+                Located::file(format!("reports/{first}.md")),
+                t!(
+                    "rules16.d007.many",
+                    n = missing.len(),
+                    listed = listed,
+                    more = more,
+                    last = last,
+                    days = days
+                ),
+            )
+            .help(t!("rules.d007.help", q = first))
+        },
+        out,
+    );
+}
+
+/// More periods missing than this are one finding with the count.
+const LISTED: usize = 3;
+
+/// Findings for periods (quarters, months) with their record missing: one
+/// each, or — more than [`LISTED`] — one for them all, naming the first few
+/// and the count (a check dated far ahead must not print a finding per
+/// period).
+pub(super) fn missed_periods<P: Clone + std::fmt::Display>(
+    missing: &[(P, NaiveDate)],
+    one: impl Fn(&P, NaiveDate) -> Diagnostic,
+    many: impl FnOnce(&P, String, usize, &P) -> Diagnostic,
+    out: &mut Vec<Diagnostic>,
+) {
+    if missing.len() <= LISTED {
+        out.extend(missing.iter().map(|(p, due)| one(p, *due)));
+        return;
+    }
+    let listed: Vec<String> = missing[..LISTED]
+        .iter()
+        .map(|(p, _)| p.to_string())
+        .collect();
+    let (first, last) = (&missing[0].0, &missing[missing.len() - 1].0);
+    out.push(many(first, listed.join(", "), missing.len() - LISTED, last));
 }
 
 /// The quarterly report's sign-off (`approvals.report_signoff_role`, the

@@ -18,7 +18,9 @@ declare_rule! {
     /// quarter of the first file in `audits/`), each quarter has its
     /// internal audit `audits/<YYYY>Q<n>.toml`, committed by
     /// `records.audit_days_after_quarter` days after the quarter ends. An
-    /// audit committed later is a warning that stays on record.
+    /// audit committed later is a warning that stays on record. More than
+    /// three quarters without an audit: one finding for them all, with the
+    /// count.
     ///
     /// ## Why
     /// 制度 六(二)：每季度进行一次内部审计，抽查流程合规性. Policy:
@@ -66,7 +68,9 @@ declare_rule! {
     /// roster at the end of a month with a role in
     /// `records.self_review_roles` has `reviews/<YYYY-MM>/<id>.toml` for
     /// it, committed by day `records.self_review_day` of the month after.
-    /// Missing or late is a warning. The last 36 months are judged.
+    /// Missing or late is a warning. The last 36 months are judged; more
+    /// than three months missing for one person are one finding with the
+    /// count.
     ///
     /// ## Why
     /// 制度 五(一)：评估周期分为月度自评、季度上级评估及年度综合评定。自评需在每月X日前提交.
@@ -201,6 +205,7 @@ fn filed(ctx: &View, path: &str) -> Option<NaiveDate> {
 }
 
 fn audits(ctx: &View, out: &mut Vec<Diagnostic>) {
+    let mut missing = Vec::new();
     for (q, due, path) in audit_deadlines(ctx) {
         if due >= ctx.today {
             continue;
@@ -226,16 +231,37 @@ fn audits(ctx: &View, out: &mut Vec<Diagnostic>) {
                     .help(t!("records16.commit_help", path = path)),
                 ),
             },
-            None => out.push(
-                Diagnostic::new(
-                    &D020,
-                    Located::file(format!("audits/{q}.toml")),
-                    t!("records16.d020.missing", q = q, due = due),
-                )
-                .help(t!("records16.d020.help", q = q)),
-            ),
+            None => missing.push((q, due)),
         }
     }
+    let days = ctx.policy.records.audit_days_after_quarter;
+    super::deadline::missed_periods(
+        &missing,
+        |q, due| {
+            Diagnostic::new(
+                &D020,
+                Located::file(format!("audits/{q}.toml")),
+                t!("records16.d020.missing", q = q, due = due),
+            )
+            .help(t!("records16.d020.help", q = q))
+        },
+        |first, listed, more, last| {
+            Diagnostic::new(
+                &D020,
+                Located::file(format!("audits/{first}.toml")),
+                t!(
+                    "records16.d020.many",
+                    n = missing.len(),
+                    listed = listed,
+                    more = more,
+                    last = last,
+                    days = days
+                ),
+            )
+            .help(t!("records16.d020.help", q = first))
+        },
+        out,
+    );
 }
 
 fn audit_fixes(ctx: &View, out: &mut Vec<Diagnostic>) {
@@ -377,6 +403,8 @@ pub fn review_deadlines(ctx: &View) -> Vec<MonthOfReviews> {
 }
 
 fn self_reviews(ctx: &View, out: &mut Vec<Diagnostic>) {
+    let mut missing: std::collections::BTreeMap<String, Vec<(String, NaiveDate)>> =
+        Default::default();
     for (month, due, people) in review_deadlines(ctx) {
         if due >= ctx.today {
             continue;
@@ -386,12 +414,10 @@ fn self_reviews(ctx: &View, out: &mut Vec<Diagnostic>) {
             let present = ctx.repo.docs.contains_key(&path);
             let filed = filed(ctx, &path);
             let d = match (present, filed) {
-                (false, _) => Diagnostic::new(
-                    &D022,
-                    Located::file(path.clone()),
-                    t!("records16.d022.missing", id = id, month = m, due = due),
-                )
-                .help(t!("records16.d022.help", id = id, month = m)),
+                (false, _) => {
+                    missing.entry(id).or_default().push((m.clone(), due));
+                    continue;
+                }
                 (true, None) => Diagnostic::new(
                     &D022,
                     Located::file(path.clone()),
@@ -419,6 +445,36 @@ fn self_reviews(ctx: &View, out: &mut Vec<Diagnostic>) {
             };
             out.push(d);
         }
+    }
+    for (id, months) in &missing {
+        let path = |m: &String| format!("reviews/{m}/{id}.toml");
+        super::deadline::missed_periods(
+            months,
+            |m, due| {
+                Diagnostic::new(
+                    &D022,
+                    Located::file(path(m)),
+                    t!("records16.d022.missing", id = id, month = m, due = due),
+                )
+                .help(t!("records16.d022.help", id = id, month = m))
+            },
+            |first, listed, more, last| {
+                Diagnostic::new(
+                    &D022,
+                    Located::file(path(first)),
+                    t!(
+                        "records16.d022.many",
+                        id = id,
+                        n = months.len(),
+                        listed = listed,
+                        more = more,
+                        last = last
+                    ),
+                )
+                .help(t!("records16.d022.help", id = id, month = first))
+            },
+            out,
+        );
     }
 }
 

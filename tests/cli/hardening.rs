@@ -94,6 +94,80 @@ fn dates_beyond_the_year_9999_are_refused_not_a_panic() {
 }
 
 #[test]
+fn a_check_dated_far_ahead_tells_missing_periods_once_with_their_count() {
+    let t = TestRepo::example();
+    // A year on: four quarters without a report or an audit are one finding
+    // each (D007, D020), naming the first three and the count.
+    let json = t.lint_json("2027-10-20");
+    let reports = findings(&json, "D007");
+    assert_eq!(reports.len(), 1, "{reports:#?}");
+    assert_eq!(reports[0]["file"], "reports/2026Q4.md");
+    assert_eq!(
+        reports[0]["message"],
+        "4 quarterly reports are not filed: 2026Q4, 2027Q1, 2027Q2 and 1 more, the last \
+         2027Q3; each was due 10 days after its quarter"
+    );
+    let audits = findings(&json, "D020");
+    assert_eq!(audits.len(), 1, "{audits:#?}");
+    assert!(
+        audits[0]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("no internal audit for 4 quarters: 2026Q4, 2027Q1, 2027Q2"),
+        "{audits:#?}"
+    );
+    // Self-reviews: one finding per person, with the months' count.
+    let reviews = findings(&json, "D022");
+    let people: std::collections::BTreeSet<_> = reviews
+        .iter()
+        .map(|f| f["message"].as_str().unwrap().split(' ').next().unwrap())
+        .collect();
+    assert_eq!(people.len(), reviews.len(), "{reviews:#?}");
+    assert!(
+        reviews.iter().all(|f| f["message"]
+            .as_str()
+            .unwrap()
+            .contains("has no self-review for 11 months")),
+        "{reviews:#?}"
+    );
+    // Half a year on, two quarters are still told one by one.
+    let json = t.lint_json("2027-06-01");
+    assert_eq!(findings(&json, "D007").len(), 2);
+    assert_eq!(findings(&json, "D020").len(), 2);
+    // In Chinese, as people read it.
+    let out = t
+        .mkt(["lint", "--today", "2027-10-20"])
+        .env("MKT_LANG", "zh-CN")
+        .output()
+        .unwrap();
+    let zh = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        zh.contains("共有 4 个季度报告未提交：2026Q4, 2027Q1, 2027Q2 等（另有 1 个）"),
+        "{zh}"
+    );
+
+    // The last day a date can name: a handful of findings, and `mkt status`
+    // lists three years of reports and audits, not 31,892 quarters of each.
+    let out = within(&t, &["lint", "--format", "json", "--today", "9999-12-31"]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(findings_all(&json).len() < 40, "{json:#}");
+    let reports = findings(&json, "D007");
+    assert_eq!(reports.len(), 1, "{reports:#?}");
+    assert!(
+        reports[0]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("31892 quarterly reports are not filed"),
+        "{reports:#?}"
+    );
+    let out = within(&t, &["status", "--today", "9999-12-31"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.lines().count() < 80, "{text}");
+    assert!(text.contains("reports/9999Q3.md"), "{text}");
+    assert!(!text.contains("reports/9996Q3.md"), "{text}");
+}
+
+#[test]
 fn a_fifo_at_a_record_path_is_a_finding_not_a_hang() {
     let t = TestRepo::example();
     let fifo = "campaigns/中秋礼盒-2026-09V1/minutes/2026-09-30-review.toml";

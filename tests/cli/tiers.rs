@@ -500,6 +500,98 @@ fn a010_different_owners_apart_in_time_or_under_the_limit_are_not_a_split() {
     assert_no(&t.lint_json(DEFAULT_TODAY), "A010");
 }
 
+const SUMMER: &str = "夏日饮品-2026-03V1";
+const SUMMER_PLAN: &str = "campaigns/夏日饮品-2026-03V1/campaign.toml";
+
+#[test]
+fn a010_three_plans_of_one_owner_that_no_two_of_split_are_one_group() {
+    // 20,000 each: any two are 40,000, within the supervisor's 50,000; all
+    // three on 2026-03-15 are 60,000, above it.
+    let t = two_plans("li.na", "2026-03-10", "2026-03-31", 20000);
+    t.write_campaign(
+        SPRING,
+        "2026-03-01",
+        "2026-03-20",
+        "li.na",
+        20000,
+        &split_of(20000),
+    );
+    t.write_campaign(
+        SUMMER,
+        "2026-03-15",
+        "2026-04-10",
+        "li.na",
+        20000,
+        &split_of(20000),
+    );
+    t.commit_all("three plans", "2026-02-12T10:00:00+08:00");
+    let json = t.lint_json(DEFAULT_TODAY);
+    let (line, column) = pos(&t.read(SUMMER_PLAN), "20000");
+    let f = assert_one(&json, "A010", SUMMER_PLAN, line, column, "warning");
+    assert_eq!(
+        f["message"],
+        "3 plans of the same owner li.na run together (2026-03-15 to 2026-03-20): \
+         春季促销-2026-03V1 (20000), 春季新品-2026-03V1 (20000), 夏日饮品-2026-03V1 (20000); \
+         each is within the supervisor step (up to 50000), together 60000 are above it"
+    );
+    let out = t
+        .mkt(["lint", "--today", DEFAULT_TODAY])
+        .env("MKT_LANG", "zh-CN")
+        .output()
+        .unwrap();
+    let zh = String::from_utf8_lossy(&out.stdout);
+    assert!(zh.contains("负责人 li.na 的 3 个方案执行期重叠"), "{zh}");
+
+    // The third starts after the first is over: no day has all three, and
+    // each pair that shares a day stays within the step.
+    t.replace(SUMMER_PLAN, "start = 2026-03-15", "start = 2026-03-21");
+    t.commit_all("later", "2026-02-13T10:00:00+08:00");
+    assert_no(&t.lint_json(DEFAULT_TODAY), "A010");
+}
+
+#[test]
+fn a010_a_group_with_a_large_plan_is_told_at_the_step_its_small_ones_split() {
+    // On a signed three-step ladder, 30,000 + 30,000 split the supervisor's
+    // step; the large plan is the director's anyway and all three stay
+    // within the director's own 500,000: one finding, for the two small ones.
+    let d = Dept::new();
+    d.replace("policy.toml", SHIPPED_STEPS, THREE_STEPS);
+    d.git(&["add", "policy.toml"]);
+    d.commit_signed("zhang.wei", "policy: 主管 / 总监 / CEO", LADDER_AT);
+    let plan = |id: &str, start: &str, end: &str, total: i64| {
+        let path = format!("campaigns/{id}/campaign.toml");
+        d.write(
+            &path,
+            &campaign_toml(id, start, end, "li.na", total, &split_of(total)),
+        );
+    };
+    plan(SPRING, "2026-03-01", "2026-03-20", 30000);
+    plan(NEW_GOODS, "2026-03-10", "2026-03-31", 30000);
+    plan(SUMMER, "2026-03-05", "2026-04-10", 300000);
+    d.commit_all("three plans", "2026-02-12T10:00:00+08:00");
+    let all = findings(&d.lint(DEFAULT_TODAY), "A010");
+    assert_eq!(all.len(), 1, "{all:#?}");
+    assert_eq!(all[0]["file"], NEW_GOODS_PLAN);
+    assert!(
+        all[0]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("春季促销-2026-03V1 (30000) and 春季新品-2026-03V1 (30000)"),
+        "{all:#?}"
+    );
+    // Above the director's step together: the three are one group there.
+    plan(SUMMER, "2026-03-05", "2026-04-10", 450000);
+    d.commit_all("bigger", "2026-02-13T10:00:00+08:00");
+    let all = findings(&d.lint(DEFAULT_TODAY), "A010");
+    assert_eq!(all.len(), 1, "{all:#?}");
+    let m = all[0]["message"].as_str().unwrap();
+    assert!(m.starts_with("3 plans of the same owner li.na"), "{m}");
+    assert!(
+        m.contains("within the director step (up to 500000), together 510000"),
+        "{m}"
+    );
+}
+
 #[test]
 fn a010_is_explained_in_both_languages_with_the_ladder_in_force() {
     let t = TestRepo::new();
