@@ -14,8 +14,8 @@ use crate::source::TextLocator;
 declare_rule! {
     /// ## What it checks
     /// Plans (campaign.toml), minutes, results.toml (its notes),
-    /// purchases, incidents, touchpoints.csv, audits,
-    /// self-reviews, the partner archive (`partners/*.toml`, whose
+    /// purchases, incidents, touchpoints.csv, approvals, waivers,
+    /// quarterly reports, audits, self-reviews, the partner archive (`partners/*.toml`, whose
     /// contact is a business one) and copy (`content/*.md`, `*.txt`) hold
     /// no customer's or partner's personal
     /// data: no mainland mobile number (11 digits from
@@ -95,7 +95,11 @@ pub fn check(ctx: &View, out: &mut Vec<Diagnostic>) {
         files.extend(d.results.iter().map(|r| r.path.as_str()));
         files.extend(d.purchases.iter().map(|p| p.path.as_str()));
         files.extend(d.touchpoints.iter().map(String::as_str));
+        files.extend(d.approvals.iter().map(|a| a.path.as_str()));
     }
+    files.extend(repo.dept_approvals.iter().map(|a| a.path.as_str()));
+    files.extend(repo.waivers.iter().map(|w| w.path.as_str()));
+    files.extend(repo.reports.values().map(String::as_str));
     files.extend(repo.dept_minutes.iter().map(|m| m.path.as_str()));
     files.extend(repo.incidents.iter().map(|i| i.path.as_str()));
     files.extend(repo.partners.iter().map(|p| p.path.as_str()));

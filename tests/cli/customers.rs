@@ -405,3 +405,43 @@ fn p001_a_customer_number_in_an_incident_and_the_example_has_none() {
     let (line, col) = pos(&t.read(incident), "139-8765-4321");
     assert_one(&json, "P001", incident, line, col, "error");
 }
+
+#[test]
+fn p001_a_customer_number_in_a_report_or_a_waiver() {
+    let t = TestRepo::example();
+    let report = "reports/2026Q3.md";
+    let waiver = "waivers/01-D002-wang.fang.toml";
+    t.write(
+        report,
+        &format!(
+            "{}\n回访客户 王女士 13812345678 表示满意。\n",
+            t.read(report)
+        ),
+    );
+    t.write(
+        waiver,
+        "code = \"D002\"\nfile = \"campaigns/中秋礼盒-2026-09V1/campaign.toml\"\n\
+         reason = \"客户 13912345678 要求改期\"\nwaived_by = \"wang.fang\"\n\
+         at = 2026-10-01T10:00:00+08:00\n",
+    );
+    let json = t.lint_json("2026-11-25");
+    let found: Vec<_> = findings(&json, "P001")
+        .iter()
+        .map(|f| {
+            (
+                f["file"].as_str().unwrap().to_string(),
+                f["line"].as_u64().unwrap(),
+                f["column"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let at = |file: &str, number: &str| {
+        let (line, col) = pos(&t.read(file), number);
+        (file.to_string(), line, col)
+    };
+    assert_eq!(
+        found,
+        [at(report, "13812345678"), at(waiver, "13912345678")],
+        "{json:#}"
+    );
+}
