@@ -61,10 +61,15 @@ fn localize(mut cmd: Command, prefix: &str) -> Command {
         } else {
             format!("cli.help.arg.{id}")
         };
-        let Some((key, help)) = [own, shared]
+        let found = [own, shared]
             .into_iter()
-            .find_map(|k| zh(&k).map(|h| (k, h)))
-        else {
+            .find_map(|k| zh(&k).map(|h| (k, h)));
+        // Every argument goes through `mut_arg`, translated or not: on a
+        // built command it moves the argument to the end, and clap's
+        // option lookup keeps the built order, so skipping one would hand
+        // each later option's value to its neighbour's parser.
+        let Some((key, help)) = found else {
+            cmd = cmd.mut_arg(id.as_str(), |a| a);
             continue;
         };
         let long = zh(&format!("{key}_long"));
@@ -274,6 +279,78 @@ mod tests {
             out.push(p.clone());
             paths(s, &p, out);
         }
+    }
+
+    /// The Chinese command keeps every option where clap looks it up: each
+    /// option of each command, given a value no parser takes, is refused
+    /// naming that option, in both languages (an option skipped by
+    /// `localize` once handed its value to its neighbour's parser).
+    #[test]
+    fn the_chinese_command_line_parses_as_the_english_one() {
+        let en = {
+            let mut c = super::super::Cli::command();
+            c.build();
+            c
+        };
+        let zh_cmd = in_chinese(super::super::Cli::command());
+        let mut all = Vec::new();
+        paths(&en, &[], &mut all);
+        let mut wrong = Vec::new();
+        for p in &all {
+            let sub = |c: &Command| {
+                p.iter().fold(c.clone(), |c, name| {
+                    c.find_subcommand(name).cloned().expect("same commands")
+                })
+            };
+            for a in sub(&en).get_arguments() {
+                let (Some(long), true) = (a.get_long(), a.get_action().takes_values()) else {
+                    continue;
+                };
+                let mut line: Vec<String> = std::iter::once("mkt".to_string())
+                    .chain(p.iter().cloned())
+                    .collect();
+                line.push(format!("--{long}=\u{1}-not-a-value-\u{1}"));
+                let refused_at = |c: &Command| match c.clone().try_get_matches_from(&line) {
+                    Ok(_) => None,
+                    Err(e) => match e.get(clap::error::ContextKind::InvalidArg) {
+                        Some(clap::error::ContextValue::String(s)) => Some(s.clone()),
+                        _ => Some(String::new()),
+                    },
+                };
+                let (e, z) = (refused_at(&en), refused_at(&zh_cmd));
+                if e != z {
+                    wrong.push(format!("{line:?}: en {e:?}, zh {z:?}"));
+                }
+            }
+        }
+        assert!(wrong.is_empty(), "{wrong:#?}");
+    }
+
+    /// Options without a Chinese help keep their own parsers, before and
+    /// after one that has one (the catalogue has `cli.help.arg.format`).
+    #[test]
+    fn an_option_left_untranslated_keeps_its_own_parser() {
+        use clap::{Arg, value_parser};
+        let mut cmd = Command::new("x")
+            .arg(
+                Arg::new("count")
+                    .long("count")
+                    .value_parser(value_parser!(u8)),
+            )
+            .arg(Arg::new("format").long("format"))
+            .arg(Arg::new("word").long("word"));
+        cmd.build();
+        let cmd = localize(cmd, "cli.help.no-such-command");
+        let m = cmd
+            .clone()
+            .try_get_matches_from(["x", "--word", "abc", "--count", "7"])
+            .unwrap();
+        assert_eq!(m.get_one::<String>("word").map(String::as_str), Some("abc"));
+        assert_eq!(m.get_one::<u8>("count"), Some(&7));
+        let e = cmd
+            .try_get_matches_from(["x", "--count", "abc"])
+            .unwrap_err();
+        assert!(e.to_string().contains("--count"), "{e}");
     }
 
     #[test]

@@ -132,6 +132,84 @@ fn a_plan_typed_on_a_chinese_keyboard_is_the_same_file() {
 }
 
 #[test]
+fn kpi_targets_typed_on_a_chinese_keyboard_are_written_under_targets() {
+    let base = [
+        "--owner",
+        "zhao.lei",
+        "--budget",
+        "80000",
+        "--allocation",
+        "channel=45000,content=15000,event=10000,reserve=10000",
+        "--start",
+        "2027-03-01",
+    ];
+    let with = |targets: &[&str]| {
+        let mut args = base.to_vec();
+        args.extend_from_slice(targets);
+        planned_with(&args)
+    };
+    let ascii = with(&["--target", "exposure=1000000", "--target", "ctr=2%,roi=3.0"]);
+    let chinese = with(&["--target", "曝光=100万，点击率＝２％、投资回报率=3.0"]);
+    assert_eq!(chinese, ascii);
+    let plan: toml::Table = toml::from_str(&ascii).unwrap();
+    let targets = plan["targets"].as_table().unwrap();
+    assert_eq!(targets["exposure"].as_integer(), Some(1_000_000));
+    assert_eq!(targets["ctr"].as_str(), Some("2%"));
+    assert_eq!(targets["roi"].as_str(), Some("3.0"));
+    assert_eq!(targets.len(), 3, "{ascii}");
+    // The template's comments stay, for the targets not set.
+    assert!(ascii.contains("# repurchase_rate = \"15%\""), "{ascii}");
+    // Without --target, the plan has none.
+    let none: toml::Table = toml::from_str(&with(&[])).unwrap();
+    assert!(none["targets"].as_table().unwrap().is_empty());
+
+    // A KPI no plan has, or a value that is not one, writes nothing.
+    let t = TestRepo::with_team();
+    for (target, says) in [
+        ("粉丝=3000", "`粉丝` is not a KPI a plan can target"),
+        (
+            "曝光=很多",
+            "target exposure = `很多`: write a whole number",
+        ),
+    ] {
+        let mut args = vec!["new-campaign", "--name", "春季促销", "--end", "2027-03-31"];
+        args.extend_from_slice(&base);
+        args.extend_from_slice(&["--target", target, "--no-input"]);
+        let out = t
+            .mkt(&args)
+            .env("MKT_TODAY", "2027-01-05")
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(says), "{err}");
+        assert!(!t.path("campaigns/春季促销-2027-03V1").exists());
+    }
+    // In Chinese, the refusal names --target (not another option).
+    args_zh(&t, &base);
+}
+
+fn args_zh(t: &TestRepo, base: &[&str]) {
+    let mut args = vec!["new-campaign", "--name", "春季促销", "--end", "2027-03-31"];
+    args.extend_from_slice(base);
+    args.extend_from_slice(&["--target", "粉丝=3000", "--no-input"]);
+    let out = t
+        .mkt(&args)
+        .env("MKT_TODAY", "2027-01-05")
+        .env("MKT_LANG", "zh-CN")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(
+            "参数 '--target <KPI=VALUE>' 的值 '粉丝=3000' 无效：`粉丝` 不是方案可设的 KPI 目标"
+        ),
+        "{err}"
+    );
+}
+
+#[test]
 fn an_impossible_date_says_why() {
     let t = TestRepo::with_team();
     let out = t.mkt(["status", "--today", "2027-02-30"]).output().unwrap();

@@ -26,7 +26,8 @@ const EXAMPLES: &str = "Examples:
       --phase warm-up:2026-03-01:2026-03-07:li.na \\
       --phase burst:2026-03-08:2026-03-21:liu.yang \\
       --phase long-tail:2026-03-22:2026-03-31:zhao.lei \\
-      --channel wechat=20000 --channel douyin=15000 --title 春季新品促销
+      --channel wechat=20000 --channel douyin=15000 --title 春季新品促销 \\
+      --target 曝光=100万 --target ctr=2%
       # writes campaigns/春季促销-2026-03V1/campaign.toml";
 
 /// Start a campaign (新建活动): write its plan, checked, from answers or flags
@@ -80,6 +81,12 @@ pub struct Args {
     #[arg(long = "channel", value_name = "NAME=YUAN", value_parser = parse_pairs)]
     pub channels: Vec<Pairs>,
 
+    /// A KPI target KPI=VALUE (目标), repeatable or comma-separated, like
+    /// 曝光=100万 or ctr=2% (exposure, clicks, ctr, conversions,
+    /// conversion_rate, revenue, roi, new_users, repurchase_rate)
+    #[arg(long = "target", value_name = "KPI=VALUE", value_parser = parse_targets)]
+    pub targets: Vec<Targets>,
+
     /// Title; default: the name
     #[arg(long)]
     pub title: Option<String>,
@@ -108,6 +115,19 @@ pub struct PhaseArg {
     pub start: NaiveDate,
     pub end: NaiveDate,
     pub owner: Option<String>,
+}
+
+/// `[targets]` keys and their values as TOML, from one `--target`.
+#[derive(Debug, Clone)]
+pub struct Targets(pub Vec<(String, String)>);
+
+/// Targets separated as a Chinese keyboard types them too (`，`, `、`).
+fn parse_targets(s: &str) -> Result<Targets, String> {
+    crate::model::keyboard::split_list(s)
+        .iter()
+        .map(|item| crate::ops::new_campaign::parse_target(item))
+        .collect::<Result<_, _>>()
+        .map(Targets)
 }
 
 fn parse_money(s: &str) -> Result<Money, String> {

@@ -227,6 +227,7 @@ pub(super) fn gather(
         allocation,
         phases,
         channels,
+        targets: args.targets.into_iter().flat_map(|t| t.0).collect(),
     };
     if ask.interactive() {
         // Everything, flags included, is checked before the person confirms.

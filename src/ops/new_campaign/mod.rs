@@ -19,6 +19,7 @@ use crate::templates;
 mod defaults;
 mod next_steps;
 mod render;
+mod targets;
 
 pub use defaults::{
     check_reserve, default_allocation, default_phases, default_reserve, reserve_range,
@@ -26,6 +27,7 @@ pub use defaults::{
 pub use next_steps::NextSteps;
 use render::template_error;
 pub use render::{money, render, toml_key, toml_str};
+pub use targets::parse_target;
 
 /// The three phases of a campaign: 预热, 爆发, 长尾.
 pub const PHASES: [&str; 3] = ["warm-up", "burst", "long-tail"];
@@ -48,6 +50,8 @@ pub struct CampaignPlan {
     pub channels: Vec<(String, Money)>,
     /// The incident emergency work answers (A009): an incident's id.
     pub incident: Option<String>,
+    /// KPI targets: a `[targets]` key and its value as TOML, in the order given.
+    pub targets: Vec<(String, String)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -36,9 +36,33 @@ pub fn render(repo: &Repo, id: &str, plan: &CampaignPlan) -> Result<String> {
         ("phases", phase_blocks(&plan.phases)),
         ("channels", channel_blocks(&plan.channels)),
     ];
-    templates::fill(&template, &values).map_err(|why| {
+    let text = templates::fill(&template, &values).map_err(|why| {
         Error::config(format!("templates/campaign.toml: {why}")).hint(t!("ops.template_hint"))
-    })
+    })?;
+    with_targets(text, &plan.targets, id)
+}
+
+/// The targets set under `[targets]` (made if the template has none), the
+/// template's comments kept.
+fn with_targets(text: String, targets: &[(String, String)], id: &str) -> Result<String> {
+    if targets.is_empty() {
+        return Ok(text);
+    }
+    let mut doc: toml_edit::DocumentMut = text
+        .parse()
+        .map_err(|e: toml_edit::TomlError| template_error(id, e.message(), 1))?;
+    let table = doc
+        .entry("targets")
+        .or_insert_with(toml_edit::table)
+        .as_table_mut()
+        .ok_or_else(|| template_error(id, "`targets` is not a table", 1))?;
+    for (key, value) in targets {
+        let value: toml_edit::Value = value
+            .parse()
+            .map_err(|_| Error::internal(format!("target {key} = {value} is not TOML")))?;
+        table.insert(key, toml_edit::value(value));
+    }
+    Ok(doc.to_string())
 }
 
 /// A TOML basic string.
