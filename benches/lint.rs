@@ -4,7 +4,9 @@
 //! script checking minutes deadlines would have to do.
 //!
 //! Run: `cargo bench --bench lint` (builds mkt in release). Shape with
-//! MKT_BENCH_CAMPAIGNS (default 2000).
+//! MKT_BENCH_CAMPAIGNS (default 2000) and MKT_BENCH_LAYOUT=year (campaigns
+//! under `campaigns/<YYYY>/`); MKT_BENCH_GENERATE_ONLY=1 with MKT_BENCH_DIR
+//! only writes the repository, for timing by hand.
 
 mod synth;
 
@@ -28,8 +30,13 @@ fn main() {
             campaigns,
             dept_minutes: campaigns,
             signed: false,
+            layout: synth::Layout::from_env(),
         },
     );
+    if std::env::var_os("MKT_BENCH_GENERATE_ONLY").is_some() {
+        println!("{}", dir.display());
+        return;
+    }
     let mkt = env!("CARGO_BIN_EXE_mkt");
     let run = |cmd: &mut Command| {
         let out = cmd.output().unwrap();
@@ -71,6 +78,21 @@ fn main() {
             .current_dir(&dir));
     });
     report(&dir, mkt_time, git_time);
+    // What cold lint is held against (issue 17): git reading every commit's
+    // changes with full ids.
+    let raw_time = time(3, || {
+        run(Command::new("git")
+            .args(["log", "--raw", "--no-abbrev", "--format=%H %ct"])
+            .current_dir(&dir));
+    });
+    println!(
+        "git log --raw --no-abbrev:               {:>8.1} ms",
+        raw_time.as_secs_f64() * 1e3
+    );
+    println!(
+        "ratio cold mkt lint / git log --raw:     {:>8.2}",
+        cold.as_secs_f64() / raw_time.as_secs_f64()
+    );
 
     // The quarterly report over the same department (issue 5's target: under
     // a second). It loads the whole repository and runs every rule for the

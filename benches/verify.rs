@@ -36,6 +36,7 @@ fn main() {
             campaigns,
             dept_minutes: campaigns,
             signed: true,
+            layout: synth::Layout::from_env(),
         },
     );
     let mkt = env!("CARGO_BIN_EXE_mkt");

@@ -20,6 +20,28 @@ pub struct Shape {
     /// approval, a purchase with its three approvals, and the closing
     /// sign-off — five signed commits.
     pub signed: bool,
+    /// Where a campaign's folder goes: `campaigns/<ID>/` or
+    /// `campaigns/<YYYY>/<ID>/` by start year.
+    pub layout: Layout,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Layout {
+    /// `campaigns/<ID>/`: one folder of every campaign, rewritten by each
+    /// campaign commit.
+    Flat,
+    /// `campaigns/<YYYY>/<ID>/`: a commit rewrites only its year's folder.
+    ByYear,
+}
+
+impl Layout {
+    /// `MKT_BENCH_LAYOUT=year` for `campaigns/<YYYY>/<ID>/`, else flat.
+    pub fn from_env() -> Layout {
+        match std::env::var("MKT_BENCH_LAYOUT").as_deref() {
+            Ok("year") => Layout::ByYear,
+            _ => Layout::Flat,
+        }
+    }
 }
 
 /// One file in one commit.
@@ -206,7 +228,10 @@ pub fn generate(dir: &Path, shape: &Shape) -> (usize, usize) {
         let name = format!("{}{}", NAMES[i % NAMES.len()], i);
         let id = format!("{name}-{y}-{m}V1");
         let total = 30_000 + (i as i64 % 20) * 10_000;
-        let dir = format!("campaigns/{id}");
+        let dir = match shape.layout {
+            Layout::Flat => format!("campaigns/{id}"),
+            Layout::ByYear => format!("campaigns/{y}/{id}"),
+        };
         let plan = campaign(&id, &name, start, end, total);
         commits.push(Commit {
             at: start - 20 * DAY,

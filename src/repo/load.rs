@@ -61,37 +61,66 @@ impl Repo {
         let max = policy.general.max_file_bytes;
         // In a commit's tree every file's blob id is known already.
         let mut known_blobs = HashMap::new();
-        let (tip, loaded): (Option<crate::git::Oid>, Vec<(String, Loaded)>) = match source {
-            Files::WorkTree => (
-                None,
-                walk(&root, keep)?
-                    .into_iter()
-                    .filter(|(rel, _)| keep(rel))
-                    .collect::<Vec<_>>()
-                    .into_par_iter()
-                    .map(|(rel, entry)| {
-                        let l = load_one(&root, &rel, entry, max, None);
-                        (rel, l)
-                    })
-                    .collect(),
-            ),
-            Files::Tree { tip, files } => (
-                Some(tip),
-                files
-                    .into_iter()
-                    .inspect(|f| {
-                        known_blobs.insert(f.path.clone(), Some(f.id));
-                    })
-                    .collect::<Vec<_>>()
-                    .into_par_iter()
-                    .map(|f| {
-                        let entry = if f.link { Entry::Link } else { Entry::File };
-                        let l = load_one(&root, &f.path, entry, max, Some(&f.bytes));
-                        (f.path, l)
-                    })
-                    .collect(),
-            ),
+        // Every minutes file in history, not only today's (a renamed file
+        // keeps the time its content was first committed); every approval
+        // and roster change, for verification.
+        let filter = crate::git::PathFilter {
+            // Bump when what the filter takes in changes.
+            cache_key: Some("minutes+approvals+team+policy+waivers+reports+audits+reviews/6"),
+            descend: &|p: &str| {
+                let parts: Vec<&str> = p.split('/').collect();
+                matches!(
+                    parts.as_slice(),
+                    ["campaigns"]
+                        | ["campaigns", _]
+                        | ["campaigns", _, "minutes" | "approvals"]
+                        | ["minutes"]
+                        | ["minutes", _]
+                        | ["approvals"]
+                        | ["waivers"]
+                        | ["reports"]
+                        | ["audits"]
+                        | ["reviews"]
+                        | ["reviews", _]
+                )
+            },
+            wanted: &|p: &str| {
+                matches!(
+                    classify(p),
+                    Kind::CampaignMinutes { .. }
+                        | Kind::DeptMinutes { .. }
+                        | Kind::Approval { .. }
+                        | Kind::DeptApproval
+                        | Kind::Team
+                        | Kind::Policy
+                        | Kind::Waiver
+                        | Kind::Report { .. }
+                        | Kind::Audit { .. }
+                        | Kind::SelfReview { .. }
+                )
+            },
         };
+        let tip = match &source {
+            Files::WorkTree => None,
+            Files::Tree { tip, .. } => Some(*tip),
+        };
+        // History is read on its own thread (and handle on the repository)
+        // while the files are read: neither needs the other, and the walk's
+        // first pass, which orders history, runs on one core.
+        let (history, loaded) = std::thread::scope(|s| {
+            let git_dir = git.path().to_path_buf();
+            let filter = &filter;
+            let history = s.spawn(move || {
+                let git = crate::git::open(&git_dir).map_err(|e| git2::Error::from_str(&e))?;
+                crate::git::walk_from(&git, tip, filter)
+            });
+            let loaded = load_all(&root, source, keep, max, &mut known_blobs);
+            let history = history
+                .join()
+                .unwrap_or_else(|_| Err(git2::Error::from_str("history reader panicked")));
+            (history, loaded)
+        });
+        let loaded = loaded?;
 
         let mut repo = Repo {
             root,
@@ -138,46 +167,7 @@ impl Repo {
                 .help(t!("repo.no_team_help")),
             );
         }
-        // Every minutes file in history, not only today's (a renamed file
-        // keeps the time its content was first committed); every approval
-        // and roster change, for verification.
-        let filter = crate::git::PathFilter {
-            // Bump when what the filter takes in changes.
-            cache_key: Some("minutes+approvals+team+policy+waivers+reports+audits+reviews/6"),
-            descend: &|p: &str| {
-                let parts: Vec<&str> = p.split('/').collect();
-                matches!(
-                    parts.as_slice(),
-                    ["campaigns"]
-                        | ["campaigns", _]
-                        | ["campaigns", _, "minutes" | "approvals"]
-                        | ["minutes"]
-                        | ["minutes", _]
-                        | ["approvals"]
-                        | ["waivers"]
-                        | ["reports"]
-                        | ["audits"]
-                        | ["reviews"]
-                        | ["reviews", _]
-                )
-            },
-            wanted: &|p: &str| {
-                matches!(
-                    classify(p),
-                    Kind::CampaignMinutes { .. }
-                        | Kind::DeptMinutes { .. }
-                        | Kind::Approval { .. }
-                        | Kind::DeptApproval
-                        | Kind::Team
-                        | Kind::Policy
-                        | Kind::Waiver
-                        | Kind::Report { .. }
-                        | Kind::Audit { .. }
-                        | Kind::SelfReview { .. }
-                )
-            },
-        };
-        repo.history = crate::git::walk_from(&repo.git, tip, &filter).map_err(|e| {
+        repo.history = history.map_err(|e| {
             Error::new(ErrorKind::Io, t!("repo.reading_history", why = e))
                 .hint(t!("repo.reading_history_help"))
         })?;
@@ -340,6 +330,41 @@ impl Repo {
                 ..CampaignDir::default()
             })
     }
+}
+
+/// Every file of `source`, each read into its record type, in parallel.
+fn load_all(
+    root: &Path,
+    source: Files,
+    keep: Keep,
+    max: u64,
+    known_blobs: &mut HashMap<String, Option<crate::git::Oid>>,
+) -> Result<Vec<(String, Loaded)>> {
+    Ok(match source {
+        Files::WorkTree => walk(root, keep)?
+            .into_iter()
+            .filter(|(rel, _)| keep(rel))
+            .collect::<Vec<_>>()
+            .into_par_iter()
+            .map(|(rel, entry)| {
+                let l = load_one(root, &rel, entry, max, None);
+                (rel, l)
+            })
+            .collect(),
+        Files::Tree { files, .. } => files
+            .into_iter()
+            .inspect(|f| {
+                known_blobs.insert(f.path.clone(), Some(f.id));
+            })
+            .collect::<Vec<_>>()
+            .into_par_iter()
+            .map(|f| {
+                let entry = if f.link { Entry::Link } else { Entry::File };
+                let l = load_one(root, &f.path, entry, max, Some(&f.bytes));
+                (f.path, l)
+            })
+            .collect(),
+    })
 }
 
 /// Lists every file below `root` that `keep` takes, in folders it keeps
