@@ -376,6 +376,31 @@ mod tests {
     }
 
     #[test]
+    fn a_file_parsed_before_is_reused_only_for_the_same_bytes() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("history-cache");
+        let records: Vec<(Oid, Record)> = (0..3).map(|n| (oid(n), record(n, 1))).collect();
+        let count = |p: Parsed| match p {
+            Parsed::Records(r, v) => Some((r.len(), v.count)),
+            Parsed::Distrusted => None,
+        };
+        std::fs::write(&path, file(&records[..2])).unwrap();
+        assert_eq!(count(read(&path, "k/1")), Some((2, 2)));
+        assert_eq!(count(read(&path, "k/1")), Some((2, 2)));
+        // Appended to, cut, rewritten, of another key: read afresh.
+        std::fs::write(&path, file(&records)).unwrap();
+        assert_eq!(count(read(&path, "k/1")), Some((3, 3)));
+        assert_eq!(count(read(&path, "k/2")), None);
+        let text = file(&records);
+        std::fs::write(&path, &text[..text.len() - 3]).unwrap();
+        assert_eq!(count(read(&path, "k/1")), Some((2, 2)));
+        std::fs::write(&path, format!("{text}X\tgarbage\n")).unwrap();
+        assert_eq!(count(read(&path, "k/1")), None);
+        std::fs::remove_file(&path).unwrap();
+        assert_eq!(count(read(&path, "k/1")), None);
+    }
+
+    #[test]
     fn another_key_short_ids_and_garbage_are_not_trusted() {
         let records: Vec<(Oid, Record)> = (0..2).map(|n| (oid(n), record(n, 1))).collect();
         let text = file(&records);

@@ -1982,12 +1982,14 @@ fn lint_since_with_signed_approvals_equals_the_whole_lint_of_the_changed_files()
     t.commit_all("two campaigns", "2026-02-01T10:00:00+08:00");
     t.approve(DIRECTOR, a, "2026-02-02T10:00:00+08:00");
     t.approve(DIRECTOR, b, "2026-02-02T11:00:00+08:00");
-    // Findings on both sides that the change does not touch: b's late review.
-    t.add_minutes(Some(b), "review", "2026-06-20T10:00:00+08:00");
+    // Findings on both sides that the change does not touch: b's review,
+    // committed a week late.
+    t.write_minutes(Some(b), "review", "2026-02-03T10:00:00+08:00");
+    t.commit_all("b: review", "2026-02-10T10:00:00+08:00");
     let base = t.git(&["rev-parse", "HEAD"]).trim().to_string();
 
     // The pull request: a's approved plan edited (its signed approval goes
-    // stale), a late review, and the next signed approval of the chain.
+    // stale), a review committed late, and the plan approved again, signed.
     t.git(&["checkout", "-q", "-b", "pr"]);
     t.replace(
         &format!("campaigns/{a}/campaign.toml"),
@@ -1996,7 +1998,7 @@ fn lint_since_with_signed_approvals_equals_the_whole_lint_of_the_changed_files()
     );
     t.write_minutes(Some(a), "review", "2026-03-25T10:00:00+08:00");
     t.commit_all("a: more reserve, review", "2026-04-02T10:00:00+08:00");
-    t.approve("zhang.wei", a, "2026-04-03T10:00:00+08:00");
+    let again = t.approve(DIRECTOR, a, "2026-04-03T10:00:00+08:00");
 
     let run = |extra: &[&str]| -> Value {
         let mut args = vec!["lint", "--format", "json", "--today", "2026-05-20"];
@@ -2021,9 +2023,13 @@ fn lint_since_with_signed_approvals_equals_the_whole_lint_of_the_changed_files()
             expected.remove(i);
         }
     }
+    // The chain completes with the second signed approval, once verified.
     assert!(
-        expected.iter().any(|k| k.0 == "A005"),
-        "the signed approval of the edited plan is stale: {expected:?}"
+        expected
+            .iter()
+            .any(|k| k.0 == "A001" && k.2.contains("complete (2026-04-03)"))
+            && !expected.iter().any(|k| k.1 == again),
+        "the plan's chain completes at the signed re-approval: {expected:?}"
     );
     assert!(
         !keyed(&run(&["--rev", &base]))
