@@ -14,7 +14,7 @@ use crate::diag::Located;
 /// with spans is parsed only when a finding needs a line and column, and
 /// only its key paths' spans are kept (`SpanIndex`), not the document: a
 /// hundred thousand files with findings stay small.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct SourceDoc {
     pub file: String,
     text: String,
@@ -24,7 +24,7 @@ pub struct SourceDoc {
 
 /// Every key path of a document that has a span (the value's, else the
 /// key's), segments joined by U+001F, sorted for lookup.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct SpanIndex(Vec<(Box<str>, Range<usize>)>);
 
 const SEP: char = '\u{1f}';

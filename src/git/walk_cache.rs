@@ -13,7 +13,8 @@
 
 use std::collections::HashMap;
 use std::io::{Seek, SeekFrom, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, FixedOffset, TimeZone};
 use git2::Oid;
@@ -31,7 +32,7 @@ pub struct Record {
 pub struct WalkCache {
     file: PathBuf,
     key: String,
-    pub records: HashMap<Oid, Record>,
+    pub records: Arc<HashMap<Oid, Record>>,
     /// The file as loaded, when it is this key's and parses: its length,
     /// how many bytes of it are whole records, and how many records those are.
     valid: Option<Valid>,
@@ -84,7 +85,7 @@ fn oid_or_none(s: &str) -> Option<Option<Oid>> {
 enum Parsed {
     /// Not this key's, or something in it does not parse.
     Distrusted,
-    Records(HashMap<Oid, Record>, Valid),
+    Records(Arc<HashMap<Oid, Record>>, Valid),
 }
 
 /// Reads the records of a cache file's bytes. A record cut short at the
@@ -125,7 +126,7 @@ fn parse(bytes: &[u8], key: &str) -> Parsed {
         whole = bytes.len() - rest.len();
     }
     Parsed::Records(
-        records,
+        Arc::new(records),
         Valid {
             len: bytes.len() as u64,
             whole: whole as u64,
@@ -199,11 +200,44 @@ fn record_text(out: &mut String, oid: Oid, r: &Record) {
     }
 }
 
-fn read(file: &std::path::Path, key: &str) -> Parsed {
-    match crate::fsutil::read_plain(file, CAP) {
-        Ok(bytes) => parse(&bytes, key),
-        Err(_) => Parsed::Distrusted,
+/// The file this process parsed last, by its exact bytes: a run that reads
+/// history twice (`lint --since`, `status`: both sides of a comparison)
+/// parses it once. Only bytes identical to the ones parsed reuse the
+/// records; any other bytes are parsed afresh. Kept until the process
+/// ends, so the records are never freed one by one either.
+struct Memo {
+    file: PathBuf,
+    key: String,
+    bytes: Vec<u8>,
+    records: Arc<HashMap<Oid, Record>>,
+    valid: Valid,
+}
+
+static PARSED: Mutex<Option<Memo>> = Mutex::new(None);
+
+fn read(file: &Path, key: &str) -> Parsed {
+    let Ok(bytes) = crate::fsutil::read_plain(file, CAP) else {
+        return Parsed::Distrusted;
+    };
+    let mut memo = PARSED.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(m) = memo.as_ref()
+        && m.file == file
+        && m.key == key
+        && m.bytes == bytes
+    {
+        return Parsed::Records(Arc::clone(&m.records), m.valid);
     }
+    let parsed = parse(&bytes, key);
+    if let Parsed::Records(records, valid) = &parsed {
+        *memo = Some(Memo {
+            file: file.to_path_buf(),
+            key: key.to_string(),
+            bytes,
+            records: Arc::clone(records),
+            valid: *valid,
+        });
+    }
+    parsed
 }
 
 impl WalkCache {
@@ -214,7 +248,7 @@ impl WalkCache {
         let mut cache = WalkCache {
             file,
             key: key.to_string(),
-            records: HashMap::new(),
+            records: Arc::default(),
             valid: None,
         };
         if !super::caches_on() {
@@ -247,7 +281,7 @@ impl WalkCache {
         f.lock()?;
         // Another run may have changed the file since it was loaded: then
         // what it holds now is read again, under the lock.
-        let (known, whole): (Option<HashMap<Oid, Record>>, u64) =
+        let (known, whole): (Option<Arc<HashMap<Oid, Record>>>, u64) =
             if f.metadata()?.len() == loaded.len {
                 (None, loaded.whole)
             } else {
@@ -339,6 +373,31 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn a_file_parsed_before_is_reused_only_for_the_same_bytes() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("history-cache");
+        let records: Vec<(Oid, Record)> = (0..3).map(|n| (oid(n), record(n, 1))).collect();
+        let count = |p: Parsed| match p {
+            Parsed::Records(r, v) => Some((r.len(), v.count)),
+            Parsed::Distrusted => None,
+        };
+        std::fs::write(&path, file(&records[..2])).unwrap();
+        assert_eq!(count(read(&path, "k/1")), Some((2, 2)));
+        assert_eq!(count(read(&path, "k/1")), Some((2, 2)));
+        // Appended to, cut, rewritten, of another key: read afresh.
+        std::fs::write(&path, file(&records)).unwrap();
+        assert_eq!(count(read(&path, "k/1")), Some((3, 3)));
+        assert_eq!(count(read(&path, "k/2")), None);
+        let text = file(&records);
+        std::fs::write(&path, &text[..text.len() - 3]).unwrap();
+        assert_eq!(count(read(&path, "k/1")), Some((2, 2)));
+        std::fs::write(&path, format!("{text}X\tgarbage\n")).unwrap();
+        assert_eq!(count(read(&path, "k/1")), None);
+        std::fs::remove_file(&path).unwrap();
+        assert_eq!(count(read(&path, "k/1")), None);
     }
 
     #[test]

@@ -142,6 +142,8 @@ pub fn new_since(
     };
     let base_id = commit(base)?;
     let head_id = head.map(commit).transpose()?;
+    // Both sides read nearly the same files: each blob is parsed once.
+    crate::repo::share_tree_parses();
     let changed = crate::git::changed_paths(git, base_id, head_id).map_err(Error::from)?;
     let scope = Scope::of(changed.iter().map(String::as_str));
     if scope != Scope::Whole {

@@ -11,6 +11,7 @@ use super::*;
 
 /// The outcome of reading one file.
 /// A record read into its type.
+#[derive(Clone)]
 enum Typed {
     Team(Team),
     Campaign(Box<Campaign>),
@@ -25,6 +26,7 @@ enum Typed {
     Partner(crate::model::Partner),
 }
 
+#[derive(Clone)]
 enum Loaded {
     /// A TOML record, its source kept for spans; read on the loading
     /// threads, so each file is parsed once and in parallel.
@@ -360,7 +362,9 @@ fn load_all(
             .into_par_iter()
             .map(|f| {
                 let entry = if f.link { Entry::Link } else { Entry::File };
-                let l = load_one(root, &f.path, entry, max, Some(&f.bytes));
+                let l = shared_parse(&f, max, || {
+                    load_one(root, &f.path, entry, max, Some(&f.bytes))
+                });
                 (f.path, l)
             })
             .collect(),
@@ -432,6 +436,48 @@ enum Entry {
 }
 
 /// Loads one file: from the work tree, or (`bytes`) as a commit's tree has it.
+/// Whether files of commits' trees read in this process are kept, parsed,
+/// for the next tree read (`share_tree_parses`).
+static SHARING: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// What one file of a tree read as, by what it can depend on: its path, its
+/// blob id (the same id is the same bytes), whether it is a link, the size
+/// limit and the language its messages are in.
+type ParseKey = (String, crate::git::Oid, bool, u64, String);
+
+static PARSED: std::sync::Mutex<Option<HashMap<ParseKey, Loaded>>> = std::sync::Mutex::new(None);
+
+/// From now on, a file of a commit's tree is parsed once per process: the
+/// two sides of a comparison (`lint --since`) share nearly every file
+/// (every campaign.toml, the department's minutes), and a blob's bytes
+/// never change under its id.
+pub fn share_tree_parses() {
+    SHARING.store(true, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// `parse()`, or what it gave for the same file before, when sharing.
+fn shared_parse(f: &crate::git::TreeFile, max: u64, parse: impl FnOnce() -> Loaded) -> Loaded {
+    if !SHARING.load(std::sync::atomic::Ordering::Relaxed) {
+        return parse();
+    }
+    let key: ParseKey = (
+        f.path.clone(),
+        f.id,
+        f.link,
+        max,
+        (*rust_i18n::locale()).to_string(),
+    );
+    let lock = || PARSED.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(l) = lock().as_ref().and_then(|m| m.get(&key)) {
+        return l.clone();
+    }
+    let l = parse();
+    lock()
+        .get_or_insert_with(HashMap::new)
+        .insert(key, l.clone());
+    l
+}
+
 fn load_one(root: &Path, rel: &str, entry: Entry, max_bytes: u64, bytes: Option<&[u8]>) -> Loaded {
     let kind = classify(rel);
     if let Kind::Other | Kind::Policy = kind {

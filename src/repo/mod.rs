@@ -21,6 +21,7 @@ use crate::policy::Policy;
 pub use crate::source::{Fault, SourceDoc, SourceError, locate_in_text};
 pub use find::{CampaignLookup, Found, Want};
 pub use layout::{Kind, classify, is_binary_copy, parse_quarter, parse_report_name};
+pub use load::share_tree_parses;
 
 /// Why a file could not be taken in as a record. Loading says what went
 /// wrong; the file rules (F001–F003) decide what it is called.

@@ -1966,3 +1966,80 @@ fn lint_since_a_change_in_some_campaigns_equals_the_whole_comparison() {
     );
     assert_since_is_the_whole_comparison(&t, &base, None);
 }
+
+/// `lint --since` over one pull request inside one campaign of a
+/// department with real signed approvals (ssh-keygen keys, `mkt approve`
+/// through the binary): its findings are exactly those a whole lint at the
+/// head finds in that campaign's files and a whole lint at the base does
+/// not, the same with `--no-cache` as with the caches both sides share.
+#[test]
+fn lint_since_with_signed_approvals_equals_the_whole_lint_of_the_changed_files() {
+    let t = TestRepo::with_team();
+    let a = "春季促销-2026-03V1";
+    let b = "夏季促销-2026-06V1";
+    t.write_standard_campaign(a, "2026-03-10", "2026-04-10");
+    t.write_standard_campaign(b, "2026-06-01", "2026-06-30");
+    t.commit_all("two campaigns", "2026-02-01T10:00:00+08:00");
+    t.approve(DIRECTOR, a, "2026-02-02T10:00:00+08:00");
+    t.approve(DIRECTOR, b, "2026-02-02T11:00:00+08:00");
+    // Findings on both sides that the change does not touch: b's review,
+    // committed a week late.
+    t.write_minutes(Some(b), "review", "2026-02-03T10:00:00+08:00");
+    t.commit_all("b: review", "2026-02-10T10:00:00+08:00");
+    let base = t.git(&["rev-parse", "HEAD"]).trim().to_string();
+
+    // The pull request: a's approved plan edited (its signed approval goes
+    // stale), a review committed late, and the plan approved again, signed.
+    t.git(&["checkout", "-q", "-b", "pr"]);
+    t.replace(
+        &format!("campaigns/{a}/campaign.toml"),
+        "reserve = 10000",
+        "reserve = 20000",
+    );
+    t.write_minutes(Some(a), "review", "2026-03-25T10:00:00+08:00");
+    t.commit_all("a: more reserve, review", "2026-04-02T10:00:00+08:00");
+    let again = t.approve(DIRECTOR, a, "2026-04-03T10:00:00+08:00");
+
+    let run = |extra: &[&str]| -> Value {
+        let mut args = vec!["lint", "--format", "json", "--today", "2026-05-20"];
+        args.extend_from_slice(extra);
+        let out = t.mkt(&args).output().unwrap();
+        assert!(
+            matches!(out.status.code(), Some(0 | 1)),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let prefix = format!("campaigns/{a}/");
+    let in_a = |keys: Vec<(String, String, String)>| -> Vec<(String, String, String)> {
+        keys.into_iter()
+            .filter(|k| k.1.starts_with(&prefix))
+            .collect()
+    };
+    let mut expected = in_a(keyed(&run(&["--rev", "HEAD"])));
+    for old in in_a(keyed(&run(&["--rev", &base]))) {
+        if let Some(i) = expected.iter().position(|k| *k == old) {
+            expected.remove(i);
+        }
+    }
+    // The chain completes with the second signed approval, once verified.
+    assert!(
+        expected
+            .iter()
+            .any(|k| k.0 == "A001" && k.2.contains("complete (2026-04-03)"))
+            && !expected.iter().any(|k| k.1 == again),
+        "the plan's chain completes at the signed re-approval: {expected:?}"
+    );
+    assert!(
+        !keyed(&run(&["--rev", &base]))
+            .iter()
+            .all(|k| k.1.starts_with(&prefix)),
+        "the base has findings outside the change"
+    );
+    let since = keyed(&run(&["--rev", "HEAD", "--since", &base]));
+    assert_eq!(since, expected, "--since {base}: a's new findings only");
+    let fresh = keyed(&run(&["--no-cache", "--rev", "HEAD", "--since", &base]));
+    assert_eq!(fresh, since, "--no-cache agrees with the caches");
+    assert_since_is_the_whole_comparison(&t, &base, Some("HEAD"));
+}

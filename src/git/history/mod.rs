@@ -168,7 +168,7 @@ fn walk_tip(repo: &Repository, tip: Oid, filter: &PathFilter) -> Result<Walk, gi
         .cache_key
         .map(|key| super::walk_cache::WalkCache::load(repo, key));
     let known: Option<&HashMap<Oid, super::walk_cache::Record>> =
-        cache.as_ref().map(|c| &c.records);
+        cache.as_ref().map(|c| c.records.as_ref());
     let (oids, heads) = commits_in_order(repo, tip, known)?;
     // Each commit is compared with its parent on its own, so the walk splits
     // into contiguous runs, one per core, each with its own handle on the
