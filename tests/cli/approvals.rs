@@ -611,7 +611,8 @@ fn campaign_toml(id: &str, start: &str, owner: &str, total: i64, emergency: bool
         "id = \"{id}\"\ntitle = \"测试活动\"\nowner = \"{owner}\"\nstart = {start}\nend = {end}\n\
          objective = \"新品认知与首购\"\nemergency = {emergency}\nsupersedes = \"\"\ncancelled = \"\"\n{incident}\
          [budget]\ntotal = {total}\n\n[budget.allocation]\nchannel = {channel}\ncontent = {content}\n\
-         event = {event}\nreserve = {reserve}\n"
+         event = {event}\nreserve = {reserve}\n{plan}",
+        plan = crate::common::campaign_plan(start, &end),
     )
 }
 

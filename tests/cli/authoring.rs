@@ -804,8 +804,15 @@ fn campaign_minutes_are_named_by_the_rule_and_lint_clean() {
     ] {
         assert!(text.contains(line), "`{line}` not in:\n{text}");
     }
-    // The person fills in the template's 议题 (D009) before committing.
+    // The person fills in the template's 议题 (D009) before committing, and
+    // the planner the plan's core actions (D015) and a target (D016).
     t.replace(&path, "topic = \"\"", "topic = \"目标与分工\"");
+    let plan = format!("campaigns/{ID}/campaign.toml");
+    let text = t
+        .read(&plan)
+        .replace("actions = []", "actions = [\"朋友圈推文\"]");
+    t.write(&plan, &text);
+    t.replace(&plan, "# exposure = 1000000", "exposure = 1000000");
     t.commit_all("kickoff minutes", "2026-03-27T15:00:00+08:00");
     // Once started, only the approvals (A…) the plan still lacks may be found.
     let (_, json) = lint_at(&t, "2026-04-02");
@@ -1037,6 +1044,8 @@ fn minutes_prompts_ask_only_for_what_is_missing() {
 ///   2026Q4 review 11-04 were held).
 /// - minutes/2026/2026-11-16-weekly.toml: liu.yang's decision due 11-26
 ///   (1 day), zhao.lei's due 12-01 (6 days).
+/// - minutes/2026/2026-11-23-weekly.toml: yang.min's and zhao.lei's
+///   decisions due 12-04 (9 days).
 /// - minutes/2026/2026-10-12-quarterly-季度战略会.toml: sun.li's decision
 ///   due 12-10 (15 days), wang.fang's due 12-18 (23 days).
 /// - 元旦跨年-2026-12V1 starts 2026-12-20, no kickoff yet: window
@@ -1074,6 +1083,20 @@ fn status_by_hand() -> Vec<(&'static str, &'static str, &'static str, i64, &'sta
             "部门周会 2026-11-16",
             "2026-12-01",
             6,
+            "zhao.lei",
+        ),
+        (
+            "decision",
+            "部门周会 2026-11-23",
+            "2026-12-04",
+            9,
+            "yang.min",
+        ),
+        (
+            "decision",
+            "部门周会 2026-11-23",
+            "2026-12-04",
+            9,
             "zhao.lei",
         ),
         // November's self-reviews, due the 5th of December (D022).
@@ -1157,19 +1180,19 @@ fn status_of_the_example_department_matches_the_hand_count() {
     assert_eq!(json["today"], "2026-11-25");
     assert_eq!(rows(&json), owned(status_by_hand()), "{json:#}");
     let items = json["items"].as_array().unwrap();
-    assert_eq!(items[13]["from"], "2026-12-13", "the kickoff window opens");
+    assert_eq!(items[15]["from"], "2026-12-13", "the kickoff window opens");
     assert_eq!(
         items[0]["file"],
         "campaigns/中秋礼盒-2026-09V1/minutes/2026-10-09-closing.toml"
     );
     assert_eq!(items[0]["what"], "与经销商完成礼盒退货与尾款对账");
-    assert_eq!(items[14]["role"], "supervisor");
+    assert_eq!(items[16]["role"], "supervisor");
     assert_eq!(
-        items[14]["file"],
+        items[16]["file"],
         "campaigns/元旦跨年-2026-12V1/campaign.toml"
     );
-    assert_eq!(items[15]["role"], "director");
-    assert_eq!(items[15]["file"], "reports/2026Q4.md");
+    assert_eq!(items[17]["role"], "director");
+    assert_eq!(items[17]["file"], "reports/2026Q4.md");
 
     // --person: what sun.li owns, and the decisions of meetings sun.li attended.
     let json = status_json(&t, &["--person", "sun.li"]);
@@ -1211,11 +1234,11 @@ fn status_table_aligns_chinese_text() {
     assert_eq!(out.status.code(), Some(0));
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(
-        text.starts_with("due as of 2026-11-25: 17 items, 1 overdue\n"),
+        text.starts_with("due as of 2026-11-25: 19 items, 1 overdue\n"),
         "{text}"
     );
     let table: Vec<&str> = text.lines().skip(1).collect();
-    assert_eq!(table.len(), 2 + 17, "{text}");
+    assert_eq!(table.len(), 2 + 19, "{text}");
     let width = table[0].width();
     for line in &table {
         assert_eq!(line.width(), width, "misaligned:\n{text}");

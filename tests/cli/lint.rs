@@ -113,9 +113,10 @@ fn f001_syntax_error_names_line_and_character_column() {
 #[test]
 fn f001_gbk_file_is_reported_with_its_line() {
     let t = TestRepo::with_team();
-    let held = "2026-01-12T10:00:00+08:00";
+    // The weekly meeting of the week of today (D014 counts from it).
+    let held = "2026-02-16T10:00:00+08:00";
     let path = t.add_minutes(None, "weekly", held);
-    assert_eq!(path, "minutes/2026/2026-01-12-weekly.toml");
+    assert_eq!(path, "minutes/2026/2026-02-16-weekly.toml");
     t.assert_lint_clean(DEFAULT_TODAY);
 
     // The same minutes saved as GBK: 周会 is D6DC BBE1, not UTF-8.
@@ -324,25 +325,41 @@ fn f004_unknown_owner_suggests_a_person() {
 
 #[test]
 fn f004_column_counts_characters_under_chinese_text() {
-    let phase =
-        "phases = [{ name = \"预热期\", start = 2026-03-01, end = 2026-03-07, owner = \"li.na\" }]";
-    // The phase is part of the plan the director approved.
+    let phases = "phases = [\
+        { name = \"预热\", start = 2026-03-01, end = 2026-03-07, owner = \"li.na\", actions = [\"预热推文\"] }, \
+        { name = \"爆发\", start = 2026-03-08, end = 2026-03-24, owner = \"zhao.lei\", actions = [\"直播\"] }, \
+        { name = \"长尾\", start = 2026-03-25, end = 2026-03-31, owner = \"zhao.lei\", actions = [\"复购券\"] }]";
+    // The phases, written inline on line 10 in place of the [[phases]]
+    // tables, are part of the plan the director approved.
     let t = plan_approved(|t| {
-        t.replace(
+        let text = t.read(CAMPAIGN);
+        let (from, to) = (
+            text.find("\n[[phases]]").unwrap(),
+            text.find("\n[targets]").unwrap(),
+        );
+        let text = format!("{}{}", &text[..from], &text[to..]);
+        t.write(
             CAMPAIGN,
-            "cancelled = \"\"\n",
-            &format!("cancelled = \"\"\n{phase}\n"),
-        )
+            &text.replacen(
+                "cancelled = \"\"\n",
+                &format!("cancelled = \"\"\n{phases}\n"),
+                1,
+            ),
+        );
     });
     t.assert_lint_clean(DEFAULT_TODAY);
 
-    t.replace(CAMPAIGN, "owner = \"li.na\" }", "owner = \"zhao.le\" }");
+    t.replace(
+        CAMPAIGN,
+        "owner = \"li.na\", actions",
+        "owner = \"zhao.le\", actions",
+    );
     let json = t.lint_expect(DEFAULT_TODAY, 1);
-    // `owner`'s value starts at character 73 of line 10 (byte 79: 预热期 is
-    // three characters of three bytes each).
-    let f = assert_one(&json, "F004", CAMPAIGN, 10, 73, "error");
+    // `owner`'s value starts at character 72 of line 10 (byte 76: 预热 is
+    // two characters of three bytes each).
+    let f = assert_one(&json, "F004", CAMPAIGN, 10, 72, "error");
     assert_stale(&json);
-    assert_eq!(pos(&t.read(CAMPAIGN), "\"zhao.le\""), (10, 73));
+    assert_eq!(pos(&t.read(CAMPAIGN), "\"zhao.le\""), (10, 72));
     assert_eq!(f["help"], "did you mean `zhao.lei`?", "{f:#}");
 }
 
@@ -386,8 +403,17 @@ fn n001_id_differs_from_folder() {
 #[test]
 fn n001_id_month_is_the_start_month() {
     let t = planned();
-    t.replace(CAMPAIGN, "start = 2026-03-01", "start = 2026-04-01");
-    t.replace(CAMPAIGN, "end = 2026-03-31", "end = 2026-04-30");
+    // The campaign's own dates (lines 4 and 5), not its phases'.
+    t.replace(
+        CAMPAIGN,
+        "owner = \"li.na\"\nstart = 2026-03-01",
+        "owner = \"li.na\"\nstart = 2026-04-01",
+    );
+    t.replace(
+        CAMPAIGN,
+        "\nend = 2026-03-31\nobjective",
+        "\nend = 2026-04-30\nobjective",
+    );
     let json = t.lint_expect(DEFAULT_TODAY, 1);
     let f = assert_one(&json, "N001", CAMPAIGN, 1, 6, "error");
     assert_stale(&json);
@@ -556,12 +582,14 @@ fn n003_department_meeting_filed_under_the_wrong_year() {
     let t = TestRepo::with_team();
     let held = "2026-01-12T10:00:00+08:00";
     let path = t.add_minutes(None, "weekly", held);
-    t.assert_lint_clean(DEFAULT_TODAY);
+    // Two days on: the next weekly meeting (D014) is not due yet.
+    let today = "2026-01-14";
+    t.assert_lint_clean(today);
     let wrong = "minutes/2025/2026-01-12-weekly.toml";
     std::fs::create_dir_all(t.path("minutes/2025")).unwrap();
     std::fs::rename(t.path(&path), t.path(wrong)).unwrap();
     t.commit_all("move", held);
-    let json = t.lint_expect(DEFAULT_TODAY, 1);
+    let json = t.lint_expect(today, 1);
     let f = assert_one(&json, "N003", wrong, 3, 11, "error");
     assert!(
         f["help"].as_str().unwrap().contains("minutes/2026/"),
@@ -849,14 +877,14 @@ fn d006_decision_without_owner_or_due_date() {
 #[test]
 fn d007_quarterly_report_not_filed() {
     let t = TestRepo::with_team();
-    t.add_minutes(None, "weekly", "2026-01-12T10:00:00+08:00");
+    t.add_quarterly_meeting("2026-01-09T10:00:00+08:00");
     t.write("reports/2026Q1.md", "# 2026Q1 季度报告\n");
     t.commit_all("report", "2026-04-08T10:00:00+08:00");
     t.sign_off(DIRECTOR, "reports/2026Q1.md", "2026-04-08T10:00:00+08:00");
     t.assert_lint_clean("2026-04-20");
 
     let t = TestRepo::with_team();
-    t.add_minutes(None, "weekly", "2026-01-12T10:00:00+08:00");
+    t.add_quarterly_meeting("2026-01-09T10:00:00+08:00");
     // Due ten days after the quarter: 2026-04-10 is the last day.
     t.assert_lint_clean("2026-04-10");
     let json = t.lint_expect("2026-04-11", 1);
@@ -908,7 +936,8 @@ fn b001_allocation_in_fen_is_exact() {
     let path = format!("campaigns/{ID}/campaign.toml");
     let text = campaign_toml(ID, "2026-03-01", "2026-03-31", "li.na", 0, &[])
         .replace("total = 0", "total = \"80000.30\"")
-        + "channel = \"45000.10\"\ncontent = \"15000.10\"\nevent = 10000\nreserve = \"10000.10\"\n";
+        + "channel = \"45000.10\"\ncontent = \"15000.10\"\nevent = 10000\nreserve = \"10000.10\"\n"
+        + &campaign_plan("2026-03-01", "2026-03-31");
     t.write(&path, &text);
     t.assert_lint_clean(DEFAULT_TODAY);
     t.replace(&path, "event = 10000", "event = \"10000.01\"");
@@ -925,8 +954,9 @@ fn b001_channel_budgets_above_the_channel_allocation() {
     t.assert_lint_clean(DEFAULT_TODAY);
     t.replace(CAMPAIGN, "budget = 20000", "budget = 20001");
     let json = t.lint_expect(DEFAULT_TODAY, 1);
-    // At the first [[channels]] (line 20, after the allocation and a blank line).
-    let f = assert_one(&json, "B001", CAMPAIGN, 20, 1, "error");
+    // At the first [[channels]] (after the plan's phases and targets).
+    let (line, _) = pos(&t.read(CAMPAIGN), "[[channels]]");
+    let f = assert_one(&json, "B001", CAMPAIGN, line, 1, "error");
     assert_stale(&json);
     assert!(f["message"].as_str().unwrap().contains("45001"), "{f:#}");
 }
@@ -946,7 +976,7 @@ fn b002_reserve_outside_range() {
                 ("event", 10000),
                 ("reserve", reserve),
             ],
-        )
+        ) + &campaign_plan("2026-03-01", "2026-03-31")
     };
     // 10 % and 15 % are inside the range, each approved as planned ...
     let mut last = None;

@@ -76,11 +76,16 @@ fn set_policy(t: &TestRepo, language: &str) {
     t.write("policy.toml", &format!("{head}\n{CHANNELS}"));
 }
 
-/// The department: 春季促销 planned (li.na owns it; the director approves
-/// its budget) and a weekly meeting whose decision is zhao.lei's.
+/// The department: 春季促销 planned (li.na owns it and runs each of its
+/// phases; the director approves its budget) and a weekly meeting whose
+/// decision is zhao.lei's.
 fn department(language: &str) -> TestRepo {
     let mut t = TestRepo::with_team();
-    t.write_standard_campaign(SPRING, "2026-03-01", "2026-03-31");
+    let plan = t.write_standard_campaign(SPRING, "2026-03-01", "2026-03-31");
+    let text = t
+        .read(&plan)
+        .replace(&format!("owner = \"{PHASE_OWNER}\""), "owner = \"li.na\"");
+    t.write(&plan, &text);
     t.commit_all("plan", "2026-02-10T10:00:00+08:00");
     let held = "2026-02-16T10:00:00+08:00";
     let path = minutes_path(None, "weekly", held);

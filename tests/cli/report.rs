@@ -529,32 +529,41 @@ fn q2_by_hand() -> Value {
         // kickoff 品牌 04-07 (4 h), 舆情 05-01 (2.5 h), 618 05-27 (4 h);
         // review 品牌 05-20 (3.5 h), 舆情 05-07 (3.25 h), 618 06-10 (3.5 h);
         // closing 春季 V1 04-03 (4 h), 舆情 05-13 (3.5 h), 618 06-26 (4 h);
-        // weekly 04-20, 06-08 (3.5 h each); monthly 05-06 (4 h); quarterly 04-08 (4.5 h).
+        // weekly 04-07 (3 h), 04-13, 04-20, 04-27, 05-07, 05-11, 05-18, 05-25,
+        // 06-01, 06-08, 06-15, 06-22 (3.5 h each), 06-29 (3 h); monthly 04-01,
+        // 05-06, 06-02 (4 h each); quarterly 04-08 (4.5 h).
         // In the order policy.toml lists the kinds.
         "meetings": [
             {"kind": "kickoff", "held": 3, "on_time": 3, "late": 0},
             {"kind": "review", "held": 3, "on_time": 3, "late": 0},
             {"kind": "closing", "held": 3, "on_time": 3, "late": 0},
-            {"kind": "weekly", "held": 2, "on_time": 2, "late": 0},
-            {"kind": "monthly", "held": 1, "on_time": 1, "late": 0},
+            {"kind": "weekly", "held": 13, "on_time": 13, "late": 0},
+            {"kind": "monthly", "held": 3, "on_time": 3, "late": 0},
             {"kind": "quarterly", "held": 1, "on_time": 1, "late": 0},
         ],
-        // Decisions of those 13 meetings (all done = true), by owner id:
+        // Decisions of those 26 meetings (all done = true), by owner id:
         // chen.jing: 品牌 kickoff, 品牌 review, 舆情 kickoff, review, closing,
-        //   618 kickoff, review, closing, 04-08, 04-20, 05-06 = 11
-        // li.na: 春季 closing, 品牌 kickoff, 618 kickoff, 06-08 = 4
-        // liu.yang: 春季 closing, 618 review, 618 closing, 04-08 = 4
-        // sun.li: 04-08 = 1; yang.min: 品牌 kickoff, 618 kickoff = 2
-        // zhang.wei: 舆情 closing = 1; zhao.lei: 品牌 review, 舆情 kickoff = 2
+        //   618 kickoff, review, closing, 04-08, 04-20, 05-06, monthly 04-01,
+        //   weekly 05-11, 05-25, 06-01 = 15
+        // li.na: 春季 closing, 品牌 kickoff, 618 kickoff, 06-08, weekly 04-07,
+        //   04-27, 06-15, monthly 06-02 = 8
+        // liu.yang: 春季 closing, 618 review, 618 closing, 04-08, weekly 04-13,
+        //   05-07, 05-25, 06-15, 06-22 = 9
+        // sun.li: 04-08 = 1; wang.fang: weekly 04-07 = 1
+        // yang.min: 品牌 kickoff, 618 kickoff, monthly 04-01, 06-02, weekly
+        //   05-11, 05-18, 06-01, 06-22, 06-29 = 9
+        // zhang.wei: 舆情 closing = 1; zhao.lei: 品牌 review, 舆情 kickoff,
+        //   weekly 04-13, 04-27, 05-07, 05-18, 06-29 = 7
         // zhou.jie: 舆情 kickoff, 05-06 = 2
         "decisions": [
-            {"owner": "chen.jing", "owner_name": "陈静", "decisions": 11, "done": 11, "open": 0, "overdue": 0},
-            {"owner": "li.na", "owner_name": "李娜", "decisions": 4, "done": 4, "open": 0, "overdue": 0},
-            {"owner": "liu.yang", "owner_name": "刘洋", "decisions": 4, "done": 4, "open": 0, "overdue": 0},
+            {"owner": "chen.jing", "owner_name": "陈静", "decisions": 15, "done": 15, "open": 0, "overdue": 0},
+            {"owner": "li.na", "owner_name": "李娜", "decisions": 8, "done": 8, "open": 0, "overdue": 0},
+            {"owner": "liu.yang", "owner_name": "刘洋", "decisions": 9, "done": 9, "open": 0, "overdue": 0},
             {"owner": "sun.li", "owner_name": "孙丽", "decisions": 1, "done": 1, "open": 0, "overdue": 0},
-            {"owner": "yang.min", "owner_name": "杨敏", "decisions": 2, "done": 2, "open": 0, "overdue": 0},
+            {"owner": "wang.fang", "owner_name": "王芳", "decisions": 1, "done": 1, "open": 0, "overdue": 0},
+            {"owner": "yang.min", "owner_name": "杨敏", "decisions": 9, "done": 9, "open": 0, "overdue": 0},
             {"owner": "zhang.wei", "owner_name": "张伟", "decisions": 1, "done": 1, "open": 0, "overdue": 0},
-            {"owner": "zhao.lei", "owner_name": "赵磊", "decisions": 2, "done": 2, "open": 0, "overdue": 0},
+            {"owner": "zhao.lei", "owner_name": "赵磊", "decisions": 7, "done": 7, "open": 0, "overdue": 0},
             {"owner": "zhou.jie", "owner_name": "周杰", "decisions": 2, "done": 2, "open": 0, "overdue": 0},
         ],
         // `mkt lint` on the example finds only D004 (夏日清凉, Q3) and D005

@@ -240,7 +240,7 @@ fn with_big_campaign() -> (TestRepo, &'static str) {
     let id = "年货节-2027-01V1";
     t.write(
         &format!("campaigns/{id}/campaign.toml"),
-        &campaign_toml(
+        &(campaign_toml(
             id,
             "2027-01-10",
             "2027-01-31",
@@ -252,7 +252,7 @@ fn with_big_campaign() -> (TestRepo, &'static str) {
                 ("event", 25000),
                 ("reserve", 25000),
             ],
-        ),
+        ) + &campaign_plan("2027-01-10", "2027-01-31")),
     );
     green(&t);
     (t, id)

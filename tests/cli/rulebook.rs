@@ -3,11 +3,12 @@
 
 use crate::common::*;
 
-/// A department with one weekly meeting in 2026Q1, so the Q1 report is due
-/// 2026-04-10.
+/// A department with its quarterly strategy meeting in 2026Q1 (the CEO and
+/// the department head attending, D013; the next one not due before Q2
+/// ends, D014), so the Q1 report is due 2026-04-10.
 fn q1_department() -> TestRepo {
     let t = TestRepo::with_team();
-    t.add_minutes(None, "weekly", "2026-01-12T10:00:00+08:00");
+    t.add_quarterly_meeting("2026-01-09T10:00:00+08:00");
     t
 }
 

@@ -14,10 +14,10 @@ fn stdout(out: &std::process::Output) -> String {
 }
 
 /// Department minutes of `kind` on each of `days` (10:00), each committed
-/// on time; monthly ones last the policy's 90 minutes.
+/// on time; monthly ones last the policy's 90 minutes. The shipped policy
+/// holds the rule books' cadence: weekly on 周一, monthly, quarterly.
 fn meetings(kind: &str, days: &[&str]) -> (TestRepo, Vec<String>) {
     let t = TestRepo::with_team();
-    policy(&t, CADENCE_OFF, CADENCE_ON);
     let paths = days
         .iter()
         .map(|day| {
@@ -33,20 +33,7 @@ fn meetings(kind: &str, days: &[&str]) -> (TestRepo, Vec<String>) {
     (t, paths)
 }
 
-/// The shipped policy's cadence, commented out, and the rule books'.
-const CADENCE_OFF: &str = "# weekly = { every = \"week\", weekday = \"周一\" }\n\
-                           # monthly = { every = \"month\" }\n\
-                           # quarterly = { every = \"quarter\" }\n";
-const CADENCE_ON: &str = "weekly = { every = \"week\", weekday = \"周一\" }\n\
-                          monthly = { every = \"month\" }\n\
-                          quarterly = { every = \"quarter\" }\n";
-
-/// The policy with `from` changed to `to`, signed by the admin (the
-/// policy's own time, before the records it applies to).
-fn policy(t: &TestRepo, from: &str, to: &str) {
-    policy_at(t, from, to, "2026-01-05T10:00:00+08:00");
-}
-
+/// The policy with `from` changed to `to`, signed by the admin at `at`.
 fn policy_at(t: &TestRepo, from: &str, to: &str, at: &str) {
     t.replace("policy.toml", from, to);
     t.commit_all_signed("policy", at, ADMIN);
@@ -164,7 +151,6 @@ fn d014_a_month_and_a_quarter_without_their_strategy_meeting() {
 #[test]
 fn d014_far_in_the_future_is_one_finding_per_kind_with_the_count() {
     let t = TestRepo::with_team();
-    policy(&t, CADENCE_OFF, CADENCE_ON);
     let mut last = Vec::new();
     for (kind, day) in [
         ("weekly", "2026-03-02"),
@@ -228,23 +214,12 @@ fn d014_in_chinese() {
 
 // ---------------------------------------------------------------- D015
 
-/// The rule books' phases and "at least one target" in force, and a plan
-/// with the three phases (each over the whole run, owned by li.na, with one
-/// core action) and an exposure target.
+/// The shipped policy (the rule books' phases, "at least one target") and
+/// the standard plan: 预热 03-01 – 03-08, 爆发 03-09 – 03-23, 长尾 03-24 –
+/// 03-31, each owned by zhao.lei with one core action, and an exposure target.
 fn plan() -> TestRepo {
     let t = TestRepo::with_team();
-    t.replace("policy.toml", "min_targets = 0", "min_targets = 1");
-    policy(&t, "phases = []", "phases = [\"预热\", \"爆发\", \"长尾\"]");
-    let path = t.write_standard_campaign(SPRING, "2026-03-01", "2026-03-31");
-    let mut text = t.read(&path);
-    for name in ["预热", "爆发", "长尾"] {
-        text.push_str(&format!(
-            "\n[[phases]]\nname = \"{name}\"\nstart = 2026-03-01\nend = 2026-03-31\n\
-             owner = \"li.na\"\nactions = [\"{name}推文\"]\n"
-        ));
-    }
-    text.push_str("\n[targets]\nexposure = 500000\n");
-    t.write(&path, &text);
+    t.write_standard_campaign(SPRING, "2026-03-01", "2026-03-31");
     t.commit_all("plan", "2026-01-20T10:00:00+08:00");
     t
 }
@@ -263,8 +238,8 @@ fn d015_every_phase_of_the_policy_with_owner_dates_and_actions() {
     t.write(PLAN, &text);
     t.replace(
         PLAN,
-        "name = \"爆发\"\nstart = 2026-03-01\nend = 2026-03-31\nowner = \"li.na\"\nactions = [\"爆发推文\"]",
-        "name = \"爆发\"\nstart = 2026-03-01\nend = 2026-04-05\nowner = \"\"\nactions = []",
+        "name = \"爆发\"\nstart = 2026-03-09\nend = 2026-03-23\nowner = \"zhao.lei\"\nactions = [\"直播与满减\"]",
+        "name = \"爆发\"\nstart = 2026-03-09\nend = 2026-04-05\nowner = \"\"\nactions = []",
     );
     t.commit_all("plan", "2026-01-20T11:00:00+08:00");
     // The actions may wait while the plan is written; by the start, not.
@@ -279,7 +254,7 @@ fn d015_every_phase_of_the_policy_with_owner_dates_and_actions() {
         messages,
         [
             "no long-tail (长尾) phase; the policy plans every campaign in 预热 – 爆发 – 长尾",
-            "phase burst (爆发) runs 2026-03-01 – 2026-04-05, outside the campaign's 2026-03-01 – 2026-03-31",
+            "phase burst (爆发) runs 2026-03-09 – 2026-04-05, outside the campaign's 2026-03-01 – 2026-03-31",
             "phase burst (爆发) has no owner (责任人)",
             "phase burst (爆发) names no core actions (核心动作)",
         ],
@@ -310,7 +285,7 @@ fn d015_phases_named_in_english_count_and_an_empty_list_is_no_rule() {
     t.commit_all("plan", "2026-01-20T11:00:00+08:00");
     assert_no(&t.lint_json("2026-01-21"), "D015");
 
-    t.replace(PLAN, "actions = [\"长尾推文\"]", "actions = [\"  \"]");
+    t.replace(PLAN, "actions = [\"复购券\"]", "actions = [\"  \"]");
     t.commit_all("plan", "2026-01-20T12:00:00+08:00");
     let json = t.lint_json("2026-03-01");
     let f = &findings(&json, "D015")[0];
@@ -333,7 +308,7 @@ fn d015_in_chinese() {
     let t = plan();
     t.replace(
         PLAN,
-        "owner = \"li.na\"\nactions = [\"预热推文\"]",
+        "owner = \"zhao.lei\"\nactions = [\"预热推文\"]",
         "owner = \" \"\nactions = [\"预热推文\"]",
     );
     t.commit_all("plan", "2026-01-20T11:00:00+08:00");
@@ -354,7 +329,7 @@ fn d016_a_campaign_sets_a_kpi_target() {
     let t = plan();
     assert_no(&t.lint_json("2026-01-21"), "D016");
 
-    t.replace(PLAN, "exposure = 500000\n", "# exposure = 1000000\n");
+    t.replace(PLAN, "exposure = 1000000\n", "# exposure = 1000000\n");
     t.commit_all("plan", "2026-01-20T11:00:00+08:00");
     // A plan still being written may leave its targets for later.
     assert_no(&t.lint_json("2026-01-21"), "D016");
@@ -387,8 +362,8 @@ fn d016_a_campaign_sets_a_kpi_target() {
     );
     t.replace(
         PLAN,
-        "exposure = 500000\n",
-        "exposure = 500000\nconversions = 3000\n",
+        "exposure = 1000000\n",
+        "exposure = 1000000\nconversions = 3000\n",
     );
     t.commit_all("plan", "2026-01-20T12:00:00+08:00");
     assert_no(&t.lint_json("2026-03-01"), "D016");
@@ -399,7 +374,6 @@ fn d016_a_campaign_sets_a_kpi_target() {
 #[test]
 fn explain_cites_the_clause_and_quotes_the_policy_in_both_languages() {
     let t = plan();
-    policy_at(&t, CADENCE_OFF, CADENCE_ON, "2026-01-20T11:00:00+08:00");
     for (code, clause, en_value, zh_value) in [
         (
             "D014",

@@ -436,10 +436,11 @@ const SPRING: &str = "春季促销-2026-03V1";
 fn running_with(exposure: u64) -> (TestRepo, String) {
     let t = TestRepo::with_team();
     let plan = t.write_standard_campaign(SPRING, "2026-03-01", "2026-03-30");
-    let text = t.read(&plan);
-    t.write(
+    // The standard plan's exposure target, and a conversions one.
+    t.replace(
         &plan,
-        &format!("{text}\n[targets]\nexposure = 1000000\nconversions = 2000\n"),
+        "exposure = 1000000\n",
+        "exposure = 1000000\nconversions = 2000\n",
     );
     let results = format!("campaigns/{SPRING}/results.toml");
     t.write(

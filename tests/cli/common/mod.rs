@@ -76,6 +76,10 @@ pub const DIRECTOR: &str = "wang.fang";
 /// `valid_from` of every key in the standard roster.
 pub const KEYS_VALID_FROM: &str = "2026-01-01";
 
+/// Who runs each phase of the plans tests write (`campaign_plan`): the
+/// content specialist, so a campaign's own owner stays its only `owner =`.
+pub const PHASE_OWNER: &str = "zhao.lei";
+
 /// The standard split of an 80,000 yuan budget (reserve 12.5 %).
 pub const STANDARD_ALLOCATION: &[(&str, i64)] = &[
     ("channel", 45000),
@@ -496,7 +500,7 @@ impl TestRepo {
         let path = format!("campaigns/{id}/campaign.toml");
         self.write(
             &path,
-            &campaign_toml(id, start, end, owner, total, allocation),
+            &(campaign_toml(id, start, end, owner, total, allocation) + &campaign_plan(start, end)),
         );
         path
     }
@@ -512,6 +516,20 @@ impl TestRepo {
     pub fn write_minutes(&self, campaign: Option<&str>, kind: &str, held_at: &str) -> String {
         let path = minutes_path(campaign, kind, held_at);
         self.write(&path, &minutes_toml(kind, held_at, ""));
+        path
+    }
+
+    /// The department's quarterly strategy meeting at `held_at`, with the
+    /// CEO and the department head the policy asks for (D013), committed on
+    /// time. Returns its path.
+    pub fn add_quarterly_meeting(&self, held_at: &str) -> String {
+        let path = self.write_minutes(None, "quarterly", held_at);
+        self.replace(
+            &path,
+            "attendees = [\"li.na\",",
+            "attendees = [\"zhang.wei\", \"liu.yang\", \"li.na\",",
+        );
+        self.commit_all(&format!("minutes: {path}"), held_at);
         path
     }
 
@@ -650,6 +668,36 @@ pub fn campaign_toml(
         s.push_str(&format!("{k} = {v}\n"));
     }
     s
+}
+
+/// What the shipped policy asks a plan to hold (D015, D016), to append
+/// after `campaign_toml`: the rule books' three phases, each owned by
+/// `PHASE_OWNER` with one core action — 预热 the first quarter of the run, 爆发 up to
+/// the last quarter, 长尾 the rest (a run too short for three shares its
+/// days) — and an exposure target of 1,000,000.
+pub fn campaign_plan(start: &str, end: &str) -> String {
+    let day = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("a date");
+    let (first, last) = (day(start), day(end));
+    let quarter = chrono::Duration::days((last - first).num_days().max(0) / 4);
+    let one = chrono::Duration::days(1);
+    let warm_end = first + quarter;
+    let burst = (
+        (warm_end + one).min(last),
+        (last - quarter - one).max(warm_end),
+    );
+    let tail = ((burst.1 + one).min(last), last);
+    let mut s = String::new();
+    for (name, from, to, action) in [
+        ("预热", first, warm_end, "预热推文"),
+        ("爆发", burst.0, burst.1.max(burst.0), "直播与满减"),
+        ("长尾", tail.0, tail.1, "复购券"),
+    ] {
+        s.push_str(&format!(
+            "\n[[phases]]\nname = \"{name}\"\nstart = {from}\nend = {to}\n\
+             owner = \"{PHASE_OWNER}\"\nactions = [\"{action}\"]\n"
+        ));
+    }
+    s + "\n[targets]\nexposure = 1000000\n"
 }
 
 /// Minutes of the department template. Lines: 1 kind, 2 title, 3 held_at,
