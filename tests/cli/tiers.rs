@@ -544,7 +544,14 @@ fn a010_three_plans_of_one_owner_that_no_two_of_split_are_one_group() {
 
     // The third starts after the first is over: no day has all three, and
     // each pair that shares a day stays within the step.
-    t.replace(SUMMER_PLAN, "start = 2026-03-15", "start = 2026-03-21");
+    t.write_campaign(
+        SUMMER,
+        "2026-03-21",
+        "2026-04-10",
+        "li.na",
+        20000,
+        &split_of(20000),
+    );
     t.commit_all("later", "2026-02-13T10:00:00+08:00");
     assert_no(&t.lint_json(DEFAULT_TODAY), "A010");
 }
