@@ -2073,3 +2073,35 @@ fn lint_since_with_signed_approvals_equals_the_whole_lint_of_the_changed_files()
     assert_eq!(fresh, since, "--no-cache agrees with the caches");
     assert_since_is_the_whole_comparison(&t, &base, Some("HEAD"));
 }
+
+/// An approval commit that also touches another campaign's plan, built by
+/// hand with plain git (signed): `--since` judges it as the whole lint does
+/// — the approval not in a commit of its own, the other plan changed after
+/// its approval — not as if the other campaign's change were not there.
+#[test]
+fn lint_since_judges_an_approval_committed_with_another_campaigns_file_as_the_whole_lint() {
+    let t = TestRepo::with_team();
+    let a = "春季促销-2026-03V1";
+    let b = "夏季促销-2026-06V1";
+    t.write_standard_campaign(a, "2026-03-10", "2026-04-10");
+    t.write_standard_campaign(b, "2026-06-01", "2026-06-30");
+    t.commit_all("two campaigns", "2026-02-01T10:00:00+08:00");
+    t.approve(DIRECTOR, b, "2026-02-02T11:00:00+08:00");
+    let base = t.git(&["rev-parse", "HEAD"]).trim().to_string();
+
+    // a approved by mkt, then the commit redone by hand with b's plan in it.
+    t.approve(DIRECTOR, a, "2026-02-03T10:00:00+08:00");
+    t.git(&["reset", "-q", "--soft", "HEAD~1"]);
+    t.replace(
+        &format!("campaigns/{b}/campaign.toml"),
+        "reserve = 10000",
+        "reserve = 20000",
+    );
+    t.commit_all_signed(
+        &format!("approve({a})"),
+        "2026-02-03T10:00:00+08:00",
+        DIRECTOR,
+    );
+    let whole = assert_since_is_the_whole_comparison(&t, &base, Some("HEAD"));
+    assert!(whole > 0, "the hand-made commit is a finding");
+}
