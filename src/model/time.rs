@@ -77,8 +77,8 @@ fn toml_time(t: &toml::value::Time) -> Option<NaiveTime> {
     NaiveTime::from_hms_nano_opt(
         u32::from(t.hour),
         u32::from(t.minute),
-        u32::from(t.second),
-        t.nanosecond,
+        u32::from(t.second.unwrap_or(0)),
+        t.nanosecond.unwrap_or(0),
     )
 }
 
