@@ -74,14 +74,11 @@ declare_rule! {
 
 pub fn check(ctx: &View, out: &mut Vec<Diagnostic>) {
     let repo = ctx.repo;
-    let superseded = repo.superseded();
     let required = ctx.policy.campaigns.required_phases();
     let min = ctx.policy.kpi.min_targets;
-    for (_, c) in repo.campaigns() {
+    // Live campaigns only, and under `lint --since` only those in scope.
+    for (_, c) in ctx.live_campaigns() {
         let v = &c.value;
-        if v.is_cancelled() || superseded.contains(v.id.as_str()) {
-            continue;
-        }
         if !required.is_empty() {
             phases(ctx, &c.path, v, &required, out);
         }
