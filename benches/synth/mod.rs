@@ -154,12 +154,18 @@ fn campaign(id: &str, title: &str, start: i64, end: i64, total: i64) -> String {
     let channel = total / 2;
     let content = total / 4;
     let event = total - reserve - channel - content;
+    let third = |n: i64| start + (end - start) / DAY / 3 * n * DAY;
     format!(
-        "id = \"{id}\"\ntitle = \"{title}\"\nowner = \"li.na\"\nstart = {}\nend = {}\nobjective = \"新品认知与首购\"\n\n[budget]\ntotal = {total}\n[budget.allocation]\nchannel = {channel}\ncontent = {content}\nevent = {event}\nreserve = {reserve}\n\n[[phases]]\nname = \"warm-up\"\nstart = {}\nend = {}\nowner = \"li.na\"\n\n[[channels]]\nname = \"wechat\"\nbudget = {channel}\n\n[targets]\nexposure = 1000000\nctr = \"2%\"\nconversions = 5000\n",
+        "id = \"{id}\"\ntitle = \"{title}\"\nowner = \"li.na\"\nstart = {}\nend = {}\nobjective = \"新品认知与首购\"\n\n[budget]\ntotal = {total}\n[budget.allocation]\nchannel = {channel}\ncontent = {content}\nevent = {event}\nreserve = {reserve}\n\n[[phases]]\nname = \"预热\"\nstart = {}\nend = {}\nowner = \"li.na\"\nactions = [\"预热推文\"]\n\n[[phases]]\nname = \"爆发\"\nstart = {}\nend = {}\nowner = \"li.na\"\nactions = [\"直播\"]\n\n[[phases]]\nname = \"长尾\"\nstart = {}\nend = {}\nowner = \"li.na\"\nactions = [\"复盘内容\"]\n\n[[channels]]\nname = \"wechat\"\nbudget = {channel}\n\n[targets]\nexposure = 1000000\nctr = \"2%\"\nconversions = 5000\n",
         date(start),
         date(end),
+        // The rule books' three phases (D015), in thirds of the campaign.
         date(start),
-        date(start + 3 * DAY)
+        date(third(1) - DAY),
+        date(third(1)),
+        date(third(2) - DAY),
+        date(third(2)),
+        date(end),
     )
 }
 
