@@ -49,7 +49,7 @@ pub enum StatusFormat {
 }
 
 pub fn run(global: &Global, args: Args) -> Outcome {
-    let repo = global.open_repo()?;
+    let repo = global.open_repo_part(None, &crate::repo::read_for_approvals)?;
     let zone = repo.policy.zone();
     let person = match &args.person {
         Some(p) => Some(super::lookup::person(&repo, p, &t!("cli.who.person"))?),

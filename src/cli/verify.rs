@@ -36,7 +36,7 @@ pub enum Format {
 }
 
 pub fn run(global: &Global, args: Args) -> Outcome {
-    let repo = global.open_repo_at(args.rev.as_deref())?;
+    let repo = global.open_repo_part(args.rev.as_deref(), &crate::repo::read_for_approvals)?;
     let zone = repo.policy.zone();
     let bar = progress_bar(args.format);
     // JSON says its verdicts in English, whatever the language spoken.

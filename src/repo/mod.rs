@@ -97,6 +97,25 @@ pub struct CampaignDir {
 /// Which files of the repository to load (`Repo::open_part`).
 pub type Keep<'k> = &'k dyn Fn(&str) -> bool;
 
+/// The files approvals and deadlines are judged by (`mkt verify`, `mkt
+/// status`): every record but a campaign's results, touchpoints and
+/// contracts, the customer store and the partner archive, which neither
+/// reads. A path ending in `/` is a folder: whether it may hold such a file.
+pub fn read_for_approvals(path: &str) -> bool {
+    if let Some(dir) = path.strip_suffix('/') {
+        return !(matches!(dir, "customers" | "partners")
+            || dir.starts_with("campaigns/") && dir.ends_with("/contracts"));
+    }
+    !matches!(
+        classify(path),
+        Kind::Results { .. }
+            | Kind::Touchpoints { .. }
+            | Kind::Contract { .. }
+            | Kind::Customers
+            | Kind::Partner
+    )
+}
+
 /// The loaded repository.
 pub struct Repo {
     pub root: PathBuf,
@@ -275,4 +294,38 @@ fn parse_policy(bytes: Vec<u8>) -> Result<Policy> {
         ))
         .hint(t!("repo.policy_help"))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::read_for_approvals;
+
+    #[test]
+    fn approvals_are_judged_without_results_contracts_or_customer_data() {
+        for kept in [
+            "policy.toml",
+            "team.toml",
+            "campaigns/春季促销-2026-03V1/campaign.toml",
+            "campaigns/春季促销-2026-03V1/approvals/01-budget-wang.fang.toml",
+            "campaigns/春季促销-2026-03V1/purchases/PO-1.toml",
+            "campaigns/春季促销-2026-03V1/minutes/2026-03-01-kickoff.toml",
+            "campaigns/春季促销-2026-03V1/content/海报.md",
+            "campaigns/春季促销-2026-03V1/",
+            "minutes/2026/2026-03-02-weekly.toml",
+            "approvals/01-chair-wang.fang.toml",
+        ] {
+            assert!(read_for_approvals(kept), "{kept}");
+        }
+        for skipped in [
+            "campaigns/春季促销-2026-03V1/results.toml",
+            "campaigns/春季促销-2026-03V1/touchpoints.csv",
+            "campaigns/春季促销-2026-03V1/contracts/媒体.age",
+            "campaigns/春季促销-2026-03V1/contracts/",
+            "customers/",
+            "partners/",
+            "partners/kol-1.toml",
+        ] {
+            assert!(!read_for_approvals(skipped), "{skipped}");
+        }
+    }
 }
