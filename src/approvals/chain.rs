@@ -136,7 +136,7 @@ impl AboveTop {
 pub fn chain_for(repo: &Repo, policy: &Policy, subject: &str) -> Option<Chain> {
     let a = &policy.approvals;
     let kind = classify(subject);
-    let campaign_dir = |folder: &str| format!("campaigns/{folder}/approvals");
+    let campaign_dir = |folder: &str| format!("{}/approvals", repo.campaign_folder(folder));
     match kind {
         Kind::Campaign { folder } => {
             let c = &repo.campaigns.get(&folder)?.campaign.as_ref()?.value;

@@ -799,11 +799,7 @@ fn roles_of(roster: &Roster, person: &str) -> Vec<String> {
 /// campaign's subjects are approved in that campaign's `approvals/`, the
 /// department's (minutes/, reports/) in the top-level `approvals/`.
 fn misfiled(path: &str, subject: &str) -> Option<String> {
-    let campaign_of = |p: &str| {
-        p.strip_prefix("campaigns/")
-            .and_then(|r| r.split('/').next())
-            .map(str::to_string)
-    };
+    let campaign_of = |p: &str| crate::repo::campaign_dir_of(p).map(|(_, id)| id.to_string());
     let (here, theirs) = (campaign_of(path), campaign_of(subject));
     (here != theirs).then(|| match (&here, &theirs) {
         (Some(h), Some(t)) => {

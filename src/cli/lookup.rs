@@ -103,22 +103,23 @@ fn refusal(repo: &Repo, query: &str, why: CampaignLookup) -> Error {
     }
 }
 
-/// A path under `campaigns/<ID>/` whose ID was typed as a prefix or a name:
+/// A path under `campaigns/<ID>/` (or `campaigns/<YYYY>/<ID>/`) whose ID was typed as a prefix or a name:
 /// the same path with the folder found (one exact version). A path that
 /// exists, or is not under campaigns/, is as given.
 pub fn campaign_path(repo: &Repo, path: &str) -> Result<String> {
     let p = path.trim_start_matches("./");
-    let Some(rest) = p.strip_prefix("campaigns/") else {
+    let Some((dir, folder)) = crate::repo::campaign_dir_of(p) else {
         return Ok(path.to_string());
     };
-    let Some((folder, inside)) = rest.split_once('/') else {
-        return Ok(path.to_string());
-    };
-    if repo.root.join(p).exists() || repo.campaigns.contains_key(folder) {
+    let inside = &p[dir.len() + 1..];
+    if repo.root.join(p).exists() {
         return Ok(path.to_string());
     }
+    if repo.campaigns.contains_key(folder) {
+        return Ok(format!("{}/{inside}", repo.campaign_folder(folder)));
+    }
     let id = campaign(repo, folder, Want::Exact)?;
-    Ok(format!("campaigns/{id}/{inside}"))
+    Ok(format!("{}/{inside}", repo.campaign_folder(&id)))
 }
 
 /// The id of the person `who` names (id or unique name); `what` is the

@@ -6,7 +6,7 @@ use crate::ops::revise::revise;
 use crate::view::View;
 
 const EXAMPLES: &str = "Examples:
-  mkt revise 春季促销-2026-03V1     # writes campaigns/春季促销-2026-03V2/campaign.toml
+  mkt revise 春季促销-2026-03V1     # writes campaigns/2026/春季促销-2026-03V2/campaign.toml
   $EDITOR \"$(mkt revise 春季促销-2026-03V2)\"";
 
 /// Make the next version of a plan (修订方案), superseding the latest

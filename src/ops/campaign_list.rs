@@ -257,7 +257,7 @@ pub fn show(ctx: &View, id: &str, findings: &[Diagnostic]) -> Result<Shown> {
             on_behalf_of: a.approval.on_behalf_of.clone(),
         })
         .collect();
-    let folder = format!("campaigns/{id}/");
+    let folder = format!("{}/", repo.campaign_folder(id));
     let findings = findings
         .iter()
         .filter(|d| d.at.file.starts_with(&folder) && d.waived.is_none())
@@ -296,7 +296,7 @@ pub fn show(ctx: &View, id: &str, findings: &[Diagnostic]) -> Result<Shown> {
         allocated: Money::ZERO,
         spent: s,
     }));
-    let history = crate::git::folder_history(&repo.git, &format!("campaigns/{id}"))
+    let history = crate::git::folder_history(&repo.git, &repo.campaign_folder(id))
         .map_err(|e| Error::user(t!("repo.reading_history", why = e)))?
         .into_iter()
         .map(|h| HistoryLine {

@@ -22,13 +22,13 @@ fn store(repo: &Repo, id: &str) -> Result<Store> {
     if repo.campaign(id).is_none() {
         return Err(repo.unknown_campaign(id));
     }
-    Ok(Store::Contract(id.to_string()))
+    Ok(Store::Contract(id.to_string(), repo.campaign_folder(id)))
 }
 
 /// The roles that may read contracts: `governance.contract_readers` of the
 /// policy in force.
 pub fn contract_roles(repo: &Repo) -> Vec<String> {
-    Store::Contract(String::new()).reader_roles(repo)
+    Store::Contract(String::new(), String::new()).reader_roles(repo)
 }
 
 /// Who in the signed roster a contract is encrypted to, by person id.

@@ -71,10 +71,16 @@ pub enum Scope {
     Families(BTreeSet<String>),
 }
 
-/// The campaign folder a path lies in, when it lies in one.
+/// The campaign folder a path lies in, when it lies in one, and the rest
+/// of the path: `campaigns/<ID>/…` or `campaigns/<YYYY>/<ID>/…` (a folder
+/// `campaigns/<YYYY>/` may hold any campaign: its rest is empty).
 fn campaign_folder(path: &str) -> Option<(&str, &str)> {
     let rest = path.strip_prefix("campaigns/")?;
-    rest.split_once('/')
+    let (first, inside) = rest.split_once('/')?;
+    match inside.split_once('/') {
+        Some(below) if crate::repo::is_year(first) => Some(below),
+        _ => Some((first, inside)),
+    }
 }
 
 impl Scope {
@@ -200,6 +206,14 @@ mod tests {
         assert!(narrow.keeps("campaigns/z-2026-01V1/campaign.toml"));
         assert!(!narrow.keeps("campaigns/z-2026-01V1/minutes/x.toml"));
         assert!(narrow.keeps("minutes/2026/x.toml"));
+        assert!(narrow.keeps("campaigns/2026/"));
+        assert!(narrow.keeps("campaigns/2026/a-2026-01V1/approvals/01.toml"));
+        assert!(narrow.keeps("campaigns/2026/z-2026-01V1/campaign.toml"));
+        assert!(!narrow.keeps("campaigns/2026/z-2026-01V1/minutes/x.toml"));
+        assert_eq!(
+            Scope::of(["campaigns/2026/a-2026-01V2/minutes/x.toml"]),
+            Scope::Families(["a-2026-01".to_string()].into())
+        );
         for global in [
             "team.toml",
             "policy.toml",

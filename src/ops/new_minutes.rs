@@ -194,7 +194,7 @@ fn place(
                 .find(|(_, o)| o.value.supersedes() == Some(id.as_str()))
                 .map(|(_, o)| o.value.id.clone());
             Ok((
-                format!("campaigns/{id}/minutes/{stem}.toml"),
+                format!("{}/minutes/{stem}.toml", repo.campaign_folder(id)),
                 format!("{}{label}", c.value.title),
                 newer,
             ))

@@ -68,7 +68,7 @@ pub fn attribution(repo: &Repo, id: &str) -> Result<CampaignAttribution> {
         return Err(repo.unknown_campaign(id));
     };
     let Some(path) = &dir.touchpoints else {
-        let expected = format!("campaigns/{id}/touchpoints.csv");
+        let expected = format!("{}/touchpoints.csv", dir.dir);
         if let Some(d) = repo.faults.iter().find(|d| d.at.file == expected) {
             return Err(Error::user(t!(
                 "ops.report.touchpoints_unreadable",

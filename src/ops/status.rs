@@ -424,7 +424,7 @@ pub fn meetings(ctx: &View) -> Vec<DueItem> {
                 .chain(v.phases.iter().map(|p| p.owner.clone()))
                 .collect(),
         );
-        let minutes_dir = format!("campaigns/{}/minutes/", dir.folder);
+        let minutes_dir = format!("{}/minutes/", dir.dir);
         let with = |mut i: DueItem| {
             i.owner = Some(v.owner.clone());
             i.people = people.clone();

@@ -127,8 +127,9 @@ pub fn classify(rel: &str) -> Kind {
     match parts.as_slice() {
         ["policy.toml"] => Kind::Policy,
         ["team.toml"] => Kind::Team,
-        ["campaigns", id, rest @ ..] => {
-            let folder = id.to_string();
+        ["campaigns", _, ..] => {
+            let (folder, rest) = campaign_parts(&parts[1..]);
+            let folder = folder.to_string();
             match rest {
                 ["campaign.toml"] => Kind::Campaign { folder },
                 ["results.toml"] => Kind::Results { folder },
@@ -185,6 +186,45 @@ pub fn classify(rel: &str) -> Kind {
             "a marketing repository holds policy.toml, team.toml, campaigns/, minutes/, incidents/, reports/, approvals/, audits/, reviews/, partners/, customers/ and templates/",
         ),
     }
+}
+
+/// Whether a path component is a year folder: four ASCII digits.
+pub fn is_year(s: &str) -> bool {
+    s.len() == 4 && s.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// A campaign's folder name (its ID) and the components below it, from the
+/// components after `campaigns/`: `<ID>/<file…>` or `<YYYY>/<ID>/<file…>`
+/// (a campaign ID never is four digits; `campaigns/2026/campaign.toml` is
+/// the flat folder `2026`).
+fn campaign_parts<'r, 's>(parts: &'s [&'r str]) -> (&'r str, &'s [&'r str]) {
+    match parts {
+        [year, id, _, ..] if is_year(year) => (id, &parts[2..]),
+        [id, rest @ ..] => (id, rest),
+        [] => ("", parts),
+    }
+}
+
+/// The campaign directory a path lies in, `campaigns/<ID>` or
+/// `campaigns/<YYYY>/<ID>`, and the ID, if the path is in one.
+pub fn campaign_dir_of(rel: &str) -> Option<(&str, &str)> {
+    let rest = rel.strip_prefix("campaigns/")?;
+    let parts: Vec<&str> = rest.split('/').collect();
+    if parts.len() < 2 {
+        return None;
+    }
+    let (id, below) = campaign_parts(&parts);
+    if id.is_empty() || below.is_empty() {
+        return None;
+    }
+    let len = "campaigns/".len() + rest.len() - below.iter().map(|p| p.len() + 1).sum::<usize>();
+    Some((&rel[..len], id))
+}
+
+/// Where a new campaign's folder goes: `campaigns/<YYYY>/<ID>`, the year of
+/// its start (the ID's year).
+pub fn year_dir(year: i32, id: &str) -> String {
+    format!("campaigns/{year:04}/{id}")
 }
 
 /// Copy as text: checked by the copy rules (C001, C002).
@@ -300,6 +340,31 @@ mod tests {
             classify("customers/2026/名单.csv.age"),
             Kind::Misplaced(_)
         ));
+        assert_eq!(
+            classify("campaigns/2026/春季促销-2026-03V1/minutes/2026-02-25-kickoff.toml"),
+            Kind::CampaignMinutes {
+                folder: "春季促销-2026-03V1".into()
+            }
+        );
+        assert_eq!(
+            classify("campaigns/2026/campaign.toml"),
+            Kind::Campaign {
+                folder: "2026".into()
+            }
+        );
+        assert_eq!(
+            campaign_dir_of("campaigns/2026/a-2026-01V1/approvals/01.toml"),
+            Some(("campaigns/2026/a-2026-01V1", "a-2026-01V1"))
+        );
+        assert_eq!(
+            campaign_dir_of("campaigns/a-2026-01V1/campaign.toml"),
+            Some(("campaigns/a-2026-01V1", "a-2026-01V1"))
+        );
+        assert_eq!(
+            campaign_dir_of("campaigns/2026/campaign.toml"),
+            Some(("campaigns/2026", "2026"))
+        );
+        assert_eq!(campaign_dir_of("campaigns/stray.toml"), None);
         assert_eq!(classify("README.md"), Kind::Other);
         assert_eq!(classify("templates/campaign.toml"), Kind::Other);
     }

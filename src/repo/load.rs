@@ -68,15 +68,19 @@ impl Repo {
         // and roster change, for verification.
         let filter = crate::git::PathFilter {
             // Bump when what the filter takes in changes.
-            cache_key: Some("minutes+approvals+team+policy+waivers+reports+audits+reviews/6"),
+            cache_key: Some("minutes+approvals+team+policy+waivers+reports+audits+reviews/7"),
             descend: &|p: &str| {
                 let parts: Vec<&str> = p.split('/').collect();
+                // `campaigns/<ID>/…` and `campaigns/<YYYY>/<ID>/…`.
                 matches!(
                     parts.as_slice(),
-                    ["campaigns"]
-                        | ["campaigns", _]
-                        | ["campaigns", _, "minutes" | "approvals"]
-                        | ["minutes"]
+                    ["campaigns"] | ["campaigns", _] | ["campaigns", _, "minutes" | "approvals"]
+                ) || matches!(
+                    parts.as_slice(),
+                    ["campaigns", y, _] | ["campaigns", y, _, "minutes" | "approvals"] if is_year(y)
+                ) || matches!(
+                    parts.as_slice(),
+                    ["minutes"]
                         | ["minutes", _]
                         | ["approvals"]
                         | ["waivers"]
@@ -195,8 +199,9 @@ impl Repo {
             Loaded::Skip => {}
             Loaded::Fault(f) => self.faults.push(f),
             Loaded::Contract(kind, head) => {
-                if let Kind::Contract { folder } = kind {
-                    let dir = self.campaign_dir(&folder);
+                if let Kind::Contract { folder } = kind
+                    && let Some(dir) = self.campaign_dir(&folder, &rel)
+                {
                     dir.contracts.push(rel.clone());
                     dir.contract_sealed.insert(rel, head);
                 }
@@ -205,8 +210,16 @@ impl Repo {
                 self.customers.insert(rel, head);
             }
             Loaded::Listed(kind) => match kind {
-                Kind::Contract { folder } => self.campaign_dir(&folder).contracts.push(rel),
-                Kind::Content { folder } => self.campaign_dir(&folder).content.push(rel),
+                Kind::Contract { folder } => {
+                    if let Some(dir) = self.campaign_dir(&folder, &rel) {
+                        dir.contracts.push(rel)
+                    }
+                }
+                Kind::Content { folder } => {
+                    if let Some(dir) = self.campaign_dir(&folder, &rel) {
+                        dir.content.push(rel)
+                    }
+                }
                 Kind::Report { year, quarter } => {
                     self.reports.insert((year, quarter), rel);
                 }
@@ -215,10 +228,14 @@ impl Repo {
             Loaded::Text(kind, text) => {
                 match kind {
                     Kind::Content { folder } => {
-                        self.campaign_dir(&folder).content.push(rel.clone())
+                        if let Some(dir) = self.campaign_dir(&folder, &rel) {
+                            dir.content.push(rel.clone())
+                        }
                     }
                     Kind::Touchpoints { folder } => {
-                        self.campaign_dir(&folder).touchpoints = Some(rel.clone())
+                        if let Some(dir) = self.campaign_dir(&folder, &rel) {
+                            dir.touchpoints = Some(rel.clone())
+                        }
                     }
                     _ => return,
                 }
@@ -251,8 +268,9 @@ impl Repo {
                         self.has_team = true;
                     }
                     (Kind::Campaign { folder }, v) => {
-                        let dir = self.campaign_dir(&folder);
-                        if let Some(Typed::Campaign(c)) = v {
+                        if let Some(dir) = self.campaign_dir(&folder, &rel)
+                            && let Some(Typed::Campaign(c)) = v
+                        {
                             dir.campaign = Some(Record {
                                 path: rel.clone(),
                                 value: *c,
@@ -260,28 +278,36 @@ impl Repo {
                         }
                     }
                     (Kind::Results { folder }, Some(Typed::Results(r))) => {
-                        self.campaign_dir(&folder).results = Some(Record {
-                            path: rel.clone(),
-                            value: r,
-                        })
+                        if let Some(dir) = self.campaign_dir(&folder, &rel) {
+                            dir.results = Some(Record {
+                                path: rel.clone(),
+                                value: r,
+                            })
+                        }
                     }
                     (Kind::CampaignMinutes { folder }, Some(Typed::Minutes(m))) => {
-                        self.campaign_dir(&folder).minutes.push(Record {
-                            path: rel.clone(),
-                            value: m,
-                        })
+                        if let Some(dir) = self.campaign_dir(&folder, &rel) {
+                            dir.minutes.push(Record {
+                                path: rel.clone(),
+                                value: m,
+                            })
+                        }
                     }
                     (Kind::Purchase { folder }, Some(Typed::Purchase(p))) => {
-                        self.campaign_dir(&folder).purchases.push(Record {
-                            path: rel.clone(),
-                            value: p,
-                        })
+                        if let Some(dir) = self.campaign_dir(&folder, &rel) {
+                            dir.purchases.push(Record {
+                                path: rel.clone(),
+                                value: p,
+                            })
+                        }
                     }
                     (Kind::Approval { folder }, Some(Typed::Approval(a))) => {
-                        self.campaign_dir(&folder).approvals.push(Record {
-                            path: rel.clone(),
-                            value: a,
-                        })
+                        if let Some(dir) = self.campaign_dir(&folder, &rel) {
+                            dir.approvals.push(Record {
+                                path: rel.clone(),
+                                value: a,
+                            })
+                        }
                     }
                     (Kind::DeptMinutes { .. }, Some(Typed::Minutes(m))) => {
                         self.dept_minutes.push(Record {
@@ -324,13 +350,26 @@ impl Repo {
         }
     }
 
-    fn campaign_dir(&mut self, folder: &str) -> &mut CampaignDir {
-        self.campaigns
+    /// The campaign `rel` belongs to, if its folder is the first one seen
+    /// with that ID; a file of another folder with the same ID is not
+    /// merged in (the folder is noted in `also`).
+    fn campaign_dir(&mut self, folder: &str, rel: &str) -> Option<&mut CampaignDir> {
+        let at = campaign_dir_of(rel).map_or(String::new(), |(d, _)| d.to_string());
+        let dir = self
+            .campaigns
             .entry(folder.to_string())
             .or_insert_with(|| CampaignDir {
                 folder: folder.to_string(),
+                dir: at.clone(),
                 ..CampaignDir::default()
-            })
+            });
+        if dir.dir == at {
+            return Some(dir);
+        }
+        if !dir.also.contains(&at) {
+            dir.also.push(at);
+        }
+        None
     }
 }
 

@@ -20,7 +20,10 @@ use crate::policy::Policy;
 
 pub use crate::source::{Fault, SourceDoc, SourceError, locate_in_text};
 pub use find::{CampaignLookup, Found, Want};
-pub use layout::{Kind, classify, is_binary_copy, parse_quarter, parse_report_name};
+pub use layout::{
+    Kind, campaign_dir_of, classify, is_binary_copy, is_year, parse_quarter, parse_report_name,
+    year_dir,
+};
 pub use load::share_tree_parses;
 
 /// Why a file could not be taken in as a record. Loading says what went
@@ -78,6 +81,11 @@ pub struct Record<T> {
 #[derive(Debug, Default)]
 pub struct CampaignDir {
     pub folder: String,
+    /// Where the folder is: `campaigns/<ID>` or `campaigns/<YYYY>/<ID>`.
+    pub dir: String,
+    /// Other folders holding the same ID (flat and year, or two years):
+    /// their files are not read into this campaign (N001 names them).
+    pub also: Vec<String>,
     pub campaign: Option<Record<Campaign>>,
     pub results: Option<Record<Results>>,
     pub minutes: Vec<Record<Minutes>>,

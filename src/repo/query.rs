@@ -87,6 +87,16 @@ impl Repo {
             .filter_map(|d| d.campaign.as_ref().map(|c| (d, c)))
     }
 
+    /// The folder of campaign `id`: `campaigns/<ID>` or
+    /// `campaigns/<YYYY>/<ID>` as it is found, `campaigns/<ID>` for one not
+    /// found.
+    pub fn campaign_folder(&self, id: &str) -> String {
+        match self.campaigns.get(id) {
+            Some(d) if !d.dir.is_empty() => d.dir.clone(),
+            _ => format!("campaigns/{id}"),
+        }
+    }
+
     pub fn campaign(&self, id: &str) -> Option<&Record<Campaign>> {
         self.campaigns.get(id).and_then(|d| d.campaign.as_ref())
     }

@@ -1,6 +1,7 @@
 //! The report's other sections: approvals, meetings, decisions, findings.
 
 use super::*;
+use crate::repo::campaign_dir_of;
 
 /// Approvals and sign-offs dated in the quarter and committed by `now`.
 pub(super) fn approvals(
@@ -20,11 +21,8 @@ pub(super) fn approvals(
             let v = &c.approval;
             ApprovalRow {
                 // The campaign, or for department sign-offs the subject itself.
-                campaign: c
-                    .path
-                    .strip_prefix("campaigns/")
-                    .and_then(|p| p.split('/').next())
-                    .unwrap_or(&v.subject)
+                campaign: campaign_dir_of(&c.path)
+                    .map_or(v.subject.as_str(), |(_, id)| id)
                     .to_string(),
                 path: c.path.clone(),
                 subject: v.subject.clone(),
@@ -147,10 +145,7 @@ pub(super) fn findings(ctx: &View, quarter: Quarter, folders: &BTreeSet<&str>) -
     files.insert("team.toml".to_string());
     let touches = |file: &str| {
         files.contains(file)
-            || file
-                .strip_prefix("campaigns/")
-                .and_then(|rest| rest.split('/').next())
-                .is_some_and(|folder| folders.contains(folder))
+            || campaign_dir_of(file).is_some_and(|(_, folder)| folders.contains(folder))
     };
     let mut by_rule: BTreeMap<&'static str, FindingRow> = BTreeMap::new();
     for d in rules::check(ctx) {

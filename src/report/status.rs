@@ -77,7 +77,7 @@ pub fn campaign_status(ctx: &View, c: &Campaign) -> Status {
         return Status::Superseded;
     }
     let repo = ctx.repo;
-    let path = format!("campaigns/{}/campaign.toml", c.id);
+    let path = format!("{}/campaign.toml", repo.campaign_folder(&c.id));
     let committed = repo.at_head(&path).is_some();
     if !committed {
         return Status::Draft;

@@ -75,7 +75,7 @@ fn contract(
     dir: &crate::repo::CampaignDir,
     path: &str,
 ) -> Option<Diagnostic> {
-    let id = path.split('/').nth(1).unwrap_or("<ID>");
+    let id = dir.folder.as_str();
     let name = path.rsplit('/').next().unwrap_or(path);
     let (message, help) = match dir.contract_sealed.get(path) {
         Some(Ok(Some(tags))) => {

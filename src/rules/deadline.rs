@@ -418,7 +418,7 @@ fn results_at_closing(
         (true, false, true) => t!("rules16.d010.no_spend", id = id),
         _ => t!("rules16.d010.no_kpi", id = id),
     };
-    let path = format!("campaigns/{}/results.toml", dir.folder);
+    let path = format!("{}/results.toml", dir.dir);
     out.push(
         Diagnostic::new(&D010, ctx.repo.at(&m.path, &["kind"]), message)
             .help(t!("rules16.d010.help", path = path)),

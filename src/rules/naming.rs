@@ -15,7 +15,9 @@ declare_rule! {
     /// A campaign ID follows 项目名称-日期-版本号: `{name}-{yyyy}-{mm}V{n}`,
     /// where yyyy-mm is the start month; the name holds letters (CJK
     /// included), digits, `_` and `·` only, no leading dot, at most
-    /// `naming.name_max_chars` characters; the folder is named as the ID.
+    /// `naming.name_max_chars` characters; the folder is named as the ID,
+    /// `campaigns/<ID>/` or `campaigns/<YYYY>/<ID>/` in the ID's year, and
+    /// one ID has one folder.
     ///
     /// ## Why
     /// 制度 三(二)：命名规则为"项目名称-日期-版本号"，如"春季促销-202X-01V1".
@@ -95,18 +97,17 @@ fn check_ids(ctx: &View, out: &mut Vec<Diagnostic>) {
     let repo = ctx.repo;
     let max = ctx.policy.naming.name_max_chars;
     for dir in repo.campaigns.values() {
+        check_folder(ctx, dir, out);
         let Some(c) = &dir.campaign else {
-            if !repo.faults.iter().any(|d| {
-                d.at.file
-                    .starts_with(&format!("campaigns/{}/campaign.toml", dir.folder))
-            }) {
+            if !repo
+                .faults
+                .iter()
+                .any(|d| d.at.file.starts_with(&format!("{}/campaign.toml", dir.dir)))
+            {
                 out.push(
                     Diagnostic::new(
                         &super::F002,
-                        crate::diag::Located::file(format!(
-                            "campaigns/{}/campaign.toml",
-                            dir.folder
-                        )),
+                        crate::diag::Located::file(format!("{}/campaign.toml", dir.dir)),
                         t!("rules.f002.no_campaign_toml", folder = dir.folder),
                     )
                     .help(t!("rules.f002.no_campaign_toml_help")),
@@ -158,6 +159,54 @@ fn check_ids(ctx: &View, out: &mut Vec<Diagnostic>) {
                 .help(t!("rules.n001.folder_help")),
             );
         }
+    }
+}
+
+/// Where a campaign's folder is: `campaigns/<YYYY>/<ID>` in the year of the
+/// ID, and one folder for one ID (flat and year, or two years, are never
+/// merged).
+fn check_folder(ctx: &View, dir: &crate::repo::CampaignDir, out: &mut Vec<Diagnostic>) {
+    let repo = ctx.repo;
+    let plan = format!("{}/campaign.toml", dir.dir);
+    let at = |path: &str| match dir.campaign.as_ref().filter(|c| c.path == path) {
+        Some(c) => repo.at(&c.path, &["id"]),
+        None => crate::diag::Located::file(path),
+    };
+    let year = dir
+        .dir
+        .strip_prefix("campaigns/")
+        .and_then(|r| r.split_once('/'))
+        .map(|(y, _)| y)
+        .filter(|y| crate::repo::is_year(y));
+    if let (Some(year), Ok(p)) = (
+        year,
+        parse_campaign_id(&dir.folder, ctx.policy.naming.name_max_chars),
+    ) && year != format!("{:04}", p.year)
+    {
+        let to = crate::repo::year_dir(p.year, &dir.folder);
+        out.push(
+            Diagnostic::new(
+                &N001,
+                at(&plan),
+                t!("rules.n001.year", folder = dir.dir, year = p.year),
+            )
+            .help(t!("rules.n001.year_help", from = dir.dir, to = to)),
+        );
+    }
+    for other in &dir.also {
+        out.push(
+            Diagnostic::new(
+                &N001,
+                at(&format!("{other}/campaign.toml")),
+                t!(
+                    "rules.n001.duplicate",
+                    id = dir.folder,
+                    first = dir.dir,
+                    second = other
+                ),
+            )
+            .help(t!("rules.n001.duplicate_help", second = other)),
+        );
     }
 }
 

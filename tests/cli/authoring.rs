@@ -16,7 +16,7 @@ use serde_json::Value;
 use unicode_width::UnicodeWidthStr;
 
 const ID: &str = "春季促销-2026-04V1";
-const PLAN: &str = "campaigns/春季促销-2026-04V1/campaign.toml";
+const PLAN: &str = "campaigns/2026/春季促销-2026-04V1/campaign.toml";
 
 /// The flags of a valid plan, 2026-04-01 – 2026-04-30, 80,000 yuan.
 fn plan_flags() -> Vec<&'static str> {
@@ -364,7 +364,7 @@ fn a_small_budget_goes_to_the_supervisor_and_defaults_fill_the_rest() {
         stderr.contains("budget approval 预算审批: supervisor: li.na 李娜; by 2026-09-10"),
         "{stderr}"
     );
-    let path = "campaigns/校园推广-2026-09V1/campaign.toml";
+    let path = "campaigns/2026/校园推广-2026-09V1/campaign.toml";
     let text = t.read(path);
     // The title defaults to the name; the phases split the dates, owned by the owner.
     assert!(text.contains("title = \"校园推广\""), "{text}");
@@ -462,7 +462,7 @@ fn a_second_plan_for_the_same_name_and_month_points_at_revise() {
     }
     script(&t, &flags).assert().code(0);
     assert!(
-        t.path("campaigns/春季促销-2026-05V1/campaign.toml")
+        t.path("campaigns/2026/春季促销-2026-05V1/campaign.toml")
             .exists()
     );
 }
@@ -644,7 +644,7 @@ fn unsafe_and_invalid_names_are_refused() {
     let ok = with(plan_flags(), "--name", "618年中大促_A·线上");
     script(&t, &ok).assert().code(0);
     assert!(
-        t.path("campaigns/618年中大促_A·线上-2026-04V1/campaign.toml")
+        t.path("campaigns/2026/618年中大促_A·线上-2026-04V1/campaign.toml")
             .exists()
     );
 }
@@ -695,7 +695,7 @@ fn revise_makes_the_next_version_and_keeps_the_old_one() {
     let out = script(&t, &["revise", ID]).output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{stderr}");
-    let v2_path = "campaigns/春季促销-2026-04V2/campaign.toml";
+    let v2_path = "campaigns/2026/春季促销-2026-04V2/campaign.toml";
     assert_eq!(String::from_utf8_lossy(&out.stdout), format!("{v2_path}\n"));
     assert!(
         stderr.contains("春季促销-2026-04V1 stays for the record, now superseded"),
@@ -745,7 +745,7 @@ fn revise_makes_the_next_version_and_keeps_the_old_one() {
     script(&t, &["revise", "春季促销-2026-04V2"])
         .assert()
         .code(0)
-        .stdout("campaigns/春季促销-2026-04V3/campaign.toml\n");
+        .stdout("campaigns/2026/春季促销-2026-04V3/campaign.toml\n");
     assert_clean_at(&t, DEFAULT_TODAY);
 }
 
@@ -757,7 +757,7 @@ fn revising_a_cancelled_plan_clears_the_reason() {
     let out = script(&t, &["revise", ID]).output().unwrap();
     assert_eq!(out.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&out.stderr).contains("was cancelled (预算调整)"));
-    let v2 = t.read("campaigns/春季促销-2026-04V2/campaign.toml");
+    let v2 = t.read("campaigns/2026/春季促销-2026-04V2/campaign.toml");
     assert!(v2.contains("cancelled = \"\""), "{v2}");
     assert_clean_at(&t, DEFAULT_TODAY);
 }
@@ -785,7 +785,7 @@ fn campaign_minutes_are_named_by_the_rule_and_lint_clean() {
     .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{stderr}");
-    let path = format!("campaigns/{ID}/minutes/2026-03-27-kickoff.toml");
+    let path = format!("campaigns/2026/{ID}/minutes/2026-03-27-kickoff.toml");
     assert_eq!(String::from_utf8_lossy(&out.stdout), format!("{path}\n"));
     assert!(
         stderr.contains("commit it by 2026-03-28 10:00 +08:00 (policy: within 24 hours"),
@@ -807,7 +807,7 @@ fn campaign_minutes_are_named_by_the_rule_and_lint_clean() {
     // The person fills in the template's 议题 (D009) before committing, and
     // the planner the plan's core actions (D015) and a target (D016).
     t.replace(&path, "topic = \"\"", "topic = \"目标与分工\"");
-    let plan = format!("campaigns/{ID}/campaign.toml");
+    let plan = format!("campaigns/2026/{ID}/campaign.toml");
     let text = t
         .read(&plan)
         .replace("actions = []", "actions = [\"朋友圈推文\"]");
@@ -849,7 +849,7 @@ fn campaign_minutes_are_named_by_the_rule_and_lint_clean() {
     .assert()
     .code(0)
     .stdout(format!(
-        "campaigns/{ID}/minutes/2026-03-27-kickoff-补充.toml\n"
+        "campaigns/2026/{ID}/minutes/2026-03-27-kickoff-补充.toml\n"
     ));
 }
 
@@ -1023,10 +1023,12 @@ fn minutes_prompts_ask_only_for_what_is_missing() {
     answer(&mut p, "参会人 attendees", "li.na, wang.fang");
     expect(
         &mut p,
-        &format!("campaigns/{ID}/minutes/2026-04-15-review.toml"),
+        &format!("campaigns/2026/{ID}/minutes/2026-04-15-review.toml"),
     );
     assert!(matches!(exit_code(&mut p), WaitStatus::Exited(_, 0)));
-    let text = t.read(&format!("campaigns/{ID}/minutes/2026-04-15-review.toml"));
+    let text = t.read(&format!(
+        "campaigns/2026/{ID}/minutes/2026-04-15-review.toml"
+    ));
     assert!(
         text.contains("attendees = [\"li.na\", \"wang.fang\"]"),
         "{text}"

@@ -1890,7 +1890,11 @@ fn lint_since_the_base_reports_exactly_the_new_findings() {
 /// `lint --since BASE` (at `rev`, or the work tree) against the comparison
 /// done by hand: every finding of a whole lint at the head that a whole
 /// lint at the base does not have.
-fn assert_since_is_the_whole_comparison(t: &TestRepo, base: &str, rev: Option<&str>) -> usize {
+pub(crate) fn assert_since_is_the_whole_comparison(
+    t: &TestRepo,
+    base: &str,
+    rev: Option<&str>,
+) -> usize {
     let today = "2026-05-20";
     let run = |extra: &[&str]| -> Value {
         let mut args = vec!["lint", "--format", "json", "--today", today];

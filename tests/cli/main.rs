@@ -18,6 +18,7 @@ mod harness;
 mod history_cache;
 mod keyboard;
 mod layering;
+mod layout_year;
 mod lint;
 mod lint_zh;
 mod notify;

@@ -6,6 +6,8 @@ use crate::common::*;
 
 const ID: &str = "舆情应对-2026-05V1";
 const CAMPAIGN: &str = "campaigns/舆情应对-2026-05V1/campaign.toml";
+/// Where `mkt new-campaign` writes the same plan: its year's folder.
+const NEW_CAMPAIGN: &str = "campaigns/2026/舆情应对-2026-05V1/campaign.toml";
 const INCIDENT: &str = "incidents/2026-05-01-差评扩散.toml";
 
 fn incident_toml(level: &str) -> String {
@@ -97,7 +99,7 @@ fn a009_new_campaign_takes_the_incident_of_emergency_work() {
         err.contains("--incident") && err.contains("mkt new-incident"),
         "{err}"
     );
-    assert!(!t.path(CAMPAIGN).exists());
+    assert!(!t.path(NEW_CAMPAIGN).exists());
 
     let mut typo = flags.to_vec();
     typo.extend(["--incident", "2026-05-01-差评扩"]);
@@ -116,7 +118,7 @@ fn a009_new_campaign_takes_the_incident_of_emergency_work() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(
-        t.read(CAMPAIGN)
+        t.read(NEW_CAMPAIGN)
             .contains("incident = \"2026-05-01-差评扩散\"")
     );
     t.commit_all("plan", "2026-05-02T08:00:00+08:00");

@@ -121,7 +121,10 @@ fn the_live_plan_is_the_latest_version_not_superseded() {
         err.contains("`春季` 取当前有效版本 春季促销-2026-03V2（而非 春季促销-2026-03V1）"),
         "{err}"
     );
-    assert_eq!(out.trim(), "campaigns/春季促销-2026-03V3/campaign.toml");
+    assert_eq!(
+        out.trim(),
+        "campaigns/2026/春季促销-2026-03V3/campaign.toml"
+    );
 }
 
 #[test]

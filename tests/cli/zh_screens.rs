@@ -203,7 +203,10 @@ fn new_campaign_in_a_terminal_in_chinese() {
     answer(&mut p, "爆发", "");
     answer(&mut p, "长尾", "");
     answer(&mut p, "渠道（NAME=YUAN", "wechat=20000，douyin=15000");
-    expect(&mut p, "写入 campaigns/春季促销-2026-04V1/campaign.toml？");
+    expect(
+        &mut p,
+        "写入 campaigns/2026/春季促销-2026-04V1/campaign.toml？",
+    );
     p.send("y").unwrap();
     p.flush().unwrap();
     let rest = p.exp_eof().unwrap_or_default();
@@ -216,7 +219,7 @@ fn new_campaign_in_a_terminal_in_chinese() {
     // What the terminal is told (cursor, clear line) is not what it shows.
     screen.add_filter(r"\x1b\[[0-9;?]*[A-Za-z]", "");
     screen.bind(|| insta::assert_snapshot!("zh-new-campaign-pty", shown));
-    let plan = t.read("campaigns/春季促销-2026-04V1/campaign.toml");
+    let plan = t.read("campaigns/2026/春季促销-2026-04V1/campaign.toml");
     for line in ["owner = \"li.na\"", "total = 80000", "channel = 45000"] {
         assert!(plan.contains(line), "`{line}` not in:\n{plan}");
     }

@@ -7,7 +7,7 @@ use crate::error::Error;
 use crate::model::Money;
 use crate::ops::new_campaign::{
     CampaignPlan, Created, NextSteps, PhasePlan, campaign_id, check_plan, check_reserve,
-    default_allocation, default_phases, default_reserve, new_campaign, reserve_range,
+    default_allocation, default_phases, default_reserve, new_campaign, plan_path, reserve_range,
 };
 use crate::repo::Repo;
 

@@ -232,7 +232,8 @@ pub(super) fn gather(
     if ask.interactive() {
         // Everything, flags included, is checked before the person confirms.
         let id = check_plan(repo, &plan)?;
-        if !ask.confirm(&t!("cli.wizard.confirm", id = id), true)? {
+        let path = plan_path(repo, &id);
+        if !ask.confirm(&t!("cli.wizard.confirm", path = path), true)? {
             return Ok(None);
         }
     }

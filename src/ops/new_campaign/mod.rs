@@ -66,7 +66,7 @@ pub struct PhasePlan {
 #[derive(Debug)]
 pub struct Created {
     pub id: String,
-    /// Repository-relative: `campaigns/<ID>/campaign.toml`.
+    /// Repository-relative: `campaigns/<YYYY>/<ID>/campaign.toml`.
     pub path: String,
     pub file: PathBuf,
     pub next: NextSteps,
@@ -336,14 +336,24 @@ pub fn check_plan(repo: &Repo, plan: &CampaignPlan) -> Result<String> {
     Ok(id)
 }
 
-/// Checks the plan, fills the template and writes
-/// `campaigns/<ID>/campaign.toml`; nothing is written when any check fails.
-/// Writes a new plan to `campaigns/<id>/campaign.toml`, whole, refusing a
-/// folder that already exists; returns its path.
+/// Where a new plan of `id` goes: `campaigns/<YYYY>/<id>/campaign.toml`,
+/// the year of the ID (its start).
+pub fn plan_path(repo: &Repo, id: &str) -> String {
+    match parse_campaign_id(id, repo.policy.naming.name_max_chars) {
+        Ok(p) => format!("{}/campaign.toml", crate::repo::year_dir(p.year, id)),
+        Err(_) => format!("campaigns/{id}/campaign.toml"),
+    }
+}
+
+/// Writes a new plan to `campaigns/<YYYY>/<id>/campaign.toml` (the year of
+/// the ID, its start), whole, refusing an ID whose folder already exists in
+/// either layout; returns its path.
 pub fn write_plan(repo: &Repo, id: &str, text: &str) -> Result<String> {
-    let path = format!("campaigns/{id}/campaign.toml");
+    let path = plan_path(repo, id);
     let file = repo.root.join(&path);
-    if file.parent().is_some_and(|d| d.exists()) {
+    let dir = path.trim_end_matches("/campaign.toml").to_string();
+    let taken = [repo.campaign_folder(id), format!("campaigns/{id}"), dir];
+    if repo.campaigns.contains_key(id) || taken.iter().any(|d| repo.root.join(d).exists()) {
         return Err(Error::user(t!("ops.campaign.folder_exists", id = id))
             .hint(t!("ops.campaign.folder_exists_hint")));
     }

@@ -239,7 +239,7 @@ impl ResultsFile {
         if repo.campaign(id).is_none() {
             return Err(repo.unknown_campaign(id));
         }
-        let path = format!("campaigns/{id}/results.toml");
+        let path = format!("{}/results.toml", repo.campaign_folder(id));
         let abs = repo.root.join(&path);
         let (text, existed) =
             match crate::fsutil::read_plain(&abs, repo.policy.general.max_file_bytes) {

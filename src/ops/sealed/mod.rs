@@ -31,7 +31,8 @@ use seal::{Refused, decrypt, encrypt, identity};
 /// Which sealed store: one campaign's contracts, or the customer data.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Store {
-    Contract(String),
+    /// A campaign's contracts: its ID and folder (`Repo::campaign_folder`).
+    Contract(String, String),
     Customers,
 }
 
@@ -39,7 +40,7 @@ impl Store {
     /// The folder its age files are in.
     pub fn dir(&self) -> String {
         match self {
-            Store::Contract(id) => format!("campaigns/{id}/contracts"),
+            Store::Contract(_, dir) => format!("{dir}/contracts"),
             Store::Customers => "customers".to_string(),
         }
     }
@@ -47,7 +48,7 @@ impl Store {
     /// The roles that may read it in a policy.
     pub fn roles<'p>(&self, policy: &'p crate::policy::Policy) -> &'p [String] {
         match self {
-            Store::Contract(_) => &policy.governance.contract_readers,
+            Store::Contract(..) => &policy.governance.contract_readers,
             Store::Customers => &policy.governance.customer_readers,
         }
     }
@@ -62,7 +63,7 @@ impl Store {
 
     fn no_reader(&self, roles: &str) -> Error {
         match self {
-            Store::Contract(_) => Error::user(t!("ops.contract.no_reader", roles = roles)),
+            Store::Contract(..) => Error::user(t!("ops.contract.no_reader", roles = roles)),
             Store::Customers => Error::user(t!("customers16.ops.no_reader", roles = roles)),
         }
         .hint(t!("ops.contract.no_reader_hint"))
@@ -70,7 +71,7 @@ impl Store {
 
     fn bad_name(&self, name: &str, why: &str) -> Error {
         match self {
-            Store::Contract(_) => Error::user(t!("ops.contract.bad_name", name = name, why = why))
+            Store::Contract(..) => Error::user(t!("ops.contract.bad_name", name = name, why = why))
                 .hint(t!("ops.contract.bad_name_hint")),
             Store::Customers => Error::user(t!("customers16.ops.bad_name", name = name, why = why))
                 .hint(t!("customers16.ops.bad_name_hint")),
@@ -80,21 +81,21 @@ impl Store {
     fn already_age(&self, file: &Path) -> Error {
         let e = Error::user(t!("ops.contract.already_age", file = file.display()));
         match self {
-            Store::Contract(_) => e.hint(t!("ops.contract.already_age_hint")),
+            Store::Contract(..) => e.hint(t!("ops.contract.already_age_hint")),
             Store::Customers => e.hint(t!("customers16.ops.already_age_hint")),
         }
     }
 
     fn exists_hint(&self) -> std::borrow::Cow<'static, str> {
         match self {
-            Store::Contract(_) => t!("ops.contract.exists_hint"),
+            Store::Contract(..) => t!("ops.contract.exists_hint"),
             Store::Customers => t!("customers16.ops.exists_hint"),
         }
     }
 
     fn not_encrypted(&self, path: &str) -> Error {
         match self {
-            Store::Contract(_) => Error::user(t!("ops.contract.not_encrypted", path = path))
+            Store::Contract(..) => Error::user(t!("ops.contract.not_encrypted", path = path))
                 .hint(t!("ops.contract.not_encrypted_hint")),
             Store::Customers => Error::user(t!("customers16.ops.not_encrypted", path = path))
                 .hint(t!("customers16.ops.not_encrypted_hint")),
@@ -263,12 +264,14 @@ fn not_for_you(repo: &Repo, store: &Store, path: &str, bytes: &[u8]) -> Error {
     };
     let roles = store.reader_roles(repo).join(&*t!("ops.contract.and"));
     match store {
-        Store::Contract(id) => Error::user(t!("ops.contract.not_for_you", path = path)).hint(t!(
-            "ops.contract.not_for_you_hint",
-            roles = roles,
-            who = who,
-            id = id
-        )),
+        Store::Contract(id, _) => {
+            Error::user(t!("ops.contract.not_for_you", path = path)).hint(t!(
+                "ops.contract.not_for_you_hint",
+                roles = roles,
+                who = who,
+                id = id
+            ))
+        }
         Store::Customers => Error::user(t!("customers16.ops.not_for_you", path = path)).hint(t!(
             "customers16.ops.not_for_you_hint",
             roles = roles,
@@ -418,7 +421,7 @@ pub fn rekey(
             Ok(p) => p,
             Err(Refused::NotForYou) => {
                 let hint = match store {
-                    Store::Contract(id) => t!("ops.contract.rekey_hint", id = id),
+                    Store::Contract(id, _) => t!("ops.contract.rekey_hint", id = id),
                     Store::Customers => t!("customers16.ops.rekey_hint"),
                 };
                 return Err(not_for_you(repo, store, path, &bytes).hint(hint));
