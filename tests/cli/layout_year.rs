@@ -24,6 +24,22 @@ fn flat_keyed(json: &Value) -> Vec<(String, String, String)> {
     out
 }
 
+/// Moves campaign `id` from `campaigns/<ID>/` to `campaigns/2026/<ID>/`
+/// with `git mv` (to be committed by the caller), in a repository given by
+/// its `path` and `git`.
+fn file_by_year(
+    path: impl Fn(&str) -> std::path::PathBuf,
+    git: impl Fn(&[&str]) -> String,
+    id: &str,
+) {
+    std::fs::create_dir_all(path("campaigns/2026")).unwrap();
+    git(&[
+        "mv",
+        &format!("campaigns/{id}"),
+        &format!("campaigns/2026/{id}"),
+    ]);
+}
+
 /// Two campaigns with minutes, one late review, an overspent split: a
 /// department with findings in both campaigns.
 fn department() -> TestRepo {
@@ -51,12 +67,7 @@ fn a_department_in_both_layouts_lints_as_when_all_are_flat() {
         keyed(&flat).iter().any(|(_, f, _)| f.contains(B)),
         "{flat:#}"
     );
-    std::fs::create_dir_all(t.path("campaigns/2026")).unwrap();
-    t.git(&[
-        "mv",
-        &format!("campaigns/{B}"),
-        &format!("campaigns/2026/{B}"),
-    ]);
+    file_by_year(|p| t.path(p), |a| t.git(a), B);
     t.commit_all("file B by year", "2026-07-03T10:00:00+08:00");
     let both = t.lint_json(TODAY);
     assert!(
@@ -76,12 +87,7 @@ fn a_year_layout_campaign_is_approved_and_verifies() {
     let d = Dept::new();
     let id = "春季促销-2026-03V1";
     d.add_campaign(id, "2026-03-01", "li.na", 80000, false);
-    std::fs::create_dir_all(d.path("campaigns/2026")).unwrap();
-    d.git(&[
-        "mv",
-        &format!("campaigns/{id}"),
-        &format!("campaigns/2026/{id}"),
-    ]);
+    file_by_year(|p| d.path(p), |a| d.git(a), id);
     d.commit_all("file by year", "2026-02-11T10:00:00+08:00");
     let said = d.ok_as("wang.fang", "2026-02-20T10:00:00+08:00", &["approve", id]);
     assert!(said.contains("the chain is complete"), "{said}");
@@ -250,12 +256,7 @@ fn new_campaign_writes_the_year_folder_and_revise_sees_a_flat_v1() {
 #[test]
 fn lint_since_a_change_in_a_year_folder_equals_the_whole_comparison() {
     let t = department();
-    std::fs::create_dir_all(t.path("campaigns/2026")).unwrap();
-    t.git(&[
-        "mv",
-        &format!("campaigns/{B}"),
-        &format!("campaigns/2026/{B}"),
-    ]);
+    file_by_year(|p| t.path(p), |a| t.git(a), B);
     t.commit_all("file B by year", "2026-07-03T10:00:00+08:00");
     let base = t.git(&["rev-parse", "HEAD"]).trim().to_string();
     t.git(&["checkout", "-q", "-b", "pr"]);
