@@ -19,7 +19,7 @@ const ID: &str = "春季促销-2026-04V1";
 const PLAN: &str = "campaigns/2026/春季促销-2026-04V1/campaign.toml";
 
 /// The flags of a valid plan, 2026-04-01 – 2026-04-30, 80,000 yuan.
-fn plan_flags() -> Vec<&'static str> {
+pub(crate) fn plan_flags() -> Vec<&'static str> {
     vec![
         "new-campaign",
         "--name",

@@ -216,19 +216,7 @@ fn new_campaign_writes_the_year_folder_and_revise_sees_a_flat_v1() {
     assert!(!t.path(&format!("campaigns/{new}")).exists());
     // A second plan of the flat V1's name and month is still refused.
     let out = t
-        .mkt([
-            "new-campaign",
-            "--name",
-            "春季促销",
-            "--start",
-            "2026-04-01",
-            "--end",
-            "2026-04-30",
-            "--owner",
-            "li.na",
-            "--budget",
-            "80000",
-        ])
+        .mkt(crate::authoring::plan_flags())
         .env("CI", "1")
         .output()
         .unwrap();
