@@ -2001,6 +2001,17 @@ fn lint_since_a_change_in_some_campaigns_equals_the_whole_comparison() {
     assert_since_is_the_whole_comparison(&t, &base, None);
 }
 
+/// A department with two committed plans, a in March and b in June.
+fn two_plans() -> (TestRepo, &'static str, &'static str) {
+    let t = TestRepo::with_team();
+    let a = "春季促销-2026-03V1";
+    let b = "夏季促销-2026-06V1";
+    t.write_standard_campaign(a, "2026-03-10", "2026-04-10");
+    t.write_standard_campaign(b, "2026-06-01", "2026-06-30");
+    t.commit_all("two campaigns", "2026-02-01T10:00:00+08:00");
+    (t, a, b)
+}
+
 /// `lint --since` over one pull request inside one campaign of a
 /// department with real signed approvals (ssh-keygen keys, `mkt approve`
 /// through the binary): its findings are exactly those a whole lint at the
@@ -2008,12 +2019,7 @@ fn lint_since_a_change_in_some_campaigns_equals_the_whole_comparison() {
 /// not, the same with `--no-cache` as with the caches both sides share.
 #[test]
 fn lint_since_with_signed_approvals_equals_the_whole_lint_of_the_changed_files() {
-    let t = TestRepo::with_team();
-    let a = "春季促销-2026-03V1";
-    let b = "夏季促销-2026-06V1";
-    t.write_standard_campaign(a, "2026-03-10", "2026-04-10");
-    t.write_standard_campaign(b, "2026-06-01", "2026-06-30");
-    t.commit_all("two campaigns", "2026-02-01T10:00:00+08:00");
+    let (t, a, b) = two_plans();
     t.approve(DIRECTOR, a, "2026-02-02T10:00:00+08:00");
     t.approve(DIRECTOR, b, "2026-02-02T11:00:00+08:00");
     // Findings on both sides that the change does not touch: b's review,
@@ -2084,12 +2090,7 @@ fn lint_since_with_signed_approvals_equals_the_whole_lint_of_the_changed_files()
 /// its approval — not as if the other campaign's change were not there.
 #[test]
 fn lint_since_judges_an_approval_committed_with_another_campaigns_file_as_the_whole_lint() {
-    let t = TestRepo::with_team();
-    let a = "春季促销-2026-03V1";
-    let b = "夏季促销-2026-06V1";
-    t.write_standard_campaign(a, "2026-03-10", "2026-04-10");
-    t.write_standard_campaign(b, "2026-06-01", "2026-06-30");
-    t.commit_all("two campaigns", "2026-02-01T10:00:00+08:00");
+    let (t, a, b) = two_plans();
     t.approve(DIRECTOR, b, "2026-02-02T11:00:00+08:00");
     let base = t.git(&["rev-parse", "HEAD"]).trim().to_string();
 
